@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE idempotency_keys;
+DROP TABLE patient_status_changes;
+DROP TABLE patient_identifiers;
+DROP TABLE patients;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,14 @@
+DROP TABLE alert_recipients;
+DROP TABLE alerts;
+DROP TABLE note_addenda;
+DROP FUNCTION refuse_change() CASCADE;
+DROP TABLE notes;
+DROP FUNCTION notes_signed_are_immutable();
+DROP TABLE outreach_attempts;
+DROP TABLE appointments;
+DROP TABLE encounters;
+DROP TABLE tasks;
+DROP TABLE care_team_members;
+DROP TABLE contacts;
+DROP TABLE organization_holidays;
+ALTER TABLE organizations DROP COLUMN version;

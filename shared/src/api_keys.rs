@@ -1,0 +1,103 @@
+//! API keys for integrations and reporting scripts: scoped, shown once,
+//! hashed at rest, revocable.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::auth::Scope;
+use crate::validation::invalid;
+
+/// An API key as listed (the secret itself is never shown again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKey {
+    /// Key id.
+    pub id: Uuid,
+    /// What the key is for ("Epic ADT feed").
+    pub name: String,
+    /// What the key may do.
+    pub scopes: Vec<Scope>,
+    /// The key's first characters, to recognise it (`cmk_3f9a…`).
+    pub prefix: String,
+    /// Who created it.
+    pub created_by: Option<Uuid>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used (updated at most once a minute).
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked; revoked keys no longer work.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/api-keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "EHR patient sync", "scopes": ["patients:read", "patients:write"]})))]
+pub struct NewApiKey {
+    /// What the key is for.
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 100, message = "must be at most 100 characters")
+    )]
+    pub name: String,
+    /// What the key may do: at least one scope, each once.
+    #[validate(custom(function = "scopes_valid"))]
+    pub scopes: Vec<Scope>,
+}
+
+fn scopes_valid(scopes: &[Scope]) -> Result<(), ValidationError> {
+    let mut sorted = scopes.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if scopes.is_empty() {
+        Err(invalid("required", "must name at least one scope"))
+    } else if sorted.len() != scopes.len() {
+        Err(invalid("duplicate", "names a scope twice"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The answer to `POST /api/v1/api-keys`: the only time `key` is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedApiKey {
+    /// Key id.
+    pub id: Uuid,
+    /// What the key is for.
+    pub name: String,
+    /// What the key may do.
+    pub scopes: Vec<Scope>,
+    /// The key's first characters.
+    pub prefix: String,
+    /// The secret: send as `Authorization: Bearer <key>`. Store it now; it is not shown again.
+    pub key: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_needs_at_least_one_scope_and_no_scope_twice() {
+        let k = |scopes: Vec<Scope>| NewApiKey {
+            name: "x".into(),
+            scopes,
+        };
+        assert!(k(vec![]).validate().is_err());
+        assert!(
+            k(vec![Scope::PatientsRead, Scope::PatientsRead])
+                .validate()
+                .is_err()
+        );
+        assert!(
+            k(vec![Scope::PatientsRead, Scope::PatientsWrite])
+                .validate()
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! Appointments [FHIR Appointment] and the engagement rule built on them:
+//! two or more missed appointments within 30 days is disengagement.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantArray};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::encounters::Source;
+
+/// Missed appointments in [`DISENGAGEMENT_WINDOW_DAYS`] that make a pattern.
+pub const DISENGAGEMENT_MISSES: usize = 2;
+/// The window the disengagement rule looks at.
+pub const DISENGAGEMENT_WINDOW_DAYS: i64 = 30;
+
+/// Kind of appointment.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AppointmentKind {
+    /// Psychotherapy / counseling.
+    Therapy,
+    /// Psychiatric prescriber visit.
+    Psychiatry,
+    /// Primary or specialty medical care.
+    Medical,
+    /// Anything else.
+    Other,
+}
+
+impl AppointmentKind {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentKind::Therapy => "therapy",
+            AppointmentKind::Psychiatry => "psychiatry",
+            AppointmentKind::Medical => "medical",
+            AppointmentKind::Other => "other",
+        }
+    }
+}
+
+/// Where an appointment stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AppointmentStatus {
+    /// Booked.
+    #[default]
+    Scheduled,
+    /// The patient came.
+    Attended,
+    /// The patient did not come (no-show).
+    Missed,
+    /// Called off.
+    Cancelled,
+    /// Moved to another time (a new appointment carries the new time).
+    Rescheduled,
+}
+
+impl AppointmentStatus {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentStatus::Scheduled => "Scheduled",
+            AppointmentStatus::Attended => "Attended",
+            AppointmentStatus::Missed => "Missed",
+            AppointmentStatus::Cancelled => "Cancelled",
+            AppointmentStatus::Rescheduled => "Rescheduled",
+        }
+    }
+
+    /// The statuses an appointment can move to. Attended and missed can be
+    /// swapped to correct a mistake; cancelled and rescheduled are final.
+    pub fn next_statuses(self) -> &'static [AppointmentStatus] {
+        use AppointmentStatus::*;
+        match self {
+            Scheduled => &[Attended, Missed, Cancelled, Rescheduled],
+            Attended => &[Missed],
+            Missed => &[Attended],
+            Cancelled | Rescheduled => &[],
+        }
+    }
+
+    /// Whether `self → to` is allowed.
+    pub fn can_become(self, to: AppointmentStatus) -> bool {
+        self.next_statuses().contains(&to)
+    }
+}
+
+/// An appointment as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Appointment {
+    /// Appointment id.
+    pub id: Uuid,
+    /// The patient.
+    pub patient_id: Uuid,
+    /// Who the patient sees (clinician or clinic).
+    pub provider_name: String,
+    /// Kind of appointment.
+    pub kind: AppointmentKind,
+    /// When.
+    pub scheduled_at: DateTime<Utc>,
+    /// Where.
+    pub location: Option<String>,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// When the status last changed.
+    pub status_changed_at: Option<DateTime<Utc>>,
+    /// Free-text notes.
+    pub notes: Option<String>,
+    /// Manual or integration.
+    pub source: Source,
+    /// The sending system's id; a resend with the same id updates this appointment.
+    pub external_id: Option<String>,
+    /// The follow-up task a miss created.
+    pub followup_task_id: Option<Uuid>,
+    /// Version (also the `ETag`).
+    pub version: i32,
+    /// When recorded.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/appointments`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "patient_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e7f", "provider_name": "Dr. Alvarez",
+    "kind": "psychiatry", "scheduled_at": "2026-03-09T17:30:00Z", "location": "Riverside Clinic, Suite 200"
+})))]
+pub struct NewAppointment {
+    /// The patient.
+    pub patient_id: Uuid,
+    /// Who the patient sees.
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 200, message = "must be at most 200 characters")
+    )]
+    pub provider_name: String,
+    /// Kind of appointment.
+    pub kind: AppointmentKind,
+    /// When.
+    pub scheduled_at: DateTime<Utc>,
+    /// Where.
+    #[serde(default)]
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    pub location: Option<String>,
+    /// Initial status (integrations may report a past appointment as attended or missed).
+    #[serde(default)]
+    pub status: Option<AppointmentStatus>,
+    /// Free-text notes.
+    #[serde(default)]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub notes: Option<String>,
+    /// The sending system's id (integrations).
+    #[serde(default)]
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub external_id: Option<String>,
+}
+
+/// `PATCH /api/v1/appointments/{id}`: reschedule details or record what happened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "missed", "version": 1})))]
+pub struct AppointmentPatch {
+    /// Who the patient sees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 200, message = "must be at most 200 characters")
+    )]
+    pub provider_name: Option<String>,
+    /// Kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AppointmentKind>,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// Where; `null` clears.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "::serde_with::rust::double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    pub location: Option<Option<String>>,
+    /// New status (see the allowed steps in `AppointmentStatus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AppointmentStatus>,
+    /// Notes; `null` clears.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "::serde_with::rust::double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub notes: Option<Option<String>>,
+    /// The version this change is based on (or send `If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+/// Filters for `GET /api/v1/appointments`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AppointmentListQuery {
+    /// Only this patient's appointments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<Uuid>,
+    /// Only this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AppointmentStatus>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// Whether missed appointments at `missed` (scheduled times) show a
+/// disengagement pattern as of `now`: two or more in the last 30 days.
+pub fn is_disengaged(missed: &[DateTime<Utc>], now: DateTime<Utc>) -> bool {
+    let since = now - Duration::days(DISENGAGEMENT_WINDOW_DAYS);
+    missed.iter().filter(|t| **t >= since && **t <= now).count() >= DISENGAGEMENT_MISSES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppointmentStatus::*;
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_scheduled_appointment_can_be_attended_missed_cancelled_or_rescheduled() {
+        for to in [Attended, Missed, Cancelled, Rescheduled] {
+            assert!(Scheduled.can_become(to));
+        }
+    }
+
+    #[test]
+    fn attended_and_missed_can_be_swapped_to_fix_a_mistake_but_cancelled_is_final() {
+        assert!(Missed.can_become(Attended));
+        assert!(Attended.can_become(Missed));
+        assert!(!Cancelled.can_become(Scheduled));
+        assert!(!Missed.can_become(Scheduled));
+        assert!(!Scheduled.can_become(Scheduled));
+    }
+
+    #[test]
+    fn two_misses_within_thirty_days_is_disengagement() {
+        let now = at("2026-03-31T12:00:00Z");
+        assert!(is_disengaged(
+            &[at("2026-03-02T12:00:00Z"), at("2026-03-30T09:00:00Z")],
+            now
+        ));
+    }
+
+    #[test]
+    fn one_miss_or_misses_further_apart_are_not() {
+        let now = at("2026-03-31T12:00:00Z");
+        assert!(!is_disengaged(&[at("2026-03-30T09:00:00Z")], now));
+        assert!(!is_disengaged(
+            &[at("2026-02-01T12:00:00Z"), at("2026-03-30T09:00:00Z")],
+            now
+        ));
+        assert!(!is_disengaged(&[], now));
+    }
+
+    #[test]
+    fn future_misses_do_not_count() {
+        let now = at("2026-03-31T12:00:00Z");
+        assert!(!is_disengaged(
+            &[at("2026-03-30T09:00:00Z"), at("2026-04-02T09:00:00Z")],
+            now
+        ));
+    }
+}

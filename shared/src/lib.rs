@@ -1,0 +1,26 @@
+//! Care Manager's domain: the wire types every client sees and the pure
+//! rules (validation, state machines, permissions) that both the API and the
+//! SPA apply. No I/O lives here, so it compiles for native and wasm32 alike.
+
+pub mod alerts;
+pub mod api_keys;
+pub mod appointments;
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod care_team;
+pub mod case_status;
+pub mod contacts;
+pub mod encounters;
+pub mod notes;
+pub mod organization;
+pub mod outreach;
+pub mod pagination;
+pub mod patients;
+pub mod problem;
+pub mod risk;
+pub mod tasks;
+pub mod timeline;
+pub mod users;
+pub mod validation;
+pub mod worklist;

@@ -1,0 +1,195 @@
+//! Outreach attempts: every call, text, visit or letter, and whether it
+//! reached anyone.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantArray};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::contacts::ConsentScope;
+
+/// How the attempt was made.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum OutreachMethod {
+    /// Phone call.
+    Phone,
+    /// Text message.
+    Text,
+    /// Home or field visit.
+    Visit,
+    /// Letter.
+    Letter,
+    /// In person at the clinic.
+    InPerson,
+}
+
+impl OutreachMethod {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            OutreachMethod::Phone => "Phone",
+            OutreachMethod::Text => "Text",
+            OutreachMethod::Visit => "Visit",
+            OutreachMethod::Letter => "Letter",
+            OutreachMethod::InPerson => "In person",
+        }
+    }
+}
+
+/// What came of it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum OutreachOutcome {
+    /// Spoke with the person.
+    Reached,
+    /// Nobody answered.
+    NoAnswer,
+    /// Left a voicemail or message.
+    LeftMessage,
+    /// The number or address is wrong.
+    WrongNumber,
+    /// Reached, but they declined.
+    Declined,
+}
+
+impl OutreachOutcome {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            OutreachOutcome::Reached => "Reached",
+            OutreachOutcome::NoAnswer => "No answer",
+            OutreachOutcome::LeftMessage => "Left message",
+            OutreachOutcome::WrongNumber => "Wrong number",
+            OutreachOutcome::Declined => "Declined",
+        }
+    }
+
+    /// Whether the attempt reached the person (declining is still reaching them).
+    pub fn reached(self) -> bool {
+        matches!(self, OutreachOutcome::Reached | OutreachOutcome::Declined)
+    }
+}
+
+/// An outreach attempt as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutreachAttempt {
+    /// Attempt id.
+    pub id: Uuid,
+    /// The patient.
+    pub patient_id: Uuid,
+    /// The task it was made for.
+    pub task_id: Option<Uuid>,
+    /// The contact reached out to instead of the patient.
+    pub contact_id: Option<Uuid>,
+    /// What was shared with that contact (checked against their consent).
+    pub shared_scope: Option<ConsentScope>,
+    /// How.
+    pub method: OutreachMethod,
+    /// What came of it.
+    pub outcome: OutreachOutcome,
+    /// Notes.
+    pub notes: Option<String>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// Who made it.
+    pub created_by: Option<Uuid>,
+    /// When recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/patients/{id}/outreach-attempts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "task_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e80", "method": "phone", "outcome": "no_answer",
+    "notes": "Voicemail full"
+})))]
+pub struct NewOutreachAttempt {
+    /// The task it was made for.
+    #[serde(default)]
+    pub task_id: Option<Uuid>,
+    /// A contact reached out to instead of the patient.
+    #[serde(default)]
+    pub contact_id: Option<Uuid>,
+    /// What was shared with that contact; their consent must cover it.
+    #[serde(default)]
+    pub shared_scope: Option<ConsentScope>,
+    /// How.
+    pub method: OutreachMethod,
+    /// What came of it.
+    pub outcome: OutreachOutcome,
+    /// Notes.
+    #[serde(default)]
+    #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    pub notes: Option<String>,
+    /// When (now when omitted).
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Paging for a patient's outreach attempts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct OutreachListQuery {
+    /// Only attempts for this task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<Uuid>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaching_someone_includes_being_declined() {
+        assert!(OutreachOutcome::Reached.reached());
+        assert!(OutreachOutcome::Declined.reached());
+        for o in [
+            OutreachOutcome::NoAnswer,
+            OutreachOutcome::LeftMessage,
+            OutreachOutcome::WrongNumber,
+        ] {
+            assert!(!o.reached(), "{o}");
+        }
+    }
+}

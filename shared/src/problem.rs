@@ -1,0 +1,100 @@
+//! RFC 9457 problem details: the one error shape every non-2xx answer uses.
+
+use serde::{Deserialize, Serialize};
+
+/// One input field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"field": "birth_date", "message": "must not be in the future"})))]
+pub struct FieldError {
+    /// Path of the field in the request body, e.g. `address.postal_code` or `identifiers[1].value`.
+    pub field: String,
+    /// What is wrong, in words a person can act on.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error for `field` with `message`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 `application/problem+json` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "type": "/problems/validation",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "errors": [{"field": "family_name", "message": "is required"}],
+    "request_id": "5f0c6a9e2b7d4c1f"
+})))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; stable, safe to branch on.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Each failing field (validation problems only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// The request id, also sent as `X-Request-Id`; quote it when asking for support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Problem {
+    /// The message for one field, if the problem names it.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.errors
+            .as_deref()?
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_serializes_its_type_member_as_type() {
+        let p = Problem {
+            problem_type: "/problems/not-found".into(),
+            title: "Not found".into(),
+            status: 404,
+            detail: None,
+            errors: None,
+            request_id: None,
+        };
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["type"], "/problems/not-found");
+        assert!(json.get("errors").is_none());
+        assert!(json.get("detail").is_none());
+    }
+
+    #[test]
+    fn field_message_finds_the_named_field() {
+        let p = Problem {
+            problem_type: "/problems/validation".into(),
+            title: "t".into(),
+            status: 422,
+            detail: None,
+            errors: Some(vec![FieldError::new("email", "is not an email address")]),
+            request_id: None,
+        };
+        assert_eq!(p.field_message("email"), Some("is not an email address"));
+        assert_eq!(p.field_message("phone"), None);
+    }
+}

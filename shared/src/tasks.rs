@@ -1,0 +1,595 @@
+//! Tasks [FHIR Task]: the unit of the worklist. Rules create most of them
+//! (a discharge, a missed appointment); people create the rest.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantArray};
+use uuid::Uuid;
+use validator::{Validate, ValidationErrors};
+
+use crate::appointments::AppointmentKind;
+use crate::encounters::EncounterKind;
+use crate::validation::invalid;
+
+/// What kind of work a task is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TaskKind {
+    /// Same-day contact after a positive suicide-risk screen.
+    SafetyFollowup,
+    /// Reach the patient within 24 hours of a hospital/ED/crisis discharge.
+    TransitionFollowup,
+    /// Reach the patient after a missed appointment.
+    MissedAppointmentFollowup,
+    /// Follow an open referral to its outcome.
+    ReferralFollowup,
+    /// A screening is due.
+    ScreeningDue,
+    /// The care plan is due for review.
+    CarePlanReview,
+    /// Reach out to the patient.
+    Outreach,
+    /// Review the record for gaps in care.
+    ChartReview,
+    /// Anything else.
+    Custom,
+}
+
+impl TaskKind {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskKind::SafetyFollowup => "Safety follow-up",
+            TaskKind::TransitionFollowup => "Transition follow-up",
+            TaskKind::MissedAppointmentFollowup => "Missed-appointment follow-up",
+            TaskKind::ReferralFollowup => "Referral follow-up",
+            TaskKind::ScreeningDue => "Screening due",
+            TaskKind::CarePlanReview => "Care plan review",
+            TaskKind::Outreach => "Outreach",
+            TaskKind::ChartReview => "Chart review",
+            TaskKind::Custom => "Task",
+        }
+    }
+
+    /// Kinds only the rules create (people cannot fake a discharge follow-up).
+    pub fn is_rule_generated(self) -> bool {
+        matches!(
+            self,
+            TaskKind::SafetyFollowup
+                | TaskKind::TransitionFollowup
+                | TaskKind::MissedAppointmentFollowup
+        )
+    }
+}
+
+/// Where a task stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TaskStatus {
+    /// Not started.
+    #[default]
+    Open,
+    /// Someone is working on it.
+    InProgress,
+    /// Finished, with an outcome.
+    Done,
+    /// Dropped, with a reason.
+    Cancelled,
+}
+
+impl TaskStatus {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "Open",
+            TaskStatus::InProgress => "In progress",
+            TaskStatus::Done => "Done",
+            TaskStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Whether work remains (open or in progress).
+    pub fn is_active(self) -> bool {
+        matches!(self, TaskStatus::Open | TaskStatus::InProgress)
+    }
+
+    /// Whether `self → to` is a step of the task lifecycle
+    /// (`open ⇄ in_progress → done | cancelled`; done and cancelled are final).
+    pub fn can_become(self, to: TaskStatus) -> bool {
+        use TaskStatus::*;
+        matches!(
+            (self, to),
+            (Open, InProgress) | (InProgress, Open) | (Open | InProgress, Done | Cancelled)
+        )
+    }
+}
+
+/// How urgent, beyond the due time.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Priority {
+    /// Whenever possible.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Soon.
+    High,
+    /// Now.
+    Urgent,
+}
+
+/// What the rule that created a task knew, kept so the worklist can say why
+/// the task matters without another lookup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TaskContext {
+    /// A discharge.
+    Discharge {
+        /// Hospital or center.
+        facility: String,
+        /// Kind of stay.
+        encounter_kind: EncounterKind,
+        /// When the patient left.
+        discharged_at: DateTime<Utc>,
+    },
+    /// A missed appointment.
+    MissedAppointment {
+        /// Who the patient was to see.
+        provider_name: String,
+        /// Kind of appointment.
+        appointment_kind: AppointmentKind,
+        /// When it was.
+        scheduled_at: DateTime<Utc>,
+    },
+}
+
+/// The structured outcome of a transition follow-up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "patient_reached": true, "followup_appointment_scheduled": true, "followup_appointment_date": "2026-03-05",
+    "discharge_instructions_understood": true, "medications_reviewed": true, "needs_identified": "Needs a ride to the appointment"
+})))]
+pub struct TransitionOutcome {
+    /// Whether the patient was reached.
+    pub patient_reached: bool,
+    /// Whether a follow-up appointment is scheduled.
+    pub followup_appointment_scheduled: bool,
+    /// Its date (required when scheduled).
+    #[serde(default)]
+    pub followup_appointment_date: Option<NaiveDate>,
+    /// Whether the patient understood the discharge instructions.
+    pub discharge_instructions_understood: bool,
+    /// Whether medications were reconciled/reviewed.
+    pub medications_reviewed: bool,
+    /// Needs found (transport, housing, medication access …).
+    #[serde(default)]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub needs_identified: Option<String>,
+}
+
+/// A task as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Task {
+    /// Task id.
+    pub id: Uuid,
+    /// The patient.
+    pub patient_id: Uuid,
+    /// Who should do it (`null`: nobody yet).
+    pub assignee_id: Option<Uuid>,
+    /// Kind of work.
+    pub kind: TaskKind,
+    /// Short title.
+    pub title: String,
+    /// More detail.
+    pub details: Option<String>,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+    /// Priority.
+    pub priority: Priority,
+    /// Status.
+    pub status: TaskStatus,
+    /// What came of it (when done).
+    pub outcome: Option<String>,
+    /// Structured outcome of a transition follow-up.
+    pub transition_outcome: Option<TransitionOutcome>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+    /// What created it: `encounter`, `appointment`, `manual` …
+    pub source_type: String,
+    /// The id of what created it.
+    pub source_id: Option<Uuid>,
+    /// What the creating rule knew (facility, appointment …).
+    pub context: Option<TaskContext>,
+    /// Outreach attempts logged against this task.
+    pub outreach_attempts: i64,
+    /// Of those, how many did not reach anyone.
+    pub failed_outreach_attempts: i64,
+    /// Who created it (`null`: a rule).
+    pub created_by: Option<Uuid>,
+    /// When it was finished or cancelled.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Who finished or cancelled it.
+    pub completed_by: Option<Uuid>,
+    /// Version (also the `ETag`).
+    pub version: i32,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Failed attempts on one task that deserve attention.
+pub const FAILED_ATTEMPTS_WARNING: i64 = 3;
+
+impl Task {
+    /// Whether it is past due at `now` and still to do.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status.is_active() && self.due_at < now
+    }
+
+    /// Whether three or more attempts on it reached nobody.
+    pub fn outreach_struggling(&self) -> bool {
+        self.failed_outreach_attempts >= FAILED_ATTEMPTS_WARNING
+    }
+}
+
+/// `POST /api/v1/tasks` (tasks people create).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "patient_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e7f", "kind": "outreach",
+    "title": "Call about housing application", "due_at": "2026-03-04T17:00:00Z"
+})))]
+pub struct NewTask {
+    /// The patient.
+    pub patient_id: Uuid,
+    /// Who should do it; yourself when omitted.
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    /// Kind of work (not one the rules create).
+    pub kind: TaskKind,
+    /// Short title.
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 200, message = "must be at most 200 characters")
+    )]
+    pub title: String,
+    /// More detail.
+    #[serde(default)]
+    #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    pub details: Option<String>,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+    /// Priority (`normal` when omitted).
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+impl NewTask {
+    /// All field rules.
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        let mut errors = self.validate().err().unwrap_or_default();
+        if self.kind.is_rule_generated() {
+            errors.add(
+                "kind",
+                invalid(
+                    "rule_generated",
+                    "is created by the system's rules, not by hand",
+                ),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `PATCH /api/v1/tasks/{id}`: reassign, reschedule, start, complete or cancel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "done", "outcome": "Reached; appointment kept", "version": 2})))]
+pub struct TaskPatch {
+    /// New assignee (`null` unassigns). Reassigning to someone else takes a supervisor.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "::serde_with::rust::double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub assignee_id: Option<Option<Uuid>>,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 200, message = "must be at most 200 characters")
+    )]
+    pub title: Option<String>,
+    /// Details; `null` clears.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "::serde_with::rust::double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    pub details: Option<Option<String>>,
+    /// Due time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// Priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// New status: `in_progress` (start), `open` (stop), `done` (needs an
+    /// outcome) or `cancelled` (needs a reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    /// What came of it (required to finish a task; a transition follow-up
+    /// needs `transition_outcome` instead or as well).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    pub outcome: Option<String>,
+    /// The structured outcome of a transition follow-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub transition_outcome: Option<TransitionOutcome>,
+    /// Why it is cancelled (required to cancel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    pub cancel_reason: Option<String>,
+    /// The version this change is based on (or send `If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+fn blank(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+impl TaskPatch {
+    /// Field rules, plus what finishing or cancelling a task of `kind` needs.
+    pub fn check(&self, kind: TaskKind) -> Result<(), ValidationErrors> {
+        let mut errors = self.validate().err().unwrap_or_default();
+        match self.status {
+            Some(TaskStatus::Done) if kind == TaskKind::TransitionFollowup => {
+                match &self.transition_outcome {
+                    None => errors.add(
+                        "transition_outcome",
+                        invalid("required", "is required to finish a transition follow-up"),
+                    ),
+                    Some(o)
+                        if o.followup_appointment_scheduled
+                            && o.followup_appointment_date.is_none() =>
+                    {
+                        errors.add(
+                            "transition_outcome.followup_appointment_date",
+                            invalid(
+                                "required",
+                                "is required when a follow-up appointment is scheduled",
+                            ),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+            Some(TaskStatus::Done) if blank(&self.outcome) => {
+                errors.add(
+                    "outcome",
+                    invalid("required", "is required to finish a task"),
+                );
+            }
+            Some(TaskStatus::Cancelled) if blank(&self.cancel_reason) => {
+                errors.add(
+                    "cancel_reason",
+                    invalid("required", "is required to cancel a task"),
+                );
+            }
+            _ => {}
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Filters for `GET /api/v1/tasks` (by due time).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TaskListQuery {
+    /// Only tasks assigned to this user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<Uuid>,
+    /// Only this patient's tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<Uuid>,
+    /// Only this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    /// Only this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TaskKind>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskStatus::*;
+    use super::*;
+    use crate::validation::field_errors;
+
+    fn fields(r: Result<(), ValidationErrors>) -> Vec<String> {
+        r.map(|_| vec![])
+            .unwrap_or_else(|e| field_errors(&e).into_iter().map(|f| f.field).collect())
+    }
+
+    #[test]
+    fn tasks_start_stop_and_end_done_or_cancelled() {
+        assert!(Open.can_become(InProgress));
+        assert!(InProgress.can_become(Open));
+        assert!(Open.can_become(Done) && InProgress.can_become(Done));
+        assert!(Open.can_become(Cancelled) && InProgress.can_become(Cancelled));
+    }
+
+    #[test]
+    fn finished_and_cancelled_tasks_stay_that_way() {
+        for from in [Done, Cancelled] {
+            for to in TaskStatus::VARIANTS {
+                assert!(!from.can_become(*to), "{from} -> {to}");
+            }
+        }
+        assert!(!Open.can_become(Open));
+    }
+
+    #[test]
+    fn finishing_a_task_needs_an_outcome_and_cancelling_a_reason() {
+        let done = TaskPatch {
+            status: Some(Done),
+            ..Default::default()
+        };
+        assert_eq!(fields(done.check(TaskKind::Outreach)), vec!["outcome"]);
+        let cancelled = TaskPatch {
+            status: Some(Cancelled),
+            cancel_reason: Some(" ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(cancelled.check(TaskKind::Outreach)),
+            vec!["cancel_reason"]
+        );
+        let ok = TaskPatch {
+            status: Some(Done),
+            outcome: Some("Reached".into()),
+            ..Default::default()
+        };
+        assert!(ok.check(TaskKind::Custom).is_ok());
+    }
+
+    #[test]
+    fn finishing_a_transition_follow_up_needs_its_structured_outcome() {
+        let bare = TaskPatch {
+            status: Some(Done),
+            outcome: Some("ok".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(bare.check(TaskKind::TransitionFollowup)),
+            vec!["transition_outcome"]
+        );
+        let no_date = TaskPatch {
+            status: Some(Done),
+            transition_outcome: Some(TransitionOutcome {
+                followup_appointment_scheduled: true,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(no_date.check(TaskKind::TransitionFollowup)),
+            vec!["transition_outcome.followup_appointment_date"]
+        );
+        let complete = TaskPatch {
+            status: Some(Done),
+            transition_outcome: Some(TransitionOutcome {
+                patient_reached: true,
+                followup_appointment_scheduled: true,
+                followup_appointment_date: NaiveDate::from_ymd_opt(2026, 3, 5),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert!(complete.check(TaskKind::TransitionFollowup).is_ok());
+    }
+
+    #[test]
+    fn people_cannot_create_the_kinds_the_rules_create() {
+        let t = |kind| NewTask {
+            patient_id: Uuid::nil(),
+            assignee_id: None,
+            kind,
+            title: "x".into(),
+            details: None,
+            due_at: DateTime::UNIX_EPOCH,
+            priority: None,
+        };
+        assert_eq!(
+            fields(t(TaskKind::TransitionFollowup).check()),
+            vec!["kind"]
+        );
+        assert!(t(TaskKind::Outreach).check().is_ok());
+    }
+
+    #[test]
+    fn task_context_is_tagged_by_type_on_the_wire() {
+        let c = TaskContext::Discharge {
+            facility: "Mercy ED".into(),
+            encounter_kind: EncounterKind::Ed,
+            discharged_at: DateTime::UNIX_EPOCH,
+        };
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["type"], "discharge");
+        assert_eq!(json["encounter_kind"], "ed");
+        assert_eq!(serde_json::from_value::<TaskContext>(json).unwrap(), c);
+    }
+}

@@ -1,0 +1,239 @@
+//! Field rules shared by the API (authoritative) and the SPA (instant
+//! feedback), and the flattening of `validator`'s nested errors into the
+//! `field` paths a 422 problem lists.
+
+use std::borrow::Cow;
+
+use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::problem::FieldError;
+
+/// Flattens nested validation errors into `a.b` / `a[2].b` paths, sorted by path.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else if field == "__all__" {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => {
+                out.extend(errs.iter().map(|e| FieldError::new(&path, message_of(e))))
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn message_of(e: &ValidationError) -> String {
+    match &e.message {
+        Some(m) => m.to_string(),
+        None => match e.code.as_ref() {
+            "email" => "is not a valid email address".into(),
+            "length" => "has the wrong length".into(),
+            "range" => "is out of range".into(),
+            "required" => "is required".into(),
+            other => format!("is invalid ({other})"),
+        },
+    }
+}
+
+/// A validation error carrying the message people see.
+pub fn invalid(code: &'static str, message: &'static str) -> ValidationError {
+    ValidationError::new(code).with_message(Cow::Borrowed(message))
+}
+
+/// Rejects strings that are empty or only whitespace.
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        Err(invalid("blank", "is required"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A phone number as people write it: digits with optional `+ ( ) - .` and
+/// spaces, 7 to 15 digits (E.164's maximum), and an optional `x123` extension.
+pub fn phone(value: &str) -> Result<(), ValidationError> {
+    let (number, extension) = match value.to_ascii_lowercase().split_once('x') {
+        Some((n, e)) => (n.to_string(), Some(e.trim().to_string())),
+        None => (value.to_string(), None),
+    };
+    let allowed = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | '.' | ' '));
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let extension_ok = extension
+        .map(|e| !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(true);
+    if allowed && (7..=15).contains(&digits) && extension_ok {
+        Ok(())
+    } else {
+        Err(invalid("phone", "is not a valid phone number"))
+    }
+}
+
+/// A BCP 47 language tag such as `en`, `es-MX` or `zh-Hant`, whose language
+/// is an ISO 639 code (BCP 47's grammar alone would accept "english").
+pub fn language_tag(value: &str) -> Result<(), ValidationError> {
+    match language_tags::LanguageTag::parse(value) {
+        Ok(tag) if (2..=3).contains(&tag.primary_language().len()) => Ok(()),
+        _ => Err(invalid(
+            "language_tag",
+            "is not a BCP 47 language tag (e.g. en, es-MX)",
+        )),
+    }
+}
+
+/// Two-letter USPS codes for states, DC and the territories.
+pub const US_STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+];
+
+/// A USPS state or territory code (case-insensitive).
+pub fn us_state(value: &str) -> Result<(), ValidationError> {
+    let upper = value.to_ascii_uppercase();
+    if US_STATES.contains(&upper.as_str()) {
+        Ok(())
+    } else {
+        Err(invalid("us_state", "is not a US state code (e.g. OR)"))
+    }
+}
+
+/// A US ZIP code: `12345` or `12345-6789`.
+pub fn postal_code(value: &str) -> Result<(), ValidationError> {
+    let b = value.as_bytes();
+    let five = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let ok = match b.len() {
+        5 => five(b),
+        10 => five(&b[..5]) && b[5] == b'-' && five(&b[6..]),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "postal_code",
+            "is not a ZIP code (12345 or 12345-6789)",
+        ))
+    }
+}
+
+/// Trims `value`; an empty result becomes `None`.
+pub fn trimmed(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use validator::Validate;
+
+    #[derive(Validate)]
+    struct Inner {
+        #[validate(custom(function = "crate::validation::not_blank"))]
+        value: String,
+    }
+
+    #[derive(Validate)]
+    struct Outer {
+        #[validate(custom(function = "crate::validation::phone"))]
+        phone: Option<String>,
+        #[validate(nested)]
+        inner: Inner,
+        #[validate(nested)]
+        list: Vec<Inner>,
+    }
+
+    #[test]
+    fn nested_and_listed_errors_flatten_into_dotted_and_indexed_paths() {
+        let o = Outer {
+            phone: Some("12".into()),
+            inner: Inner { value: " ".into() },
+            list: vec![Inner { value: "ok".into() }, Inner { value: "".into() }],
+        };
+        let errs = field_errors(&o.validate().unwrap_err());
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["inner.value", "list[1].value", "phone"]);
+        assert_eq!(errs[0].message, "is required");
+    }
+
+    #[test]
+    fn phone_numbers_as_people_write_them_are_accepted() {
+        for ok in [
+            "503-555-0100",
+            "(503) 555-0100",
+            "+1 503 555 0100",
+            "5035550100 x12",
+            "555.0100 1",
+        ] {
+            assert!(phone(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_with_letters_or_too_few_digits_are_rejected() {
+        for bad in [
+            "call me",
+            "12345",
+            "503-555-0100 ext",
+            "+1 503 555 0100 x",
+            "1234567890123456",
+        ] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn language_tags_follow_bcp_47() {
+        for ok in ["en", "es-MX", "zh-Hant", "vi"] {
+            assert!(language_tag(ok).is_ok(), "{ok}");
+        }
+        for bad in ["english", "e", "en_US", ""] {
+            assert!(language_tag(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn state_codes_are_usps_codes_in_any_case() {
+        assert!(us_state("OR").is_ok());
+        assert!(us_state("pr").is_ok());
+        assert!(us_state("XX").is_err());
+        assert!(us_state("Oregon").is_err());
+    }
+
+    #[test]
+    fn zip_codes_have_five_or_nine_digits() {
+        assert!(postal_code("97201").is_ok());
+        assert!(postal_code("97201-1234").is_ok());
+        for bad in ["9720", "972011234", "97201-12", "abcde"] {
+            assert!(postal_code(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trimming_turns_blank_strings_into_nothing() {
+        assert_eq!(trimmed(Some("  a ".into())), Some("a".into()));
+        assert_eq!(trimmed(Some("   ".into())), None);
+        assert_eq!(trimmed(None), None);
+    }
+}
