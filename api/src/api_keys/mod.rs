@@ -1,0 +1,4 @@
+//! API keys for integrations and scripts (admins manage them).
+
+pub mod routes;
+pub mod store;

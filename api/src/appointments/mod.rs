@@ -1,0 +1,4 @@
+//! Appointments; a miss starts the missed-appointment and disengagement rules.
+
+pub mod routes;
+pub mod store;

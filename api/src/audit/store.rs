@@ -1,0 +1,217 @@
+//! Writing and querying audit events.
+
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+use shared::audit::{ActorType, AuditEvent};
+use uuid::Uuid;
+
+use crate::schema::audit_events;
+
+/// Who is acting, and from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The actor's organization.
+    pub org: Uuid,
+    /// Person, key or system.
+    pub actor_type: ActorType,
+    /// The user or key id.
+    pub actor_id: Option<Uuid>,
+    /// The user's email or the key's name.
+    pub label: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+    /// The client's address.
+    pub client_addr: Option<String>,
+}
+
+impl Actor {
+    /// The system acting in `org` (command-line tools, rules).
+    pub fn system(org: Uuid, label: &str) -> Actor {
+        Actor {
+            org,
+            actor_type: ActorType::System,
+            actor_id: None,
+            label: Some(label.into()),
+            request_id: None,
+            client_addr: None,
+        }
+    }
+}
+
+/// What is being recorded.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    action: &'static str,
+    resource_type: &'static str,
+    resource_id: Option<String>,
+    patient_id: Option<Uuid>,
+    details: Value,
+}
+
+impl Entry {
+    /// An `action` (`patient.read`) on a kind of record (`patient`).
+    pub fn new(action: &'static str, resource_type: &'static str) -> Entry {
+        Entry {
+            action,
+            resource_type,
+            resource_id: None,
+            patient_id: None,
+            details: json!({}),
+        }
+    }
+
+    /// The record acted on.
+    pub fn on(mut self, id: impl ToString) -> Entry {
+        self.resource_id = Some(id.to_string());
+        self
+    }
+
+    /// The patient whose data this touches.
+    pub fn patient(mut self, id: Uuid) -> Entry {
+        self.patient_id = Some(id);
+        self
+    }
+
+    /// Further facts.
+    pub fn details(mut self, details: Value) -> Entry {
+        self.details = details;
+        self
+    }
+
+    /// The patients a list showed (kept in `details.patient_ids`, which is indexed).
+    pub fn listed(mut self, ids: impl IntoIterator<Item = Uuid>) -> Entry {
+        let mut ids: Vec<Uuid> = ids.into_iter().collect();
+        ids.sort();
+        ids.dedup();
+        if let Value::Object(map) = &mut self.details {
+            map.insert("patient_ids".into(), json!(ids));
+        }
+        self
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewEvent<'a> {
+    organization_id: Uuid,
+    actor_type: &'a str,
+    actor_id: Option<Uuid>,
+    actor_label: Option<&'a str>,
+    action: &'a str,
+    patient_id: Option<Uuid>,
+    resource_type: &'a str,
+    resource_id: Option<&'a str>,
+    request_id: Option<&'a str>,
+    client_addr: Option<&'a str>,
+    details: &'a Value,
+}
+
+/// Appends one event.
+pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values(NewEvent {
+            organization_id: actor.org,
+            actor_type: actor.actor_type.as_ref(),
+            actor_id: actor.actor_id,
+            actor_label: actor.label.as_deref(),
+            action: entry.action,
+            patient_id: entry.patient_id,
+            resource_type: entry.resource_type,
+            resource_id: entry.resource_id.as_deref(),
+            request_id: actor.request_id.as_deref(),
+            client_addr: actor.client_addr.as_deref(),
+            details: &entry.details,
+        })
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct EventRow {
+    id: i64,
+    occurred_at: DateTime<Utc>,
+    actor_type: String,
+    actor_id: Option<Uuid>,
+    actor_label: Option<String>,
+    action: String,
+    patient_id: Option<Uuid>,
+    resource_type: String,
+    resource_id: Option<String>,
+    request_id: Option<String>,
+    client_addr: Option<String>,
+    details: Value,
+}
+
+impl From<EventRow> for AuditEvent {
+    fn from(r: EventRow) -> Self {
+        AuditEvent {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor_type: r.actor_type.parse().unwrap_or(ActorType::System),
+            actor_id: r.actor_id,
+            actor_label: r.actor_label,
+            action: r.action,
+            patient_id: r.patient_id,
+            resource_type: r.resource_type,
+            resource_id: r.resource_id,
+            request_id: r.request_id,
+            client_addr: r.client_addr,
+            details: r.details,
+        }
+    }
+}
+
+/// Filters for [`list`].
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Events touching this patient, directly or in a list.
+    pub patient_id: Option<Uuid>,
+    /// Events by this user.
+    pub user_id: Option<Uuid>,
+    /// Events at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only this action.
+    pub action: Option<String>,
+}
+
+/// Events of `org`, newest first, older than `before_id`; `limit` at most.
+pub fn list(
+    conn: &mut PgConnection,
+    org: Uuid,
+    filter: &Filter,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditEvent>> {
+    let mut q = audit_events::table
+        .filter(audit_events::organization_id.eq(org))
+        .into_boxed();
+    if let Some(pid) = filter.patient_id {
+        q = q.filter(
+            audit_events::patient_id.eq(pid).or(audit_events::details
+                .retrieve_as_object("patient_ids")
+                .contains(json!([pid]))),
+        );
+    }
+    if let Some(uid) = filter.user_id {
+        q = q
+            .filter(audit_events::actor_id.eq(uid))
+            .filter(audit_events::actor_type.eq(ActorType::User.as_ref()));
+    }
+    if let Some(since) = filter.since {
+        q = q.filter(audit_events::occurred_at.ge(since));
+    }
+    if let Some(action) = &filter.action {
+        q = q.filter(audit_events::action.eq(action.clone()));
+    }
+    if let Some(before) = before_id {
+        q = q.filter(audit_events::id.lt(before));
+    }
+    q.order(audit_events::id.desc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load::<EventRow>(conn)
+        .map(|rows| rows.into_iter().map(AuditEvent::from).collect())
+}

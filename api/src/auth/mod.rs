@@ -1,0 +1,12 @@
+//! Authentication: password login, short-lived JWT access tokens, rotating
+//! refresh tokens with reuse detection, API keys, and the `Caller` every
+//! protected handler receives.
+
+pub mod lockout;
+pub mod passwords;
+pub mod principal;
+pub mod routes;
+pub mod store;
+pub mod tokens;
+
+pub use principal::{Caller, Principal, RequestMeta};

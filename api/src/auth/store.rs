@@ -1,0 +1,332 @@
+//! Credentials in the database: users as login sees them, refresh tokens
+//! (hashed, rotating, revocable by family) and API key lookup.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use shared::auth::{Role, Scope};
+use uuid::Uuid;
+
+use crate::auth::lockout;
+use crate::auth::tokens::{digest, random_token};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{api_keys, organizations, refresh_tokens, users};
+
+/// A user as authentication sees them.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserAuth {
+    /// User id.
+    pub id: Uuid,
+    /// Organization.
+    pub organization_id: Uuid,
+    /// Login email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role code.
+    pub role: String,
+    /// PHC password hash.
+    pub password_hash: String,
+    /// Whether the user may sign in.
+    pub active: bool,
+    /// Consecutive failed logins.
+    pub failed_login_count: i32,
+    /// Locked until this time.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Current session epoch.
+    pub session_epoch: i32,
+}
+
+impl UserAuth {
+    /// The role.
+    pub fn role(&self) -> ApiResult<Role> {
+        self.role.parse().map_err(ApiError::internal)
+    }
+
+    /// Whether a token of session epoch `sep` is still good for this user.
+    pub fn accepts_session(&self, sep: i32) -> bool {
+        self.active && sep == self.session_epoch
+    }
+
+    /// Seconds the account stays locked after `now`, if it is locked.
+    pub fn locked_for(&self, now: DateTime<Utc>) -> Option<u64> {
+        self.locked_until
+            .filter(|until| *until > now)
+            .map(|until| (until - now).num_seconds().max(1) as u64)
+    }
+}
+
+/// The user with `id`.
+pub fn find_user(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<UserAuth>> {
+    users::table
+        .find(id)
+        .select(UserAuth::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The user whose login is `email` (case-insensitive).
+pub fn find_user_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<UserAuth>> {
+    users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(UserAuth::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The organization's name.
+pub fn organization_name(conn: &mut PgConnection, org: Uuid) -> QueryResult<String> {
+    organizations::table
+        .find(org)
+        .select(organizations::name)
+        .first(conn)
+}
+
+/// Counts a failed login and locks the account when the policy says so.
+pub fn record_failed_login(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let failures: i32 = diesel::update(users::table.find(id))
+        .set(users::failed_login_count.eq(users::failed_login_count + 1))
+        .returning(users::failed_login_count)
+        .get_result(conn)?;
+    if let Some(lock) = lockout::lock_for(failures) {
+        diesel::update(users::table.find(id))
+            .set(users::locked_until.eq(now + lock))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records a successful login: the failure count resets.
+pub fn record_login(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_login_count.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::last_login_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends every session of a user: access tokens stop working (the session
+/// epoch moves on) and refresh tokens are revoked.
+pub fn end_sessions(conn: &mut PgConnection, user: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(users::table.find(user))
+        .set(users::session_epoch.eq(users::session_epoch + 1))
+        .execute(conn)?;
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now))
+    .execute(conn)
+    .map(drop)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = refresh_tokens)]
+struct NewRefreshToken {
+    id: Uuid,
+    organization_id: Uuid,
+    user_id: Uuid,
+    family_id: Uuid,
+    token_hash: Vec<u8>,
+    issued_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// Issues a refresh token in `family` (a new login starts a new family) and
+/// returns the secret; only its hash is stored.
+pub fn issue_refresh_token(
+    conn: &mut PgConnection,
+    user: &UserAuth,
+    family: Uuid,
+    now: DateTime<Utc>,
+    ttl: TimeDelta,
+) -> QueryResult<String> {
+    let token = random_token(32);
+    diesel::insert_into(refresh_tokens::table)
+        .values(NewRefreshToken {
+            id: Uuid::now_v7(),
+            organization_id: user.organization_id,
+            user_id: user.id,
+            family_id: family,
+            token_hash: digest(&token),
+            issued_at: now,
+            expires_at: now + ttl,
+        })
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    /// The token was good; here is its successor and the user.
+    Rotated {
+        /// The user.
+        user: Box<UserAuth>,
+        /// The new refresh token.
+        token: String,
+    },
+    /// Unknown, expired, revoked, or the user can no longer sign in.
+    Refused,
+    /// The token had already been used: its family is now revoked.
+    Reused {
+        /// The user whose token it was.
+        user: Uuid,
+        /// Their organization.
+        org: Uuid,
+    },
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct RefreshRow {
+    id: Uuid,
+    user_id: Uuid,
+    organization_id: Uuid,
+    family_id: Uuid,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Uses a refresh token: rotates it, or detects its reuse. Call inside a
+/// transaction; the row is locked so two racing refreshes cannot both win.
+pub fn use_refresh_token(
+    conn: &mut PgConnection,
+    token: &str,
+    now: DateTime<Utc>,
+    ttl: TimeDelta,
+) -> QueryResult<RefreshOutcome> {
+    let Some(row) = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(digest(token)))
+        .select(RefreshRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(RefreshOutcome::Refused);
+    };
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Ok(RefreshOutcome::Refused);
+    }
+    if row.used_at.is_some() {
+        revoke_family(conn, row.family_id, now)?;
+        return Ok(RefreshOutcome::Reused {
+            user: row.user_id,
+            org: row.organization_id,
+        });
+    }
+    diesel::update(refresh_tokens::table.find(row.id))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?;
+    match find_user(conn, row.user_id)? {
+        Some(user) if user.active => {
+            let token = issue_refresh_token(conn, &user, row.family_id, now, ttl)?;
+            Ok(RefreshOutcome::Rotated {
+                user: Box::new(user),
+                token,
+            })
+        }
+        _ => Ok(RefreshOutcome::Refused),
+    }
+}
+
+fn revoke_family(conn: &mut PgConnection, family: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now))
+    .execute(conn)
+    .map(drop)
+}
+
+/// Revokes the family of `token` (logout); the user and organization, if the token was known.
+pub fn revoke_refresh_token(
+    conn: &mut PgConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<(Uuid, Uuid)>> {
+    let row: Option<(Uuid, Uuid, Uuid)> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(digest(token)))
+        .select((
+            refresh_tokens::family_id,
+            refresh_tokens::user_id,
+            refresh_tokens::organization_id,
+        ))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((family, user, org)) => {
+            revoke_family(conn, family, now)?;
+            Ok(Some((user, org)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// An API key as authentication sees it.
+#[derive(Debug, Clone)]
+pub struct KeyAuth {
+    /// Key id.
+    pub id: Uuid,
+    /// Organization.
+    pub organization_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Scopes.
+    pub scopes: Vec<Scope>,
+}
+
+/// Looks up a live API key by its secret and notes the use (at most once a
+/// minute, so busy integrations do not turn every read into a write).
+pub fn use_api_key(
+    conn: &mut PgConnection,
+    key: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<KeyAuth>> {
+    let row: Option<(Uuid, Uuid, String, Vec<Option<String>>)> = api_keys::table
+        .filter(api_keys::key_hash.eq(digest(key)))
+        .filter(api_keys::revoked_at.is_null())
+        .select((
+            api_keys::id,
+            api_keys::organization_id,
+            api_keys::name,
+            api_keys::scopes,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, organization_id, name, scopes)) = row else {
+        return Ok(None);
+    };
+    diesel::update(
+        api_keys::table.find(id).filter(
+            api_keys::last_used_at
+                .is_null()
+                .or(api_keys::last_used_at.lt(now - TimeDelta::minutes(1))),
+        ),
+    )
+    .set(api_keys::last_used_at.eq(now))
+    .execute(conn)?;
+    let scopes = scopes
+        .into_iter()
+        .flatten()
+        .map(|s| s.parse::<Scope>().map_err(ApiError::internal))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Some(KeyAuth {
+        id,
+        organization_id,
+        name,
+        scopes,
+    }))
+}

@@ -1,0 +1,4 @@
+//! A patient's care team: users of the organization and outside providers.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,201 @@
+//! Configuration from the environment. `serve` refuses to start in
+//! production without a strong `JWT_SECRET`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server needs to know at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Postgres connection URL (`DATABASE_URL`).
+    pub database_url: String,
+    /// Where to listen (`BIND_ADDR`, default `127.0.0.1:8080`).
+    pub bind_addr: SocketAddr,
+    /// HMAC key for access tokens (`JWT_SECRET`).
+    pub jwt_secret: Vec<u8>,
+    /// The built SPA (`STATIC_DIR`, default `web/dist` when it exists).
+    pub static_dir: Option<PathBuf>,
+    /// Explicit development mode (`CAREMGR_ENV=development`): allows a missing
+    /// or weak `JWT_SECRET` (a random one is generated per process).
+    pub dev_mode: bool,
+    /// Database connections (`DATABASE_POOL_SIZE`, default 16).
+    pub pool_size: u32,
+    /// HTTP worker threads (`HTTP_WORKERS`, default: one per CPU).
+    pub workers: usize,
+    /// Lifetime of access tokens.
+    pub access_token_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    pub refresh_token_ttl: Duration,
+}
+
+/// Why the configuration is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A required variable is not set.
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    /// A variable has a value that cannot be used.
+    #[error("{0} is invalid: {1}")]
+    Invalid(&'static str, String),
+    /// The JWT secret is missing or guessable outside development mode.
+    #[error(
+        "JWT_SECRET must be set to at least 32 random characters in production \
+         (e.g. `openssl rand -base64 48`); set CAREMGR_ENV=development to run without one locally"
+    )]
+    WeakSecret,
+}
+
+/// Whether a secret is long and varied enough to resist guessing.
+pub fn secret_is_strong(secret: &[u8]) -> bool {
+    let distinct = secret
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let lowered = String::from_utf8_lossy(secret).to_lowercase();
+    let placeholder = ["changeme", "change-me", "secret", "password", "example"]
+        .iter()
+        .any(|p| lowered.contains(p));
+    secret.len() >= 32 && distinct >= 12 && !placeholder
+}
+
+/// A numeric variable within `range`, if set.
+fn bounded<N>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    range: std::ops::RangeInclusive<N>,
+) -> Result<Option<N>, ConfigError>
+where
+    N: std::str::FromStr + PartialOrd,
+{
+    match var(name) {
+        None => Ok(None),
+        Some(v) => match v.parse::<N>() {
+            Ok(n) if range.contains(&n) => Ok(Some(n)),
+            _ => Err(ConfigError::Invalid(name, v)),
+        },
+    }
+}
+
+impl Config {
+    /// Reads the configuration through `var` (the environment in production,
+    /// a map in tests).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let dev_mode = matches!(var("CAREMGR_ENV").as_deref(), Some("development" | "dev"));
+        let database_url = var("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let bind_addr = var("BIND_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| ConfigError::Invalid("BIND_ADDR", format!("{e}")))?;
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(s) if secret_is_strong(s.as_bytes()) => s.into_bytes(),
+            _ if dev_mode => {
+                log::warn!("development mode: using a random JWT secret for this process");
+                crate::auth::tokens::random_bytes(48)
+            }
+            _ => return Err(ConfigError::WeakSecret),
+        };
+        let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
+            let default = PathBuf::from("web/dist");
+            default.join("index.html").exists().then_some(default)
+        });
+        let pool_size = bounded(&var, "DATABASE_POOL_SIZE", 1..=200)?.unwrap_or(16);
+        let workers = bounded(&var, "HTTP_WORKERS", 1..=256)?
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+        Ok(Config {
+            database_url,
+            workers,
+            bind_addr,
+            jwt_secret,
+            static_dir,
+            dev_mode,
+            pool_size,
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
+        })
+    }
+
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(|k| map.get(k).cloned())
+    }
+
+    const STRONG: &str = "n8Vq3kZ1xR7pL0mT5wYc2Hd9Gf4Js6Ab";
+
+    #[test]
+    fn production_refuses_a_missing_secret() {
+        assert!(matches!(
+            config(&[("DATABASE_URL", "postgres://x")]),
+            Err(ConfigError::WeakSecret)
+        ));
+    }
+
+    #[test]
+    fn production_refuses_short_repetitive_or_placeholder_secrets() {
+        for weak in [
+            "short",
+            &"a".repeat(64),
+            "changeme-changeme-changeme-changeme-123",
+        ] {
+            let r = config(&[("DATABASE_URL", "postgres://x"), ("JWT_SECRET", weak)]);
+            assert!(matches!(r, Err(ConfigError::WeakSecret)), "{weak}");
+        }
+    }
+
+    #[test]
+    fn production_accepts_a_strong_secret_and_defaults_the_rest() {
+        let c = config(&[("DATABASE_URL", "postgres://x"), ("JWT_SECRET", STRONG)]).unwrap();
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.jwt_secret, STRONG.as_bytes());
+        assert!(!c.dev_mode);
+        assert_eq!(c.access_token_ttl.as_secs(), 900);
+    }
+
+    #[test]
+    fn development_mode_runs_without_a_secret_using_a_random_one() {
+        let a = config(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("CAREMGR_ENV", "development"),
+        ])
+        .unwrap();
+        let b = config(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("CAREMGR_ENV", "development"),
+        ])
+        .unwrap();
+        assert!(a.dev_mode);
+        assert!(secret_is_strong(&a.jwt_secret));
+        assert_ne!(a.jwt_secret, b.jwt_secret);
+    }
+
+    #[test]
+    fn a_bad_bind_address_or_pool_size_is_refused() {
+        let base = [("DATABASE_URL", "postgres://x"), ("JWT_SECRET", STRONG)];
+        let mut with_bind = base.to_vec();
+        with_bind.push(("BIND_ADDR", "nowhere"));
+        assert!(matches!(
+            config(&with_bind),
+            Err(ConfigError::Invalid("BIND_ADDR", _))
+        ));
+        let mut with_pool = base.to_vec();
+        with_pool.push(("DATABASE_POOL_SIZE", "0"));
+        assert!(matches!(
+            config(&with_pool),
+            Err(ConfigError::Invalid("DATABASE_POOL_SIZE", _))
+        ));
+    }
+}

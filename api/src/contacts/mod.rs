@@ -1,0 +1,4 @@
+//! A patient's contacts and the consent to share information with them.
+
+pub mod routes;
+pub mod store;

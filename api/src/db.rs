@@ -1,0 +1,104 @@
+//! The connection pool and the two ways handlers reach the database: `run`
+//! for one unit of work and `tx` for a transaction. Diesel is synchronous, so
+//! both hop onto actix's blocking pool; workers never wait on Postgres.
+
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::PgConnection;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+/// A pool of Postgres connections.
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+
+/// Session settings applied to every pooled connection: no query or lock may
+/// hold a worker hostage, and times are read in UTC.
+#[derive(Debug)]
+struct SessionSettings;
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "SET statement_timeout = '15s'; SET lock_timeout = '5s'; \
+             SET idle_in_transaction_session_timeout = '30s'; \
+             SET application_name = 'caremgr'; SET TIME ZONE 'UTC';",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Shared handle on the pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    /// A pool of up to `size` connections to `url`. Connections open lazily,
+    /// so a server can start (and answer 503) while the database is down.
+    pub fn connect(url: &str, size: u32) -> Db {
+        let manager = ConnectionManager::<PgConnection>::new(url);
+        let pool = Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(3))
+            .connection_customizer(Box::new(SessionSettings))
+            .build_unchecked(manager);
+        Db { pool }
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Runs `f` with a connection, off the async workers.
+    pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut PgConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` inside one transaction: all of it happens or none of it does
+    /// (an audit row included).
+    pub async fn tx<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut PgConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| conn.transaction(f)).await
+    }
+}
+
+/// Applies pending migrations; returns the versions applied.
+pub fn migrate(conn: &mut PgConnection) -> Result<Vec<String>, String> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|versions| versions.iter().map(ToString::to_string).collect())
+        .map_err(|e| e.to_string())
+}
+
+/// Opens one connection (for the command-line tools).
+pub fn connect_once(url: &str) -> Result<PgConnection, String> {
+    PgConnection::establish(url).map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

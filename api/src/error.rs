@@ -1,0 +1,277 @@
+//! The one error type. Every failure a handler, extractor or store can meet
+//! ends here and leaves as an RFC 9457 `application/problem+json` answer.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shared::problem::{FieldError, Problem};
+use validator::ValidationErrors;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything that can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Well-formed input that breaks field rules (422).
+    #[error("invalid fields: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// Input that cannot be read at all, e.g. malformed JSON (400).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Missing, expired or otherwise unacceptable credentials (401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but the role or key scope does not allow this (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such record in the caller's organization (404).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request clashes with the current state (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// `If-Match` / `version` named an outdated version (412).
+    #[error("stale version; current is {current}")]
+    PreconditionFailed {
+        /// The version the record has now.
+        current: i32,
+    },
+    /// An update came without `If-Match` or `version` (428).
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// The body is larger than allowed (413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The body is not JSON (415).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// Too many attempts; try again later (429).
+    #[error("too many requests: {detail}")]
+    TooManyRequests {
+        /// What to tell the caller.
+        detail: String,
+        /// Seconds until a retry may succeed.
+        retry_after_secs: u64,
+    },
+    /// The database cannot be reached or is overloaded (503).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure (500); details go to the log only.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 naming one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 404 for the kind of record named (`"patient"`).
+    pub fn not_found(what: &str) -> Self {
+        ApiError::NotFound(format!(
+            "No {what} with that id exists in your organization."
+        ))
+    }
+
+    /// A 500 whose cause is logged, not shown.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::Validation(_) => ("validation", "The request has invalid fields"),
+            ApiError::BadRequest(_) => ("bad-request", "The request could not be read"),
+            ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::NotFound(_) => ("not-found", "Not found"),
+            ApiError::Conflict(_) => ("conflict", "Conflict with the current state"),
+            ApiError::PreconditionFailed { .. } => {
+                ("stale-version", "The record changed since you read it")
+            }
+            ApiError::PreconditionRequired => ("version-required", "A version is required"),
+            ApiError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            ApiError::Unavailable(_) => ("unavailable", "Service temporarily unavailable"),
+            ApiError::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Validation(errs) if errs.len() == 1 => {
+                format!("{} {}", errs[0].field, errs[0].message)
+            }
+            ApiError::Validation(errs) => format!("{} fields are invalid", errs.len()),
+            ApiError::BadRequest(d)
+            | ApiError::Unauthorized(d)
+            | ApiError::Forbidden(d)
+            | ApiError::NotFound(d)
+            | ApiError::Conflict(d)
+            | ApiError::UnsupportedMediaType(d) => d.clone(),
+            ApiError::TooManyRequests { detail, .. } => detail.clone(),
+            ApiError::PreconditionFailed { current } => format!(
+                "Someone else saved a change first; the current version is {current}. Reload, reapply your change and save again."
+            ),
+            ApiError::PreconditionRequired => {
+                "Send If-Match with the ETag you read (or `version` in the body) so nobody's change is silently overwritten.".into()
+            }
+            ApiError::PayloadTooLarge => "The request body exceeds the size limit.".into(),
+            ApiError::Unavailable(_) => {
+                "The database is unreachable or overloaded; try again shortly.".into()
+            }
+            ApiError::Internal(_) => {
+                "Something went wrong on our side; it has been logged. Quote the request id when reporting it.".into()
+            }
+        }
+    }
+
+    /// The problem body for this error.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.kind();
+        Problem {
+            problem_type: format!("/problems/{slug}"),
+            title: title.into(),
+            status: self.status_code().as_u16(),
+            detail: Some(self.detail()),
+            errors: match self {
+                ApiError::Validation(errs) => Some(errs.clone()),
+                _ => None,
+            },
+            request_id: crate::http::request_id::current(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => log::error!("internal error: {cause}"),
+            ApiError::Unavailable(cause) => log::warn!("unavailable: {cause}"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            ApiError::Unauthorized(_) => {
+                res.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"caremgr\""),
+                ));
+            }
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        ApiError::Validation(shared::validation::field_errors(&errors))
+    }
+}
+
+impl From<DieselError> for ApiError {
+    fn from(e: DieselError) -> Self {
+        match &e {
+            DieselError::NotFound => ApiError::NotFound("Not found.".into()),
+            DieselError::DatabaseError(kind, info) => match kind {
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    ApiError::Unavailable(e.to_string())
+                }
+                DatabaseErrorKind::SerializationFailure => {
+                    ApiError::Conflict("A concurrent change got in the way; please retry.".into())
+                }
+                DatabaseErrorKind::UniqueViolation => ApiError::Conflict(format!(
+                    "This conflicts with an existing record ({}).",
+                    info.constraint_name().unwrap_or("unique")
+                )),
+                // 57014 query_canceled (statement_timeout) and 57P01 admin
+                // shutdown arrive as Unknown; the database is the bottleneck.
+                _ if info.message().contains("statement timeout")
+                    || info.message().contains("terminating connection") =>
+                {
+                    ApiError::Unavailable(e.to_string())
+                }
+                _ => ApiError::Internal(e.to_string()),
+            },
+            _ => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        ApiError::Unavailable(format!("no database connection: {e}"))
+    }
+}
+
+/// Shorthand for handler and store results.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    #[actix_rt::test]
+    async fn a_validation_error_answers_422_problem_json_listing_each_field() {
+        let err = ApiError::Validation(vec![
+            FieldError::new("a", "is required"),
+            FieldError::new("b", "is too long"),
+        ]);
+        let res = err.error_response();
+        assert_eq!(res.status(), 422);
+        assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
+        let body: Problem =
+            serde_json::from_slice(&to_bytes(res.into_body()).await.unwrap()).unwrap();
+        assert_eq!(body.status, 422);
+        assert_eq!(body.problem_type, "/problems/validation");
+        assert_eq!(body.errors.unwrap().len(), 2);
+    }
+
+    #[actix_rt::test]
+    async fn an_internal_error_hides_its_cause() {
+        let res = ApiError::internal("secret table name").error_response();
+        let body = to_bytes(res.into_body()).await.unwrap();
+        assert!(!String::from_utf8_lossy(&body).contains("secret"));
+    }
+
+    #[test]
+    fn unauthorized_answers_carry_a_bearer_challenge() {
+        let res = ApiError::Unauthorized("x".into()).error_response();
+        assert!(res.headers().get("www-authenticate").is_some());
+    }
+}

@@ -1,0 +1,155 @@
+//! Optimistic concurrency: responses carry `ETag: W/"<version>"`; updates
+//! name the version they are based on via `If-Match` or a `version` field.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
+use futures_util::future::{Ready, ready};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// The version an update expects the record to have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// Exactly this version.
+    Version(i32),
+    /// `If-Match: *`: whatever version exists.
+    Any,
+    /// An `If-Match` that cannot match any version.
+    Never,
+}
+
+impl Expected {
+    /// Whether `current` satisfies the expectation.
+    pub fn matches(self, current: i32) -> bool {
+        match self {
+            Expected::Version(v) => v == current,
+            Expected::Any => true,
+            Expected::Never => false,
+        }
+    }
+}
+
+/// The `If-Match` request header, if sent.
+#[derive(Debug, Clone)]
+pub struct IfMatch(pub Option<Expected>);
+
+/// Parses an `If-Match` value: `*`, `"3"` or `W/"3"` (the first of a list).
+pub fn parse_if_match(value: &str) -> Expected {
+    let first = value.split(',').next().unwrap_or("").trim();
+    if first == "*" {
+        return Expected::Any;
+    }
+    first
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map(Expected::Version)
+        .unwrap_or(Expected::Never)
+}
+
+impl IfMatch {
+    /// The expectation from `If-Match` or, failing that, the body's `version`;
+    /// neither is a 428.
+    pub fn expected(&self, body_version: Option<i32>) -> Result<Expected, ApiError> {
+        match (self.0, body_version) {
+            (Some(e), _) => Ok(e),
+            (None, Some(v)) => Ok(Expected::Version(v)),
+            (None, None) => Err(ApiError::PreconditionRequired),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .map(|v| v.to_str().map(parse_if_match).unwrap_or(Expected::Never));
+        ready(Ok(IfMatch(value)))
+    }
+}
+
+/// The ETag for a version.
+pub fn etag(version: i32) -> HeaderValue {
+    HeaderValue::from_str(&format!("W/\"{version}\"")).expect("ASCII")
+}
+
+/// A versioned resource: answers with its JSON and its ETag.
+pub trait ETagged: Serialize {
+    /// The resource's version.
+    fn version(&self) -> i32;
+
+    /// `builder` with the ETag and this resource as the JSON body.
+    fn respond(&self, mut builder: HttpResponseBuilder) -> HttpResponse {
+        builder.insert_header((header::ETAG, etag(self.version())));
+        builder.json(self)
+    }
+}
+
+/// Implements [`ETagged`] for wire types with a `version` field.
+macro_rules! etagged {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ETagged for $ty {
+            fn version(&self) -> i32 {
+                self.version
+            }
+        }
+    )*};
+}
+
+etagged!(
+    shared::patients::Patient,
+    shared::users::User,
+    shared::organization::Organization,
+    shared::contacts::Contact,
+    shared::care_team::CareTeamMember,
+    shared::encounters::Encounter,
+    shared::appointments::Appointment,
+    shared::tasks::Task,
+    shared::notes::Note,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_accepts_weak_strong_and_star() {
+        assert_eq!(parse_if_match("W/\"3\""), Expected::Version(3));
+        assert_eq!(parse_if_match("\"3\""), Expected::Version(3));
+        assert_eq!(parse_if_match("*"), Expected::Any);
+        assert_eq!(parse_if_match("\"abc\""), Expected::Never);
+        assert_eq!(parse_if_match("W/\"4\", W/\"5\""), Expected::Version(4));
+    }
+
+    #[test]
+    fn no_version_anywhere_is_a_428() {
+        assert!(matches!(
+            IfMatch(None).expected(None),
+            Err(ApiError::PreconditionRequired)
+        ));
+        assert_eq!(
+            IfMatch(None).expected(Some(2)).unwrap(),
+            Expected::Version(2)
+        );
+        assert_eq!(
+            IfMatch(Some(Expected::Version(7)))
+                .expected(Some(2))
+                .unwrap(),
+            Expected::Version(7)
+        );
+    }
+
+    #[test]
+    fn expectations_match_versions() {
+        assert!(Expected::Version(2).matches(2));
+        assert!(!Expected::Version(2).matches(3));
+        assert!(Expected::Any.matches(9));
+        assert!(!Expected::Never.matches(1));
+    }
+}

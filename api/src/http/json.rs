@@ -1,0 +1,151 @@
+//! A JSON body extractor whose failures name the offending field: malformed
+//! JSON is a 400, a well-formed body with a wrong or missing field a 422 with
+//! the field's path, a body that is not JSON a 415 and an oversized one a 413.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use shared::problem::FieldError;
+
+use crate::error::ApiError;
+
+/// The largest JSON body accepted, in bytes.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// A deserialized JSON request body.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = match req.mime_type() {
+            Ok(Some(mime)) => mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON),
+            _ => false,
+        };
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as application/json.".into(),
+                ));
+            }
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == 413 {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest("The request body could not be read.".into())
+                }
+            })?;
+            parse(&bytes).map(Json)
+        })
+    }
+}
+
+/// Deserializes `bytes`, naming the failing field on error. The syntax is
+/// checked first (a 400 whatever the shape), then the shape (a 422 naming
+/// the field).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("The body is not valid JSON: {e}.")))?;
+    if !value.is_object() {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        ApiError::Validation(vec![field_error(&path, err.inner())])
+    })
+}
+
+/// Turns a serde data error at `path` into a field error people can read.
+pub fn field_error(path: &str, err: &dyn std::fmt::Display) -> FieldError {
+    let text = err.to_string();
+    let message = text.split(" at line ").next().unwrap_or(&text).to_string();
+    let join = |field: &str| match path {
+        "." | "" => field.to_string(),
+        p => format!("{p}.{field}"),
+    };
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|s| s.split('`').next())
+    {
+        return FieldError::new(join(missing), "is required");
+    }
+    let field = match path {
+        "." | "" => "body".to_string(),
+        p => p.to_string(),
+    };
+    FieldError::new(field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Inner,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u8,
+    }
+
+    fn fields(e: ApiError) -> Vec<(String, String)> {
+        match e {
+            ApiError::Validation(errs) => errs.into_iter().map(|e| (e.field, e.message)).collect(),
+            other => panic!("expected validation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_field_is_named_with_its_path() {
+        let err = parse::<Body>(br#"{"name": "a", "inner": {}}"#).unwrap_err();
+        assert_eq!(
+            fields(err),
+            vec![("inner.count".into(), "is required".into())]
+        );
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_and_explained() {
+        let err = parse::<Body>(br#"{"name": 5, "inner": {"count": 1}}"#).unwrap_err();
+        let f = fields(err);
+        assert_eq!(f[0].0, "name");
+        assert!(f[0].1.contains("invalid type"), "{}", f[0].1);
+        assert!(!f[0].1.contains("line"), "{}", f[0].1);
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(
+            parse::<Body>(b"{\"name\": "),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{} trailing"),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn a_body_of_the_wrong_shape_names_the_body() {
+        let f = fields(parse::<Body>(b"[1, 2]").unwrap_err());
+        assert_eq!(f[0].0, "body");
+    }
+}

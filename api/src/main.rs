@@ -1,0 +1,186 @@
+//! `caremgr`: the Care Manager server and its operator commands.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use api::audit::{self, Actor, Entry};
+use api::config::Config;
+use api::seed::{self, Seeded};
+use api::{db, organizations, users};
+use clap::{Parser, Subcommand};
+use shared::auth::Role;
+use shared::users::NewUser;
+use validator::Validate;
+
+#[derive(Parser)]
+#[command(
+    name = "caremgr",
+    version,
+    about = "Care Manager: API server and operator commands"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve the API and the web app on BIND_ADDR.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo organizations, users and patients into an empty database.
+    SeedDemo,
+    /// Create a user (and the organization, if it does not exist yet).
+    CreateUser {
+        /// Organization name (created if missing) or id.
+        #[arg(long)]
+        org: String,
+        /// Login email.
+        #[arg(long)]
+        email: String,
+        /// admin, supervisor, care_manager or viewer.
+        #[arg(long)]
+        role: Role,
+        /// Display name (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn database_url() -> Result<String, String> {
+    std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set".to_string())
+}
+
+fn migrate() -> Result<(), String> {
+    let mut conn = db::connect_once(&database_url()?)?;
+    let applied = db::migrate(&mut conn)?;
+    println!("{} migration(s) applied", applied.len());
+    Ok(())
+}
+
+fn seed_demo() -> Result<(), String> {
+    let mut conn = db::connect_once(&database_url()?)?;
+    db::migrate(&mut conn)?;
+    match seed::seed_demo(&mut conn).map_err(|e| e.to_string())? {
+        Seeded::Loaded { users, patients } => {
+            println!("Loaded demo data: {users} users, {patients} patients.");
+            println!("Local demo logins (password `{}`):", seed::DEMO_PASSWORD);
+            for email in [
+                "admin@riverside.example",
+                "supervisor@riverside.example",
+                "cm1@riverside.example … cm3@riverside.example",
+                "viewer@riverside.example",
+                "admin@lakeside.example",
+            ] {
+                println!("  {email}");
+            }
+        }
+        Seeded::AlreadyHasData => println!("The database already has data; demo data not loaded."),
+    }
+    Ok(())
+}
+
+fn create_user(
+    org: String,
+    email: String,
+    role: Role,
+    name: Option<String>,
+    password_stdin: bool,
+) -> Result<(), String> {
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (api::auth::tokens::random_token(15), true)
+    };
+    let new = NewUser {
+        name: name.unwrap_or_else(|| email.clone()),
+        email,
+        role,
+        password,
+    }
+    .normalized();
+    new.validate().map_err(|e| {
+        shared::validation::field_errors(&e)
+            .into_iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let hash = api::auth::passwords::hash(&new.password)?;
+    let mut conn = db::connect_once(&database_url()?)?;
+    db::migrate(&mut conn)?;
+    use diesel::Connection;
+    let user = conn
+        .transaction(|conn| {
+            let org_id = match org.parse::<uuid::Uuid>() {
+                Ok(id) if organizations::store::exists(conn, id)? => id,
+                Ok(id) => {
+                    return Err(api::error::ApiError::NotFound(format!(
+                        "no organization {id}"
+                    )));
+                }
+                Err(_) => organizations::store::find_or_create(conn, &org, "America/Los_Angeles")?,
+            };
+            let user = users::store::insert(conn, org_id, &new.email, &new.name, new.role, &hash)?;
+            audit::record(
+                conn,
+                &Actor::system(org_id, "caremgr create-user"),
+                Entry::new("user.create", "user").on(user.id),
+            )?;
+            Ok(user)
+        })
+        .map_err(|e| e.problem().detail.unwrap_or_else(|| e.to_string()))?;
+    println!(
+        "Created {} ({}) as {}.",
+        user.email,
+        user.id,
+        user.role.label()
+    );
+    if generated {
+        println!("Generated password (shown once): {}", new.password);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve => match Config::from_env() {
+            Ok(config) => actix_web::rt::System::new()
+                .block_on(api::server::serve(config))
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        },
+        Command::Migrate => migrate(),
+        Command::SeedDemo => seed_demo(),
+        Command::CreateUser {
+            org,
+            email,
+            role,
+            name,
+            password_stdin,
+        } => create_user(org, email, role, name, password_stdin),
+        Command::Openapi => serde_json::to_string_pretty(&api::server::openapi_document())
+            .map(|json| println!("{json}"))
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("caremgr: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

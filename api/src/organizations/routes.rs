@@ -1,0 +1,72 @@
+//! `/organization`: the caller's organization.
+
+use actix_web::{HttpResponse, get, patch, web};
+use shared::auth::Permission;
+use shared::organization::{Organization, OrganizationPatch};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::{self, Entry};
+use crate::auth::Caller;
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::http::{ETagged, IfMatch, Json};
+use crate::organizations::store;
+
+/// Registers the routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_organization).service(update_organization);
+}
+
+/// The caller's organization: name, time zone and holidays.
+#[utoipa::path(
+    tag = "organization",
+    responses((status = 200, description = "The organization", body = Organization, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/organization")]
+pub async fn get_organization(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
+    let org = db
+        .run(move |conn| Ok(store::get(conn, caller.org)?))
+        .await?;
+    Ok(org.respond(HttpResponse::Ok()))
+}
+
+/// Change the name, time zone or holidays (admins).
+///
+/// The time zone and holidays decide business days: a missed-appointment
+/// follow-up is due at 17:00 local time on the next business day.
+#[utoipa::path(
+    tag = "organization",
+    params(("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version`)")),
+    request_body = OrganizationPatch,
+    responses(
+        (status = 200, description = "Updated", body = Organization, headers(("ETag" = String))),
+        (status = 412, description = "Stale version", body = shared::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No version given", body = shared::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/organization")]
+pub async fn update_organization(
+    db: web::Data<Db>,
+    caller: Caller,
+    if_match: IfMatch,
+    body: Json<OrganizationPatch>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Permission::OrganizationManage)?;
+    let patch = body.into_inner();
+    patch.check(&|zone| zone.parse::<chrono_tz::Tz>().is_ok())?;
+    let expected = if_match.expected(patch.version)?;
+    let org = db
+        .tx(move |conn| {
+            let org = store::update(conn, caller.org, expected, &patch)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                Entry::new("organization.update", "organization").on(org.id),
+            )?;
+            Ok(org)
+        })
+        .await?;
+    Ok(org.respond(HttpResponse::Ok()))
+}

@@ -1,0 +1,4 @@
+//! Outreach attempts: calls, texts, visits, letters, and what came of them.
+
+pub mod routes;
+pub mod store;

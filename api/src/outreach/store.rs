@@ -1,0 +1,111 @@
+//! Outreach attempts in the database (append-only: attempts are facts).
+
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::schema::outreach_attempts as attempts;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = attempts)]
+struct Row {
+    id: Uuid,
+    patient_id: Uuid,
+    task_id: Option<Uuid>,
+    contact_id: Option<Uuid>,
+    shared_scope: Option<String>,
+    method: String,
+    outcome: String,
+    notes: Option<String>,
+    occurred_at: DateTime<Utc>,
+    created_by: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<Row> for OutreachAttempt {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> ApiResult<OutreachAttempt> {
+        Ok(OutreachAttempt {
+            id: r.id,
+            patient_id: r.patient_id,
+            task_id: r.task_id,
+            contact_id: r.contact_id,
+            shared_scope: r
+                .shared_scope
+                .map(|s| s.parse())
+                .transpose()
+                .map_err(ApiError::internal)?,
+            method: r.method.parse().map_err(ApiError::internal)?,
+            outcome: r.outcome.parse().map_err(ApiError::internal)?,
+            notes: r.notes,
+            occurred_at: r.occurred_at,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// Records an attempt.
+pub fn insert(
+    conn: &mut PgConnection,
+    org: Uuid,
+    patient: Uuid,
+    new: &NewOutreachAttempt,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> ApiResult<OutreachAttempt> {
+    let row = diesel::insert_into(attempts::table)
+        .values((
+            attempts::id.eq(Uuid::now_v7()),
+            attempts::organization_id.eq(org),
+            attempts::patient_id.eq(patient),
+            attempts::task_id.eq(new.task_id),
+            attempts::contact_id.eq(new.contact_id),
+            attempts::shared_scope.eq(new.shared_scope.map(|s| s.as_ref().to_string())),
+            attempts::method.eq(new.method.as_ref()),
+            attempts::outcome.eq(new.outcome.as_ref()),
+            attempts::notes.eq(&new.notes),
+            attempts::occurred_at.eq(new.occurred_at.unwrap_or(now)),
+            attempts::created_by.eq(by),
+            attempts::created_at.eq(now),
+        ))
+        .returning(Row::as_returning())
+        .get_result(conn)?;
+    row.try_into()
+}
+
+/// The patient's attempts (optionally for one task), newest first, after `(occurred_at, id)`.
+pub fn list(
+    conn: &mut PgConnection,
+    org: Uuid,
+    patient: Uuid,
+    task: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> ApiResult<Vec<OutreachAttempt>> {
+    let mut q = attempts::table
+        .filter(attempts::organization_id.eq(org))
+        .filter(attempts::patient_id.eq(patient))
+        .into_boxed();
+    if let Some(t) = task {
+        q = q.filter(attempts::task_id.eq(t));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            attempts::occurred_at
+                .lt(at)
+                .or(attempts::occurred_at.eq(at).and(attempts::id.lt(id))),
+        );
+    }
+    q.order((attempts::occurred_at.desc(), attempts::id.desc()))
+        .limit(limit)
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(OutreachAttempt::try_from)
+        .collect()
+}

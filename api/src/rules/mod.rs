@@ -1,0 +1,259 @@
+//! The workflow rules: what must happen when something happens, run inside
+//! the transaction that records the event, so an event is never stored
+//! without its consequences (DESIGN §3). The decisions themselves — due
+//! times, the disengagement pattern, wording — are pure functions in
+//! `shared`; this module applies them to the database.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::PgConnection;
+use shared::alerts::{self as alert_text, AlertKind};
+use shared::appointments::{
+    Appointment, AppointmentStatus, DISENGAGEMENT_WINDOW_DAYS, is_disengaged,
+};
+use shared::encounters::{Encounter, followup_due};
+use shared::tasks::{Priority, TaskContext, TaskKind};
+use uuid::Uuid;
+
+use crate::alerts::store::{self as alerts, NewAlert, Source};
+use crate::appointments::store as appointments;
+use crate::encounters::store as encounters;
+use crate::error::ApiResult;
+use crate::organizations::store as organizations;
+use crate::patients::store as patients;
+use crate::tasks::store::{self as tasks, RuleTask, Spec};
+
+/// Who a rule's task goes to: the patient's active primary care manager, or
+/// the least-loaded supervisor when there is none.
+fn rule_assignee(conn: &mut PgConnection, org: Uuid, patient: Uuid) -> ApiResult<Option<Uuid>> {
+    match patients::active_care_manager(conn, org, patient)? {
+        Some(cm) => Ok(Some(cm)),
+        None => tasks::least_loaded_supervisor(conn, org),
+    }
+}
+
+/// An encounter was created or changed (`before` is `None` when created).
+/// An admission alerts the care team; a discharge creates the transition
+/// follow-up due 24 hours later and alerts the care team; a corrected
+/// discharge time moves the follow-up's due time.
+pub fn encounter_recorded(
+    conn: &mut PgConnection,
+    org: Uuid,
+    before: Option<&Encounter>,
+    after: &Encounter,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let cal = organizations::calendar(conn, org)?;
+    let today = cal.today(now);
+    let source = Source {
+        kind: "encounter",
+        id: after.id,
+    };
+    if before.is_none() && after.discharged_at.is_none() {
+        let message = alert_text::admission_message(
+            &after.facility,
+            after.kind,
+            &cal.local(after.admitted_at),
+        );
+        alerts::raise(
+            conn,
+            org,
+            NewAlert {
+                patient: after.patient_id,
+                kind: AlertKind::Admission,
+                message,
+                source,
+            },
+            now,
+            today,
+        )?;
+    }
+    let Some(discharged_at) = after.discharged_at else {
+        return Ok(());
+    };
+    let context = TaskContext::Discharge {
+        facility: after.facility.clone(),
+        encounter_kind: after.kind,
+        discharged_at,
+    };
+    match before.and_then(|b| b.discharged_at) {
+        None => {
+            let spec = Spec {
+                patient_id: after.patient_id,
+                assignee_id: rule_assignee(conn, org, after.patient_id)?,
+                kind: TaskKind::TransitionFollowup,
+                title: format!(
+                    "Transition follow-up after {} discharge from {}",
+                    after.kind.label(),
+                    after.facility
+                ),
+                details: after
+                    .discharge_disposition
+                    .as_ref()
+                    .map(|d| format!("Discharge disposition: {d}")),
+                due_at: followup_due(discharged_at),
+                priority: Priority::High,
+                source_type: "encounter",
+                source_id: Some(after.id),
+                context: Some(context),
+                created_by: None,
+            };
+            if let Some(task) = tasks::insert(conn, org, spec, now)? {
+                encounters::set_followup_task(conn, org, after.id, task.id)?;
+            }
+            let message = alert_text::discharge_message(
+                &after.facility,
+                after.kind,
+                &cal.local(discharged_at),
+            );
+            alerts::raise(
+                conn,
+                org,
+                NewAlert {
+                    patient: after.patient_id,
+                    kind: AlertKind::Discharge,
+                    message,
+                    source,
+                },
+                now,
+                today,
+            )?;
+        }
+        Some(previous) if previous != discharged_at => {
+            let key = RuleTask {
+                source_type: "encounter",
+                source_id: after.id,
+                kind: TaskKind::TransitionFollowup,
+            };
+            tasks::reschedule_rule_task(
+                conn,
+                org,
+                key,
+                followup_due(discharged_at),
+                &context,
+                now,
+            )?;
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// An appointment was created or changed. Marking it missed creates a
+/// follow-up due at the end of the next business day (organization time
+/// zone and holidays), alerts the care team, and — at two or more misses in
+/// 30 days — raises a disengagement alert. Correcting a miss to attended
+/// cancels the follow-up.
+pub fn appointment_recorded(
+    conn: &mut PgConnection,
+    org: Uuid,
+    before: Option<&Appointment>,
+    after: &Appointment,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let was = before.map(|b| b.status);
+    if was == Some(AppointmentStatus::Missed) && after.status == AppointmentStatus::Attended {
+        let key = RuleTask {
+            source_type: "appointment",
+            source_id: after.id,
+            kind: TaskKind::MissedAppointmentFollowup,
+        };
+        tasks::cancel_rule_task(
+            conn,
+            org,
+            key,
+            "The appointment was attended after all (corrected).",
+            now,
+        )?;
+        return Ok(());
+    }
+    if after.status != AppointmentStatus::Missed || was == Some(AppointmentStatus::Missed) {
+        return Ok(());
+    }
+    let cal = organizations::calendar(conn, org)?;
+    let today = cal.today(now);
+    let spec = Spec {
+        patient_id: after.patient_id,
+        assignee_id: rule_assignee(conn, org, after.patient_id)?,
+        kind: TaskKind::MissedAppointmentFollowup,
+        title: format!(
+            "Follow up on missed {} appointment with {}",
+            after.kind.label(),
+            after.provider_name
+        ),
+        details: None,
+        due_at: shared::calendar::due_next_business_day(now, &cal.tz, &cal.holidays),
+        priority: Priority::Normal,
+        source_type: "appointment",
+        source_id: Some(after.id),
+        context: Some(TaskContext::MissedAppointment {
+            provider_name: after.provider_name.clone(),
+            appointment_kind: after.kind,
+            scheduled_at: after.scheduled_at,
+        }),
+        created_by: None,
+    };
+    if let Some(task) = tasks::insert(conn, org, spec, now)? {
+        appointments::set_followup_task(conn, org, after.id, task.id)?;
+    }
+    let source = Source {
+        kind: "appointment",
+        id: after.id,
+    };
+    let message = alert_text::missed_message(
+        &after.provider_name,
+        after.kind,
+        &cal.local(after.scheduled_at),
+    );
+    alerts::raise(
+        conn,
+        org,
+        NewAlert {
+            patient: after.patient_id,
+            kind: AlertKind::MissedAppointment,
+            message,
+            source,
+        },
+        now,
+        today,
+    )?;
+
+    let since = now - Duration::days(DISENGAGEMENT_WINDOW_DAYS);
+    let misses = appointments::missed_since(conn, org, after.patient_id, since)?;
+    if is_disengaged(&misses, now)
+        && !alerts::has_open(conn, org, after.patient_id, AlertKind::Disengagement, since)?
+    {
+        let message = alert_text::disengagement_message(misses.len());
+        alerts::raise(
+            conn,
+            org,
+            NewAlert {
+                patient: after.patient_id,
+                kind: AlertKind::Disengagement,
+                message,
+                source,
+            },
+            now,
+            today,
+        )?;
+    }
+    Ok(())
+}
+
+/// A case was closed: its open tasks are cancelled with the closure reason.
+pub fn case_closed(
+    conn: &mut PgConnection,
+    org: Uuid,
+    patient: Uuid,
+    reason: &str,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    tasks::cancel_active_for_patient(
+        conn,
+        org,
+        patient,
+        &format!("Case closed: {reason}"),
+        by,
+        now,
+    )
+}

@@ -1,0 +1,360 @@
+//! Diesel table definitions, generated from the migrations with `diesel print-schema`.
+
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    alert_recipients (alert_id, user_id) {
+        organization_id -> Uuid,
+        alert_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        kind -> Text,
+        severity -> Text,
+        message -> Text,
+        source_type -> Text,
+        source_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        acknowledged_at -> Nullable<Timestamptz>,
+        acknowledged_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        scopes -> Array<Nullable<Text>>,
+        prefix -> Text,
+        key_hash -> Bytea,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        provider_name -> Text,
+        kind -> Text,
+        scheduled_at -> Timestamptz,
+        location -> Nullable<Text>,
+        status -> Text,
+        status_changed_at -> Nullable<Timestamptz>,
+        notes -> Nullable<Text>,
+        source -> Text,
+        external_id -> Nullable<Text>,
+        followup_task_id -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        organization_id -> Uuid,
+        occurred_at -> Timestamptz,
+        actor_type -> Text,
+        actor_id -> Nullable<Uuid>,
+        actor_label -> Nullable<Text>,
+        action -> Text,
+        patient_id -> Nullable<Uuid>,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
+        details -> Jsonb,
+    }
+}
+
+diesel::table! {
+    care_team_members (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        name -> Nullable<Text>,
+        organization_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        role -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        name -> Text,
+        relationship -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        emergency_contact -> Bool,
+        consent_scope -> Nullable<Text>,
+        consent_starts_on -> Nullable<Date>,
+        consent_expires_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        active -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    encounters (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        kind -> Text,
+        facility -> Text,
+        admitted_at -> Timestamptz,
+        discharged_at -> Nullable<Timestamptz>,
+        discharge_disposition -> Nullable<Text>,
+        source -> Text,
+        external_id -> Nullable<Text>,
+        followup_task_id -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (organization_id, principal_id, key) {
+        organization_id -> Uuid,
+        principal_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status_code -> Int4,
+        response_body -> Jsonb,
+        location -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    note_addenda (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        note_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        note_type -> Text,
+        body -> Text,
+        minutes -> Int4,
+        occurred_at -> Timestamptz,
+        task_id -> Nullable<Uuid>,
+        signed_at -> Nullable<Timestamptz>,
+        signed_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    organization_holidays (organization_id, date) {
+        organization_id -> Uuid,
+        date -> Date,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Uuid,
+        name -> Text,
+        time_zone -> Text,
+        created_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    outreach_attempts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        task_id -> Nullable<Uuid>,
+        contact_id -> Nullable<Uuid>,
+        shared_scope -> Nullable<Text>,
+        method -> Text,
+        outcome -> Text,
+        notes -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    patient_identifiers (patient_id, system, value) {
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        system -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    patient_status_changes (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        given_name -> Text,
+        family_name -> Text,
+        preferred_name -> Nullable<Text>,
+        birth_date -> Date,
+        sex -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        address_city -> Nullable<Text>,
+        address_state -> Nullable<Text>,
+        address_postal_code -> Nullable<Text>,
+        preferred_language -> Text,
+        interpreter_needed -> Bool,
+        insurance_payer -> Nullable<Text>,
+        insurance_member_id -> Nullable<Text>,
+        insurance_medicaid -> Bool,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        primary_care_manager_id -> Nullable<Uuid>,
+        risk_level -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        family_key -> Nullable<Text>,
+        given_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        user_id -> Uuid,
+        family_id -> Uuid,
+        token_hash -> Bytea,
+        issued_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        assignee_id -> Nullable<Uuid>,
+        kind -> Text,
+        title -> Text,
+        details -> Nullable<Text>,
+        due_at -> Timestamptz,
+        priority -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        transition_outcome -> Nullable<Jsonb>,
+        cancel_reason -> Nullable<Text>,
+        source_type -> Text,
+        source_id -> Nullable<Uuid>,
+        context -> Nullable<Jsonb>,
+        created_by -> Nullable<Uuid>,
+        completed_at -> Nullable<Timestamptz>,
+        completed_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        failed_login_count -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        last_login_at -> Nullable<Timestamptz>,
+        session_epoch -> Int4,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_keys -> organizations (organization_id));
+diesel::joinable!(organization_holidays -> organizations (organization_id));
+diesel::joinable!(patients -> organizations (organization_id));
+diesel::joinable!(users -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    alert_recipients,
+    alerts,
+    api_keys,
+    appointments,
+    audit_events,
+    care_team_members,
+    contacts,
+    encounters,
+    idempotency_keys,
+    note_addenda,
+    notes,
+    organization_holidays,
+    organizations,
+    outreach_attempts,
+    patient_identifiers,
+    patient_status_changes,
+    patients,
+    refresh_tokens,
+    tasks,
+    users,
+);

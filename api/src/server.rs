@@ -1,0 +1,131 @@
+//! Assembling the HTTP server: routes, middleware, shared state.
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, ServiceRequest, fn_service};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::scope::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::http::json::MAX_JSON_BYTES;
+use crate::http::security::SecurityPolicy;
+use crate::http::{fallback, request_id, security};
+use crate::openapi::{ApiDoc, add_problem_responses};
+use crate::spa::Spa;
+use crate::{
+    alerts, api_keys, appointments, audit, auth, care_team, contacts, encounters, health, notes,
+    organizations, outreach, patients, tasks, timeline, users, worklist,
+};
+
+/// Every documented route.
+fn routes(cfg: &mut ServiceConfig) {
+    // Health routes carry their full paths: an `/api` scope would swallow
+    // `/api/docs` and `/api/openapi.json` (a matched scope never falls through).
+    health::routes(cfg);
+    cfg.service(
+        scope("/api/v1")
+            .configure(auth::routes::routes)
+            .configure(users::routes::routes)
+            .configure(api_keys::routes::routes)
+            .configure(patients::routes::routes)
+            .configure(contacts::routes::routes)
+            .configure(care_team::routes::routes)
+            .configure(timeline::routes::routes)
+            .configure(encounters::routes::routes)
+            .configure(appointments::routes::routes)
+            .configure(tasks::routes::routes)
+            .configure(worklist::routes::routes)
+            .configure(outreach::routes::routes)
+            .configure(notes::routes::routes)
+            .configure(alerts::routes::routes)
+            .configure(organizations::routes::routes)
+            .configure(audit::routes::routes),
+    );
+}
+
+fn documented<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    app.openapi(ApiDoc::openapi()).configure(routes)
+}
+
+/// The OpenAPI document, exactly as the server serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
+    add_problem_responses(&mut doc);
+    doc
+}
+
+/// Builds the server on `listener` (bind it first; port 0 picks a free port).
+pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
+    let db = web::Data::new(Db::connect(&config.database_url, config.pool_size));
+    let keys = web::Data::new(TokenKeys::new(
+        &config.jwt_secret,
+        config.access_token_ttl.as_secs() as i64,
+        config.refresh_token_ttl.as_secs() as i64,
+    ));
+    let spa = match &config.static_dir {
+        Some(dir) => Some(Spa::load(dir).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("STATIC_DIR {}: {e}", dir.display()))
+        })?),
+        None => None,
+    };
+    let policy = web::Data::new(SecurityPolicy::new(
+        spa.as_ref().map(Spa::script_hashes).unwrap_or_default(),
+    ));
+    let workers = config.workers;
+    let server = HttpServer::new(move || {
+        let (app, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
+        add_problem_responses(&mut doc);
+        let app = app
+            .app_data(db.clone())
+            .app_data(keys.clone())
+            .app_data(policy.clone())
+            .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
+            .app_data(web::PathConfig::default().error_handler(|_, _| {
+                ApiError::NotFound("There is no record with that id.".into()).into()
+            }))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc));
+        let app = match &spa {
+            Some(spa) => app.service(spa.service()),
+            None => app.default_service(fn_service(|req: ServiceRequest| async {
+                Ok(crate::spa::fallback(req, None).await)
+            })),
+        };
+        app.wrap(from_fn(fallback::middleware))
+            .wrap(from_fn(security::middleware))
+            .wrap(from_fn(request_id::middleware))
+            .wrap(Logger::new("%a \"%r\" %s %b %Dms req=%{x-request-id}o"))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Migrates, binds `BIND_ADDR` and serves until stopped.
+pub async fn serve(config: Config) -> std::io::Result<()> {
+    let mut conn = crate::db::connect_once(&config.database_url).map_err(std::io::Error::other)?;
+    let applied = crate::db::migrate(&mut conn).map_err(std::io::Error::other)?;
+    if !applied.is_empty() {
+        log::info!("applied migrations: {}", applied.join(", "));
+    }
+    drop(conn);
+    let listener = TcpListener::bind(config.bind_addr)?;
+    log::info!("serving on http://{}", listener.local_addr()?);
+    build(config, listener)?.await
+}

@@ -1,0 +1,4 @@
+//! Tasks: created by the workflow rules and by people; the worklist ranks them.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,4 @@
+//! A patient's timeline: everything that happened, newest first.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,4 @@
+//! Users: admins create them, change their role and deactivate them.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,155 @@
+//! The queries behind the worklist and the team's workload.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use shared::organization::{Workload, on_time_percent};
+use shared::patients::display_name;
+use shared::worklist::{Entry, PatientSummary};
+use uuid::Uuid;
+
+use crate::appointments::store as appointments;
+use crate::error::{ApiError, ApiResult};
+use crate::organizations::Calendar;
+use crate::schema::patients;
+use crate::tasks::store as tasks;
+
+/// Every open task assigned to `user`, with its patient and whether the
+/// patient is disengaged: what ranking needs.
+pub fn entries(
+    conn: &mut PgConnection,
+    org: Uuid,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Entry>> {
+    let tasks = tasks::active_for_assignee(conn, org, user)?;
+    let mut ids: Vec<Uuid> = tasks.iter().map(|t| t.patient_id).collect();
+    ids.sort();
+    ids.dedup();
+    let summaries: std::collections::HashMap<Uuid, PatientSummary> = patients::table
+        .filter(patients::organization_id.eq(org))
+        .filter(patients::id.eq_any(&ids))
+        .select((
+            patients::id,
+            patients::given_name,
+            patients::family_name,
+            patients::preferred_name,
+            patients::risk_level,
+        ))
+        .load::<(Uuid, String, String, Option<String>, String)>(conn)?
+        .into_iter()
+        .map(|(id, given, family, preferred, risk)| {
+            Ok((
+                id,
+                PatientSummary {
+                    id,
+                    name: display_name(&given, &family, preferred.as_deref()),
+                    risk_level: risk.parse().map_err(ApiError::internal)?,
+                },
+            ))
+        })
+        .collect::<ApiResult<_>>()?;
+    let disengaged = appointments::disengaged_among(conn, org, &ids, now)?;
+    tasks
+        .into_iter()
+        .map(|task| {
+            let patient = summaries
+                .get(&task.patient_id)
+                .cloned()
+                .ok_or_else(|| ApiError::internal("task without patient"))?;
+            Ok(Entry {
+                disengaged: disengaged.contains(&task.patient_id),
+                task,
+                patient,
+            })
+        })
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct WorkloadRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    role: String,
+    #[diesel(sql_type = BigInt)]
+    active_patients: i64,
+    #[diesel(sql_type = BigInt)]
+    open_tasks: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue_tasks: i64,
+    #[diesel(sql_type = BigInt)]
+    due_today: i64,
+    #[diesel(sql_type = BigInt)]
+    transition_done: i64,
+    #[diesel(sql_type = BigInt)]
+    transition_on_time: i64,
+}
+
+/// Each care manager's and supervisor's load, by name after `(name, id)`.
+pub fn workload(
+    conn: &mut PgConnection,
+    org: Uuid,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> ApiResult<Vec<Workload>> {
+    let today = cal.today(now);
+    let day_start = shared::calendar::local_to_utc(today, NaiveTime::MIN, &cal.tz);
+    let day_end =
+        shared::calendar::local_to_utc(today + Duration::days(1), NaiveTime::MIN, &cal.tz);
+    let (after_name, after_id) = after.map_or((None, None), |(n, i)| (Some(n), Some(i)));
+    let rows: Vec<WorkloadRow> = diesel::sql_query(
+        "SELECT u.id, u.name, u.role,
+                (SELECT count(*) FROM patients p
+                  WHERE p.organization_id = u.organization_id AND p.primary_care_manager_id = u.id
+                    AND p.status <> 'closed') AS active_patients,
+                count(t.id) FILTER (WHERE t.status IN ('open', 'in_progress')) AS open_tasks,
+                count(t.id) FILTER (WHERE t.status IN ('open', 'in_progress') AND t.due_at < $2) AS overdue_tasks,
+                count(t.id) FILTER (WHERE t.status IN ('open', 'in_progress')
+                                      AND t.due_at >= $3 AND t.due_at < $4) AS due_today,
+                count(t.id) FILTER (WHERE t.kind = 'transition_followup' AND t.status = 'done'
+                                      AND t.completed_at >= $2 - interval '30 days') AS transition_done,
+                count(t.id) FILTER (WHERE t.kind = 'transition_followup' AND t.status = 'done'
+                                      AND t.completed_at >= $2 - interval '30 days'
+                                      AND t.completed_at <= t.due_at) AS transition_on_time
+           FROM users u
+           LEFT JOIN tasks t ON t.organization_id = u.organization_id AND t.assignee_id = u.id
+          WHERE u.organization_id = $1 AND u.active AND u.role IN ('care_manager', 'supervisor')
+            AND ($5::text IS NULL OR (u.name, u.id) > ($5, $6))
+          GROUP BY u.id
+          ORDER BY u.name, u.id
+          LIMIT $7",
+    )
+    .bind::<SqlUuid, _>(org)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(day_start)
+    .bind::<Timestamptz, _>(day_end)
+    .bind::<Nullable<Text>, _>(after_name)
+    .bind::<Nullable<SqlUuid>, _>(after_id)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Workload {
+                user_id: r.id,
+                name: r.name,
+                role: r.role.parse().map_err(ApiError::internal)?,
+                active_patients: r.active_patients,
+                open_tasks: r.open_tasks,
+                overdue_tasks: r.overdue_tasks,
+                due_today: r.due_today,
+                transition_followups_done: r.transition_done,
+                transition_followups_on_time: r.transition_on_time,
+                transition_on_time_percent: on_time_percent(
+                    r.transition_done,
+                    r.transition_on_time,
+                ),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,429 @@
+//! Support for the HTTP scenario tests: every test gets its own database,
+//! cloned from a template that holds the migrated schema (cloning takes
+//! milliseconds, migrating would take seconds), and the real server — the
+//! same `api::server::build` that `caremgr serve` runs — on a free port.
+
+pub mod fixtures;
+
+use std::net::TcpListener;
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::header::HeaderMap;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use shared::problem::Problem;
+
+/// The JWT secret the test servers use (tests forge tokens with it).
+pub const JWT_SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuv";
+
+/// The Postgres server tests create databases on: `TEST_DATABASE_URL`, else
+/// `DATABASE_URL`, else the local server on 127.0.0.1:5432.
+pub fn server_url() -> url::Url {
+    let raw = std::env::var("TEST_DATABASE_URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut url = url::Url::parse(&raw).expect("a postgres:// URL");
+    url.set_path("");
+    url
+}
+
+/// The URL of database `name` on the test server.
+pub fn database_url(name: &str) -> String {
+    let mut url = server_url();
+    url.set_path(name);
+    url.to_string()
+}
+
+fn admin_connection() -> PgConnection {
+    PgConnection::establish(&database_url("postgres"))
+        .unwrap_or_else(|e| panic!("cannot reach the test Postgres at {}: {e}", server_url()))
+}
+
+/// The template's name carries a hash of the migrations, so a changed
+/// migration gets a fresh template and stale ones are never reused.
+fn template_name() -> String {
+    let mut hasher = Sha256::new();
+    for m in migration_files() {
+        hasher.update(m.as_bytes());
+    }
+    format!("caremgr_tpl_{}", &hex(&hasher.finalize())[..16])
+}
+
+fn migration_files() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut paths: Vec<_> = walk(&dir);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}\n{}",
+                p.display(),
+                std::fs::read_to_string(&p).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "sql") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    exists: bool,
+}
+
+/// Makes sure the migrated template exists (once per process; across
+/// processes an advisory lock serializes the first creation).
+fn ensure_template() -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = template_name();
+            let mut admin = admin_connection();
+            diesel::sql_query("SELECT pg_advisory_lock(727274)")
+                .execute(&mut admin)
+                .expect("advisory lock");
+            let exists = diesel::sql_query(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists",
+            )
+            .bind::<Text, _>(&name)
+            .get_result::<Exists>(&mut admin)
+            .expect("query pg_database")
+            .exists;
+            if !exists {
+                let building = format!("{name}_building");
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .expect("drop half-built template");
+                diesel::sql_query(format!("CREATE DATABASE {building}"))
+                    .execute(&mut admin)
+                    .expect("create template");
+                {
+                    let mut conn = PgConnection::establish(&database_url(&building))
+                        .expect("connect to template");
+                    api::db::migrate(&mut conn).expect("migrate template");
+                }
+                // Renamed only when complete, so a crash never leaves a half-migrated template.
+                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .execute(&mut admin)
+                    .expect("publish template");
+            }
+            diesel::sql_query("SELECT pg_advisory_unlock(727274)")
+                .execute(&mut admin)
+                .expect("advisory unlock");
+            name
+        })
+        .clone()
+}
+
+/// A fresh database cloned from the template; dropped on `Drop`.
+pub struct TestDatabase {
+    /// Its name.
+    pub name: String,
+}
+
+impl TestDatabase {
+    /// Clones the template.
+    pub fn new() -> TestDatabase {
+        let template = ensure_template();
+        let name = format!("caremgr_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = admin_connection();
+        // Cloning needs the template to have no other sessions; parallel
+        // clones can briefly see each other, so retry a little.
+        let mut attempt = 0;
+        loop {
+            match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .execute(&mut admin)
+            {
+                Ok(_) => break,
+                Err(e)
+                    if attempt < 20 && e.to_string().contains("being accessed by other users") =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(50 * attempt));
+                }
+                Err(e) => panic!("cannot clone the template database: {e}"),
+            }
+        }
+        TestDatabase { name }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        database_url(&self.name)
+    }
+
+    /// A direct connection (for setting up fixtures and checking rows).
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url()).expect("connect to the test database")
+    }
+}
+
+impl Default for TestDatabase {
+    fn default() -> Self {
+        TestDatabase::new()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&database_url("postgres")) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+/// The configuration a test server runs with.
+pub fn test_config(database_url: String) -> api::config::Config {
+    api::config::Config {
+        database_url,
+        bind_addr: "127.0.0.1:0".parse().expect("address"),
+        jwt_secret: JWT_SECRET.as_bytes().to_vec(),
+        static_dir: None,
+        dev_mode: false,
+        pool_size: 4,
+        workers: 1,
+        access_token_ttl: Duration::from_secs(15 * 60),
+        refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
+    }
+}
+
+/// A running server on its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    /// The database (declared after the server fields so the server stops first).
+    server: Option<(ServerHandle, JoinHandle<()>)>,
+    client: Client,
+    /// The test's own database.
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    /// A fresh database and a server on a free port.
+    pub fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {})
+    }
+
+    /// Like [`TestApp::spawn`], after adjusting the configuration.
+    pub fn spawn_with(adjust: impl FnOnce(&mut api::config::Config)) -> TestApp {
+        let db = TestDatabase::new();
+        let mut config = test_config(db.url());
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = api::server::build(config, listener).expect("build server");
+                tx.send(server.handle())
+                    .expect("hand over the server handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server started");
+        TestApp {
+            base_url,
+            server: Some((handle, thread)),
+            client: Client::builder()
+                .timeout(Duration::from_secs(30))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+            db,
+        }
+    }
+
+    /// A request to `path` (relative to the server).
+    pub fn request(&self, method: reqwest::Method, path: &str) -> Req {
+        Req(self
+            .client
+            .request(method, format!("{}{path}", self.base_url)))
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> Req {
+        self.request(reqwest::Method::GET, path)
+    }
+
+    /// `POST path`.
+    pub fn post(&self, path: &str) -> Req {
+        self.request(reqwest::Method::POST, path)
+    }
+
+    /// `PATCH path`.
+    pub fn patch(&self, path: &str) -> Req {
+        self.request(reqwest::Method::PATCH, path)
+    }
+
+    /// `DELETE path`.
+    pub fn delete(&self, path: &str) -> Req {
+        self.request(reqwest::Method::DELETE, path)
+    }
+
+    /// A direct database connection.
+    pub fn conn(&self) -> PgConnection {
+        self.db.connect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((handle, thread)) = self.server.take() {
+            // `stop` sends its command at once; the thread ends when the server has stopped.
+            drop(handle.stop(false));
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A request being built.
+pub struct Req(RequestBuilder);
+
+impl Req {
+    /// Adds `Authorization: Bearer <token>`.
+    pub fn token(self, token: &str) -> Req {
+        Req(self.0.bearer_auth(token))
+    }
+
+    /// Adds a header.
+    pub fn header(self, name: &str, value: &str) -> Req {
+        Req(self.0.header(name, value))
+    }
+
+    /// A JSON body.
+    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Req {
+        Req(self.0.json(body))
+    }
+
+    /// A raw body with a content type.
+    pub fn body(self, content_type: &str, body: impl Into<Vec<u8>>) -> Req {
+        Req(self
+            .0
+            .header("content-type", content_type)
+            .body(body.into()))
+    }
+
+    /// Sends it.
+    pub fn send(self) -> Res {
+        let res = self.0.send().expect("the server answers");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.bytes().expect("a readable body").to_vec();
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// A response, fully read.
+#[derive(Debug, Clone)]
+pub struct Res {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl Res {
+    /// The body as `T` (panics with the body when it is not).
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "expected JSON ({e}) but got {} {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// The body as a problem, after checking the media type says so.
+    pub fn problem(&self) -> Problem {
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "status {} body {}",
+            self.status,
+            self.text()
+        );
+        let p: Problem = self.json();
+        assert_eq!(
+            p.status, self.status,
+            "problem status matches the HTTP status"
+        );
+        p
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Res {
+        assert_eq!(
+            self.status,
+            status,
+            "unexpected status; body: {}",
+            self.text()
+        );
+        self
+    }
+
+    /// The fields a 422 problem names.
+    pub fn invalid_fields(&self) -> Vec<String> {
+        assert_eq!(self.status, 422, "body: {}", self.text());
+        self.problem()
+            .errors
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+}
+
+/// Serializes access to something process-wide in tests (environment variables).
+pub fn process_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
