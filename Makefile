@@ -1,0 +1,137 @@
+# Care Manager — the only commands a user needs:
+#   make run    install what is missing, build, migrate, load demo data, serve on :8080
+#   make test   install what is missing, then every check CI runs
+# Every step is idempotent and installs only from package registries
+# (crates.io, npm, Debian); nothing is downloaded from GitHub.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/web/node_modules/.bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+BIND_ADDR ?= 127.0.0.1:8080
+
+.PHONY: help run test bench openapi setup system-packages rust-tools web-tools e2e-tools \
+        web-release lint unit-and-scenario-tests e2e clean-pg
+
+help:
+	@echo "make run      build and serve Care Manager with demo data on http://$(BIND_ADDR)"
+	@echo "make test     fmt, clippy, wasm check, unit + HTTP scenario tests, OpenAPI drift, browser tests"
+	@echo "make openapi  regenerate openapi/openapi.json from the code"
+	@echo "make bench    measure the API against the machine's own Postgres limit (pgbench)"
+
+## ---------------------------------------------------------------- setup
+
+# Debian packages: libpq for diesel, the Postgres client (and server, when no
+# server is reachable — scripts/ensure-postgres.sh), Node.js for the wasm
+# optimizer and Playwright, Chromium for the browser tests (test only).
+system-packages:
+	@missing=""; \
+	[ -e /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
+	command -v psql >/dev/null || missing="$$missing postgresql-client"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	if [ -n "$(WITH_BROWSER)" ]; then command -v chromium >/dev/null || missing="$$missing chromium"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(APT) update -qq && $(APT) install -y -qq $$missing; \
+	fi
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
+	@# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; its own lockfile
+	@# wants a crate version the registry lacks, so it installs without --locked.
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock"; exit 1; }
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@grep -q 'wasm_bindgen = "$(WASM_BINDGEN_VERSION)"' web/Trunk.toml || { \
+	  echo "web/Trunk.toml pins another wasm-bindgen than Cargo.lock ($(WASM_BINDGEN_VERSION)); update it"; exit 1; }
+
+# wasm-opt from npm (binaryen 132): Debian's binaryen 108 silently breaks the wasm.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web-tools: system-packages rust-tools web/node_modules/.package-lock.json
+
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+e2e-tools: tests/e2e/node_modules/.package-lock.json
+	@$(MAKE) system-packages WITH_BROWSER=1
+
+setup: web-tools
+
+## ---------------------------------------------------------------- build
+
+web-release: web-tools
+	cd web && trunk build --release
+
+## ---------------------------------------------------------------- run
+
+# Serves API + SPA with demo data. DATABASE_URL wins when set; otherwise the
+# local server or a private cluster under target/pg (scripts/ensure-postgres.sh).
+run: web-release
+	cargo build --release -p api
+	@server="$$(scripts/ensure-postgres.sh)"; \
+	db_url="$${DATABASE_URL:-$$server/caremgr}"; \
+	scripts/ensure-database.sh "$$db_url"; \
+	mkdir -p target; \
+	[ -s target/.jwt-secret ] || head -c 48 /dev/urandom | base64 -w0 > target/.jwt-secret; \
+	DATABASE_URL="$$db_url" $(TARGET_DIR)/release/caremgr seed-demo; \
+	echo; \
+	echo "Care Manager is starting on http://$(BIND_ADDR)"; \
+	echo "Local demo logins (password: demo-password-1) — demo credentials, for this machine only:"; \
+	echo "  admin@riverside.example  supervisor@riverside.example  cm1@riverside.example (cm2, cm3)"; \
+	echo "  viewer@riverside.example  admin@lakeside.example"; \
+	echo "API docs: http://$(BIND_ADDR)/api/docs/   (Ctrl-C stops the server)"; \
+	echo; \
+	exec env DATABASE_URL="$$db_url" JWT_SECRET="$$(cat target/.jwt-secret)" \
+	  STATIC_DIR=web/dist BIND_ADDR=$(BIND_ADDR) RUST_LOG=$${RUST_LOG:-info} \
+	  $(TARGET_DIR)/release/caremgr serve
+
+## ---------------------------------------------------------------- test
+
+lint: rust-tools system-packages
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	@# shared must stay free of I/O crates: it is compiled to wasm for the SPA.
+	cargo check -p shared --target wasm32-unknown-unknown
+	cargo clippy -p web --target wasm32-unknown-unknown -- -D warnings
+
+# Unit tests, HTTP scenarios against real Postgres (a fresh database per
+# test), CLI tests and the OpenAPI drift check (api/tests/openapi.rs).
+unit-and-scenario-tests: system-packages
+	@server="$$(scripts/ensure-postgres.sh)"; \
+	TEST_DATABASE_URL="$$server/postgres" cargo test --workspace
+
+# Browser tests: Playwright drives Debian's Chromium against the real server
+# serving the release SPA, on a freshly seeded database.
+e2e: web-release e2e-tools
+	cargo build -p api
+	@server="$$(scripts/ensure-postgres.sh)"; \
+	DB_SERVER_URL="$$server" CAREMGR_BIN=$(TARGET_DIR)/debug/caremgr scripts/e2e.sh
+
+test: lint unit-and-scenario-tests e2e
+	@echo "make test: all checks passed"
+
+openapi:
+	cargo run -q -p api --bin caremgr -- openapi > openapi/openapi.json
+	@echo "openapi/openapi.json regenerated"
+
+## ---------------------------------------------------------------- misc
+
+clean-pg:
+	@if [ -f target/pg/data/postmaster.pid ]; then \
+	  runas=(); [ "$$(id -u)" = 0 ] && runas=(runuser -u postgres --); \
+	  "$${runas[@]}" "$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/pg_ctl" -D target/pg/data stop; \
+	fi
+	rm -rf target/pg
