@@ -1,0 +1,152 @@
+//! The top bar: the product, the organization, the navigation the person's
+//! role may use (from `Role::permits`), who is signed in, and signing out.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use shared::auth::{Permission, Role};
+
+use crate::session;
+use crate::state::use_auth;
+
+/// A navigation entry: where it goes, its words, and what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavItem {
+    /// The path.
+    pub href: &'static str,
+    /// The words.
+    pub label: &'static str,
+    /// The permission it needs.
+    pub needs: Permission,
+}
+
+/// Every navigation entry, in order.
+pub const NAV_ITEMS: &[NavItem] = &[
+    NavItem {
+        href: "/patients",
+        label: "Patients",
+        needs: Permission::PatientsRead,
+    },
+    NavItem {
+        href: "/admin/users",
+        label: "Users",
+        needs: Permission::UsersManage,
+    },
+    NavItem {
+        href: "/admin/api-keys",
+        label: "API keys",
+        needs: Permission::ApiKeysManage,
+    },
+    NavItem {
+        href: "/audit",
+        label: "Audit trail",
+        needs: Permission::AuditRead,
+    },
+];
+
+/// The entries a role sees.
+pub fn nav_for(role: Role) -> Vec<NavItem> {
+    NAV_ITEMS
+        .iter()
+        .copied()
+        .filter(|i| role.permits(i.needs))
+        .collect()
+}
+
+/// Signs out and reloads on the sign-in page, so nothing of this session
+/// stays in memory.
+pub fn sign_out() {
+    spawn_local(async {
+        session::sign_out().await;
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign("/login");
+        }
+    });
+}
+
+/// The top bar.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let auth = use_auth();
+    let me = move || auth.me();
+    let busy = RwSignal::new(false);
+    view! {
+        <header class="topbar">
+            <div class="topbar-inner">
+                <div class="brand">
+                    <A href="/patients" attr:class="brand-name">
+                        <span class="brand-mark" aria-hidden="true"></span>
+                        "Care Manager"
+                    </A>
+                    <span class="brand-org">{move || me().map(|m| m.organization_name)}</span>
+                </div>
+                <nav class="mainnav" aria-label="Main">
+                    <ul>
+                        {move || {
+                            me()
+                                .map(|m| {
+                                    nav_for(m.role)
+                                        .into_iter()
+                                        .map(|item| {
+                                            view! {
+                                                <li>
+                                                    <A href=item.href attr:class="nav-link">
+                                                        {item.label}
+                                                    </A>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()
+                                })
+                        }}
+                    </ul>
+                </nav>
+                <div class="whoami">
+                    <div class="whoami-text">
+                        <span class="whoami-name">{move || me().map(|m| m.name)}</span>
+                        <span class="whoami-role">{move || me().map(|m| m.role.label())}</span>
+                    </div>
+                    <button
+                        type="button"
+                        class="button ghost"
+                        disabled=move || busy.get()
+                        on:click=move |_| {
+                            busy.set(true);
+                            sign_out();
+                        }
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(role: Role) -> Vec<&'static str> {
+        nav_for(role).into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn admins_see_everything() {
+        assert_eq!(
+            labels(Role::Admin),
+            vec!["Patients", "Users", "API keys", "Audit trail"]
+        );
+    }
+
+    #[test]
+    fn supervisors_see_patients_and_the_audit_trail() {
+        assert_eq!(labels(Role::Supervisor), vec!["Patients", "Audit trail"]);
+    }
+
+    #[test]
+    fn care_managers_and_viewers_see_only_patients() {
+        assert_eq!(labels(Role::CareManager), vec!["Patients"]);
+        assert_eq!(labels(Role::Viewer), vec!["Patients"]);
+    }
+}

@@ -1,0 +1,513 @@
+//! Administering API keys: the list, creating a key (shown once, with a
+//! Copy button) and revoking one.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
+use shared::auth::{Permission, Scope};
+use shared::problem::FieldError;
+use strum::VariantArray;
+use validator::Validate;
+
+use super::{NotAllowed, PageHeader};
+use crate::api::{self, ApiError, KeyListQuery};
+use crate::components::{ErrorBanner, LoadMore, Loading, Modal, Notice, Tag, TextField};
+use crate::format;
+use crate::state::use_auth;
+
+/// The rules a new key must meet, as the API checks them.
+pub fn new_key_errors(new: &NewApiKey) -> Vec<FieldError> {
+    match new.validate() {
+        Ok(()) => vec![],
+        Err(e) => shared::validation::field_errors(&e),
+    }
+}
+
+/// The scopes in their fixed order, from checkbox states.
+pub fn chosen_scopes(checked: &[(Scope, bool)]) -> Vec<Scope> {
+    let mut out: Vec<Scope> = checked
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(s, _)| *s)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The API keys page (admins).
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    super::set_title("API keys");
+    let auth = use_auth();
+    if !auth.can(Permission::ApiKeysManage) {
+        return view! { <NotAllowed /> }.into_any();
+    }
+    let keys = RwSignal::new(Vec::<ApiKey>::new());
+    let next_cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    let generation = StoredValue::new(0u32);
+
+    let load = move |append: bool| {
+        let query = KeyListQuery {
+            limit: Some(50),
+            cursor: if append {
+                next_cursor.get_untracked()
+            } else {
+                None
+            },
+        };
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        loading.set(true);
+        spawn_local(async move {
+            let result = api::list_api_keys(&query).await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(page) => {
+                    if append {
+                        keys.update(|k| k.extend(page.items));
+                    } else {
+                        keys.set(page.items);
+                    }
+                    next_cursor.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    load(false);
+
+    let create_open = RwSignal::new(false);
+    let revoke_open = RwSignal::new(false);
+    let revoke_key = RwSignal::new(None::<ApiKey>);
+    let revoking = RwSignal::new(false);
+
+    let revoke = move |_| {
+        let Some(k) = revoke_key.get_untracked() else {
+            return;
+        };
+        revoking.set(true);
+        error.set(None);
+        notice.set(None);
+        spawn_local(async move {
+            let result = api::revoke_api_key(k.id).await;
+            revoking.set(false);
+            revoke_open.set(false);
+            match result {
+                Ok(()) => {
+                    notice.set(Some(format!(
+                        "The key \u{201c}{}\u{201d} was revoked. Anything using it is refused from now on.",
+                        k.name
+                    )));
+                    load(false);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <PageHeader
+            title="API keys".to_string()
+            subtitle="Keys let integrations and reporting scripts use the API. Each key can do only what its scopes allow."
+                .to_string()
+        >
+            <button type="button" class="button primary" on:click=move |_| create_open.set(true)>
+                "Create API key"
+            </button>
+        </PageHeader>
+        <Notice message=notice />
+        <ErrorBanner error=error />
+
+        <Show when=move || !keys.with(Vec::is_empty) fallback=move || view! {
+            <Show
+                when=move || loading.get()
+                fallback=|| view! {
+                    <div class="empty-state">
+                        <h2>"No API keys yet"</h2>
+                        <p>"Create a key for each integration or script, with only the scopes it needs."</p>
+                    </div>
+                }
+            >
+                <Loading what="API keys" />
+            </Show>
+        }>
+            <div class="table-wrap">
+                <table class="data-table responsive-table">
+                    <caption class="visually-hidden">"API keys"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Key"</th>
+                            <th scope="col">"Scopes"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">"Last used"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || keys.get()
+                            key=|k| (k.id, k.revoked_at)
+                            children=move |k| {
+                                let revoked = k.revoked_at.is_some();
+                                let name = k.name.clone();
+                                let target = k.clone();
+                                view! {
+                                    <tr class:inactive=revoked>
+                                        <th scope="row" data-label="Name">{k.name.clone()}</th>
+                                        <td data-label="Key" class="mono">{format!("{}…", k.prefix)}</td>
+                                        <td data-label="Scopes">
+                                            <span class="tag-list">
+                                                {k
+                                                    .scopes
+                                                    .iter()
+                                                    .map(|s| view! { <code class="scope">{s.as_ref().to_string()}</code> })
+                                                    .collect_view()}
+                                            </span>
+                                        </td>
+                                        <td data-label="Created">{format::datetime(k.created_at)}</td>
+                                        <td data-label="Last used">{format::datetime_or(k.last_used_at, "Never")}</td>
+                                        <td data-label="Status">
+                                            {match k.revoked_at {
+                                                Some(at) => view! {
+                                                    <Tag text=format!("Revoked {}", format::datetime(at)) kind="muted" />
+                                                }
+                                                    .into_any(),
+                                                None => view! { <Tag text="Active" kind="ok" /> }.into_any(),
+                                            }}
+                                        </td>
+                                        <td class="actions">
+                                            {(!revoked)
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="button ghost small danger-text"
+                                                            on:click=move |_| {
+                                                                revoke_key.set(Some(target.clone()));
+                                                                revoke_open.set(true);
+                                                            }
+                                                        >
+                                                            "Revoke"
+                                                            <span class="visually-hidden">{format!(" {name}")}</span>
+                                                        </button>
+                                                    }
+                                                })}
+                                        </td>
+                                    </tr>
+                                }
+                            }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        </Show>
+        <LoadMore
+            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
+            loading=loading
+            on_load=Callback::new(move |_| load(true))
+            label="Load more keys"
+        />
+
+        <Modal open=create_open title="Create API key".to_string() id="create-key-dialog">
+            <CreateKey
+                on_created=Callback::new(move |_| load(false))
+                on_done=Callback::new(move |_| create_open.set(false))
+            />
+        </Modal>
+
+        <Modal
+            open=revoke_open
+            title=Signal::derive(move || {
+                revoke_key.with(|k| k.as_ref().map(|k| format!("Revoke \u{201c}{}\u{201d}?", k.name)).unwrap_or_default())
+            })
+            id="revoke-key-dialog"
+        >
+            <p>
+                "Anything using this key will be refused at once. This cannot be undone; the key stays listed as revoked."
+            </p>
+            <div class="form-actions">
+                <button type="button" class="button danger" disabled=move || revoking.get() on:click=revoke>
+                    {move || if revoking.get() { "Revoking…" } else { "Revoke key" }}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| revoke_open.set(false)>
+                    "Cancel"
+                </button>
+            </div>
+        </Modal>
+    }
+    .into_any()
+}
+
+/// Creating a key, then showing it once.
+#[component]
+fn CreateKey(
+    /// Called once the key exists.
+    on_created: Callback<()>,
+    /// Called to close the dialog.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let checked = RwSignal::new(
+        Scope::VARIANTS
+            .iter()
+            .map(|s| (*s, false))
+            .collect::<Vec<_>>(),
+    );
+    let submitted = RwSignal::new(false);
+    let banner = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let created = RwSignal::new(None::<CreatedApiKey>);
+
+    let current = move || NewApiKey {
+        name: name.get().trim().to_string(),
+        scopes: chosen_scopes(&checked.get()),
+    };
+    let errors = Memo::new(move |_| new_key_errors(&current()));
+    let error_for = move |field: &'static str, label: &'static str| {
+        Signal::derive(move || {
+            if !submitted.get() {
+                return None;
+            }
+            errors.with(|errs| {
+                errs.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| format!("{label} {}.", e.message))
+            })
+        })
+    };
+    let name_error = error_for("name", "Name");
+    let scopes_error = error_for("scopes", "Scopes");
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        submitted.set(true);
+        banner.set(None);
+        let new = current();
+        if let Some(first) = new_key_errors(&new).first() {
+            let id = if first.field == "name" {
+                "key-name"
+            } else {
+                "scope-0"
+            };
+            crate::components::patient_form::focus_element(id);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::create_api_key(&new).await;
+            busy.set(false);
+            match result {
+                Ok(k) => {
+                    created.set(Some(k));
+                    on_created.run(());
+                    crate::components::patient_form::focus_element("new-key-value");
+                }
+                Err(e) => banner.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <Show
+            when=move || created.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <ErrorBanner error=banner />
+                    <form class="stack" novalidate on:submit=on_submit>
+                        <TextField
+                            id="key-name"
+                            label="Name"
+                            required=true
+                            value=name
+                            on_input=Callback::new(move |v| name.set(v))
+                            error=name_error
+                            hint="What uses the key, e.g. \u{201c}EHR patient sync\u{201d}."
+                            autocomplete="off"
+                            maxlength=100u32
+                        />
+                        <fieldset class="scope-fieldset" aria-describedby="scopes-error">
+                            <legend>"Scopes" <span class="required-mark" aria-hidden="true">" *"</span></legend>
+                            {Scope::VARIANTS
+                                .iter()
+                                .enumerate()
+                                .map(|(i, scope)| {
+                                    let scope = *scope;
+                                    let id = format!("scope-{i}");
+                                    view! {
+                                        <div class="field checkbox-field">
+                                            <input
+                                                id=id.clone()
+                                                type="checkbox"
+                                                prop:checked=move || {
+                                                    checked.with(|c| c.iter().any(|(s, on)| *s == scope && *on))
+                                                }
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    checked
+                                                        .update(|c| {
+                                                            for (s, v) in c.iter_mut() {
+                                                                if *s == scope {
+                                                                    *v = on;
+                                                                }
+                                                            }
+                                                        });
+                                                }
+                                            />
+                                            <label for=id>
+                                                {scope.description()} " " <code class="scope">{scope.as_ref().to_string()}</code>
+                                            </label>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                            <p class="field-error" id="scopes-error" aria-live="polite">
+                                {move || scopes_error.get()}
+                            </p>
+                        </fieldset>
+                        <div class="form-actions">
+                            <button type="submit" class="button primary" disabled=move || busy.get()>
+                                {move || if busy.get() { "Creating…" } else { "Create key" }}
+                            </button>
+                            <button type="button" class="button secondary" on:click=move |_| on_done.run(())>
+                                "Cancel"
+                            </button>
+                        </div>
+                    </form>
+                }
+            }
+        >
+            {move || created.get().map(|k| view! { <ShowKeyOnce key=k on_done=on_done /> })}
+        </Show>
+    }
+}
+
+/// The secret of a new key, with a Copy button and the warning that it is
+/// not shown again.
+#[component]
+fn ShowKeyOnce(
+    /// The created key.
+    key: CreatedApiKey,
+    /// Closes the dialog.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let copied = RwSignal::new(None::<String>);
+    let secret = key.key.clone();
+    let copy = move |_| {
+        let secret = secret.clone();
+        spawn_local(async move {
+            let outcome = match web_sys::window() {
+                Some(w) => wasm_bindgen_futures::JsFuture::from(
+                    w.navigator().clipboard().write_text(&secret),
+                )
+                .await
+                .is_ok(),
+                None => false,
+            };
+            copied.set(Some(if outcome {
+                "Copied to the clipboard.".into()
+            } else {
+                "Copying did not work here; select the key and copy it by hand.".into()
+            }));
+        });
+    };
+    view! {
+        <div class="stack">
+            <div class="banner banner-warning" role="alert">
+                <p class="banner-title">"Copy this key now — you won't see it again"</p>
+                <p>"Care Manager stores only a hash of it. If it is lost, revoke it and create a new one."</p>
+            </div>
+            <p>
+                "Key \u{201c}" {key.name.clone()} "\u{201d} with scopes "
+                <span class="tag-list">
+                    {key
+                        .scopes
+                        .iter()
+                        .map(|s| view! { <code class="scope">{s.as_ref().to_string()}</code> })
+                        .collect_view()}
+                </span>
+            </p>
+            <div class="field">
+                <label for="new-key-value">"Your new API key"</label>
+                <div class="copy-row">
+                    <input
+                        id="new-key-value"
+                        class="mono"
+                        type="text"
+                        readonly
+                        prop:value=key.key.clone()
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                            {
+                                input.select();
+                            }
+                        }
+                    />
+                    <button type="button" class="button primary" on:click=copy>
+                        "Copy"
+                    </button>
+                </div>
+                <p class="hint" role="status">{move || copied.get()}</p>
+            </div>
+            <p class="muted small">
+                "Send it as " <code>"Authorization: Bearer <key>"</code> "."
+            </p>
+            <div class="form-actions">
+                <button type="button" class="button secondary" on:click=move |_| on_done.run(())>
+                    "Done"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_come_from_ticked_boxes_in_a_fixed_order() {
+        let ticked = vec![
+            (Scope::AuditRead, true),
+            (Scope::PatientsRead, true),
+            (Scope::PatientsWrite, false),
+        ];
+        assert_eq!(
+            chosen_scopes(&ticked),
+            vec![Scope::PatientsRead, Scope::AuditRead]
+        );
+    }
+
+    #[test]
+    fn a_key_needs_a_name_and_a_scope() {
+        let errs = new_key_errors(&NewApiKey {
+            name: "".into(),
+            scopes: vec![],
+        });
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "scopes"]);
+        assert!(
+            new_key_errors(&NewApiKey {
+                name: "EHR sync".into(),
+                scopes: vec![Scope::PatientsRead],
+            })
+            .is_empty()
+        );
+    }
+}

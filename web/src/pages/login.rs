@@ -1,0 +1,148 @@
+//! Signing in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, ApiError};
+use crate::components::{ErrorBanner, TextField};
+use crate::session::{self, safe_next};
+use crate::state::{AuthState, use_auth};
+
+/// The sign-in page. After signing in, the person goes back to where they
+/// were (`?next=`), else to the patient list.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    super::set_title("Sign in");
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let next = move || safe_next(query.with_untracked(|q| q.get("next")).as_deref());
+
+    // Someone already signed in (or resumed) goes on at once.
+    {
+        let navigate = navigate.clone();
+        Effect::new(move || {
+            if matches!(auth.0.get(), AuthState::SignedIn(_)) {
+                navigate(
+                    &next(),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        });
+    }
+
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let email_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let notice = move || {
+        auth.0.with(|s| match s {
+            AuthState::SignedOut { notice } => notice.clone(),
+            _ => None,
+        })
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let e = email.get_untracked();
+        let p = password.get_untracked();
+        email_error.set(
+            e.trim()
+                .is_empty()
+                .then(|| "Enter your email address.".into()),
+        );
+        password_error.set(p.is_empty().then(|| "Enter your password.".into()));
+        if e.trim().is_empty() {
+            crate::components::patient_form::focus_element("login-email");
+            return;
+        }
+        if p.is_empty() {
+            crate::components::patient_form::focus_element("login-password");
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = match session::sign_in(&e, &p).await {
+                Ok(()) => api::me().await,
+                Err(err) => Err(err),
+            };
+            busy.set(false);
+            match result {
+                Ok(me) => auth.0.set(AuthState::SignedIn(me)),
+                Err(err) => {
+                    password.set(String::new());
+                    error.set(Some(err));
+                    crate::components::patient_form::focus_element("login-password");
+                }
+            }
+        });
+    };
+
+    view! {
+        <main class="login-page">
+            <div class="login-card">
+                <div class="login-brand">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    <span>"Care Manager"</span>
+                </div>
+                <h1>"Sign in"</h1>
+                {move || {
+                    notice()
+                        .map(|n| {
+                            view! {
+                                <div class="banner banner-info" role="status">
+                                    {n}
+                                </div>
+                            }
+                        })
+                }}
+                <ErrorBanner error=error />
+                <form class="login-form" novalidate on:submit=on_submit>
+                    <TextField
+                        id="login-email"
+                        label="Email"
+                        input_type="email"
+                        autocomplete="username"
+                        required=true
+                        value=email
+                        on_input=Callback::new(move |v| {
+                            email.set(v);
+                            email_error.set(None);
+                        })
+                        error=email_error
+                    />
+                    <TextField
+                        id="login-password"
+                        label="Password"
+                        input_type="password"
+                        autocomplete="current-password"
+                        required=true
+                        value=password
+                        on_input=Callback::new(move |v| {
+                            password.set(v);
+                            password_error.set(None);
+                        })
+                        error=password_error
+                    />
+                    <button type="submit" class="button primary wide" disabled=move || busy.get()>
+                        {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </form>
+                <p class="login-foot">
+                    "For care-management staff. Access is logged."
+                </p>
+            </div>
+        </main>
+    }
+}
