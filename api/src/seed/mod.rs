@@ -22,6 +22,8 @@ use crate::patients::store::{self as patients, StatusChange};
 use crate::schema::organizations;
 use crate::users::store as users;
 
+mod care;
+
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -350,8 +352,9 @@ fn create_patients(
     mrn_system: &str,
     care_managers: &[Uuid],
     actor: &Actor,
-) -> ApiResult<usize> {
+) -> ApiResult<Vec<care::Seeded>> {
     let today = Utc::now().date_naive();
+    let mut seeded = Vec::with_capacity(count);
     for n in 0..count {
         let mut new = demo_patient(rng, mrn_system, n, today);
         let status = weighted(
@@ -375,6 +378,11 @@ fn create_patients(
             _ => Some(*pick(rng, care_managers)),
         };
         let p = patients::insert(conn, org, &new, care_manager, None, Utc::now())?;
+        seeded.push(care::Seeded {
+            id: p.id,
+            care_manager,
+            status,
+        });
         audit::record(
             conn,
             actor,
@@ -402,7 +410,7 @@ fn create_patients(
             )?;
         }
     }
-    Ok(count)
+    Ok(seeded)
 }
 
 /// Loads the demo data into an empty database (one transaction).
@@ -479,6 +487,14 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
             &caseload,
             &Actor::system(riverside, "seed-demo"),
         )?;
+        care::seed(
+            conn,
+            &mut rng,
+            riverside,
+            &seeded_riverside,
+            &Actor::system(riverside, "seed-demo"),
+            Utc::now(),
+        )?;
         let seeded_lakeside = create_patients(
             conn,
             &mut rng,
@@ -490,7 +506,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
         )?;
         Ok(Seeded::Loaded {
             users: 8,
-            patients: seeded_riverside + seeded_lakeside,
+            patients: seeded_riverside.len() + seeded_lakeside.len(),
         })
     })
 }

@@ -1,0 +1,496 @@
+//! Demo care activity: care teams, contacts, hospital stays, appointments,
+//! tasks and notes, created through the same workflow rules the API runs so
+//! the demo worklists look exactly like production ones (recent discharges
+//! with their 24-hour follow-ups, missed appointments, overdue work).
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::PgConnection;
+use rand::Rng;
+use rand::rngs::StdRng;
+use serde_json::json;
+use shared::appointments::{AppointmentKind, AppointmentStatus, NewAppointment};
+use shared::care_team::CareTeamRole;
+use shared::case_status::CaseStatus;
+use shared::contacts::{Consent, ConsentScope, NewContact, Relationship};
+use shared::encounters::{EncounterKind, NewEncounter, Source};
+use shared::notes::{NewNote, NoteType};
+use shared::tasks::{Priority, TaskKind, TaskStatus, TransitionOutcome};
+use uuid::Uuid;
+
+use super::pick;
+use crate::appointments::store as appointments;
+use crate::audit::{self, Actor, Entry};
+use crate::care_team::store::{self as care_team, NewMember};
+use crate::contacts::store as contacts;
+use crate::encounters::store as encounters;
+use crate::error::{ApiError, ApiResult};
+use crate::notes::store as notes;
+use crate::rules;
+use crate::tasks::store::{self as tasks, Changes, Spec};
+
+/// A seeded patient, as the care activity needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Seeded {
+    /// Patient id.
+    pub id: Uuid,
+    /// Primary care manager.
+    pub care_manager: Option<Uuid>,
+    /// Case status.
+    pub status: CaseStatus,
+}
+
+const FACILITIES: &[(&str, EncounterKind)] = &[
+    ("Riverside General Hospital", EncounterKind::Ed),
+    (
+        "Riverside General Hospital",
+        EncounterKind::InpatientMedical,
+    ),
+    ("Cascade Behavioral Health", EncounterKind::InpatientPsych),
+    ("Willamette Crisis Center", EncounterKind::Bhcc),
+    ("Providence St. Vincent", EncounterKind::Ed),
+    ("Hooper Detox Center", EncounterKind::Detox),
+];
+const DISPOSITIONS: &[&str] = &[
+    "home",
+    "home with services",
+    "shelter",
+    "residential treatment",
+];
+const PROVIDERS: &[(&str, AppointmentKind)] = &[
+    ("Dr. Elena Vasquez", AppointmentKind::Psychiatry),
+    ("Jordan Lee, LCSW", AppointmentKind::Therapy),
+    ("Dr. Michael Chen", AppointmentKind::Medical),
+    ("Riverside Family Medicine", AppointmentKind::Medical),
+    ("Morgan Blake, LPC", AppointmentKind::Therapy),
+    ("Housing navigator", AppointmentKind::Other),
+];
+const PCPS: &[(&str, &str)] = &[
+    ("Dr. Michael Chen", "Riverside Family Medicine"),
+    ("Dr. Aisha Bello", "Eastside Community Clinic"),
+    ("Dr. Tom Nguyen", "Multnomah Health Center"),
+];
+const CONTACT_NAMES: &[(&str, Relationship)] = &[
+    ("Ana Morales", Relationship::Parent),
+    ("Chris Johnson", Relationship::Spouse),
+    ("Dana Whitfield", Relationship::Sibling),
+    ("Luis Ortega", Relationship::Friend),
+    ("Grace Kim", Relationship::Child),
+];
+const MANUAL_TASKS: &[(TaskKind, &str)] = &[
+    (
+        TaskKind::ReferralFollowup,
+        "Check whether the housing referral was accepted",
+    ),
+    (TaskKind::ScreeningDue, "PHQ-9 rescreen is due"),
+    (TaskKind::CarePlanReview, "Quarterly care plan review"),
+    (TaskKind::Outreach, "Check in after medication change"),
+    (
+        TaskKind::ChartReview,
+        "Review recent labs and prescriptions",
+    ),
+];
+const NOTE_BODIES: &[(NoteType, &str)] = &[
+    (
+        NoteType::CareCoordination,
+        "Called the pharmacy to sync refills; next fill ready Friday.",
+    ),
+    (
+        NoteType::Outreach,
+        "Reached the patient by phone; agreed to a home visit next week.",
+    ),
+    (
+        NoteType::Assessment,
+        "Reviewed goals; patient wants help with transportation to therapy.",
+    ),
+    (
+        NoteType::Huddle,
+        "Discussed at team huddle; peer specialist will join the next visit.",
+    ),
+    (
+        NoteType::Education,
+        "Went over the crisis plan and the 988 line with the patient.",
+    ),
+];
+
+fn hours(rng: &mut StdRng, from: i64, to: i64) -> Duration {
+    Duration::minutes(rng.random_range(from * 60..to * 60))
+}
+
+fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> ApiResult<()> {
+    Ok(audit::record(conn, actor, entry)?)
+}
+
+/// Creates the care activity of one organization's patients, as of `now`.
+pub fn seed(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    seeded: &[Seeded],
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    for p in seeded {
+        if matches!(p.status, CaseStatus::Closed | CaseStatus::Referred) {
+            continue;
+        }
+        care_team_and_contacts(conn, rng, org, p, actor, now)?;
+        match rng.random_range(0..100) {
+            0..=11 => recent_discharge(conn, rng, org, p, actor, now)?,
+            12..=15 => current_admission(conn, rng, org, p, actor, now)?,
+            16..=19 => {
+                {
+                    let at = now - hours(rng, 240, 480);
+                    missed_appointment(conn, rng, org, p, actor, at)?
+                };
+                {
+                    let at = now - hours(rng, 24, 120);
+                    missed_appointment(conn, rng, org, p, actor, at)?
+                };
+            }
+            20..=29 => {
+                let at = now - hours(rng, 20, 140);
+                missed_appointment(conn, rng, org, p, actor, at)?
+            }
+            30..=37 => followed_up_discharge(conn, rng, org, p, actor, now)?,
+            _ => {}
+        }
+        if rng.random_bool(0.35) {
+            manual_task(conn, rng, org, p, actor, now)?;
+        }
+        if rng.random_bool(0.6) {
+            upcoming_appointment(conn, rng, org, p, actor, now)?;
+        }
+        if let (Some(cm), true) = (p.care_manager, rng.random_bool(0.3)) {
+            note(conn, rng, org, p.id, cm, actor, now)?;
+        }
+    }
+    Ok(())
+}
+
+fn care_team_and_contacts(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let start_date = (now - Duration::days(rng.random_range(30..400))).date_naive();
+    let mut members = Vec::new();
+    if let Some(cm) = p.care_manager {
+        members.push(NewMember {
+            user_id: Some(cm),
+            name: None,
+            organization: None,
+            phone: None,
+            role: CareTeamRole::CareManager,
+            start_date,
+            end_date: None,
+        });
+    }
+    if rng.random_bool(0.7) {
+        let (name, organization) = *pick(rng, PCPS);
+        members.push(NewMember {
+            user_id: None,
+            name: Some(name.into()),
+            organization: Some(organization.into()),
+            phone: Some(format!("503-555-{:04}", rng.random_range(100..9999))),
+            role: CareTeamRole::Pcp,
+            start_date,
+            end_date: None,
+        });
+    }
+    for m in members {
+        let member = care_team::insert(conn, org, p.id, &m, now)?;
+        record(
+            conn,
+            actor,
+            Entry::new("care_team.create", "care_team_member")
+                .on(member.id)
+                .patient(p.id),
+        )?;
+    }
+    if rng.random_bool(0.5) {
+        let (name, relationship) = *pick(rng, CONTACT_NAMES);
+        let scope = *pick(
+            rng,
+            &[
+                ConsentScope::Appointments,
+                ConsentScope::HealthInformation,
+                ConsentScope::BehavioralHealth,
+            ],
+        );
+        let new = NewContact {
+            name: name.into(),
+            relationship,
+            phone: Some(format!("971-555-{:04}", rng.random_range(100..9999))),
+            email: None,
+            emergency_contact: rng.random_bool(0.5),
+            consent: rng.random_bool(0.7).then(|| Consent {
+                scope,
+                starts_on: start_date,
+                expires_on: Some(start_date + Duration::days(365)),
+            }),
+            notes: None,
+        };
+        let contact = contacts::insert(conn, org, p.id, &new, now)?;
+        record(
+            conn,
+            actor,
+            Entry::new("contact.create", "contact")
+                .on(contact.id)
+                .patient(p.id),
+        )?;
+    }
+    Ok(())
+}
+
+fn encounter(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    admitted_at: DateTime<Utc>,
+    discharged_at: Option<DateTime<Utc>>,
+) -> ApiResult<shared::encounters::Encounter> {
+    let (facility, kind) = *pick(rng, FACILITIES);
+    let new = NewEncounter {
+        patient_id: p.id,
+        kind,
+        facility: facility.into(),
+        admitted_at,
+        discharged_at,
+        discharge_disposition: discharged_at.map(|_| (*pick(rng, DISPOSITIONS)).into()),
+        external_id: Some(format!("ADT-{}", rng.random_range(100_000..999_999))),
+    };
+    // The integration sends the message shortly after the event; the rules
+    // run as of then, so due times and alerts carry realistic timestamps.
+    let received =
+        discharged_at.unwrap_or(admitted_at) + Duration::minutes(rng.random_range(5..90));
+    let e = encounters::insert(conn, org, &new, Source::Integration, received)?;
+    rules::encounter_recorded(conn, org, None, &e, received)?;
+    record(
+        conn,
+        actor,
+        Entry::new("encounter.create", "encounter")
+            .on(e.id)
+            .patient(p.id),
+    )?;
+    // Re-read: the rule linked the follow-up task it created.
+    encounters::get(conn, org, e.id)
+}
+
+fn recent_discharge(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let discharged_at = now - hours(rng, 2, 40);
+    let admitted_at = discharged_at - hours(rng, 10, 150);
+    encounter(conn, rng, org, p, actor, admitted_at, Some(discharged_at))?;
+    Ok(())
+}
+
+fn current_admission(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let admitted_at = now - hours(rng, 3, 70);
+    encounter(conn, rng, org, p, actor, admitted_at, None)?;
+    Ok(())
+}
+
+/// An older discharge whose follow-up was done (within 24 hours most of the
+/// time), so the timely-follow-up share has history.
+fn followed_up_discharge(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let discharged_at = now - Duration::days(rng.random_range(4..28)) - hours(rng, 0, 12);
+    let admitted_at = discharged_at - hours(rng, 10, 150);
+    let e = encounter(conn, rng, org, p, actor, admitted_at, Some(discharged_at))?;
+    let Some(task_id) = e.followup_task_id else {
+        return Ok(());
+    };
+    let task = tasks::get(conn, org, task_id)?;
+    let completed_at = discharged_at + hours(rng, 3, 32);
+    let outcome = TransitionOutcome {
+        patient_reached: true,
+        followup_appointment_scheduled: true,
+        followup_appointment_date: Some(
+            (completed_at + Duration::days(rng.random_range(2..10))).date_naive(),
+        ),
+        discharge_instructions_understood: rng.random_bool(0.8),
+        medications_reviewed: true,
+        needs_identified: rng
+            .random_bool(0.4)
+            .then(|| "Needs a ride to the follow-up appointment.".to_string()),
+    };
+    let changes = Changes {
+        status: Some(TaskStatus::Done.as_ref().to_string()),
+        outcome: Some("Reached by phone; follow-up booked.".into()),
+        transition_outcome: Some(serde_json::to_value(&outcome).map_err(ApiError::internal)?),
+        completed_at: Some(completed_at),
+        completed_by: task.assignee_id,
+        ..Changes::default()
+    };
+    tasks::update(conn, org, task_id, changes, completed_at)?;
+    record(
+        conn,
+        actor,
+        Entry::new("task.update", "task")
+            .on(task_id)
+            .patient(p.id)
+            .details(json!({"status": "done"})),
+    )?;
+    Ok(())
+}
+
+fn missed_appointment(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    scheduled_at: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (provider, kind) = *pick(rng, PROVIDERS);
+    let new = NewAppointment {
+        patient_id: p.id,
+        provider_name: provider.into(),
+        kind,
+        scheduled_at,
+        location: Some("Riverside clinic".into()),
+        status: Some(AppointmentStatus::Missed),
+        notes: None,
+        external_id: None,
+    };
+    let marked = scheduled_at + hours(rng, 1, 6);
+    let a = appointments::insert(conn, org, &new, Source::Manual, marked)?;
+    rules::appointment_recorded(conn, org, None, &a, marked)?;
+    record(
+        conn,
+        actor,
+        Entry::new("appointment.create", "appointment")
+            .on(a.id)
+            .patient(p.id),
+    )?;
+    Ok(())
+}
+
+fn upcoming_appointment(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (provider, kind) = *pick(rng, PROVIDERS);
+    let new = NewAppointment {
+        patient_id: p.id,
+        provider_name: provider.into(),
+        kind,
+        scheduled_at: now + hours(rng, 20, 21 * 24),
+        location: Some("Riverside clinic".into()),
+        status: None,
+        notes: None,
+        external_id: None,
+    };
+    let a = appointments::insert(conn, org, &new, Source::Manual, now)?;
+    record(
+        conn,
+        actor,
+        Entry::new("appointment.create", "appointment")
+            .on(a.id)
+            .patient(p.id),
+    )?;
+    Ok(())
+}
+
+fn manual_task(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    p: &Seeded,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (kind, title) = *pick(rng, MANUAL_TASKS);
+    let spec = Spec {
+        patient_id: p.id,
+        assignee_id: p.care_manager,
+        kind,
+        title: title.into(),
+        details: None,
+        due_at: now + hours(rng, -72, 7 * 24),
+        priority: *pick(
+            rng,
+            &[
+                Priority::Normal,
+                Priority::Normal,
+                Priority::High,
+                Priority::Low,
+            ],
+        ),
+        source_type: "manual",
+        source_id: None,
+        context: None,
+        created_by: p.care_manager,
+    };
+    if let Some(task) = tasks::insert(conn, org, spec, now - Duration::days(5))? {
+        record(
+            conn,
+            actor,
+            Entry::new("task.create", "task").on(task.id).patient(p.id),
+        )?;
+    }
+    Ok(())
+}
+
+fn note(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    org: Uuid,
+    patient: Uuid,
+    author: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (note_type, body) = *pick(rng, NOTE_BODIES);
+    let occurred_at = now - hours(rng, 4, 20 * 24);
+    let new = NewNote {
+        note_type,
+        body: body.into(),
+        minutes: rng.random_range(1..7) * 10,
+        occurred_at: Some(occurred_at),
+        task_id: None,
+    };
+    let n = notes::insert(conn, org, patient, &new, author, occurred_at)?;
+    record(
+        conn,
+        actor,
+        Entry::new("note.create", "note").on(n.id).patient(patient),
+    )?;
+    if rng.random_bool(0.7) {
+        notes::sign(conn, org, n.id, author, occurred_at + Duration::hours(1))?;
+        record(
+            conn,
+            actor,
+            Entry::new("note.sign", "note").on(n.id).patient(patient),
+        )?;
+    }
+    Ok(())
+}
