@@ -234,6 +234,9 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], after adjusting the configuration.
     pub fn spawn_with(adjust: impl FnOnce(&mut api::config::Config)) -> TestApp {
+        // `RUST_LOG=error cargo test …` shows the server's logs of a failing
+        // scenario; silent otherwise.
+        let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDatabase::new();
         let mut config = test_config(db.url());
         adjust(&mut config);

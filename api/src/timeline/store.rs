@@ -48,28 +48,28 @@ SELECT at, kind, part, id, a, b, c, actor FROM (
            NULL::text AS c, NULL::uuid AS actor
       FROM encounters WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT discharged_at, 'encounter', 1, id, kind, facility, discharge_disposition, NULL
+    SELECT discharged_at, 'encounter', 1::smallint, id, kind, facility, discharge_disposition, NULL
       FROM encounters WHERE organization_id = $1 AND patient_id = $2 AND discharged_at IS NOT NULL
     UNION ALL
-    SELECT scheduled_at, 'appointment', 0, id, kind, provider_name, status, NULL
+    SELECT scheduled_at, 'appointment', 0::smallint, id, kind, provider_name, status, NULL
       FROM appointments WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT created_at, 'task', 0, id, kind, title, NULL, created_by
+    SELECT created_at, 'task', 0::smallint, id, kind, title, NULL, created_by
       FROM tasks WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT completed_at, 'task', 1, id, kind, title, coalesce(outcome, cancel_reason, status), completed_by
+    SELECT completed_at, 'task', 1::smallint, id, kind, title, coalesce(outcome, cancel_reason, status), completed_by
       FROM tasks WHERE organization_id = $1 AND patient_id = $2 AND completed_at IS NOT NULL
     UNION ALL
-    SELECT occurred_at, 'outreach', 0, id, method, outcome, notes, created_by
+    SELECT occurred_at, 'outreach', 0::smallint, id, method, outcome, notes, created_by
       FROM outreach_attempts WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT occurred_at, 'note', 0, id, note_type, minutes::text, CASE WHEN signed_at IS NULL THEN 'draft' END, author_id
+    SELECT occurred_at, 'note', 0::smallint, id, note_type, minutes::text, CASE WHEN signed_at IS NULL THEN 'draft' END, author_id
       FROM notes WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT created_at, 'alert', 0, id, kind, message, NULL, NULL
+    SELECT created_at, 'alert', 0::smallint, id, kind, message, NULL, NULL
       FROM alerts WHERE organization_id = $1 AND patient_id = $2
     UNION ALL
-    SELECT changed_at, 'status_change', 0, id, from_status, to_status, reason, changed_by
+    SELECT changed_at, 'status_change', 0::smallint, id, from_status, to_status, reason, changed_by
       FROM patient_status_changes WHERE organization_id = $1 AND patient_id = $2
 ) feed
 WHERE $3::timestamptz IS NULL OR (at, kind, part, id) < ($3, $4, $5, $6)

@@ -72,11 +72,9 @@ pub async fn worklist(
     };
     let page = db
         .run(move |conn| {
+            // Another organization's user is as unknown as one that never existed.
             if users::find(conn, caller.org, user)?.is_none() {
-                return Err(ApiError::field(
-                    "user_id",
-                    "is not a user of your organization",
-                ));
+                return Err(ApiError::not_found("user"));
             }
             let now = Utc::now();
             let cal = organizations::calendar(conn, caller.org)?;

@@ -2,11 +2,17 @@
 //! (one fresh database per test). Test names read as sentences.
 
 mod api_keys;
+mod appointments;
 mod audit;
 mod auth;
+mod care;
+mod coordination;
 mod errors;
 mod health;
+mod notes;
 mod patient_status;
 mod patients;
 mod tenancy;
+mod transitions;
 mod users;
+mod worklist;

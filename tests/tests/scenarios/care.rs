@@ -1,0 +1,173 @@
+//! Support for the care-coordination scenarios: patients with a care
+//! manager, events recorded through the API, and readers for what the rules
+//! produced.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use serde_json::{Value, json};
+use shared::encounters::Encounter;
+use shared::pagination::Page;
+use shared::patients::Patient;
+use shared::risk::RiskLevel;
+use shared::tasks::Task;
+use shared::worklist::WorklistItem;
+use tests::TestApp;
+use tests::fixtures::{TestUser, new_patient};
+use uuid::Uuid;
+
+/// Now, to the second (the API stores microseconds; tests compare exactly).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().duration_trunc(Duration::seconds(1)).unwrap()
+}
+
+/// A patient whose primary care manager is `cm`.
+pub fn patient_of(
+    app: &TestApp,
+    token: &str,
+    cm: &TestUser,
+    family: &str,
+    risk: RiskLevel,
+) -> Patient {
+    let mut new = new_patient("Pat", family);
+    new.primary_care_manager_id = Some(cm.id);
+    new.risk_level = Some(risk);
+    app.create_patient(token, &new)
+}
+
+/// Records a hospital stay through the API; returns the response.
+pub fn post_encounter(app: &TestApp, token: &str, body: Value) -> tests::Res {
+    app.post("/api/v1/encounters")
+        .token(token)
+        .json(&body)
+        .send()
+}
+
+/// Records a discharge `hours_ago` hours ago for `patient`.
+pub fn discharge(
+    app: &TestApp,
+    token: &str,
+    patient: Uuid,
+    discharged_at: DateTime<Utc>,
+) -> Encounter {
+    post_encounter(
+        app,
+        token,
+        json!({
+            "patient_id": patient,
+            "kind": "inpatient_psych",
+            "facility": "Cascade Behavioral Health",
+            "admitted_at": discharged_at - Duration::days(3),
+            "discharged_at": discharged_at,
+            "discharge_disposition": "home",
+        }),
+    )
+    .expect(201)
+    .json()
+}
+
+/// Books an appointment and returns its JSON.
+pub fn appointment(
+    app: &TestApp,
+    token: &str,
+    patient: Uuid,
+    scheduled_at: DateTime<Utc>,
+) -> Value {
+    app.post("/api/v1/appointments")
+        .token(token)
+        .json(&json!({
+            "patient_id": patient,
+            "provider_name": "Jordan Lee, LCSW",
+            "kind": "therapy",
+            "scheduled_at": scheduled_at,
+        }))
+        .send()
+        .expect(201)
+        .json()
+}
+
+/// Marks an appointment missed through the API.
+pub fn mark_missed(app: &TestApp, token: &str, appt: &Value) -> Value {
+    app.patch(&format!(
+        "/api/v1/appointments/{}",
+        appt["id"].as_str().unwrap()
+    ))
+    .token(token)
+    .json(&json!({"status": "missed", "version": appt["version"]}))
+    .send()
+    .expect(200)
+    .json()
+}
+
+/// A task through the API.
+pub fn task(app: &TestApp, token: &str, id: Uuid) -> Task {
+    app.get(&format!("/api/v1/tasks/{id}"))
+        .token(token)
+        .send()
+        .expect(200)
+        .json()
+}
+
+/// Every task of a patient.
+pub fn tasks_of(app: &TestApp, token: &str, patient: Uuid) -> Vec<Task> {
+    let page: Page<Task> = app
+        .get(&format!("/api/v1/tasks?patient_id={patient}&limit=200"))
+        .token(token)
+        .send()
+        .expect(200)
+        .json();
+    page.items
+}
+
+/// Creates a task by hand.
+pub fn manual_task(
+    app: &TestApp,
+    token: &str,
+    patient: Uuid,
+    assignee: Uuid,
+    kind: &str,
+    due_at: DateTime<Utc>,
+) -> Task {
+    app.post("/api/v1/tasks")
+        .token(token)
+        .json(&json!({
+            "patient_id": patient,
+            "assignee_id": assignee,
+            "kind": kind,
+            "title": format!("{kind} by hand"),
+            "due_at": due_at,
+        }))
+        .send()
+        .expect(201)
+        .json()
+}
+
+/// The caller's whole worklist (or `user`'s).
+pub fn worklist(app: &TestApp, token: &str, user: Option<Uuid>) -> Vec<WorklistItem> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = "/api/v1/worklist?limit=2".to_string();
+        if let Some(u) = user {
+            path.push_str(&format!("&user_id={u}"));
+        }
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page: Page<WorklistItem> = app.get(&path).token(token).send().expect(200).json();
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return items,
+        }
+    }
+}
+
+/// Alerts about a patient (any recipient).
+pub fn alerts_of(app: &TestApp, token: &str, patient: Uuid) -> Vec<Value> {
+    let page: Value = app
+        .get(&format!("/api/v1/alerts?patient_id={patient}"))
+        .token(token)
+        .send()
+        .expect(200)
+        .json();
+    page["items"].as_array().unwrap().clone()
+}

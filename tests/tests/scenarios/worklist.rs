@@ -1,0 +1,386 @@
+//! Tasks and the prioritized worklist: order, who may see and reassign
+//! what, versions, outreach on a task, the supervisor view.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+use shared::risk::RiskLevel;
+use shared::tasks::{Task, TaskKind, TaskStatus};
+use tests::TestApp;
+
+use crate::care::{
+    appointment, discharge, manual_task, mark_missed, now, patient_of, task, worklist,
+};
+
+#[test]
+fn the_worklist_puts_transitions_first_then_missed_appointments_then_other_work_by_patient_risk() {
+    let app = TestApp::spawn();
+    let team = app.team("Order Org");
+    let cm = &team.care_manager;
+    let token = app.token(cm);
+    let low = patient_of(&app, &token, cm, "Low", RiskLevel::Low);
+    let very_high = patient_of(&app, &token, cm, "Veryhigh", RiskLevel::VeryHigh);
+    let moderate = patient_of(&app, &token, cm, "Moderate", RiskLevel::Moderate);
+
+    let review_low = manual_task(
+        &app,
+        &token,
+        low.id,
+        cm.id,
+        "care_plan_review",
+        now() + Duration::hours(2),
+    );
+    let review_very_high = manual_task(
+        &app,
+        &token,
+        very_high.id,
+        cm.id,
+        "chart_review",
+        now() + Duration::days(3),
+    );
+    let overdue_referral = manual_task(
+        &app,
+        &token,
+        low.id,
+        cm.id,
+        "referral_followup",
+        now() - Duration::hours(1),
+    );
+    let appt = appointment(&app, &token, moderate.id, now() - Duration::hours(3));
+    let missed = mark_missed(&app, &token, &appt);
+    let missed_task = missed["followup_task_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let recent = discharge(&app, &token, low.id, now() - Duration::hours(2))
+        .followup_task_id
+        .unwrap();
+    let overdue = discharge(&app, &token, moderate.id, now() - Duration::hours(30))
+        .followup_task_id
+        .unwrap();
+
+    let items = worklist(&app, &token, None);
+    let order: Vec<_> = items.iter().map(|i| i.task.id).collect();
+    assert_eq!(
+        order,
+        vec![
+            overdue,
+            recent,
+            missed_task,
+            // Band 4: by patient risk, overdue first within a risk level.
+            review_very_high.id,
+            overdue_referral.id,
+            review_low.id,
+        ],
+        "{:#?}",
+        items
+            .iter()
+            .map(|i| (&i.task.title, i.band, i.overdue))
+            .collect::<Vec<_>>()
+    );
+    let bands: Vec<u8> = items.iter().map(|i| i.band).collect();
+    assert_eq!(bands, vec![2, 2, 3, 4, 4, 4]);
+    assert!(items[0].overdue && !items[1].overdue);
+    assert!(
+        items[0].reason.contains("Cascade Behavioral Health"),
+        "{}",
+        items[0].reason
+    );
+    assert_eq!(items[2].patient.name, "Moderate, Pat");
+    assert_eq!(items[3].patient.risk_level, RiskLevel::VeryHigh);
+    assert!(items[4].overdue && !items[5].overdue);
+    assert_eq!(
+        app.audit_of("worklist.read").len(),
+        3,
+        "one audit row per page read"
+    );
+}
+
+#[test]
+fn a_care_manager_cannot_read_another_care_managers_worklist_but_a_supervisor_can() {
+    let app = TestApp::spawn();
+    let team = app.team("Visibility Org");
+    let other = app.user(&team.org, shared::auth::Role::CareManager);
+    let token = app.token(&team.care_manager);
+    let p = patient_of(&app, &token, &team.care_manager, "Visible", RiskLevel::Low);
+    manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
+
+    let res = app
+        .get(&format!(
+            "/api/v1/worklist?user_id={}",
+            team.care_manager.id
+        ))
+        .token(&app.token(&other))
+        .send();
+    assert_eq!(res.status, 403);
+    let seen = worklist(
+        &app,
+        &app.token(&team.supervisor),
+        Some(team.care_manager.id),
+    );
+    assert_eq!(seen.len(), 1);
+}
+
+#[test]
+fn only_supervisors_reassign_a_task_to_someone_else() {
+    let app = TestApp::spawn();
+    let team = app.team("Reassign Org");
+    let colleague = app.user(&team.org, shared::auth::Role::CareManager);
+    let token = app.token(&team.care_manager);
+    let p = patient_of(
+        &app,
+        &token,
+        &team.care_manager,
+        "Reassigned",
+        RiskLevel::Low,
+    );
+    let t = manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
+
+    let refused = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"assignee_id": colleague.id, "version": t.version}))
+        .send();
+    assert_eq!(refused.status, 403);
+    let moved: Task = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&app.token(&team.supervisor))
+        .json(&json!({"assignee_id": colleague.id, "version": t.version}))
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(moved.assignee_id, Some(colleague.id));
+    assert!(worklist(&app, &token, None).is_empty());
+    assert_eq!(worklist(&app, &app.token(&colleague), None).len(), 1);
+}
+
+#[test]
+fn a_task_change_with_a_stale_version_is_a_412_and_one_without_a_version_is_a_428() {
+    let app = TestApp::spawn();
+    let team = app.team("Versioned Task Org");
+    let token = app.token(&team.care_manager);
+    let p = patient_of(
+        &app,
+        &token,
+        &team.care_manager,
+        "Versioned",
+        RiskLevel::Low,
+    );
+    let t = manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
+    let started: Task = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"status": "in_progress", "version": t.version}))
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(started.version, t.version + 1);
+    let stale = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"status": "cancelled", "cancel_reason": "dup", "version": t.version}))
+        .send();
+    assert_eq!(stale.status, 412);
+    let unversioned = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"status": "cancelled", "cancel_reason": "dup"}))
+        .send();
+    assert_eq!(unversioned.status, 428);
+    assert_eq!(task(&app, &token, t.id).status, TaskStatus::InProgress);
+}
+
+#[test]
+fn cancelling_a_task_needs_a_reason() {
+    let app = TestApp::spawn();
+    let team = app.team("Cancel Org");
+    let token = app.token(&team.care_manager);
+    let p = patient_of(
+        &app,
+        &token,
+        &team.care_manager,
+        "Cancelled",
+        RiskLevel::Low,
+    );
+    let t = manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
+    let res = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"status": "cancelled", "version": t.version}))
+        .send()
+        .expect(422);
+    assert_eq!(res.invalid_fields(), vec!["cancel_reason"]);
+    let done: Task = app
+        .patch(&format!("/api/v1/tasks/{}", t.id))
+        .token(&token)
+        .json(&json!({"status": "cancelled", "cancel_reason": "Duplicate of another task", "version": t.version}))
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(
+        done.cancel_reason.as_deref(),
+        Some("Duplicate of another task")
+    );
+}
+
+#[test]
+fn three_failed_outreach_attempts_on_a_task_show_on_the_task_and_its_worklist_reason() {
+    let app = TestApp::spawn();
+    let team = app.team("Outreach Org");
+    let token = app.token(&team.care_manager);
+    let p = patient_of(
+        &app,
+        &token,
+        &team.care_manager,
+        "Unreached",
+        RiskLevel::High,
+    );
+    let e = discharge(&app, &token, p.id, now() - Duration::hours(3));
+    let task_id = e.followup_task_id.unwrap();
+    for outcome in ["no_answer", "left_message", "wrong_number"] {
+        app.post(&format!("/api/v1/patients/{}/outreach-attempts", p.id))
+            .token(&token)
+            .json(&json!({"task_id": task_id, "method": "phone", "outcome": outcome}))
+            .send()
+            .expect(201);
+    }
+    let t = task(&app, &token, task_id);
+    assert_eq!(t.failed_outreach_attempts, 3);
+    assert!(t.outreach_struggling());
+    assert_eq!(
+        t.status,
+        TaskStatus::InProgress,
+        "logging outreach starts the task"
+    );
+    let item = &worklist(&app, &token, None)[0];
+    assert!(
+        item.reason.contains("3 outreach attempts"),
+        "{}",
+        item.reason
+    );
+    assert_eq!(app.audit_of("outreach.create").len(), 3);
+}
+
+#[test]
+fn sharing_information_with_a_contact_needs_their_consent_for_that_scope() {
+    let app = TestApp::spawn();
+    let team = app.team("Consent Org");
+    let token = app.token(&team.care_manager);
+    let p = patient_of(&app, &token, &team.care_manager, "Consent", RiskLevel::Low);
+    let today = now().date_naive();
+    let contact: Value = app
+        .post(&format!("/api/v1/patients/{}/contacts", p.id))
+        .token(&token)
+        .json(&json!({
+            "name": "Ana Morales", "relationship": "parent", "phone": "503-555-0142",
+            "emergency_contact": true,
+            "consent": {"scope": "appointments", "starts_on": today - Duration::days(10)},
+        }))
+        .send()
+        .expect(201)
+        .json();
+    let attempt = |scope: &str| {
+        app.post(&format!("/api/v1/patients/{}/outreach-attempts", p.id))
+            .token(&token)
+            .json(&json!({"contact_id": contact["id"], "shared_scope": scope, "method": "phone", "outcome": "reached"}))
+            .send()
+    };
+    assert_eq!(attempt("appointments").status, 201);
+    let refused = attempt("behavioral_health").expect(422);
+    assert_eq!(refused.invalid_fields(), vec!["shared_scope"]);
+}
+
+#[test]
+fn the_supervisor_view_counts_each_care_managers_open_overdue_and_due_today_tasks() {
+    let app = TestApp::spawn();
+    let team = app.team("Workload Org");
+    let cm = &team.care_manager;
+    let token = app.token(cm);
+    let mut new = tests::fixtures::new_patient("Pat", "Loaded");
+    new.primary_care_manager_id = Some(cm.id);
+    new.status = Some(shared::case_status::CaseStatus::Active);
+    let p = app.create_patient(&token, &new);
+    let dues = [
+        manual_task(
+            &app,
+            &token,
+            p.id,
+            cm.id,
+            "outreach",
+            now() - Duration::days(2),
+        )
+        .due_at,
+        manual_task(
+            &app,
+            &token,
+            p.id,
+            cm.id,
+            "outreach",
+            now() + Duration::days(9),
+        )
+        .due_at,
+        manual_task(
+            &app,
+            &token,
+            p.id,
+            cm.id,
+            "outreach",
+            now() + Duration::minutes(1),
+        )
+        .due_at,
+        task(
+            &app,
+            &token,
+            discharge(&app, &token, p.id, now() - Duration::hours(30))
+                .followup_task_id
+                .unwrap(),
+        )
+        .due_at,
+    ];
+    let at = now();
+    let due_today = dues
+        .iter()
+        .filter(|d| shared::calendar::is_same_local_day(**d, at, &chrono_tz::America::Los_Angeles))
+        .count();
+
+    let refused = app.get("/api/v1/team/workload").token(&token).send();
+    assert_eq!(
+        refused.status, 403,
+        "care managers do not see the team view"
+    );
+    let page: Value = app
+        .get("/api/v1/team/workload")
+        .token(&app.token(&team.supervisor))
+        .send()
+        .expect(200)
+        .json();
+    let row = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["user_id"] == json!(cm.id))
+        .unwrap()
+        .clone();
+    assert_eq!(row["open_tasks"], 4);
+    assert_eq!(row["overdue_tasks"], 2);
+    assert_eq!(row["active_patients"], 1);
+    assert_eq!(
+        row["due_today"], due_today,
+        "due today on the organization's calendar"
+    );
+}
+
+#[test]
+fn a_rule_task_kind_cannot_be_created_by_hand() {
+    let app = TestApp::spawn();
+    let team = app.team("Manual Org");
+    let token = app.token(&team.care_manager);
+    let p = patient_of(&app, &token, &team.care_manager, "Manual", RiskLevel::Low);
+    let res = app
+        .post("/api/v1/tasks")
+        .token(&token)
+        .json(&json!({"patient_id": p.id, "kind": TaskKind::TransitionFollowup, "title": "x", "due_at": now()}))
+        .send()
+        .expect(422);
+    assert_eq!(res.invalid_fields(), vec!["kind"]);
+}
