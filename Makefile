@@ -127,6 +127,16 @@ openapi:
 	cargo run -q -p api --bin caremgr -- openapi > openapi/openapi.json
 	@echo "openapi/openapi.json regenerated"
 
+## ---------------------------------------------------------------- bench
+
+# Throughput and query plans measured against this machine's own Postgres
+# limit (pgbench), never asserted by timed tests; see bench/RESULTS.md.
+bench: system-packages
+	@command -v wrk >/dev/null || { $(APT) update -qq && $(APT) install -y -qq wrk; }
+	cargo build --release -p api
+	@server="$$(scripts/ensure-postgres.sh)"; \
+	DB_SERVER_URL="$$server" CAREMGR_BIN=$(TARGET_DIR)/release/caremgr scripts/bench.sh
+
 ## ---------------------------------------------------------------- misc
 
 clean-pg:

@@ -14,6 +14,9 @@ export CAREMGR_BIN="${CAREMGR_BIN:-$PWD/target/debug/caremgr}"
 export E2E_PORT="${E2E_PORT:-8097}"
 export STATIC_DIR="${STATIC_DIR:-$PWD/web/dist}"
 db="${E2E_DB:-caremgr_e2e}"
+# One run at a time: a second run would empty Playwright's output directory under the first.
+exec 9>"${TMPDIR:-/tmp}/caremgr-e2e-$(id -u).lock"
+flock 9
 
 psql -q "$DB_SERVER_URL/postgres" -v ON_ERROR_STOP=1 \
   -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"

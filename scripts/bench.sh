@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make bench`: measures the worklist against this machine's own limits.
+#   1. pgbench select-only on the same Postgres: the ceiling for one-query requests;
+#   2. the bench caseload (bench/load.sql: 200 patients of one care manager,
+#      5,000 open tasks in the organization) and EXPLAIN ANALYZE of the
+#      worklist's queries (bench/explain.sql);
+#   3. wrk against the release server: /api/health (no database),
+#      GET /patients/{id} (one indexed read + audit write), and the worklist.
+# Results go to target/bench/ (raw) and are summarized on stdout; copy the
+# numbers into bench/RESULTS.md when they move.
+#
+#   DB_SERVER_URL  postgres://user@host:port (scripts/ensure-postgres.sh)
+#   CAREMGR_BIN    release binary
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DB_SERVER_URL:?}" "${CAREMGR_BIN:?}"
+out=target/bench
+mkdir -p "$out"
+port="${BENCH_PORT:-8098}"
+duration="${BENCH_SECONDS:-15}"
+conns="${BENCH_CONNECTIONS:-16}"
+threads=$(nproc)
+
+echo "== machine: $(nproc) cores, $(psql -Atc 'select version()' "$DB_SERVER_URL/postgres" | cut -d' ' -f1-2)"
+
+echo "== 1. pgbench select-only (the database's own limit)"
+psql -q "$DB_SERVER_URL/postgres" -c "DROP DATABASE IF EXISTS caremgr_pgbench WITH (FORCE)" -c "CREATE DATABASE caremgr_pgbench"
+pgbench -q -i -s 10 "$DB_SERVER_URL/caremgr_pgbench" >/dev/null 2>&1
+pgbench -S -n -c "$conns" -j "$threads" -T "$duration" "$DB_SERVER_URL/caremgr_pgbench" | tee "$out/pgbench.txt" | grep -E "^(tps|latency average)"
+
+echo "== 2. bench caseload and EXPLAIN ANALYZE of the worklist queries"
+db="$DB_SERVER_URL/caremgr_bench"
+psql -q "$DB_SERVER_URL/postgres" -c "DROP DATABASE IF EXISTS caremgr_bench WITH (FORCE)" -c "CREATE DATABASE caremgr_bench"
+DATABASE_URL="$db" "$CAREMGR_BIN" seed-demo >/dev/null
+psql -q "$db" -f bench/load.sql
+psql -Atc "select count(*) filter (where status in ('open','in_progress')) || ' open tasks in the organization, ' ||
+                  count(*) filter (where status in ('open','in_progress') and assignee_id = (select id from users where email='cm1@riverside.example')) || ' of them cm1''s'
+             from tasks" "$db"
+psql -q "$db" -f bench/explain.sql > "$out/explain.txt"
+grep -E "^==|Execution Time" "$out/explain.txt"
+
+echo "== 3. HTTP (wrk, $conns connections, ${duration}s each)"
+DATABASE_URL="$db" BIND_ADDR="127.0.0.1:$port" JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
+  RUST_LOG=warn "$CAREMGR_BIN" serve >"$out/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null || { echo "server did not start:"; cat "$out/server.log"; exit 1; }
+token=$(curl -fs "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"email":"cm1@riverside.example","password":"demo-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+patient=$(psql -Atc "select id from patients where family_name = 'Caseload0001'" "$db")
+run() {
+  local name=$1 path=$2
+  wrk -t "$threads" -c "$conns" -d "${duration}s" --latency -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port$path" > "$out/wrk-$name.txt"
+  printf '%-28s %10s req/s   p50 %8s   p99 %8s\n' "$name" \
+    "$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$name.txt")" \
+    "$(awk '$1 == "50%" {print $2}' "$out/wrk-$name.txt")" \
+    "$(awk '$1 == "99%" {print $2}' "$out/wrk-$name.txt")"
+}
+run health /api/health
+run patient "/api/v1/patients/$patient"
+run worklist-page-50 "/api/v1/worklist?limit=50"
+echo "raw output in $out/"
