@@ -5,14 +5,25 @@
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::alerts::{Alert, AlertListQuery};
 use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
+use shared::appointments::{Appointment, AppointmentListQuery, AppointmentPatch, NewAppointment};
 use shared::audit::{AuditEvent, AuditQuery};
 use shared::auth::{LoginRequest, Me};
+use shared::care_team::{CareTeamMember, NewCareTeamMember};
 use shared::case_status::StatusChangeRequest;
+use shared::contacts::{Contact, NewContact};
+use shared::encounters::{Encounter, EncounterListQuery, EncounterPatch, NewEncounter};
+use shared::notes::{NewAddendum, NewNote, Note, NoteListQuery, NotePatch, SignRequest};
+use shared::organization::Workload;
+use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
 use shared::pagination::Page;
 use shared::patients::{NewPatient, Patient, PatientListQuery, PatientPatch};
 use shared::problem::{FieldError, Problem};
+use shared::tasks::{Task, TaskListQuery, TaskPatch};
+use shared::timeline::{TimelineEntry, TimelineQuery};
 use shared::users::{NewUser, User, UserListQuery, UserPatch};
+use shared::worklist::WorklistItem;
 use uuid::Uuid;
 
 use crate::session;
@@ -423,6 +434,252 @@ pub async fn list_audit(query: &AuditQuery) -> Result<Page<AuditEvent>, ApiError
     get(&with_query("/api/v1/audit-events", query)).await
 }
 
+/// Records whose version is their concurrency token (the `ETag`).
+pub trait Versioned {
+    /// Where the version is kept.
+    fn version_mut(&mut self) -> &mut i32;
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {
+        $(impl Versioned for $t {
+            fn version_mut(&mut self) -> &mut i32 {
+                &mut self.version
+            }
+        })*
+    };
+}
+
+versioned!(Task, Note, Encounter, Appointment, Contact, CareTeamMember);
+
+/// Sends a request and reads a record whose version is the one its `ETag`
+/// names (the token the next change must send back).
+async fn versioned_call<T: DeserializeOwned + Versioned>(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    if_match: Option<i32>,
+) -> Result<T, ApiError> {
+    let answer = call(method, path, body, if_match).await?;
+    let mut record: T = answer.decode()?;
+    if let Some(v) = answer.etag {
+        *record.version_mut() = v;
+    }
+    Ok(record)
+}
+
+/// Paging only (`limit`, `cursor`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PageQuery {
+    /// Page size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Cursor of the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// Query for `GET /worklist`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WorklistQuery {
+    /// Someone else's worklist (supervisors); mine when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<Uuid>,
+    /// Page size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Cursor of the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// A page of a worklist, in order.
+pub async fn worklist(query: &WorklistQuery) -> Result<Page<WorklistItem>, ApiError> {
+    get(&with_query("/api/v1/worklist", query)).await
+}
+
+/// A page of the team's workload (supervisors).
+pub async fn team_workload(query: &PageQuery) -> Result<Page<Workload>, ApiError> {
+    get(&with_query("/api/v1/team/workload", query)).await
+}
+
+/// A page of tasks.
+pub async fn list_tasks(query: &TaskListQuery) -> Result<Page<Task>, ApiError> {
+    get(&with_query("/api/v1/tasks", query)).await
+}
+
+/// One task.
+pub async fn get_task(id: Uuid) -> Result<Task, ApiError> {
+    versioned_call(Method::Get, &format!("/api/v1/tasks/{id}"), None, None).await
+}
+
+/// Changes a task (start, finish, cancel, reassign); `version` is the one
+/// the change is based on.
+pub async fn update_task(id: Uuid, changes: &TaskPatch, version: i32) -> Result<Task, ApiError> {
+    let path = format!("/api/v1/tasks/{id}");
+    versioned_call(Method::Patch, &path, Some(json(changes)?), Some(version)).await
+}
+
+/// Logs an outreach attempt.
+pub async fn log_outreach(
+    patient: Uuid,
+    attempt: &NewOutreachAttempt,
+) -> Result<OutreachAttempt, ApiError> {
+    post(
+        &format!("/api/v1/patients/{patient}/outreach-attempts"),
+        attempt,
+    )
+    .await
+}
+
+/// A page of alerts.
+pub async fn list_alerts(query: &AlertListQuery) -> Result<Page<Alert>, ApiError> {
+    get(&with_query("/api/v1/alerts", query)).await
+}
+
+/// Acknowledges an alert.
+pub async fn acknowledge_alert(id: Uuid) -> Result<Alert, ApiError> {
+    call(
+        Method::Post,
+        &format!("/api/v1/alerts/{id}/acknowledge"),
+        None,
+        None,
+    )
+    .await?
+    .decode()
+}
+
+/// A page of a patient's contacts.
+pub async fn list_contacts(patient: Uuid, query: &PageQuery) -> Result<Page<Contact>, ApiError> {
+    get(&with_query(
+        &format!("/api/v1/patients/{patient}/contacts"),
+        query,
+    ))
+    .await
+}
+
+/// Adds a contact.
+pub async fn create_contact(patient: Uuid, new: &NewContact) -> Result<Contact, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/contacts");
+    versioned_call(Method::Post, &path, Some(json(new)?), None).await
+}
+
+/// A page of a patient's care team.
+pub async fn list_care_team(
+    patient: Uuid,
+    query: &PageQuery,
+) -> Result<Page<CareTeamMember>, ApiError> {
+    get(&with_query(
+        &format!("/api/v1/patients/{patient}/care-team"),
+        query,
+    ))
+    .await
+}
+
+/// Adds a care team member.
+pub async fn add_care_team_member(
+    patient: Uuid,
+    new: &NewCareTeamMember,
+) -> Result<CareTeamMember, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/care-team");
+    versioned_call(Method::Post, &path, Some(json(new)?), None).await
+}
+
+/// A page of a patient's timeline, newest first.
+pub async fn timeline(
+    patient: Uuid,
+    query: &TimelineQuery,
+) -> Result<Page<TimelineEntry>, ApiError> {
+    get(&with_query(
+        &format!("/api/v1/patients/{patient}/timeline"),
+        query,
+    ))
+    .await
+}
+
+/// A page of encounters.
+pub async fn list_encounters(query: &EncounterListQuery) -> Result<Page<Encounter>, ApiError> {
+    get(&with_query("/api/v1/encounters", query)).await
+}
+
+/// Records an admission or a discharge by hand.
+pub async fn create_encounter(new: &NewEncounter) -> Result<Encounter, ApiError> {
+    versioned_call(Method::Post, "/api/v1/encounters", Some(json(new)?), None).await
+}
+
+/// Changes an encounter (adds the discharge, say).
+pub async fn update_encounter(
+    id: Uuid,
+    changes: &EncounterPatch,
+    version: i32,
+) -> Result<Encounter, ApiError> {
+    let path = format!("/api/v1/encounters/{id}");
+    versioned_call(Method::Patch, &path, Some(json(changes)?), Some(version)).await
+}
+
+/// A page of appointments.
+pub async fn list_appointments(
+    query: &AppointmentListQuery,
+) -> Result<Page<Appointment>, ApiError> {
+    get(&with_query("/api/v1/appointments", query)).await
+}
+
+/// Records an appointment.
+pub async fn create_appointment(new: &NewAppointment) -> Result<Appointment, ApiError> {
+    versioned_call(Method::Post, "/api/v1/appointments", Some(json(new)?), None).await
+}
+
+/// Changes an appointment (its status, say).
+pub async fn update_appointment(
+    id: Uuid,
+    changes: &AppointmentPatch,
+    version: i32,
+) -> Result<Appointment, ApiError> {
+    let path = format!("/api/v1/appointments/{id}");
+    versioned_call(Method::Patch, &path, Some(json(changes)?), Some(version)).await
+}
+
+/// A page of a patient's notes.
+pub async fn list_notes(patient: Uuid, query: &NoteListQuery) -> Result<Page<Note>, ApiError> {
+    get(&with_query(
+        &format!("/api/v1/patients/{patient}/notes"),
+        query,
+    ))
+    .await
+}
+
+/// Writes a note (unsigned).
+pub async fn create_note(patient: Uuid, new: &NewNote) -> Result<Note, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/notes");
+    versioned_call(Method::Post, &path, Some(json(new)?), None).await
+}
+
+/// One note.
+pub async fn get_note(id: Uuid) -> Result<Note, ApiError> {
+    versioned_call(Method::Get, &format!("/api/v1/notes/{id}"), None, None).await
+}
+
+/// Edits an unsigned note.
+pub async fn update_note(id: Uuid, changes: &NotePatch, version: i32) -> Result<Note, ApiError> {
+    let path = format!("/api/v1/notes/{id}");
+    versioned_call(Method::Patch, &path, Some(json(changes)?), Some(version)).await
+}
+
+/// Signs a note: the version read becomes final.
+pub async fn sign_note(id: Uuid, version: i32) -> Result<Note, ApiError> {
+    let body = SignRequest {
+        version: Some(version),
+    };
+    let path = format!("/api/v1/notes/{id}/sign");
+    versioned_call(Method::Post, &path, Some(json(&body)?), Some(version)).await
+}
+
+/// Adds an addendum to a signed note.
+pub async fn add_addendum(id: Uuid, new: &NewAddendum) -> Result<Note, ApiError> {
+    let path = format!("/api/v1/notes/{id}/addenda");
+    versioned_call(Method::Post, &path, Some(json(new)?), None).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,6 +740,24 @@ mod tests {
         assert_eq!(
             with_query("/api/v1/patients", &q),
             "/api/v1/patients?q=maria+lo&status=on_hold&risk_level=very_high&limit=25&cursor=a%2Bb%2Fc%3D"
+        );
+    }
+
+    #[test]
+    fn worklist_queries_name_the_person_only_when_it_is_someone_else() {
+        assert_eq!(
+            with_query("/api/v1/worklist", &WorklistQuery::default()),
+            "/api/v1/worklist"
+        );
+        let id = Uuid::from_u128(9);
+        let q = WorklistQuery {
+            user_id: Some(id),
+            cursor: Some("k".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            with_query("/api/v1/worklist", &q),
+            format!("/api/v1/worklist?user_id={id}&cursor=k")
         );
     }
 

@@ -3,15 +3,16 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{NavigateOptions, path};
 
 use crate::api::{self, ApiError};
 use crate::components::nav::TopBar;
 use crate::pages::{
-    ApiKeysPage, AuditPage, LoginPage, NewPatientPage, NotFound, PatientPage, PatientsPage,
-    UsersPage,
+    ApiKeysPage, AuditPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage, NotFound,
+    PatientAppointmentsTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
+    PatientTimelineTab, PatientsPage, TeamPage, UsersPage, WorklistPage,
 };
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState};
@@ -77,10 +78,19 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/patients" /> } />
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("worklist") view=WorklistPage />
+                    <Route path=path!("team") view=TeamPage />
+                    <Route path=path!("team/:user_id") view=MemberWorklistPage />
                     <Route path=path!("patients") view=PatientsPage />
                     <Route path=path!("patients/new") view=NewPatientPage />
-                    <Route path=path!("patients/:id") view=PatientPage />
+                    <ParentRoute path=path!("patients/:id") view=PatientPage>
+                        <Route path=path!("") view=PatientOverviewTab />
+                        <Route path=path!("timeline") view=PatientTimelineTab />
+                        <Route path=path!("encounters") view=PatientEncountersTab />
+                        <Route path=path!("appointments") view=PatientAppointmentsTab />
+                        <Route path=path!("notes") view=PatientNotesTab />
+                    </ParentRoute>
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/api-keys") view=ApiKeysPage />
                     <Route path=path!("audit") view=AuditPage />

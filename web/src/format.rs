@@ -1,6 +1,7 @@
 //! How dates, times and small values read on screen.
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use shared::calendar::{humanize, local_to_utc};
 use shared::patients::{Identifier, age_on};
 
 /// Today's date as the server judges it (UTC), for validation.
@@ -74,6 +75,68 @@ pub fn yes_no(b: bool) -> &'static str {
     if b { "Yes" } else { "No" }
 }
 
+/// Whether a due time has passed at `now` (the rule `Task::is_overdue` uses).
+pub fn is_past_due(due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    due < now
+}
+
+/// A due time as a countdown: `due in 3 h`, `overdue by 2 h`, `due in 1 d 2 h`.
+pub fn due_countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let span = due - now;
+    if is_past_due(due, now) {
+        format!("overdue by {}", humanize(span))
+    } else {
+        format!("due in {}", humanize(span))
+    }
+}
+
+/// A moment for a `datetime-local` input in `tz`: `2026-03-02T14:10`.
+pub fn datetime_local_value_in<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    at.with_timezone(tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A moment for a `datetime-local` input in the browser's time zone.
+pub fn datetime_local_value(at: DateTime<Utc>) -> String {
+    datetime_local_value_in(at, &Local)
+}
+
+/// Reads a `datetime-local` value (`2026-03-02T14:10`, seconds optional)
+/// as wall-clock time in `tz`; `None` when blank or malformed.
+pub fn parse_datetime_local_in<Tz: TimeZone>(value: &str, tz: &Tz) -> Option<DateTime<Utc>> {
+    let v = value.trim();
+    let naive = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Some(local_to_utc(naive.date(), naive.time(), tz))
+}
+
+/// Reads a `datetime-local` value in the browser's time zone.
+pub fn parse_datetime_local(value: &str) -> Option<DateTime<Utc>> {
+    parse_datetime_local_in(value, &Local)
+}
+
+/// A `snake_case` wire value in words: `in_person` → `In person`.
+pub fn words(token: &str) -> String {
+    let spaced = token.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `1 task`, `3 tasks`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +181,65 @@ mod tests {
         assert_eq!(primary_identifier(&ids).unwrap().value, "MRN-1");
         assert_eq!(primary_identifier(&ids[..1]).unwrap().value, "OR1");
         assert!(primary_identifier(&[]).is_none());
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn due_times_count_down_and_then_count_overdue() {
+        let now = at("2026-03-02T18:00:00Z");
+        assert_eq!(due_countdown(at("2026-03-02T21:00:00Z"), now), "due in 3 h");
+        assert_eq!(
+            due_countdown(at("2026-03-02T16:00:00Z"), now),
+            "overdue by 2 h"
+        );
+        assert_eq!(
+            due_countdown(at("2026-03-03T20:10:00Z"), now),
+            "due in 1 d 2 h"
+        );
+        assert_eq!(
+            due_countdown(at("2026-03-02T18:20:00Z"), now),
+            "due in 20 min"
+        );
+    }
+
+    #[test]
+    fn a_task_due_this_very_minute_is_not_yet_overdue() {
+        let now = at("2026-03-02T18:00:00Z");
+        assert!(!is_past_due(now, now));
+        assert_eq!(due_countdown(now, now), "due in 1 min");
+        assert!(is_past_due(at("2026-03-02T17:59:00Z"), now));
+        assert_eq!(
+            due_countdown(at("2026-03-02T17:59:00Z"), now),
+            "overdue by 1 min"
+        );
+    }
+
+    #[test]
+    fn datetime_inputs_read_and_write_wall_clock_time() {
+        let pacific = FixedOffset::west_opt(8 * 3600).unwrap();
+        let t = at("2026-03-02T22:10:00Z");
+        assert_eq!(datetime_local_value_in(t, &pacific), "2026-03-02T14:10");
+        assert_eq!(
+            parse_datetime_local_in("2026-03-02T14:10", &pacific),
+            Some(t)
+        );
+        assert_eq!(
+            parse_datetime_local_in("2026-03-02T14:10:00", &pacific),
+            Some(t)
+        );
+        assert_eq!(parse_datetime_local_in("", &pacific), None);
+        assert_eq!(parse_datetime_local_in("yesterday", &pacific), None);
+    }
+
+    #[test]
+    fn wire_values_read_as_words_and_counts_agree_in_number() {
+        assert_eq!(words("in_person"), "In person");
+        assert_eq!(words("guardian"), "Guardian");
+        assert_eq!(words(""), "");
+        assert_eq!(count(1, "task", "tasks"), "1 task");
+        assert_eq!(count(0, "task", "tasks"), "0 tasks");
     }
 }

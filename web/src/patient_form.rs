@@ -607,6 +607,59 @@ pub fn identifier_path(path: &str) -> Option<(usize, &str)> {
     Some((index.parse().ok()?, part))
 }
 
+/// The fields top to bottom as the form shows them.
+const FORM_ORDER: &[&str] = &[
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "birth_date",
+    "sex",
+    "preferred_language",
+    "interpreter_needed",
+    "phone",
+    "email",
+    "address",
+    "address.line1",
+    "address.line2",
+    "address.city",
+    "address.state",
+    "address.postal_code",
+    "insurance",
+    "insurance.payer",
+    "insurance.member_id",
+    "insurance.medicaid",
+    "identifiers",
+    "risk_level",
+    "status",
+    "primary_care_manager_id",
+];
+
+/// Where a field path sits in the form (identifier rows by index, system
+/// before value); unknown paths go last.
+fn form_position(path: &str) -> (usize, usize, usize) {
+    let rank = |p: &str| {
+        FORM_ORDER
+            .iter()
+            .position(|f| *f == p)
+            .unwrap_or(FORM_ORDER.len())
+    };
+    match identifier_path(path) {
+        Some((index, part)) => (
+            rank("identifiers"),
+            index + 1,
+            usize::from(part != "system"),
+        ),
+        None => (rank(path), 0, 0),
+    }
+}
+
+/// Puts errors in the order people meet the fields (the shared rules list
+/// them alphabetically), so the first error is the first one in the form.
+pub fn in_form_order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.sort_by_key(|e| form_position(&e.field));
+    errors
+}
+
 /// The sentence shown for an error: `ZIP code is not a ZIP code …`.
 pub fn error_sentence(e: &FieldError) -> String {
     format!(
@@ -639,6 +692,39 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn errors_are_listed_in_the_order_of_the_form() {
+        let errors = [
+            "birth_date",
+            "identifiers[1].value",
+            "family_name",
+            "address.city",
+            "identifiers[0].value",
+            "identifiers[1].system",
+            "given_name",
+            "address.line1",
+            "zzz",
+        ]
+        .iter()
+        .map(|f| FieldError::new(*f, "is wrong"))
+        .collect();
+        let fields: Vec<String> = in_form_order(errors).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "given_name",
+                "family_name",
+                "birth_date",
+                "address.line1",
+                "address.city",
+                "identifiers[0].value",
+                "identifiers[1].system",
+                "identifiers[1].value",
+                "zzz",
+            ]
+        );
     }
 
     fn patient() -> Patient {

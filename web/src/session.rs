@@ -74,7 +74,9 @@ pub fn safe_next(next: Option<&str>) -> String {
         {
             n.to_string()
         }
-        _ => "/patients".to_string(),
+        // `/` is each role's home: the worklist for care managers and
+        // supervisors, the patient list for everyone else.
+        _ => "/".to_string(),
     }
 }
 
@@ -323,10 +325,10 @@ mod tests {
     #[test]
     fn after_sign_in_only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/patients/42?x=1")), "/patients/42?x=1");
-        assert_eq!(safe_next(Some("//evil.example/")), "/patients");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/patients");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/patients");
-        assert_eq!(safe_next(Some("/login?next=/x")), "/patients");
-        assert_eq!(safe_next(None), "/patients");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/login?next=/x")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 }

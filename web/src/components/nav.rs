@@ -18,29 +18,47 @@ pub struct NavItem {
     pub label: &'static str,
     /// The permission it needs.
     pub needs: Permission,
+    /// Whether only people who carry a caseload see it.
+    pub caseload: bool,
 }
 
 /// Every navigation entry, in order.
 pub const NAV_ITEMS: &[NavItem] = &[
     NavItem {
+        href: "/worklist",
+        label: "My worklist",
+        needs: Permission::TasksWrite,
+        caseload: true,
+    },
+    NavItem {
         href: "/patients",
         label: "Patients",
         needs: Permission::PatientsRead,
+        caseload: false,
+    },
+    NavItem {
+        href: "/team",
+        label: "Team",
+        needs: Permission::TeamView,
+        caseload: false,
     },
     NavItem {
         href: "/admin/users",
         label: "Users",
         needs: Permission::UsersManage,
+        caseload: false,
     },
     NavItem {
         href: "/admin/api-keys",
         label: "API keys",
         needs: Permission::ApiKeysManage,
+        caseload: false,
     },
     NavItem {
         href: "/audit",
         label: "Audit trail",
         needs: Permission::AuditRead,
+        caseload: false,
     },
 ];
 
@@ -49,7 +67,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     NAV_ITEMS
         .iter()
         .copied()
-        .filter(|i| role.permits(i.needs))
+        .filter(|i| role.permits(i.needs) && (!i.caseload || role.can_carry_caseload()))
         .collect()
 }
 
@@ -74,7 +92,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="topbar">
             <div class="topbar-inner">
                 <div class="brand">
-                    <A href="/patients" attr:class="brand-name">
+                    <A href="/" exact=true attr:class="brand-name">
                         <span class="brand-mark" aria-hidden="true"></span>
                         "Care Manager"
                     </A>
@@ -132,21 +150,28 @@ mod tests {
     }
 
     #[test]
-    fn admins_see_everything() {
+    fn admins_see_everything_but_a_worklist_of_their_own() {
         assert_eq!(
             labels(Role::Admin),
-            vec!["Patients", "Users", "API keys", "Audit trail"]
+            vec!["Patients", "Team", "Users", "API keys", "Audit trail"]
         );
     }
 
     #[test]
-    fn supervisors_see_patients_and_the_audit_trail() {
-        assert_eq!(labels(Role::Supervisor), vec!["Patients", "Audit trail"]);
+    fn supervisors_see_their_worklist_the_team_and_the_audit_trail() {
+        assert_eq!(
+            labels(Role::Supervisor),
+            vec!["My worklist", "Patients", "Team", "Audit trail"]
+        );
     }
 
     #[test]
-    fn care_managers_and_viewers_see_only_patients() {
-        assert_eq!(labels(Role::CareManager), vec!["Patients"]);
+    fn care_managers_see_their_worklist_and_patients() {
+        assert_eq!(labels(Role::CareManager), vec!["My worklist", "Patients"]);
+    }
+
+    #[test]
+    fn viewers_see_only_patients() {
         assert_eq!(labels(Role::Viewer), vec!["Patients"]);
     }
 }

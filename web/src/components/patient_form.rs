@@ -16,7 +16,9 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::components::{CheckboxField, Choice, SelectField, TextField};
-use crate::patient_form::{PatientFormData, element_id, error_sentence, identifier_path};
+use crate::patient_form::{
+    PatientFormData, element_id, error_sentence, identifier_path, in_form_order,
+};
 use crate::state::Directory;
 
 /// The form's data and its errors.
@@ -100,9 +102,10 @@ impl PatientFormState {
         self.focus_first(&self.server.get_untracked());
     }
 
-    /// Moves focus to the input of the first error in `errors`.
+    /// Moves focus to the input of the error in `errors` that comes first in the form.
     pub fn focus_first(&self, errors: &[FieldError]) {
-        let Some(first) = errors.first() else {
+        let ordered = in_form_order(errors.to_vec());
+        let Some(first) = ordered.first() else {
             return;
         };
         let id = self
@@ -494,7 +497,7 @@ pub fn ErrorSummary(
                 }
             }
         }
-        all
+        in_form_order(all)
     };
     view! {
         <Show when=move || !errors().is_empty()>

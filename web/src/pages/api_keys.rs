@@ -314,6 +314,8 @@ fn CreateKey(
                 Ok(k) => {
                     created.set(Some(k));
                     on_created.run(());
+                    // The key's field exists once the view has rendered.
+                    leptos::task::tick().await;
                     crate::components::patient_form::focus_element("new-key-value");
                 }
                 Err(e) => banner.set(Some(e)),

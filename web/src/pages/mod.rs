@@ -2,21 +2,36 @@
 
 mod api_keys;
 mod audit;
+mod home;
 mod login;
 mod not_found;
 mod patient;
+mod patient_appointments;
+mod patient_encounters;
 mod patient_new;
+mod patient_notes;
+mod patient_overview;
+mod patient_timeline;
 mod patients;
+mod team;
 mod users;
+mod worklist;
 
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
+pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::{NotAllowed, NotFound};
-pub use patient::PatientPage;
+pub use patient::{PatientOverviewTab, PatientPage};
+pub use patient_appointments::PatientAppointmentsTab;
+pub use patient_encounters::PatientEncountersTab;
 pub use patient_new::NewPatientPage;
+pub use patient_notes::PatientNotesTab;
+pub use patient_timeline::PatientTimelineTab;
 pub use patients::PatientsPage;
+pub use team::TeamPage;
 pub use users::UsersPage;
+pub use worklist::{MemberWorklistPage, WorklistPage};
 
 use leptos::prelude::*;
 

@@ -1,8 +1,12 @@
-//! One patient: the record, the case status, the care manager, and editing
-//! (with a plain-words way through edit conflicts).
+//! One patient: the header (name, key facts, editing), the record's tabs —
+//! overview (alerts, open tasks, demographics, case status, care manager,
+//! care team, contacts), timeline, encounters, appointments, notes — kept in
+//! the address (`/patients/:id/timeline` …) so reload and Back work, and
+//! editing the record (with a plain-words way through edit conflicts).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 use shared::auth::Permission;
 use shared::case_status::{CaseStatus, StatusChangeRequest};
@@ -10,6 +14,7 @@ use shared::patients::{Patient, PatientPatch};
 use shared::problem::Problem;
 use uuid::Uuid;
 
+use super::patient_overview::{CareTeamCard, ContactsCard, PatientAlerts, PatientTasks};
 use crate::api::{self, ApiError};
 use crate::components::patient_form::{
     ErrorSummary, PatientFormFields, PatientFormState, focus_element,
@@ -32,7 +37,49 @@ fn not_found() -> ApiError {
     })
 }
 
-/// The patient page.
+/// The patient the tabs show, in context.
+#[derive(Debug, Clone, Copy)]
+pub struct PatientCtx {
+    /// The patient, once loaded.
+    pub patient: RwSignal<Option<Patient>>,
+    /// A confirmation for the whole page.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl PatientCtx {
+    /// The loaded patient's id (untracked).
+    pub fn id(&self) -> Option<Uuid> {
+        self.patient.with_untracked(|p| p.as_ref().map(|p| p.id))
+    }
+
+    /// The loaded patient's name (untracked).
+    pub fn name(&self) -> String {
+        self.patient
+            .with_untracked(|p| p.as_ref().map(Patient::display_name))
+            .unwrap_or_default()
+    }
+}
+
+/// The tabs of a patient's record: the path under `/patients/:id` and the words.
+pub const TABS: &[(&str, &str)] = &[
+    ("", "Overview"),
+    ("timeline", "Timeline"),
+    ("encounters", "Encounters"),
+    ("appointments", "Appointments"),
+    ("notes", "Notes"),
+];
+
+/// The address of a tab of a patient's record.
+pub fn tab_href(patient: Uuid, tab: &str) -> String {
+    if tab.is_empty() {
+        format!("/patients/{patient}")
+    } else {
+        format!("/patients/{patient}/{tab}")
+    }
+}
+
+/// The patient page: loads the patient, shows the header and the tabs, and
+/// the selected tab (a nested route) below.
 #[component]
 pub fn PatientPage() -> impl IntoView {
     super::set_title("Patient");
@@ -46,6 +93,7 @@ pub fn PatientPage() -> impl IntoView {
     let load_error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    provide_context(PatientCtx { patient, notice });
 
     Effect::new(move || {
         let wanted = id.get();
@@ -98,14 +146,42 @@ pub fn PatientPage() -> impl IntoView {
         >
             <PatientHeader patient=patient editing=editing notice=notice />
             <Notice message=notice />
-            <Show
-                when=move || editing.get()
-                fallback=move || view! { <PatientDetails patient=patient notice=notice /> }
-            >
+            <div class="patient-record" hidden=move || editing.get()>
+                <nav class="tabs" aria-label="Patient record">
+                    <ul>
+                        {TABS
+                            .iter()
+                            .map(|(tab, label)| {
+                                let href = move || {
+                                    id.get().map(|p| tab_href(p, tab)).unwrap_or_default()
+                                };
+                                view! {
+                                    <li>
+                                        <A href=href exact=true attr:class="tab-link">
+                                            {*label}
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <div class="tab-panel">
+                    <Outlet />
+                </div>
+            </div>
+            <Show when=move || editing.get()>
                 <EditPatient patient=patient editing=editing notice=notice />
             </Show>
         </Show>
     }
+}
+
+/// The overview tab: alerts, open tasks and the record.
+#[component]
+pub fn PatientOverviewTab() -> impl IntoView {
+    let ctx = expect_context::<PatientCtx>();
+    view! { <PatientDetails patient=ctx.patient notice=ctx.notice /> }
 }
 
 /// Name, key facts and the Edit button.
@@ -196,12 +272,30 @@ fn PatientDetails(
     let auth = use_auth();
     let can_audit = auth.can(Permission::AuditRead);
     let today = format::today();
+    // The cards below load their own data: they follow the patient's id,
+    // not every new version of the record.
+    let shown_id = Memo::new(move |_| patient.with(|p| p.as_ref().map(|p| p.id)));
+    let name_now = move || {
+        patient
+            .with_untracked(|p| p.as_ref().map(Patient::display_name))
+            .unwrap_or_default()
+    };
     let with = move |f: fn(&Patient, chrono::NaiveDate) -> AnyView| {
         move || patient.with(|p| p.as_ref().map(|p| f(p, today)))
     };
     view! {
         <div class="detail-layout">
             <div class="detail-main">
+                {move || {
+                    shown_id
+                        .get()
+                        .map(|id| {
+                            view! {
+                                <PatientAlerts patient_id=id />
+                                <PatientTasks patient_id=id patient_name=name_now() />
+                            }
+                        })
+                }}
                 <section class="card" aria-labelledby="sec-demographics">
                     <h2 id="sec-demographics">"Demographics"</h2>
                     {with(|p, today| {
@@ -284,6 +378,16 @@ fn PatientDetails(
             <aside class="detail-side" aria-label="Case">
                 <StatusCard patient=patient notice=notice />
                 <CareManagerCard patient=patient notice=notice />
+                {move || {
+                    shown_id
+                        .get()
+                        .map(|id| {
+                            view! {
+                                <CareTeamCard patient_id=id />
+                                <ContactsCard patient_id=id />
+                            }
+                        })
+                }}
                 <section class="card" aria-labelledby="sec-record">
                     <h2 id="sec-record">"Record"</h2>
                     {move || {
@@ -796,4 +900,21 @@ fn EditPatient(
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_tab_has_its_own_address_under_the_patient() {
+        let id = Uuid::from_u128(3);
+        assert_eq!(tab_href(id, ""), format!("/patients/{id}"));
+        assert_eq!(tab_href(id, "notes"), format!("/patients/{id}/notes"));
+        let paths: Vec<_> = TABS.iter().map(|(t, _)| *t).collect();
+        assert_eq!(
+            paths,
+            vec!["", "timeline", "encounters", "appointments", "notes"]
+        );
+    }
 }

@@ -44,6 +44,20 @@ fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     (!msgs.is_empty()).then(|| msgs.join(" "))
 }
 
+/// The add-user form's fields, top to bottom.
+const FORM_ORDER: &[&str] = &["name", "email", "role", "password"];
+
+/// The error whose field comes first in the form (the rules list them
+/// alphabetically).
+fn first_in_form(errors: &[FieldError]) -> Option<&FieldError> {
+    errors.iter().min_by_key(|e| {
+        FORM_ORDER
+            .iter()
+            .position(|f| *f == e.field)
+            .unwrap_or(FORM_ORDER.len())
+    })
+}
+
 /// The rules a new user must meet, as the API checks them.
 pub fn new_user_errors(new: &NewUser) -> Vec<FieldError> {
     match new.clone().normalized().validate() {
@@ -456,7 +470,7 @@ fn CreateUserForm(
         banner.set(None);
         let new = current();
         let errors = new_user_errors(&new);
-        if let Some(first) = errors.first() {
+        if let Some(first) = first_in_form(&errors) {
             crate::components::patient_form::focus_element(&format!("new-user-{}", first.field));
             return;
         }
@@ -534,6 +548,7 @@ mod tests {
         });
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["email", "name", "password"]);
+        assert_eq!(first_in_form(&errs).map(|e| e.field.as_str()), Some("name"));
         assert_eq!(
             message_for(&errs, "name").as_deref(),
             Some("Name is required.")

@@ -1,0 +1,94 @@
+import { expect, openPatients, people, screen, signIn, test } from '../support/app';
+
+test.describe('signing in and out', () => {
+  test('a care manager signs in to their worklist and opens the patient list', async ({ page }) => {
+    await signIn(page, people.cm1);
+
+    await expect(page).toHaveURL(/\/worklist$/);
+    await expect(page.getByRole('heading', { name: 'My worklist', level: 1 })).toBeVisible();
+    await openPatients(page);
+    await expect(page).toHaveTitle('Patients · Care Manager');
+    await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible();
+    const banner = page.getByRole('banner');
+    await expect(banner).toContainText('Riverside Community Health');
+    await expect(banner).toContainText('Carmen Ruiz');
+    await expect(banner).toContainText('Care manager');
+    const table = page.getByRole('table', { name: 'Patients' });
+    await expect(table.getByRole('columnheader')).toHaveText([
+      'Name',
+      'Date of birth',
+      'Status',
+      'Risk',
+      'Care manager',
+      'Identifier',
+    ]);
+    await expect(page.getByText('Showing the first 25 patients')).toBeVisible();
+    await expect(table.getByRole('rowheader')).toHaveCount(25);
+    await screen(page, 'patients-after-sign-in');
+  });
+
+  test('a wrong password shows an error and the person can try again', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(people.viewer.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('The email or password is not right.');
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(page).toHaveURL(/\/login$/);
+    // The password is cleared and focused for the next try; the email stays.
+    await expect(page.getByLabel('Password')).toHaveValue('');
+    await expect(page.getByLabel('Password')).toBeFocused();
+    await expect(page.getByLabel('Email')).toHaveValue(people.viewer.email);
+    await screen(page, 'sign-in-wrong-password');
+
+    await page.getByLabel('Password').fill('demo-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('banner')).toContainText(people.viewer.name);
+    await expect(page).not.toHaveURL(/\/login/);
+  });
+
+  test('an empty sign-in form says what is missing without asking the server', async ({ page }) => {
+    await page.goto('/login');
+    let requests = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/auth/login')) requests += 1;
+    });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter your email address.')).toBeVisible();
+    await expect(page.getByLabel('Email')).toBeFocused();
+    await page.getByLabel('Email').fill(people.viewer.email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter your password.')).toBeVisible();
+    await expect(page.getByLabel('Password')).toBeFocused();
+    expect(requests).toBe(0);
+  });
+
+  test('a signed-in person stays signed in across a reload', async ({ page }) => {
+    await signIn(page, people.cm2);
+    await openPatients(page);
+    await page.reload();
+    await expect(page.getByRole('banner')).toContainText(people.cm2.name);
+    await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible();
+  });
+
+  test('after signing out, a protected page sends the person to sign in and back', async ({ page }) => {
+    await signIn(page, people.supervisor);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(await page.evaluate(() => localStorage.getItem('caremgr.refresh_token'))).toBeNull();
+
+    await page.goto('/audit');
+    await expect(page).toHaveURL(/\/login\?next=%2Faudit$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await screen(page, 'signed-out-redirect');
+
+    await page.getByLabel('Email').fill(people.supervisor.email);
+    await page.getByLabel('Password').fill('demo-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/audit$/);
+    await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
+  });
+});
