@@ -274,6 +274,30 @@ mod tests {
     }
 
     #[test]
+    fn the_order_does_not_change_as_time_passes_so_a_page_cursor_never_skips_work() {
+        let kinds = [
+            TaskKind::TransitionFollowup,
+            TaskKind::MissedAppointmentFollowup,
+            TaskKind::Outreach,
+            TaskKind::ReferralFollowup,
+        ];
+        let risks = [RiskLevel::Low, RiskLevel::VeryHigh, RiskLevel::Moderate];
+        let entries: Vec<Entry> = (0..36)
+            .map(|i| entry(kinds[i % 4], (i as i64 * 7) % 50 - 20, risks[i % 3]))
+            .collect();
+        let order_at = |hours: i64| -> Vec<Uuid> {
+            rank(entries.clone(), now() + Duration::hours(hours), &local)
+                .iter()
+                .map(|i| i.task.id)
+                .collect()
+        };
+        let first = order_at(0);
+        for later in [1, 5, 13, 29, 60] {
+            assert_eq!(order_at(later), first, "{later} h later");
+        }
+    }
+
+    #[test]
     fn bands_come_in_order_whatever_the_due_times_and_risks() {
         let items = rank(
             vec![

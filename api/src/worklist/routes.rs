@@ -1,7 +1,7 @@
 //! `/worklist` and `/team/workload`.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use shared::auth::Permission;
@@ -38,6 +38,17 @@ pub struct WorklistQuery {
     pub cursor: Option<String>,
 }
 
+/// Where the next page starts: the last item's rank and the instant the
+/// first page was ranked at. Every page of one walk is ranked as of that
+/// instant, so its `overdue` flags and `reason` phrases agree with each
+/// other. (The order itself cannot move under a cursor: inside a band and
+/// risk level, a task only turns overdue after every earlier-due one has.)
+#[derive(Debug, Clone, Copy, serde::Serialize, Deserialize)]
+struct WorklistCursor {
+    key: RankKey,
+    ranked_at: DateTime<Utc>,
+}
+
 /// A care manager's day, in order.
 ///
 /// Open tasks ranked: (1) safety follow-ups, (2) hospital/ED/crisis-center
@@ -60,7 +71,7 @@ pub async fn worklist(
     caller.require(Permission::TasksRead)?;
     let q = query.into_inner();
     let limit = checked_limit(q.limit).map_err(|m| ApiError::field("limit", m))?;
-    let after = cursor::decode_opt::<RankKey>(q.cursor.as_deref())?;
+    let after = cursor::decode_opt::<WorklistCursor>(q.cursor.as_deref())?;
     let user = match (q.user_id, caller.user_id()) {
         (Some(u), me) if Some(u) != me => {
             caller.require(Permission::TeamView)?;
@@ -76,17 +87,20 @@ pub async fn worklist(
             if users::find(conn, caller.org, user)?.is_none() {
                 return Err(ApiError::not_found("user"));
             }
-            let now = Utc::now();
+            let now = after.map_or_else(Utc::now, |c| c.ranked_at);
             let cal = organizations::calendar(conn, caller.org)?;
             let ranked = rank(store::entries(conn, caller.org, user, now)?, now, &|t| {
                 cal.local(t)
             });
             let rest: Vec<WorklistItem> = ranked
                 .into_iter()
-                .filter(|item| after.is_none_or(|k| item_key(item) > k))
+                .filter(|item| after.is_none_or(|c| item_key(item) > c.key))
                 .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
                 .collect();
-            let (items, next_cursor) = cursor::page(rest, limit, item_key);
+            let (items, next_cursor) = cursor::page(rest, limit, |item| WorklistCursor {
+                key: item_key(item),
+                ranked_at: now,
+            });
             audit::record(
                 conn,
                 &caller.actor(),
