@@ -5,7 +5,8 @@
 #      5,000 open tasks in the organization) and EXPLAIN ANALYZE of the
 #      worklist's queries (bench/explain.sql);
 #   3. wrk against the release server: /api/health (no database),
-#      GET /patients/{id} (one indexed read + audit write), and the worklist.
+#      GET /patients/{id} (one indexed read + audit write), and the worklist;
+#   4. the patient list's name search on 1,000,000 patients (bench/search.sql).
 # Results go to target/bench/ (raw) and are summarized on stdout; copy the
 # numbers into bench/RESULTS.md when they move.
 #
@@ -61,4 +62,9 @@ run() {
 run health /api/health
 run patient "/api/v1/patients/$patient"
 run worklist-page-50 "/api/v1/worklist?limit=50"
+kill $server 2>/dev/null || true
+
+echo "== 4. name search on 1,000,000 patients (EXPLAIN ANALYZE)"
+psql -q "$db" -f bench/search.sql > "$out/search.txt"
+grep -E "^==|Execution Time" "$out/search.txt"
 echo "raw output in $out/"
