@@ -155,6 +155,44 @@ pub fn choices<T: Copy + AsRef<str>>(
         .collect()
 }
 
+/// The button that opens and closes an add form (a disclosure: it names the
+/// form it controls and says whether it is open), focusing the form's first
+/// field when it opens.
+#[component]
+pub fn AddFormToggle(
+    /// The button's words.
+    label: &'static str,
+    /// The id of the element holding the form.
+    controls: &'static str,
+    /// The id of the field to focus on opening.
+    first_field: &'static str,
+    /// Whether the form is open.
+    open: RwSignal<bool>,
+    /// Runs before each toggle (typically clears the form's errors).
+    on_toggle: Callback<()>,
+    /// CSS classes.
+    #[prop(default = "button secondary")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            aria-controls=controls
+            on:click=move |_| {
+                on_toggle.run(());
+                open.update(|o| *o = !*o);
+                if open.get_untracked() {
+                    focus_later(first_field.into());
+                }
+            }
+        >
+            {label}
+        </button>
+    }
+}
+
 /// Moves keyboard focus to the element with `id` once it is on the page.
 pub fn focus_later(id: String) {
     leptos::task::spawn_local(async move {

@@ -19,7 +19,9 @@ use validator::Validate;
 use super::patient::PatientCtx;
 use super::patient_encounters::read_moment;
 use crate::api::{self, ApiError};
-use crate::components::forms::{FormErrors, choices, focus_later, rule_errors, stale};
+use crate::components::forms::{
+    AddFormToggle, FormErrors, choices, focus_later, rule_errors, stale,
+};
 use crate::components::{ErrorBanner, LoadMore, Loading, SelectField, Tag, TextArea, TextField};
 use crate::format;
 use crate::state::use_auth;
@@ -224,21 +226,7 @@ pub fn PatientAppointmentsTab() -> impl IntoView {
                 {can_write
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="button secondary"
-                                aria-expanded=move || if adding.get() { "true" } else { "false" }
-                                aria-controls="appointment-form"
-                                on:click=move |_| {
-                                    errors.clear();
-                                    adding.update(|a| *a = !*a);
-                                    if adding.get_untracked() {
-                                        focus_later("appt-provider".into());
-                                    }
-                                }
-                            >
-                                "Add appointment"
-                            </button>
+                            <AddFormToggle label="Add appointment" controls="appointment-form" first_field="appt-provider" open=adding on_toggle=Callback::new(move |_| errors.clear()) />
                         }
                     })}
             </div>

@@ -15,7 +15,9 @@ use strum::VariantArray;
 
 use super::patient::PatientCtx;
 use crate::api::{self, ApiError};
-use crate::components::forms::{FormErrors, choices, focus_later, rule_errors, stale};
+use crate::components::forms::{
+    AddFormToggle, FormErrors, choices, focus_later, rule_errors, stale,
+};
 use crate::components::{ErrorBanner, LoadMore, Loading, SelectField, Tag, TextField};
 use crate::format;
 use crate::state::use_auth;
@@ -273,21 +275,7 @@ pub fn PatientEncountersTab() -> impl IntoView {
                 {can_write
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="button secondary"
-                                aria-expanded=move || if adding.get() { "true" } else { "false" }
-                                aria-controls="encounter-form"
-                                on:click=move |_| {
-                                    errors.clear();
-                                    adding.update(|a| *a = !*a);
-                                    if adding.get_untracked() {
-                                        focus_later("enc-kind".into());
-                                    }
-                                }
-                            >
-                                "Record admission or discharge"
-                            </button>
+                            <AddFormToggle label="Record admission or discharge" controls="encounter-form" first_field="enc-kind" open=adding on_toggle=Callback::new(move |_| errors.clear()) />
                         }
                     })}
             </div>

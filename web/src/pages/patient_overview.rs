@@ -17,7 +17,7 @@ use validator::Validate;
 
 use crate::api::{self, ApiError, PageQuery};
 use crate::components::clock::use_clock;
-use crate::components::forms::{FormErrors, choices, focus_later, rule_errors};
+use crate::components::forms::{AddFormToggle, FormErrors, choices, focus_later, rule_errors};
 use crate::components::task_actions::{TaskActions, TaskChange};
 use crate::components::{CheckboxField, Choice, ErrorBanner, Loading, SelectField, Tag, TextField};
 use crate::format;
@@ -483,21 +483,7 @@ pub fn CareTeamCard(patient_id: Uuid) -> impl IntoView {
             {can_write
                 .then(|| {
                     view! {
-                        <button
-                            type="button"
-                            class="button small secondary"
-                            aria-expanded=move || if adding.get() { "true" } else { "false" }
-                            aria-controls="ct-form"
-                            on:click=move |_| {
-                                errors.clear();
-                                adding.update(|a| *a = !*a);
-                                if adding.get_untracked() {
-                                    focus_later("ct-user".into());
-                                }
-                            }
-                        >
-                            "Add team member"
-                        </button>
+                        <AddFormToggle label="Add team member" controls="ct-form" first_field="ct-user" open=adding on_toggle=Callback::new(move |_| errors.clear()) class="button small secondary" />
                         <div id="ct-form">
                             <Show when=move || adding.get()>
                                 <form class="stack add-form" novalidate on:submit=submit>
@@ -768,21 +754,7 @@ pub fn ContactsCard(patient_id: Uuid) -> impl IntoView {
             {can_write
                 .then(|| {
                     view! {
-                        <button
-                            type="button"
-                            class="button small secondary"
-                            aria-expanded=move || if adding.get() { "true" } else { "false" }
-                            aria-controls="contact-form"
-                            on:click=move |_| {
-                                errors.clear();
-                                adding.update(|a| *a = !*a);
-                                if adding.get_untracked() {
-                                    focus_later("contact-name".into());
-                                }
-                            }
-                        >
-                            "Add contact"
-                        </button>
+                        <AddFormToggle label="Add contact" controls="contact-form" first_field="contact-name" open=adding on_toggle=Callback::new(move |_| errors.clear()) class="button small secondary" />
                         <div id="contact-form">
                             <Show when=move || adding.get()>
                                 <form class="stack add-form" novalidate on:submit=submit>
