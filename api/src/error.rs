@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use shared::problem::{FieldError, Problem};
+use shared::problem::{FieldError, Problem, ProblemKind};
 use validator::ValidationErrors;
 
 /// Media type of every error body.
@@ -81,25 +81,22 @@ impl ApiError {
         ApiError::Internal(cause.to_string())
     }
 
-    fn kind(&self) -> (&'static str, &'static str) {
+    /// The kind of problem this error answers with.
+    pub fn kind(&self) -> ProblemKind {
         match self {
-            ApiError::Validation(_) => ("validation", "The request has invalid fields"),
-            ApiError::BadRequest(_) => ("bad-request", "The request could not be read"),
-            ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
-            ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
-            ApiError::NotFound(_) => ("not-found", "Not found"),
-            ApiError::Conflict(_) => ("conflict", "Conflict with the current state"),
-            ApiError::PreconditionFailed { .. } => {
-                ("stale-version", "The record changed since you read it")
-            }
-            ApiError::PreconditionRequired => ("version-required", "A version is required"),
-            ApiError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
-            ApiError::UnsupportedMediaType(_) => {
-                ("unsupported-media-type", "Unsupported media type")
-            }
-            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            ApiError::Unavailable(_) => ("unavailable", "Service temporarily unavailable"),
-            ApiError::Internal(_) => ("internal", "Internal server error"),
+            ApiError::Validation(_) => ProblemKind::Validation,
+            ApiError::BadRequest(_) => ProblemKind::BadRequest,
+            ApiError::Unauthorized(_) => ProblemKind::Unauthorized,
+            ApiError::Forbidden(_) => ProblemKind::Forbidden,
+            ApiError::NotFound(_) => ProblemKind::NotFound,
+            ApiError::Conflict(_) => ProblemKind::Conflict,
+            ApiError::PreconditionFailed { .. } => ProblemKind::StaleVersion,
+            ApiError::PreconditionRequired => ProblemKind::VersionRequired,
+            ApiError::PayloadTooLarge => ProblemKind::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
+            ApiError::TooManyRequests { .. } => ProblemKind::TooManyRequests,
+            ApiError::Unavailable(_) => ProblemKind::Unavailable,
+            ApiError::Internal(_) => ProblemKind::Internal,
         }
     }
 
@@ -134,10 +131,10 @@ impl ApiError {
 
     /// The problem body for this error.
     pub fn problem(&self) -> Problem {
-        let (slug, title) = self.kind();
+        let kind = self.kind();
         Problem {
-            problem_type: format!("/problems/{slug}"),
-            title: title.into(),
+            problem_type: kind.type_uri(),
+            title: kind.title().into(),
             status: self.status_code().as_u16(),
             detail: Some(self.detail()),
             errors: match self {

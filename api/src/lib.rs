@@ -26,6 +26,7 @@ pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod spa;
+pub mod store;
 pub mod tasks;
 pub mod timeline;
 pub mod users;

@@ -3,14 +3,16 @@
 use std::io::BufRead;
 use std::process::ExitCode;
 
-use api::audit::{self, Actor, Entry};
+use api::auth::Authorized;
 use api::config::Config;
 use api::seed::{self, Seeded};
 use api::{db, organizations, users};
+use chrono::Utc;
 use clap::{Parser, Subcommand};
+use diesel::Connection;
 use shared::auth::Role;
 use shared::users::NewUser;
-use validator::Validate;
+use shared::validation::{Context, Valid};
 
 #[derive(Parser)]
 #[command(
@@ -108,9 +110,10 @@ fn create_user(
         email,
         role,
         password,
-    }
-    .normalized();
-    new.validate().map_err(|e| {
+    };
+    // The user's rules do not look at the date, and the organization may
+    // not exist yet: check before touching the database.
+    let new = Valid::new(new, &Context::before_sign_in(Utc::now())).map_err(|e| {
         shared::validation::field_errors(&e)
             .into_iter()
             .map(|f| format!("{}: {}", f.field, f.message))
@@ -118,27 +121,23 @@ fn create_user(
             .join("; ")
     })?;
     let hash = api::auth::passwords::hash(&new.password)?;
+    let password = new.password.clone();
     let mut conn = db::connect_once(&database_url()?)?;
     db::migrate(&mut conn)?;
-    use diesel::Connection;
     let user = conn
         .transaction(|conn| {
-            let org_id = match org.parse::<uuid::Uuid>() {
-                Ok(id) if organizations::store::exists(conn, id)? => id,
-                Ok(id) => {
-                    return Err(api::error::ApiError::NotFound(format!(
-                        "no organization {id}"
-                    )));
-                }
-                Err(_) => organizations::store::find_or_create(conn, &org, "America/Los_Angeles")?,
+            let (org_id, tz) = match org.parse::<uuid::Uuid>() {
+                Ok(id) => organizations::store::find(conn, id.into())?.ok_or_else(|| {
+                    api::error::ApiError::NotFound(format!("no organization {id}"))
+                })?,
+                Err(_) => organizations::store::find_or_create(
+                    conn,
+                    &org,
+                    chrono_tz::America::Los_Angeles,
+                )?,
             };
-            let user = users::store::insert(conn, org_id, &new.email, &new.name, new.role, &hash)?;
-            audit::record(
-                conn,
-                &Actor::system(org_id, "caremgr create-user"),
-                Entry::new("user.create", "user").on(user.id),
-            )?;
-            Ok(user)
+            let auth = Authorized::system(org_id, tz, "caremgr create-user");
+            users::service::create(conn, &auth, new, &hash)
         })
         .map_err(|e| e.problem().detail.unwrap_or_else(|| e.to_string()))?;
     println!(
@@ -148,7 +147,7 @@ fn create_user(
         user.role.label()
     );
     if generated {
-        println!("Generated password (shown once): {}", new.password);
+        println!("Generated password (shown once): {password}");
     }
     Ok(())
 }

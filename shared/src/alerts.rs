@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
+use crate::ids::{PatientId, UserId};
+
 /// What happened.
 #[derive(
     Debug,
@@ -18,10 +20,9 @@ use uuid::Uuid;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -68,12 +69,9 @@ impl AlertKind {
     Ord,
     Hash,
     Serialize,
-    Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Deserialize
 )]
+#[derive(AsRefStr, Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -93,7 +91,7 @@ pub struct Alert {
     /// Alert id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// The patient's name ("Family, Given").
     pub patient_name: String,
     /// What happened.
@@ -107,13 +105,13 @@ pub struct Alert {
     /// Its id.
     pub source_id: Option<Uuid>,
     /// The users it was sent to (the patient's care team and care manager).
-    pub recipient_ids: Vec<Uuid>,
+    pub recipient_ids: Vec<UserId>,
     /// When raised.
     pub created_at: DateTime<Utc>,
     /// When acknowledged.
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// Who acknowledged it.
-    pub acknowledged_by: Option<Uuid>,
+    pub acknowledged_by: Option<UserId>,
 }
 
 /// Filters for `GET /api/v1/alerts` (newest first). Without `patient_id`,
@@ -124,16 +122,10 @@ pub struct Alert {
 pub struct AlertListQuery {
     /// Every alert about this patient, whoever received it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Only acknowledged (`true`) or unacknowledged (`false`) alerts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<bool>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
 }
 
 /// "Admitted to Mercy ED (ED) Mon 3/2 09:40."

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use crate::auth::Scope;
-use crate::validation::invalid;
+use crate::ids::UserId;
+use crate::validation::{Context, Normalize, invalid};
 
 /// An API key as listed (the secret itself is never shown again).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub struct ApiKey {
     /// The key's first characters, to recognise it (`cmk_3f9a…`).
     pub prefix: String,
     /// Who created it.
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it was last used (updated at most once a minute).
@@ -33,6 +34,7 @@ pub struct ApiKey {
 
 /// `POST /api/v1/api-keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "EHR patient sync", "scopes": ["patients:read", "patients:write"]})))]
 pub struct NewApiKey {
@@ -45,6 +47,15 @@ pub struct NewApiKey {
     /// What the key may do: at least one scope, each once.
     #[validate(custom(function = "scopes_valid"))]
     pub scopes: Vec<Scope>,
+}
+
+impl Normalize for NewApiKey {
+    fn normalized(self) -> NewApiKey {
+        NewApiKey {
+            name: self.name.trim().to_string(),
+            ..self
+        }
+    }
 }
 
 fn scopes_valid(scopes: &[Scope]) -> Result<(), ValidationError> {
@@ -88,16 +99,13 @@ mod tests {
             name: "x".into(),
             scopes,
         };
-        assert!(k(vec![]).validate().is_err());
-        assert!(
-            k(vec![Scope::PatientsRead, Scope::PatientsRead])
-                .validate()
-                .is_err()
+        let ctx = crate::validation::test_context();
+        let check = |k: NewApiKey| crate::validation::check(k, &ctx);
+        assert_eq!(check(k(vec![]))[0].field, "scopes");
+        assert_eq!(
+            check(k(vec![Scope::PatientsRead, Scope::PatientsRead]))[0].field,
+            "scopes"
         );
-        assert!(
-            k(vec![Scope::PatientsRead, Scope::PatientsWrite])
-                .validate()
-                .is_ok()
-        );
+        assert!(check(k(vec![Scope::PatientsRead, Scope::PatientsWrite])).is_empty());
     }
 }

@@ -8,6 +8,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::encounters::Source;
+use crate::ids::{PatientId, TaskId};
+use crate::patch::Patch;
+use crate::validation::{Context, Normalize, trimmed, trimmed_patch};
 
 /// Missed appointments in [`DISENGAGEMENT_WINDOW_DAYS`] that make a pattern.
 pub const DISENGAGEMENT_MISSES: usize = 2;
@@ -25,10 +28,9 @@ pub const DISENGAGEMENT_WINDOW_DAYS: i64 = 30;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -66,11 +68,9 @@ impl AppointmentKind {
     Default,
     Serialize,
     Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    AsRefStr
 )]
+#[derive(Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -125,7 +125,7 @@ pub struct Appointment {
     /// Appointment id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who the patient sees (clinician or clinic).
     pub provider_name: String,
     /// Kind of appointment.
@@ -145,7 +145,7 @@ pub struct Appointment {
     /// The sending system's id; a resend with the same id updates this appointment.
     pub external_id: Option<String>,
     /// The follow-up task a miss created.
-    pub followup_task_id: Option<Uuid>,
+    pub followup_task_id: Option<TaskId>,
     /// Version (also the `ETag`).
     pub version: i32,
     /// When recorded.
@@ -156,6 +156,7 @@ pub struct Appointment {
 
 /// `POST /api/v1/appointments`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "patient_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e7f", "provider_name": "Dr. Alvarez",
@@ -163,7 +164,7 @@ pub struct Appointment {
 })))]
 pub struct NewAppointment {
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who the patient sees.
     #[validate(
         custom(function = "crate::validation::not_blank"),
@@ -193,6 +194,7 @@ pub struct NewAppointment {
 
 /// `PATCH /api/v1/appointments/{id}`: reschedule details or record what happened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"status": "missed", "version": 1})))]
 pub struct AppointmentPatch {
@@ -210,26 +212,18 @@ pub struct AppointmentPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<DateTime<Utc>>,
     /// Where; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
-    pub location: Option<Option<String>>,
+    pub location: Patch<String>,
     /// New status (see the allowed steps in `AppointmentStatus`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AppointmentStatus>,
     /// Notes; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    pub notes: Option<Option<String>>,
+    pub notes: Patch<String>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
@@ -242,16 +236,140 @@ pub struct AppointmentPatch {
 pub struct AppointmentListQuery {
     /// Only this patient's appointments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Only this status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AppointmentStatus>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+}
+
+impl Normalize for NewAppointment {
+    fn normalized(self) -> NewAppointment {
+        NewAppointment {
+            provider_name: self.provider_name.trim().to_string(),
+            location: trimmed(self.location),
+            notes: trimmed(self.notes),
+            external_id: trimmed(self.external_id),
+            ..self
+        }
+    }
+}
+
+impl Normalize for AppointmentPatch {
+    fn normalized(self) -> AppointmentPatch {
+        AppointmentPatch {
+            provider_name: self.provider_name.map(|p| p.trim().to_string()),
+            location: trimmed_patch(self.location),
+            notes: trimmed_patch(self.notes),
+            ..self
+        }
+    }
+}
+
+/// A status change the appointment lifecycle does not have (a 409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepRefused {
+    /// The status now.
+    pub from: AppointmentStatus,
+    /// The status asked for.
+    pub to: AppointmentStatus,
+}
+
+impl std::fmt::Display for StepRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "An appointment that is {} cannot become {}.",
+            self.from.label().to_lowercase(),
+            self.to.label().to_lowercase()
+        )
+    }
+}
+
+/// What of an appointment a change or a resend can set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentValues {
+    /// Who the patient sees.
+    pub provider_name: String,
+    /// Kind.
+    pub kind: AppointmentKind,
+    /// When.
+    pub scheduled_at: DateTime<Utc>,
+    /// Where.
+    pub location: Option<String>,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+impl AppointmentValues {
+    /// The values `a` has now.
+    pub fn of(a: &Appointment) -> AppointmentValues {
+        AppointmentValues {
+            provider_name: a.provider_name.clone(),
+            kind: a.kind,
+            scheduled_at: a.scheduled_at,
+            location: a.location.clone(),
+            status: a.status,
+            notes: a.notes.clone(),
+        }
+    }
+
+    /// An integration resent `new` for the appointment that is `current`:
+    /// its values win; a status it leaves out stays as it is.
+    pub fn resent(
+        current: &Appointment,
+        new: &NewAppointment,
+    ) -> Result<AppointmentValues, StepRefused> {
+        let status = new.status.unwrap_or(current.status);
+        check_step(current.status, status)?;
+        Ok(AppointmentValues {
+            provider_name: new.provider_name.clone(),
+            kind: new.kind,
+            scheduled_at: new.scheduled_at,
+            location: new.location.clone(),
+            status,
+            notes: new.notes.clone(),
+        })
+    }
+
+    /// `current` changed by `patch`.
+    pub fn changed(
+        current: &Appointment,
+        patch: &AppointmentPatch,
+    ) -> Result<AppointmentValues, StepRefused> {
+        let mut v = AppointmentValues::of(current);
+        if let Some(p) = &patch.provider_name {
+            v.provider_name.clone_from(p);
+        }
+        if let Some(k) = patch.kind {
+            v.kind = k;
+        }
+        if let Some(t) = patch.scheduled_at {
+            v.scheduled_at = t;
+        }
+        patch.location.clone().apply_to(&mut v.location);
+        patch.notes.clone().apply_to(&mut v.notes);
+        if let Some(s) = patch.status {
+            check_step(current.status, s)?;
+            v.status = s;
+        }
+        Ok(v)
+    }
+
+    /// Whether these are exactly the values `a` has.
+    pub fn same_as(&self, a: &Appointment) -> bool {
+        *self == AppointmentValues::of(a)
+    }
+}
+
+/// Keeping a status is always allowed; changing it must be a lifecycle step.
+fn check_step(from: AppointmentStatus, to: AppointmentStatus) -> Result<(), StepRefused> {
+    if from == to || from.can_become(to) {
+        Ok(())
+    } else {
+        Err(StepRefused { from, to })
+    }
 }
 
 /// Whether missed appointments at `missed` (scheduled times) show a
@@ -284,6 +402,48 @@ mod tests {
         assert!(!Cancelled.can_become(Scheduled));
         assert!(!Missed.can_become(Scheduled));
         assert!(!Scheduled.can_become(Scheduled));
+    }
+
+    fn appointment(status: AppointmentStatus) -> Appointment {
+        Appointment {
+            id: Uuid::nil(),
+            patient_id: PatientId::default(),
+            provider_name: "Dr. Alvarez".into(),
+            kind: AppointmentKind::Psychiatry,
+            scheduled_at: at("2026-03-09T17:30:00Z"),
+            location: Some("Suite 200".into()),
+            status,
+            status_changed_at: None,
+            notes: None,
+            source: Source::Manual,
+            external_id: None,
+            followup_task_id: None,
+            version: 1,
+            created_at: at("2026-03-01T00:00:00Z"),
+            updated_at: at("2026-03-01T00:00:00Z"),
+        }
+    }
+
+    #[test]
+    fn a_change_marks_a_miss_clears_the_location_and_refuses_a_missing_step() {
+        let patch = AppointmentPatch {
+            status: Some(Missed),
+            location: Patch::Null,
+            ..Default::default()
+        };
+        let v = AppointmentValues::changed(&appointment(Scheduled), &patch).unwrap();
+        assert_eq!((v.status, v.location), (Missed, None));
+        assert_eq!(
+            AppointmentValues::changed(&appointment(Cancelled), &patch),
+            Err(StepRefused {
+                from: Cancelled,
+                to: Missed
+            })
+        );
+        let unchanged =
+            AppointmentValues::changed(&appointment(Scheduled), &AppointmentPatch::default())
+                .unwrap();
+        assert!(unchanged.same_as(&appointment(Scheduled)));
     }
 
     #[test]

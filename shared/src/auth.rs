@@ -4,8 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
-use uuid::Uuid;
 use validator::Validate;
+
+use crate::ids::{OrganizationId, UserId};
+use crate::validation::{Context, Normalize};
 
 /// A person's role inside their organization.
 #[derive(
@@ -18,10 +20,9 @@ use validator::Validate;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -64,12 +65,9 @@ impl Role {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Deserialize
 )]
+#[derive(AsRefStr, Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Scope {
     /// Read patients.
@@ -213,6 +211,7 @@ pub fn scopes_permit(scopes: &[Scope], permission: Permission) -> bool {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "cm1@riverside.example", "password": "demo-password-1"})))]
 pub struct LoginRequest {
@@ -223,6 +222,10 @@ pub struct LoginRequest {
     #[validate(length(min = 1, max = 1024, message = "is required"))]
     pub password: String,
 }
+
+impl Normalize for LoginRequest {}
+
+impl Normalize for RefreshRequest {}
 
 /// Tokens issued at login and on refresh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,6 +243,7 @@ pub struct TokenResponse {
 
 /// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     /// The refresh token from login or the previous refresh.
@@ -252,7 +256,7 @@ pub struct RefreshRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// User id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Email address (the login).
     pub email: String,
     /// Display name.
@@ -260,7 +264,7 @@ pub struct Me {
     /// Role in the organization.
     pub role: Role,
     /// The organization the user belongs to.
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
     /// The organization's name.
     pub organization_name: String,
 }

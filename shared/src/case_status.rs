@@ -16,11 +16,9 @@ use validator::Validate;
     Default,
     Serialize,
     Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    AsRefStr
 )]
+#[derive(Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -127,6 +125,7 @@ impl CaseStatus {
 
 /// `POST /api/v1/patients/{id}/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = crate::validation::Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"status": "closed", "reason": "Moved out of the service area"})))]
 pub struct StatusChangeRequest {
@@ -137,6 +136,15 @@ pub struct StatusChangeRequest {
     pub reason: Option<String>,
     /// The patient version the change is based on (or send `If-Match`).
     pub version: Option<i32>,
+}
+
+impl crate::validation::Normalize for StatusChangeRequest {
+    fn normalized(self) -> StatusChangeRequest {
+        StatusChangeRequest {
+            reason: crate::validation::trimmed(self.reason),
+            ..self
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
-use validator::{Validate, ValidationErrors};
+use validator::{Validate, ValidationError};
 
-use crate::validation::invalid;
+use crate::ids::PatientId;
+use crate::patch::Patch;
+use crate::validation::{Context, Normalize, invalid, trimmed, trimmed_patch};
 
 /// How the contact relates to the patient.
 #[derive(
@@ -21,10 +23,9 @@ use crate::validation::invalid;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -63,12 +64,9 @@ pub enum Relationship {
     Ord,
     Hash,
     Serialize,
-    Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Deserialize
 )]
+#[derive(AsRefStr, Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -161,7 +159,7 @@ pub struct Contact {
     /// Contact id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Name.
     pub name: String,
     /// Relationship to the patient.
@@ -188,6 +186,7 @@ pub struct Contact {
 
 /// `POST /api/v1/patients/{id}/contacts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "name": "Rosa Lopez", "relationship": "sibling", "phone": "503-555-0177", "emergency_contact": true,
@@ -215,7 +214,7 @@ pub struct NewContact {
     pub emergency_contact: bool,
     /// Consent to share.
     #[serde(default)]
-    #[validate(nested)]
+    #[validate(nested, custom(function = "consent_dates"))]
     pub consent: Option<Consent>,
     /// Notes.
     #[serde(default)]
@@ -225,6 +224,7 @@ pub struct NewContact {
 
 /// `PATCH /api/v1/contacts/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"consent": null, "version": 2})))]
 pub struct ContactPatch {
@@ -239,44 +239,28 @@ pub struct ContactPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Relationship>,
     /// Phone; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    #[validate(custom(function = "crate::validation::phone"))]
-    pub phone: Option<Option<String>>,
+    #[validate(custom(function = "crate::validation::patched::phone"))]
+    pub phone: Patch<String>,
     /// Email; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(email(message = "is not a valid email address"))]
-    pub email: Option<Option<String>>,
+    pub email: Patch<String>,
     /// Emergency contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_contact: Option<bool>,
     /// Consent; `null` records that the patient withdrew it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Consent>))]
-    #[validate(nested)]
-    pub consent: Option<Option<Consent>>,
+    #[validate(nested, custom(function = "patched_consent_dates"))]
+    pub consent: Patch<Consent>,
     /// Notes; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    pub notes: Option<Option<String>>,
+    pub notes: Patch<String>,
     /// Active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -285,15 +269,83 @@ pub struct ContactPatch {
     pub version: Option<i32>,
 }
 
-/// Checks a consent's dates (the end may not precede the start).
-pub fn check_consent(errors: &mut ValidationErrors, consent: Option<&Consent>) {
-    if let Some(c) = consent
-        && c.expires_on.is_some_and(|end| end < c.starts_on)
-    {
-        errors.add(
-            "consent",
-            invalid("dates", "expires_on must not be before starts_on"),
-        );
+/// A consent may not end before it starts.
+fn consent_dates(c: &Consent) -> Result<(), ValidationError> {
+    if c.expires_on.is_some_and(|end| end < c.starts_on) {
+        Err(invalid("dates", "expires_on must not be before starts_on"))
+    } else {
+        Ok(())
+    }
+}
+
+fn patched_consent_dates(c: &Patch<Consent>) -> Result<(), ValidationError> {
+    c.value().map_or(Ok(()), consent_dates)
+}
+
+impl NewContact {
+    /// The record adding this (valid) contact to `patient` creates.
+    pub fn into_contact(self, id: Uuid, patient: PatientId, now: DateTime<Utc>) -> Contact {
+        Contact {
+            id,
+            patient_id: patient,
+            name: self.name,
+            relationship: self.relationship,
+            phone: self.phone,
+            email: self.email,
+            emergency_contact: self.emergency_contact,
+            consent: self.consent,
+            notes: self.notes,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+impl Normalize for NewContact {
+    fn normalized(self) -> NewContact {
+        NewContact {
+            name: self.name.trim().to_string(),
+            phone: trimmed(self.phone),
+            email: trimmed(self.email),
+            notes: trimmed(self.notes),
+            ..self
+        }
+    }
+}
+
+impl Normalize for ContactPatch {
+    fn normalized(self) -> ContactPatch {
+        ContactPatch {
+            name: self.name.map(|n| n.trim().to_string()),
+            phone: trimmed_patch(self.phone),
+            email: trimmed_patch(self.email),
+            notes: trimmed_patch(self.notes),
+            ..self
+        }
+    }
+}
+
+impl ContactPatch {
+    /// `contact` as the patch leaves it: omitted fields stay, `null` clears.
+    pub fn apply_to(self, contact: &mut Contact) {
+        if let Some(n) = self.name {
+            contact.name = n;
+        }
+        if let Some(r) = self.relationship {
+            contact.relationship = r;
+        }
+        self.phone.apply_to(&mut contact.phone);
+        self.email.apply_to(&mut contact.email);
+        if let Some(e) = self.emergency_contact {
+            contact.emergency_contact = e;
+        }
+        self.consent.apply_to(&mut contact.consent);
+        self.notes.apply_to(&mut contact.notes);
+        if let Some(a) = self.active {
+            contact.active = a;
+        }
     }
 }
 
@@ -358,15 +410,47 @@ mod tests {
 
     #[test]
     fn a_consent_ending_before_it_starts_is_invalid() {
-        let mut errors = ValidationErrors::new();
-        check_consent(
-            &mut errors,
-            Some(&consent(
-                ConsentScope::Appointments,
-                "2026-02-01",
-                Some("2026-01-01"),
-            )),
-        );
-        assert!(!errors.is_empty());
+        let backwards = consent(ConsentScope::Appointments, "2026-02-01", Some("2026-01-01"));
+        let ctx = Context {
+            now: DateTime::UNIX_EPOCH,
+            today: d("2026-03-01"),
+        };
+        let patch = ContactPatch {
+            consent: Patch::Value(backwards),
+            ..Default::default()
+        };
+        let errors = crate::validation::check(patch, &ctx);
+        assert_eq!(errors[0].field, "consent");
+        let withdrawn = ContactPatch {
+            consent: Patch::Null,
+            ..Default::default()
+        };
+        assert!(crate::validation::check(withdrawn, &ctx).is_empty());
+    }
+
+    #[test]
+    fn withdrawing_consent_clears_it_and_leaves_the_rest() {
+        let mut contact = Contact {
+            id: Uuid::nil(),
+            patient_id: PatientId::default(),
+            name: "Rosa Lopez".into(),
+            relationship: Relationship::Sibling,
+            phone: Some("503-555-0177".into()),
+            email: None,
+            emergency_contact: true,
+            consent: Some(consent(ConsentScope::Appointments, "2026-02-01", None)),
+            notes: None,
+            active: true,
+            version: 1,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+        };
+        ContactPatch {
+            consent: Patch::Null,
+            ..Default::default()
+        }
+        .apply_to(&mut contact);
+        assert_eq!(contact.consent, None);
+        assert_eq!(contact.phone.as_deref(), Some("503-555-0177"));
     }
 }

@@ -6,9 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
-use validator::{Validate, ValidationErrors};
+use validator::{Validate, ValidationError, ValidationErrors};
 
-use crate::validation::invalid;
+use crate::ids::{PatientId, TaskId};
+use crate::patch::Patch;
+use crate::validation::{Context, Normalize, invalid, invalid_at, trimmed, trimmed_patch};
 
 /// Hours after discharge within which the follow-up is due.
 pub const FOLLOWUP_HOURS: i64 = 24;
@@ -24,10 +26,9 @@ pub const FOLLOWUP_HOURS: i64 = 24;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -68,11 +69,9 @@ impl EncounterKind {
     Default,
     Serialize,
     Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    AsRefStr
 )]
+#[derive(Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -91,7 +90,7 @@ pub struct Encounter {
     /// Encounter id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Kind of stay.
     pub kind: EncounterKind,
     /// Hospital or center name.
@@ -107,7 +106,7 @@ pub struct Encounter {
     /// The sending system's id; a resend with the same id updates this encounter.
     pub external_id: Option<String>,
     /// The transition follow-up task the discharge created.
-    pub followup_task_id: Option<Uuid>,
+    pub followup_task_id: Option<TaskId>,
     /// Version (also the `ETag`).
     pub version: i32,
     /// When recorded.
@@ -119,6 +118,12 @@ pub struct Encounter {
 /// `POST /api/v1/encounters`. With an `external_id` that is already known,
 /// it updates that encounter instead (integrations resend).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
+#[validate(schema(
+    function = "discharge_after_admission",
+    use_context,
+    skip_on_field_errors = false
+))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "patient_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e7f", "kind": "ed", "facility": "Mercy ED",
@@ -127,7 +132,7 @@ pub struct Encounter {
 })))]
 pub struct NewEncounter {
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Kind of stay.
     pub kind: EncounterKind,
     /// Hospital or center name.
@@ -137,9 +142,11 @@ pub struct NewEncounter {
     )]
     pub facility: String,
     /// Admission time.
+    #[validate(custom(function = "not_in_future", use_context))]
     pub admitted_at: DateTime<Utc>,
     /// Discharge time, if already discharged.
     #[serde(default)]
+    #[validate(custom(function = "not_in_future", use_context))]
     pub discharged_at: Option<DateTime<Utc>>,
     /// Discharge disposition.
     #[serde(default)]
@@ -153,6 +160,7 @@ pub struct NewEncounter {
 
 /// `PATCH /api/v1/encounters/{id}` (record a discharge, correct times).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"discharged_at": "2026-03-02T14:10:00Z", "discharge_disposition": "home", "version": 1})))]
 pub struct EncounterPatch {
@@ -173,15 +181,11 @@ pub struct EncounterPatch {
     /// removed (its follow-up task exists; cancel that instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharged_at: Option<DateTime<Utc>>,
-    /// Discharge disposition.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    /// Discharge disposition; `null` clears.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
-    pub discharge_disposition: Option<Option<String>>,
+    pub discharge_disposition: Patch<String>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
@@ -218,16 +222,135 @@ pub fn check_times(
     }
 }
 
-impl NewEncounter {
-    /// All field rules, judged at `now`.
-    pub fn validate_at(&self, now: DateTime<Utc>) -> Result<(), ValidationErrors> {
-        let mut errors = self.validate().err().unwrap_or_default();
-        check_times(&mut errors, self.admitted_at, self.discharged_at, now);
+fn not_in_future(at: &DateTime<Utc>, ctx: &Context) -> Result<(), ValidationError> {
+    if *at > ctx.now + CLOCK_SKEW {
+        Err(invalid("future", "must not be in the future"))
+    } else {
+        Ok(())
+    }
+}
+
+fn discharge_after_admission(e: &NewEncounter, ctx: &Context) -> Result<(), ValidationError> {
+    match e.discharged_at {
+        Some(out) if out <= ctx.now + CLOCK_SKEW && out < e.admitted_at => Err(invalid_at(
+            "discharged_at",
+            "before_admission",
+            "must not be before admitted_at",
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Normalize for NewEncounter {
+    fn normalized(self) -> NewEncounter {
+        NewEncounter {
+            facility: self.facility.trim().to_string(),
+            discharge_disposition: trimmed(self.discharge_disposition),
+            external_id: trimmed(self.external_id),
+            ..self
+        }
+    }
+}
+
+impl Normalize for EncounterPatch {
+    fn normalized(self) -> EncounterPatch {
+        EncounterPatch {
+            facility: self.facility.map(|f| f.trim().to_string()),
+            discharge_disposition: trimmed_patch(self.discharge_disposition),
+            ..self
+        }
+    }
+}
+
+/// What of an encounter a correction or a resend can change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncounterValues {
+    /// Kind of stay.
+    pub kind: EncounterKind,
+    /// Facility.
+    pub facility: String,
+    /// Admitted.
+    pub admitted_at: DateTime<Utc>,
+    /// Discharged.
+    pub discharged_at: Option<DateTime<Utc>>,
+    /// Disposition.
+    pub discharge_disposition: Option<String>,
+}
+
+impl EncounterValues {
+    /// The values `e` has now.
+    pub fn of(e: &Encounter) -> EncounterValues {
+        EncounterValues {
+            kind: e.kind,
+            facility: e.facility.clone(),
+            admitted_at: e.admitted_at,
+            discharged_at: e.discharged_at,
+            discharge_disposition: e.discharge_disposition.clone(),
+        }
+    }
+
+    /// The values a new encounter starts with.
+    pub fn new(e: &NewEncounter) -> EncounterValues {
+        EncounterValues {
+            kind: e.kind,
+            facility: e.facility.clone(),
+            admitted_at: e.admitted_at,
+            discharged_at: e.discharged_at,
+            discharge_disposition: e.discharge_disposition.clone(),
+        }
+    }
+
+    /// An integration resent `new` for the encounter that is `current`:
+    /// its values win, except that ADT messages arrive out of order, so an
+    /// admission resent after the discharge keeps the discharge.
+    pub fn resent(current: &Encounter, new: &NewEncounter) -> EncounterValues {
+        EncounterValues {
+            discharged_at: new.discharged_at.or(current.discharged_at),
+            discharge_disposition: new
+                .discharge_disposition
+                .clone()
+                .or_else(|| current.discharge_disposition.clone()),
+            ..EncounterValues::new(new)
+        }
+    }
+
+    /// `current` corrected by `patch`, with the times checked at `now`. A
+    /// recorded discharge can be corrected but not removed.
+    pub fn corrected(
+        current: &Encounter,
+        patch: &EncounterPatch,
+        now: DateTime<Utc>,
+    ) -> Result<EncounterValues, ValidationErrors> {
+        let mut v = EncounterValues::of(current);
+        if let Some(k) = patch.kind {
+            v.kind = k;
+        }
+        if let Some(f) = &patch.facility {
+            v.facility.clone_from(f);
+        }
+        if let Some(a) = patch.admitted_at {
+            v.admitted_at = a;
+        }
+        if let Some(d) = patch.discharged_at {
+            v.discharged_at = Some(d);
+        }
+        patch
+            .discharge_disposition
+            .clone()
+            .apply_to(&mut v.discharge_disposition);
+        let mut errors = ValidationErrors::new();
+        check_times(&mut errors, v.admitted_at, v.discharged_at, now);
         if errors.is_empty() {
-            Ok(())
+            Ok(v)
         } else {
             Err(errors)
         }
+    }
+
+    /// Whether these are exactly the values `e` has (an identical resend
+    /// changes nothing, not even the version).
+    pub fn same_as(&self, e: &Encounter) -> bool {
+        *self == EncounterValues::of(e)
     }
 }
 
@@ -243,19 +366,13 @@ pub fn followup_due(discharged_at: DateTime<Utc>) -> DateTime<Utc> {
 pub struct EncounterListQuery {
     /// Only this patient's encounters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient_id: Option<Uuid>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+    pub patient_id: Option<PatientId>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::field_errors;
+    use crate::validation::check;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -263,7 +380,7 @@ mod tests {
 
     fn stay(admitted: &str, discharged: Option<&str>) -> NewEncounter {
         NewEncounter {
-            patient_id: Uuid::nil(),
+            patient_id: PatientId::default(),
             kind: EncounterKind::Ed,
             facility: "Mercy ED".into(),
             admitted_at: at(admitted),
@@ -273,9 +390,13 @@ mod tests {
         }
     }
 
-    fn fields(r: Result<(), ValidationErrors>) -> Vec<String> {
-        r.map(|_| vec![])
-            .unwrap_or_else(|e| field_errors(&e).into_iter().map(|f| f.field).collect())
+    /// The fields that fail when `e` is checked at `now`.
+    fn fields(e: NewEncounter, now: DateTime<Utc>) -> Vec<String> {
+        let ctx = Context {
+            now,
+            today: now.date_naive(),
+        };
+        check(e, &ctx).into_iter().map(|f| f.field).collect()
     }
 
     #[test]
@@ -290,37 +411,101 @@ mod tests {
     fn a_discharge_before_the_admission_is_rejected() {
         let now = at("2026-03-05T00:00:00Z");
         assert_eq!(
-            fields(stay("2026-03-02T10:00:00Z", Some("2026-03-01T10:00:00Z")).validate_at(now)),
+            fields(
+                stay("2026-03-02T10:00:00Z", Some("2026-03-01T10:00:00Z")),
+                now
+            ),
             vec!["discharged_at"]
         );
         assert!(
-            stay("2026-03-02T10:00:00Z", Some("2026-03-02T10:00:00Z"))
-                .validate_at(now)
-                .is_ok()
+            fields(
+                stay("2026-03-02T10:00:00Z", Some("2026-03-02T10:00:00Z")),
+                now
+            )
+            .is_empty()
         );
     }
 
     #[test]
     fn times_in_the_future_are_rejected_beyond_a_little_clock_skew() {
         let now = at("2026-03-05T00:00:00Z");
-        assert!(stay("2026-03-05T00:04:00Z", None).validate_at(now).is_ok());
+        assert!(fields(stay("2026-03-05T00:04:00Z", None), now).is_empty());
         assert_eq!(
-            fields(stay("2026-03-05T01:00:00Z", None).validate_at(now)),
+            fields(stay("2026-03-05T01:00:00Z", None), now),
             vec!["admitted_at"]
         );
         assert_eq!(
-            fields(stay("2026-03-04T01:00:00Z", Some("2026-03-06T00:00:00Z")).validate_at(now)),
+            fields(
+                stay("2026-03-04T01:00:00Z", Some("2026-03-06T00:00:00Z")),
+                now
+            ),
             vec!["discharged_at"]
         );
+    }
+
+    #[test]
+    fn a_correction_sets_clears_and_rechecks_the_times() {
+        let now = at("2026-03-05T00:00:00Z");
+        let current = Encounter {
+            id: Uuid::nil(),
+            patient_id: PatientId::default(),
+            kind: EncounterKind::Ed,
+            facility: "Mercy ED".into(),
+            admitted_at: at("2026-03-02T10:00:00Z"),
+            discharged_at: None,
+            discharge_disposition: Some("home".into()),
+            source: Source::Manual,
+            external_id: None,
+            followup_task_id: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let discharge = EncounterPatch {
+            discharged_at: Some(at("2026-03-03T10:00:00Z")),
+            discharge_disposition: Patch::Null,
+            ..Default::default()
+        };
+        let v = EncounterValues::corrected(&current, &discharge, now).unwrap();
+        assert_eq!(v.discharged_at, Some(at("2026-03-03T10:00:00Z")));
+        assert_eq!(v.discharge_disposition, None);
+        assert_eq!(v.facility, "Mercy ED");
+        let backwards = EncounterPatch {
+            discharged_at: Some(at("2026-03-01T10:00:00Z")),
+            ..Default::default()
+        };
+        assert!(EncounterValues::corrected(&current, &backwards, now).is_err());
+    }
+
+    #[test]
+    fn an_admission_resent_after_its_discharge_keeps_the_discharge() {
+        let now = at("2026-03-05T00:00:00Z");
+        let discharged = Encounter {
+            id: Uuid::nil(),
+            patient_id: PatientId::default(),
+            kind: EncounterKind::Ed,
+            facility: "Mercy ED".into(),
+            admitted_at: at("2026-03-02T10:00:00Z"),
+            discharged_at: Some(at("2026-03-03T10:00:00Z")),
+            discharge_disposition: Some("home".into()),
+            source: Source::Integration,
+            external_id: Some("ADT-1".into()),
+            followup_task_id: None,
+            version: 2,
+            created_at: now,
+            updated_at: now,
+        };
+        let admission = stay("2026-03-02T10:00:00Z", None);
+        let v = EncounterValues::resent(&discharged, &admission);
+        assert_eq!(v.discharged_at, discharged.discharged_at);
+        assert_eq!(v.discharge_disposition.as_deref(), Some("home"));
+        assert!(v.same_as(&discharged));
     }
 
     #[test]
     fn a_blank_facility_is_rejected() {
         let mut e = stay("2026-03-02T10:00:00Z", None);
         e.facility = " ".into();
-        assert_eq!(
-            fields(e.validate_at(at("2026-03-05T00:00:00Z"))),
-            vec!["facility"]
-        );
+        assert_eq!(fields(e, at("2026-03-05T00:00:00Z")), vec!["facility"]);
     }
 }

@@ -9,6 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
+
+use crate::ids::{PatientId, TaskId, UserId};
+use crate::validation::{Context, Normalize};
 use validator::Validate;
 
 /// Kind of activity a note records.
@@ -22,12 +25,9 @@ use validator::Validate;
     Ord,
     Hash,
     Serialize,
-    Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Deserialize
 )]
+#[derive(AsRefStr, Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -79,7 +79,7 @@ pub struct Addendum {
     /// Addendum id.
     pub id: Uuid,
     /// Who wrote it.
-    pub author_id: Option<Uuid>,
+    pub author_id: Option<UserId>,
     /// What it says.
     pub body: String,
     /// When it was written.
@@ -93,9 +93,9 @@ pub struct Note {
     /// Note id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who wrote it.
-    pub author_id: Option<Uuid>,
+    pub author_id: Option<UserId>,
     /// Kind of activity.
     #[serde(rename = "type")]
     pub note_type: NoteType,
@@ -106,11 +106,11 @@ pub struct Note {
     /// When the activity happened.
     pub occurred_at: DateTime<Utc>,
     /// The task it was written for, if any.
-    pub task_id: Option<Uuid>,
+    pub task_id: Option<TaskId>,
     /// When it was signed (then it never changes).
     pub signed_at: Option<DateTime<Utc>>,
     /// Who signed it.
-    pub signed_by: Option<Uuid>,
+    pub signed_by: Option<UserId>,
     /// Corrections and additions after signing, oldest first.
     pub addenda: Vec<Addendum>,
     /// Version (also the `ETag`).
@@ -126,6 +126,7 @@ pub const MAX_MINUTES: i32 = 720;
 
 /// `POST /api/v1/patients/{id}/notes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "type": "care_coordination", "body": "Called Mercy ED social work; discharge summary faxed.", "minutes": 20,
@@ -149,11 +150,12 @@ pub struct NewNote {
     pub occurred_at: Option<DateTime<Utc>>,
     /// The task it was written for.
     #[serde(default)]
-    pub task_id: Option<Uuid>,
+    pub task_id: Option<TaskId>,
 }
 
 /// `PATCH /api/v1/notes/{id}`: only unsigned notes change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"minutes": 25, "version": 1})))]
 pub struct NotePatch {
@@ -190,6 +192,7 @@ pub struct SignRequest {
 
 /// `POST /api/v1/notes/{id}/addenda`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "Correction: the call was with Mercy ED, not Providence."})))]
 pub struct NewAddendum {
@@ -201,24 +204,55 @@ pub struct NewAddendum {
     pub body: String,
 }
 
-/// Paging for a patient's notes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct NoteListQuery {
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+impl Normalize for NewNote {
+    fn normalized(self) -> NewNote {
+        NewNote {
+            body: self.body.trim().to_string(),
+            ..self
+        }
+    }
+}
+
+impl Normalize for NotePatch {
+    fn normalized(self) -> NotePatch {
+        NotePatch {
+            body: self.body.map(|b| b.trim().to_string()),
+            ..self
+        }
+    }
+}
+
+impl NotePatch {
+    /// `note` as the patch leaves it (the caller has checked it is unsigned).
+    pub fn apply_to(self, note: &mut Note) {
+        if let Some(t) = self.note_type {
+            note.note_type = t;
+        }
+        if let Some(b) = self.body {
+            note.body = b;
+        }
+        if let Some(m) = self.minutes {
+            note.minutes = m;
+        }
+        if let Some(at) = self.occurred_at {
+            note.occurred_at = at;
+        }
+    }
+}
+
+impl Normalize for NewAddendum {
+    fn normalized(self) -> NewAddendum {
+        NewAddendum {
+            body: self.body.trim().to_string(),
+        }
+    }
 }
 
 /// Minutes one user recorded of one activity type on one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityMinutes {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The local date.
     pub date: NaiveDate,
     /// Activity type.
@@ -232,7 +266,7 @@ pub struct ActivityMinutes {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductivityDay {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The user's name.
     pub user_name: String,
     /// The date, on the organization's calendar.
@@ -254,9 +288,12 @@ pub const COORDINATION_STANDARD_PERCENT: u8 = 80;
 
 /// Adds up activity minutes into one row per user and day (ordered by date
 /// then user). `name` gives a user's display name.
-pub fn summarize(rows: &[ActivityMinutes], name: &dyn Fn(Uuid) -> String) -> Vec<ProductivityDay> {
-    let mut days: BTreeMap<(NaiveDate, Uuid), BTreeMap<String, i64>> = BTreeMap::new();
-    let mut coordination: BTreeMap<(NaiveDate, Uuid), i64> = BTreeMap::new();
+pub fn summarize(
+    rows: &[ActivityMinutes],
+    name: &dyn Fn(UserId) -> String,
+) -> Vec<ProductivityDay> {
+    let mut days: BTreeMap<(NaiveDate, UserId), BTreeMap<String, i64>> = BTreeMap::new();
+    let mut coordination: BTreeMap<(NaiveDate, UserId), i64> = BTreeMap::new();
     for r in rows {
         *days
             .entry((r.date, r.user_id))
@@ -289,11 +326,13 @@ pub fn summarize(rows: &[ActivityMinutes], name: &dyn Fn(Uuid) -> String) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::field_errors;
 
     #[test]
     fn minutes_add_up_per_user_and_day_with_the_coordination_share() {
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (a, b) = (
+            UserId::from(Uuid::from_u128(1)),
+            UserId::from(Uuid::from_u128(2)),
+        );
         let day: NaiveDate = "2026-03-02".parse().unwrap();
         let rows = vec![
             ActivityMinutes {
@@ -335,7 +374,7 @@ mod tests {
 
     #[test]
     fn eighty_percent_coordination_meets_the_standard() {
-        let a = Uuid::from_u128(1);
+        let a = UserId::from(Uuid::from_u128(1));
         let day: NaiveDate = "2026-03-02".parse().unwrap();
         let rows = vec![
             ActivityMinutes {
@@ -370,7 +409,7 @@ mod tests {
             occurred_at: None,
             task_id: None,
         };
-        let fields: Vec<_> = field_errors(&n.validate().unwrap_err())
+        let fields: Vec<_> = crate::validation::check(n, &crate::validation::test_context())
             .into_iter()
             .map(|e| e.field)
             .collect();

@@ -3,13 +3,23 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use validator::{Validate, ValidationErrors};
+use validator::{Validate, ValidationError};
 
-use crate::validation::invalid;
+use crate::ids::{OrganizationId, UserId};
+use crate::validation::{Normalize, invalid};
 
 /// A day off.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Validate)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Validate
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Holiday {
     /// The date.
@@ -27,7 +37,7 @@ pub struct Holiday {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     /// Organization id.
-    pub id: Uuid,
+    pub id: OrganizationId,
     /// Name.
     pub name: String,
     /// IANA time zone, e.g. `America/Los_Angeles`.
@@ -42,6 +52,7 @@ pub struct Organization {
 
 /// `PATCH /api/v1/organization` (admins).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Zones)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "time_zone": "America/Los_Angeles",
@@ -58,42 +69,64 @@ pub struct OrganizationPatch {
     pub name: Option<String>,
     /// IANA time zone (checked by the server against its tz database).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "known_zone", use_context))]
     pub time_zone: Option<String>,
     /// The complete list of holidays (replaces the current one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(nested, length(max = 100, message = "must list at most 100 holidays"))]
+    #[validate(
+        nested,
+        length(max = 100, message = "must list at most 100 holidays"),
+        custom(function = "dates_once")
+    )]
     pub holidays: Option<Vec<Holiday>>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
-impl OrganizationPatch {
-    /// Field rules; `known_zone` says whether a time zone name exists.
-    pub fn check(&self, known_zone: &dyn Fn(&str) -> bool) -> Result<(), ValidationErrors> {
-        let mut errors = self.validate().err().unwrap_or_default();
-        if let Some(tz) = &self.time_zone
-            && !known_zone(tz)
-        {
-            errors.add(
-                "time_zone",
-                invalid("unknown", "is not an IANA time zone (e.g. America/Chicago)"),
-            );
-        }
-        if let Some(days) = &self.holidays {
-            let mut dates: Vec<_> = days.iter().map(|h| h.date).collect();
-            dates.sort();
-            if dates.windows(2).any(|w| w[0] == w[1]) {
-                errors.add(
-                    "holidays",
-                    invalid("duplicate", "lists the same date twice"),
-                );
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
+/// What checking an organization's settings needs: whether a time zone
+/// name exists (the tz database lives on the server, not in the SPA).
+#[derive(Debug, Clone, Copy)]
+pub struct Zones {
+    /// Whether `name` is an IANA time zone.
+    pub known: fn(&str) -> bool,
+}
+
+fn known_zone(zone: &str, zones: &Zones) -> Result<(), ValidationError> {
+    if (zones.known)(zone) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "unknown",
+            "is not an IANA time zone (e.g. America/Chicago)",
+        ))
+    }
+}
+
+fn dates_once(days: &[Holiday]) -> Result<(), ValidationError> {
+    let mut dates: Vec<_> = days.iter().map(|h| h.date).collect();
+    dates.sort();
+    if dates.windows(2).any(|w| w[0] == w[1]) {
+        Err(invalid("duplicate", "lists the same date twice"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Normalize for OrganizationPatch {
+    fn normalized(self) -> OrganizationPatch {
+        OrganizationPatch {
+            name: self.name.map(|n| n.trim().to_string()),
+            time_zone: self.time_zone.map(|z| z.trim().to_string()),
+            holidays: self.holidays.map(|days| {
+                days.into_iter()
+                    .map(|h| Holiday {
+                        name: h.name.trim().to_string(),
+                        ..h
+                    })
+                    .collect()
+            }),
+            ..self
         }
     }
 }
@@ -103,7 +136,7 @@ impl OrganizationPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workload {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Their name.
     pub name: String,
     /// Their role.
@@ -132,7 +165,6 @@ pub fn on_time_percent(done: i64, on_time: i64) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::field_errors;
 
     #[test]
     fn an_unknown_zone_and_a_date_listed_twice_are_rejected() {
@@ -151,7 +183,10 @@ mod tests {
             ]),
             ..Default::default()
         };
-        let fields: Vec<_> = field_errors(&patch.check(&|z| z == "America/Chicago").unwrap_err())
+        let zones = Zones {
+            known: |z| z == "America/Chicago",
+        };
+        let fields: Vec<_> = crate::validation::check(patch, &zones)
             .into_iter()
             .map(|e| e.field)
             .collect();

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
+
+use crate::ids::{PatientId, TaskId, UserId};
+use crate::validation::{Context, Normalize, invalid_at, trimmed};
 use validator::Validate;
 
 use crate::contacts::ConsentScope;
@@ -20,10 +23,9 @@ use crate::contacts::ConsentScope;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -64,10 +66,9 @@ impl OutreachMethod {
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -109,9 +110,9 @@ pub struct OutreachAttempt {
     /// Attempt id.
     pub id: Uuid,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// The task it was made for.
-    pub task_id: Option<Uuid>,
+    pub task_id: Option<TaskId>,
     /// The contact reached out to instead of the patient.
     pub contact_id: Option<Uuid>,
     /// What was shared with that contact (checked against their consent).
@@ -125,13 +126,15 @@ pub struct OutreachAttempt {
     /// When.
     pub occurred_at: DateTime<Utc>,
     /// Who made it.
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     /// When recorded.
     pub created_at: DateTime<Utc>,
 }
 
 /// `POST /api/v1/patients/{id}/outreach-attempts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
+#[validate(schema(function = "shared_only_with_a_contact", skip_on_field_errors = false))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "task_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e80", "method": "phone", "outcome": "no_answer",
@@ -140,7 +143,7 @@ pub struct OutreachAttempt {
 pub struct NewOutreachAttempt {
     /// The task it was made for.
     #[serde(default)]
-    pub task_id: Option<Uuid>,
+    pub task_id: Option<TaskId>,
     /// A contact reached out to instead of the patient.
     #[serde(default)]
     pub contact_id: Option<Uuid>,
@@ -167,13 +170,28 @@ pub struct NewOutreachAttempt {
 pub struct OutreachListQuery {
     /// Only attempts for this task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<Uuid>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+    pub task_id: Option<TaskId>,
+}
+
+fn shared_only_with_a_contact(a: &NewOutreachAttempt) -> Result<(), validator::ValidationError> {
+    if a.shared_scope.is_some() && a.contact_id.is_none() {
+        Err(invalid_at(
+            "shared_scope",
+            "without_contact",
+            "applies only to an attempt made to a contact (give contact_id)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl Normalize for NewOutreachAttempt {
+    fn normalized(self) -> NewOutreachAttempt {
+        NewOutreachAttempt {
+            notes: trimmed(self.notes),
+            ..self
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,37 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// The paging parameters every list takes, beside its own filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    /// Page size, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The first page of `limit` items.
+    pub fn first(limit: i64) -> PageQuery {
+        PageQuery {
+            limit: Some(limit),
+            cursor: None,
+        }
+    }
+
+    /// The page after the one that answered `next_cursor`.
+    pub fn after(limit: Option<i64>, next_cursor: Option<String>) -> PageQuery {
+        PageQuery {
+            limit,
+            cursor: next_cursor,
+        }
+    }
+}
+
 /// Checks a requested page size: `None` means the default.
 pub fn checked_limit(requested: Option<i64>) -> Result<i64, String> {
     match requested {

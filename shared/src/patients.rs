@@ -4,12 +4,13 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
-use uuid::Uuid;
-use validator::{Validate, ValidationErrors};
+use validator::{Validate, ValidationError};
 
 use crate::case_status::CaseStatus;
+use crate::ids::{PatientId, UserId};
+use crate::patch::Patch;
 use crate::risk::RiskLevel;
-use crate::validation::{invalid, trimmed};
+use crate::validation::{Context, Normalize, invalid, trimmed, trimmed_patch};
 
 /// Administrative sex, as FHIR codes it.
 #[derive(
@@ -22,11 +23,9 @@ use crate::validation::{invalid, trimmed};
     Default,
     Serialize,
     Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    AsRefStr
 )]
+#[derive(Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -164,7 +163,7 @@ pub const EARLIEST_BIRTH_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).u
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Patient {
     /// Patient id.
-    pub id: Uuid,
+    pub id: PatientId,
     /// Given (first) name.
     pub given_name: String,
     /// Family (last) name.
@@ -194,7 +193,7 @@ pub struct Patient {
     /// Why the case got its current status (closure reason, say).
     pub status_reason: Option<String>,
     /// The care manager responsible for this patient.
-    pub primary_care_manager_id: Option<Uuid>,
+    pub primary_care_manager_id: Option<UserId>,
     /// Risk level.
     pub risk_level: RiskLevel,
     /// Version for optimistic concurrency (also the `ETag`).
@@ -235,6 +234,7 @@ pub fn age_on(birth_date: NaiveDate, today: NaiveDate) -> u32 {
 
 /// `POST /api/v1/patients`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "given_name": "Maria", "family_name": "Lopez", "birth_date": "1984-03-12", "sex": "female",
@@ -261,6 +261,7 @@ pub struct NewPatient {
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     pub preferred_name: Option<String>,
     /// Date of birth (not in the future, not before 1900).
+    #[validate(custom(function = "birth_date_rule", use_context))]
     pub birth_date: NaiveDate,
     /// Administrative sex.
     #[serde(default)]
@@ -290,23 +291,63 @@ pub struct NewPatient {
     pub insurance: Option<Insurance>,
     /// Identifiers from other systems.
     #[serde(default)]
-    #[validate(nested, length(max = 20, message = "must list at most 20 identifiers"))]
+    #[validate(
+        nested,
+        length(max = 20, message = "must list at most 20 identifiers"),
+        custom(function = "identifiers_unique")
+    )]
     pub identifiers: Vec<Identifier>,
     /// Initial case status; `referred` when omitted. A case cannot start closed.
     #[serde(default)]
+    #[validate(custom(function = "initial_status"))]
     pub status: Option<CaseStatus>,
     /// The responsible care manager (supervisors and admins choose; a care
     /// manager who creates a patient becomes its care manager).
     #[serde(default)]
-    pub primary_care_manager_id: Option<Uuid>,
+    pub primary_care_manager_id: Option<UserId>,
     /// Risk level; `low` when omitted.
     #[serde(default)]
     pub risk_level: Option<RiskLevel>,
 }
 
 impl NewPatient {
-    /// The same request with whitespace trimmed, empty strings dropped and codes upper-cased.
-    pub fn normalized(self) -> NewPatient {
+    /// The record registering this (valid) patient creates: the initial
+    /// status `referred` and risk `low` unless given, English unless
+    /// another language is, and the care manager the caller's role allows.
+    pub fn into_patient(
+        self,
+        id: PatientId,
+        care_manager: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Patient {
+        Patient {
+            id,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            preferred_name: self.preferred_name,
+            birth_date: self.birth_date,
+            sex: self.sex,
+            phone: self.phone,
+            email: self.email,
+            address: self.address,
+            preferred_language: self.preferred_language.unwrap_or_else(|| "en".into()),
+            interpreter_needed: self.interpreter_needed,
+            insurance: self.insurance,
+            identifiers: self.identifiers,
+            status: self.status.unwrap_or_default(),
+            status_reason: None,
+            primary_care_manager_id: care_manager,
+            risk_level: self.risk_level.unwrap_or_default(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+impl Normalize for NewPatient {
+    /// Whitespace trimmed, empty strings dropped, codes upper-cased.
+    fn normalized(self) -> NewPatient {
         NewPatient {
             given_name: self.given_name.trim().to_string(),
             family_name: self.family_name.trim().to_string(),
@@ -320,29 +361,13 @@ impl NewPatient {
             ..self
         }
     }
-
-    /// All field rules, judged on `today` (the birth date must not be later).
-    pub fn validate_on(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
-        let mut errors = match self.validate() {
-            Ok(()) => ValidationErrors::new(),
-            Err(e) => e,
-        };
-        check_birth_date(&mut errors, self.birth_date, today);
-        check_identifiers_unique(&mut errors, &self.identifiers);
-        if self.status.is_some_and(|s| !s.valid_initial()) {
-            errors.add(
-                "status",
-                invalid("initial_status", "a new case cannot start closed"),
-            );
-        }
-        into_result(errors)
-    }
 }
 
 /// `PATCH /api/v1/patients/{id}`: a JSON merge patch. Omitted fields stay as
 /// they are; `null` clears an optional field. `identifiers`, when present,
 /// replaces the whole list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"phone": "503-555-0199", "preferred_name": null, "version": 3})))]
 pub struct PatientPatch {
@@ -361,47 +386,32 @@ pub struct PatientPatch {
     )]
     pub family_name: Option<String>,
     /// The name the person goes by; `null` clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
-    pub preferred_name: Option<Option<String>>,
+    pub preferred_name: Patch<String>,
     /// Date of birth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "birth_date_rule", use_context))]
     pub birth_date: Option<NaiveDate>,
     /// Administrative sex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
     /// Phone number; `null` clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    #[validate(custom(function = "crate::validation::phone"))]
-    pub phone: Option<Option<String>>,
+    #[validate(custom(function = "crate::validation::patched::phone"))]
+    pub phone: Patch<String>,
     /// Email address; `null` clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(email(message = "is not a valid email address"))]
-    pub email: Option<Option<String>>,
+    pub email: Patch<String>,
     /// Postal address (replaced as a whole); `null` clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
     #[validate(nested)]
-    pub address: Option<Option<Address>>,
+    pub address: Patch<Address>,
     /// BCP 47 tag of the preferred language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "crate::validation::language_tag"))]
@@ -410,26 +420,22 @@ pub struct PatientPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter_needed: Option<bool>,
     /// Health coverage (replaced as a whole); `null` clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Insurance>))]
     #[validate(nested)]
-    pub insurance: Option<Option<Insurance>>,
+    pub insurance: Patch<Insurance>,
     /// Identifiers from other systems (replaces the whole list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(nested, length(max = 20, message = "must list at most 20 identifiers"))]
+    #[validate(
+        nested,
+        length(max = 20, message = "must list at most 20 identifiers"),
+        custom(function = "identifiers_unique")
+    )]
     pub identifiers: Option<Vec<Identifier>>,
     /// The responsible care manager (supervisors and admins only); `null` unassigns.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
-    pub primary_care_manager_id: Option<Option<Uuid>>,
+    pub primary_care_manager_id: Patch<UserId>,
     /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
@@ -438,70 +444,78 @@ pub struct PatientPatch {
     pub version: Option<i32>,
 }
 
-impl PatientPatch {
-    /// The same patch with whitespace trimmed; a blank optional string clears the field.
-    pub fn normalized(self) -> PatientPatch {
-        let clearable = |v: Option<Option<String>>| v.map(trimmed);
+impl Normalize for PatientPatch {
+    /// Whitespace trimmed; a blank optional string clears the field.
+    fn normalized(self) -> PatientPatch {
         PatientPatch {
             given_name: self.given_name.map(|s| s.trim().to_string()),
             family_name: self.family_name.map(|s| s.trim().to_string()),
-            preferred_name: clearable(self.preferred_name),
-            phone: clearable(self.phone),
-            email: clearable(self.email),
-            address: self.address.map(|a| a.and_then(Address::normalized)),
+            preferred_name: trimmed_patch(self.preferred_name),
+            phone: trimmed_patch(self.phone),
+            email: trimmed_patch(self.email),
+            address: self.address.and_then(Address::normalized),
             preferred_language: trimmed(self.preferred_language),
-            insurance: self.insurance.map(|i| i.and_then(Insurance::normalized)),
+            insurance: self.insurance.and_then(Insurance::normalized),
             identifiers: self.identifiers.map(normalized_identifiers),
             ..self
         }
     }
+}
 
-    /// All field rules, judged on `today`.
-    pub fn validate_on(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
-        let mut errors = match self.validate() {
-            Ok(()) => ValidationErrors::new(),
-            Err(e) => e,
-        };
-        if let Some(d) = self.birth_date {
-            check_birth_date(&mut errors, d, today);
-        }
-        if let Some(ids) = &self.identifiers {
-            check_identifiers_unique(&mut errors, ids);
-        }
-        into_result(errors)
+impl PatientPatch {
+    /// The names of the fields the patch changes (for the audit trail).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        [
+            ("given_name", self.given_name.is_some()),
+            ("family_name", self.family_name.is_some()),
+            ("preferred_name", self.preferred_name.is_present()),
+            ("birth_date", self.birth_date.is_some()),
+            ("sex", self.sex.is_some()),
+            ("phone", self.phone.is_present()),
+            ("email", self.email.is_present()),
+            ("address", self.address.is_present()),
+            ("preferred_language", self.preferred_language.is_some()),
+            ("interpreter_needed", self.interpreter_needed.is_some()),
+            ("insurance", self.insurance.is_present()),
+            ("identifiers", self.identifiers.is_some()),
+            (
+                "primary_care_manager_id",
+                self.primary_care_manager_id.is_present(),
+            ),
+            ("risk_level", self.risk_level.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
     }
 
     /// Whether the patch changes nothing but (maybe) names a version.
     pub fn is_empty(&self) -> bool {
-        PatientPatch {
-            version: None,
-            ..self.clone()
-        } == PatientPatch::default()
+        self.changed_fields().is_empty()
     }
 
-    /// The patch that turns `patient` into what `self` describes, field by field.
-    pub fn apply_to(&self, patient: &mut Patient) {
-        macro_rules! set {
-            ($($field:ident),*) => {$(
-                if let Some(v) = &self.$field { patient.$field = v.clone(); }
-            )*};
+    /// `patient` as the patch leaves it: omitted fields stay, `null` clears.
+    pub fn apply_to(self, patient: &mut Patient) {
+        fn set<T>(field: &mut T, value: Option<T>) {
+            if let Some(v) = value {
+                *field = v;
+            }
         }
-        set!(
-            given_name,
-            family_name,
-            preferred_name,
-            birth_date,
-            sex,
-            phone,
-            email,
-            address,
-            preferred_language,
-            interpreter_needed,
-            insurance,
-            identifiers,
-            primary_care_manager_id,
-            risk_level
-        );
+        set(&mut patient.given_name, self.given_name);
+        set(&mut patient.family_name, self.family_name);
+        self.preferred_name.apply_to(&mut patient.preferred_name);
+        set(&mut patient.birth_date, self.birth_date);
+        set(&mut patient.sex, self.sex);
+        self.phone.apply_to(&mut patient.phone);
+        self.email.apply_to(&mut patient.email);
+        self.address.apply_to(&mut patient.address);
+        set(&mut patient.preferred_language, self.preferred_language);
+        set(&mut patient.interpreter_needed, self.interpreter_needed);
+        self.insurance.apply_to(&mut patient.insurance);
+        set(&mut patient.identifiers, self.identifiers);
+        self.primary_care_manager_id
+            .apply_to(&mut patient.primary_care_manager_id);
+        set(&mut patient.risk_level, self.risk_level);
     }
 }
 
@@ -518,16 +532,10 @@ pub struct PatientListQuery {
     pub status: Option<CaseStatus>,
     /// Only patients of this primary care manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub care_manager_id: Option<Uuid>,
+    pub care_manager_id: Option<UserId>,
     /// Only patients at this risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
 }
 
 fn normalized_identifiers(ids: Vec<Identifier>) -> Vec<Identifier> {
@@ -539,45 +547,52 @@ fn normalized_identifiers(ids: Vec<Identifier>) -> Vec<Identifier> {
         .collect()
 }
 
-fn check_birth_date(errors: &mut ValidationErrors, birth_date: NaiveDate, today: NaiveDate) {
-    if birth_date > today {
-        errors.add("birth_date", invalid("future", "must not be in the future"));
-    } else if birth_date < EARLIEST_BIRTH_DATE {
-        errors.add(
-            "birth_date",
-            invalid("too_early", "must be in 1900 or later"),
-        );
+fn birth_date_rule(birth_date: &NaiveDate, ctx: &Context) -> Result<(), ValidationError> {
+    crate::validation::not_after_today(birth_date, ctx)?;
+    if *birth_date < EARLIEST_BIRTH_DATE {
+        return Err(invalid("too_early", "must be in 1900 or later"));
     }
+    Ok(())
 }
 
-fn check_identifiers_unique(errors: &mut ValidationErrors, ids: &[Identifier]) {
+fn identifiers_unique(ids: &[Identifier]) -> Result<(), ValidationError> {
     let mut seen = std::collections::HashSet::new();
     if ids
         .iter()
-        .any(|i| !seen.insert((i.system.as_str(), i.value.as_str())))
+        .all(|i| seen.insert((i.system.as_str(), i.value.as_str())))
     {
-        errors.add(
-            "identifiers",
-            invalid("duplicate", "lists the same system and value twice"),
-        );
+        Ok(())
+    } else {
+        Err(invalid(
+            "duplicate",
+            "lists the same system and value twice",
+        ))
     }
 }
 
-fn into_result(errors: ValidationErrors) -> Result<(), ValidationErrors> {
-    if errors.is_empty() {
+fn initial_status(status: &CaseStatus) -> Result<(), ValidationError> {
+    if status.valid_initial() {
         Ok(())
     } else {
-        Err(errors)
+        Err(invalid("initial_status", "a new case cannot start closed"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::field_errors;
+    use crate::validation::check;
+    use uuid::Uuid;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn ctx_on(today: NaiveDate) -> Context {
+        Context {
+            now: today.and_hms_opt(12, 0, 0).unwrap().and_utc(),
+            today,
+        }
     }
 
     fn valid() -> NewPatient {
@@ -590,8 +605,12 @@ mod tests {
         }
     }
 
-    fn fields(r: Result<(), ValidationErrors>) -> Vec<String> {
-        field_errors(&r.unwrap_err())
+    /// The fields that fail when the body is checked on `today()`.
+    fn fields<T>(raw: T) -> Vec<String>
+    where
+        T: Normalize + for<'a> validator::ValidateArgs<'a, Args = &'a Context>,
+    {
+        check(raw, &ctx_on(today()))
             .into_iter()
             .map(|e| e.field)
             .collect()
@@ -599,7 +618,7 @@ mod tests {
 
     #[test]
     fn a_patient_with_names_and_a_birth_date_is_valid() {
-        assert!(valid().validate_on(today()).is_ok());
+        assert!(fields(valid()).is_empty());
     }
 
     #[test]
@@ -609,10 +628,7 @@ mod tests {
             family_name: "".into(),
             ..valid()
         };
-        assert_eq!(
-            fields(p.validate_on(today())),
-            vec!["family_name", "given_name"]
-        );
+        assert_eq!(fields(p), vec!["family_name", "given_name"]);
     }
 
     #[test]
@@ -621,15 +637,12 @@ mod tests {
             birth_date: today().succ_opt().unwrap(),
             ..valid()
         };
-        assert_eq!(
-            fields(born_tomorrow.validate_on(today())),
-            vec!["birth_date"]
-        );
+        assert_eq!(fields(born_tomorrow), vec!["birth_date"]);
         let born_today = NewPatient {
             birth_date: today(),
             ..valid()
         };
-        assert!(born_today.validate_on(today()).is_ok());
+        assert!(fields(born_today).is_empty());
     }
 
     #[test]
@@ -638,7 +651,7 @@ mod tests {
             birth_date: NaiveDate::from_ymd_opt(1899, 12, 31).unwrap(),
             ..valid()
         };
-        assert_eq!(fields(p.validate_on(today())), vec!["birth_date"]);
+        assert_eq!(fields(p), vec!["birth_date"]);
     }
 
     #[test]
@@ -664,7 +677,7 @@ mod tests {
             ..valid()
         };
         assert_eq!(
-            fields(p.validate_on(today())),
+            fields(p),
             vec![
                 "address.postal_code",
                 "address.state",
@@ -685,7 +698,7 @@ mod tests {
             identifiers: vec![id.clone(), id],
             ..valid()
         };
-        assert_eq!(fields(p.validate_on(today())), vec!["identifiers"]);
+        assert_eq!(fields(p), vec!["identifiers"]);
     }
 
     #[test]
@@ -694,7 +707,7 @@ mod tests {
             status: Some(CaseStatus::Closed),
             ..valid()
         };
-        assert_eq!(fields(p.validate_on(today())), vec!["status"]);
+        assert_eq!(fields(p), vec!["status"]);
     }
 
     #[test]
@@ -725,8 +738,8 @@ mod tests {
     fn a_patch_tells_absent_fields_from_fields_set_to_null() {
         let patch: PatientPatch =
             serde_json::from_str(r#"{"phone": null, "given_name": "Ana", "version": 2}"#).unwrap();
-        assert_eq!(patch.phone, Some(None));
-        assert_eq!(patch.email, None);
+        assert_eq!(patch.phone, Patch::Null);
+        assert_eq!(patch.email, Patch::Absent);
         assert_eq!(patch.given_name.as_deref(), Some("Ana"));
         assert!(!patch.is_empty());
         let empty: PatientPatch = serde_json::from_str(r#"{"version": 2}"#).unwrap();
@@ -736,26 +749,23 @@ mod tests {
     #[test]
     fn a_patch_validates_only_what_it_changes() {
         let patch = PatientPatch {
-            phone: Some(None),
+            phone: Patch::Null,
             ..Default::default()
         };
-        assert!(patch.validate_on(today()).is_ok());
+        assert!(fields(patch).is_empty());
         let bad = PatientPatch {
             given_name: Some("".into()),
             birth_date: Some(today().succ_opt().unwrap()),
-            phone: Some(Some("x".into())),
+            phone: Patch::Value("x".into()),
             ..Default::default()
         };
-        assert_eq!(
-            fields(bad.validate_on(today())),
-            vec!["birth_date", "given_name", "phone"]
-        );
+        assert_eq!(fields(bad), vec!["birth_date", "given_name", "phone"]);
     }
 
     #[test]
     fn applying_a_patch_sets_and_clears_fields() {
         let mut patient = Patient {
-            id: Uuid::nil(),
+            id: PatientId::from(Uuid::nil()),
             given_name: "Maria".into(),
             family_name: "Lopez".into(),
             preferred_name: Some("Mari".into()),
@@ -777,8 +787,8 @@ mod tests {
             updated_at: DateTime::UNIX_EPOCH,
         };
         PatientPatch {
-            preferred_name: Some(None),
-            phone: Some(Some("503-555-0199".into())),
+            preferred_name: Patch::Null,
+            phone: Patch::Value("503-555-0199".into()),
             risk_level: Some(RiskLevel::High),
             ..Default::default()
         }

@@ -1,6 +1,82 @@
 //! RFC 9457 problem details: the one error shape every non-2xx answer uses.
 
 use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, EnumString, VariantArray};
+
+/// Every kind of problem the API answers with. The `type` member of a
+/// problem is `/problems/<kind>`; clients branch on the kind, never on the
+/// wording.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    AsRefStr,
+    EnumString,
+    VariantArray
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum ProblemKind {
+    /// Well-formed input that breaks field rules (422).
+    Validation,
+    /// Input that cannot be read at all (400).
+    BadRequest,
+    /// Missing or unacceptable credentials (401).
+    Unauthorized,
+    /// The role or key scope does not allow this (403).
+    Forbidden,
+    /// No such record in the caller's organization (404).
+    NotFound,
+    /// The request clashes with the current state (409).
+    Conflict,
+    /// The version sent is outdated: someone saved first (412).
+    StaleVersion,
+    /// An update came without a version (428).
+    VersionRequired,
+    /// The body is too large (413).
+    PayloadTooLarge,
+    /// The body is not JSON (415).
+    UnsupportedMediaType,
+    /// Too many attempts (429).
+    TooManyRequests,
+    /// The database is unreachable or overloaded (503).
+    Unavailable,
+    /// A failure on the server's side (500).
+    Internal,
+}
+
+impl ProblemKind {
+    /// The problem's `type`: `/problems/stale-version`.
+    pub fn type_uri(self) -> String {
+        format!("/problems/{}", self.as_ref())
+    }
+
+    /// The kind a `type` names, if it is one of ours.
+    pub fn from_type_uri(uri: &str) -> Option<ProblemKind> {
+        uri.strip_prefix("/problems/")?.parse().ok()
+    }
+
+    /// The problem's `title`.
+    pub fn title(self) -> &'static str {
+        match self {
+            ProblemKind::Validation => "The request has invalid fields",
+            ProblemKind::BadRequest => "The request could not be read",
+            ProblemKind::Unauthorized => "Authentication required",
+            ProblemKind::Forbidden => "Not allowed",
+            ProblemKind::NotFound => "Not found",
+            ProblemKind::Conflict => "Conflict with the current state",
+            ProblemKind::StaleVersion => "The record changed since you read it",
+            ProblemKind::VersionRequired => "A version is required",
+            ProblemKind::PayloadTooLarge => "The request body is too large",
+            ProblemKind::UnsupportedMediaType => "Unsupported media type",
+            ProblemKind::TooManyRequests => "Too many requests",
+            ProblemKind::Unavailable => "Service temporarily unavailable",
+            ProblemKind::Internal => "Internal server error",
+        }
+    }
+}
 
 /// One input field that failed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +130,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The kind of problem, when its `type` is one of ours.
+    pub fn kind(&self) -> Option<ProblemKind> {
+        ProblemKind::from_type_uri(&self.problem_type)
+    }
+
     /// The message for one field, if the problem names it.
     pub fn field_message(&self, field: &str) -> Option<&str> {
         self.errors
@@ -67,6 +148,18 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_type_uri() {
+        for kind in ProblemKind::VARIANTS {
+            assert_eq!(ProblemKind::from_type_uri(&kind.type_uri()), Some(*kind));
+        }
+        assert_eq!(
+            ProblemKind::StaleVersion.type_uri(),
+            "/problems/stale-version"
+        );
+        assert_eq!(ProblemKind::from_type_uri("about:blank"), None);
+    }
 
     #[test]
     fn a_problem_serializes_its_type_member_as_type() {

@@ -5,11 +5,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
-use validator::{Validate, ValidationErrors};
+use validator::{Validate, ValidationError, ValidationErrors};
 
 use crate::appointments::AppointmentKind;
 use crate::encounters::EncounterKind;
-use crate::validation::invalid;
+use crate::ids::{PatientId, TaskId, UserId};
+use crate::patch::Patch;
+use crate::validation::{Normalize, blank_to_none, invalid, trimmed, trimmed_patch};
 
 /// What kind of work a task is.
 #[derive(
@@ -22,10 +24,9 @@ use crate::validation::invalid;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -88,11 +89,9 @@ impl TaskKind {
     Default,
     Serialize,
     Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    AsRefStr
 )]
+#[derive(Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -147,12 +146,9 @@ impl TaskStatus {
     Hash,
     Default,
     Serialize,
-    Deserialize,
-    AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Deserialize
 )]
+#[derive(AsRefStr, Display, EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -166,6 +162,32 @@ pub enum Priority {
     High,
     /// Now.
     Urgent,
+}
+
+/// What created a task: a person, or the rule that reacted to a record.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsRefStr,
+    Display
+)]
+#[derive(EnumString, VariantArray)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TaskSource {
+    /// Created by hand.
+    Manual,
+    /// A discharge's transition follow-up (`source_id` is the encounter).
+    Encounter,
+    /// A missed appointment's follow-up (`source_id` is the appointment).
+    Appointment,
 }
 
 /// What the rule that created a task knew, kept so the worklist can say why
@@ -224,11 +246,11 @@ pub struct TransitionOutcome {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     /// Task id.
-    pub id: Uuid,
+    pub id: TaskId,
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who should do it (`null`: nobody yet).
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Kind of work.
     pub kind: TaskKind,
     /// Short title.
@@ -248,7 +270,7 @@ pub struct Task {
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
     /// What created it: `encounter`, `appointment`, `manual` …
-    pub source_type: String,
+    pub source_type: TaskSource,
     /// The id of what created it.
     pub source_id: Option<Uuid>,
     /// What the creating rule knew (facility, appointment …).
@@ -258,11 +280,11 @@ pub struct Task {
     /// Of those, how many did not reach anyone.
     pub failed_outreach_attempts: i64,
     /// Who created it (`null`: a rule).
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     /// When it was finished or cancelled.
     pub completed_at: Option<DateTime<Utc>>,
     /// Who finished or cancelled it.
-    pub completed_by: Option<Uuid>,
+    pub completed_by: Option<UserId>,
     /// Version (also the `ETag`).
     pub version: i32,
     /// When created.
@@ -288,6 +310,7 @@ impl Task {
 
 /// `POST /api/v1/tasks` (tasks people create).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = crate::validation::Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "patient_id": "01939c2e-5d7a-7c4e-9f1b-2a3b4c5d6e7f", "kind": "outreach",
@@ -295,11 +318,12 @@ impl Task {
 })))]
 pub struct NewTask {
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who should do it; yourself when omitted.
     #[serde(default)]
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Kind of work (not one the rules create).
+    #[validate(custom(function = "made_by_hand"))]
     pub kind: TaskKind,
     /// Short title.
     #[validate(
@@ -318,40 +342,37 @@ pub struct NewTask {
     pub priority: Option<Priority>,
 }
 
-impl NewTask {
-    /// All field rules.
-    pub fn check(&self) -> Result<(), ValidationErrors> {
-        let mut errors = self.validate().err().unwrap_or_default();
-        if self.kind.is_rule_generated() {
-            errors.add(
-                "kind",
-                invalid(
-                    "rule_generated",
-                    "is created by the system's rules, not by hand",
-                ),
-            );
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
+fn made_by_hand(kind: &TaskKind) -> Result<(), ValidationError> {
+    if kind.is_rule_generated() {
+        Err(invalid(
+            "rule_generated",
+            "is created by the system's rules, not by hand",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl Normalize for NewTask {
+    fn normalized(self) -> NewTask {
+        NewTask {
+            title: self.title.trim().to_string(),
+            details: trimmed(self.details),
+            ..self
         }
     }
 }
 
 /// `PATCH /api/v1/tasks/{id}`: reassign, reschedule, start, complete or cancel.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = crate::validation::Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"status": "done", "outcome": "Reached; appointment kept", "version": 2})))]
 pub struct TaskPatch {
     /// New assignee (`null` unassigns). Reassigning to someone else takes a supervisor.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
-    pub assignee_id: Option<Option<Uuid>>,
+    pub assignee_id: Patch<UserId>,
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(
@@ -360,14 +381,10 @@ pub struct TaskPatch {
     )]
     pub title: Option<String>,
     /// Details; `null` clears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
-    pub details: Option<Option<String>>,
+    pub details: Patch<String>,
     /// Due time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_at: Option<DateTime<Utc>>,
@@ -396,55 +413,198 @@ pub struct TaskPatch {
     pub version: Option<i32>,
 }
 
-fn blank(s: &Option<String>) -> bool {
-    s.as_deref().is_none_or(|s| s.trim().is_empty())
+impl Normalize for TaskPatch {
+    fn normalized(self) -> TaskPatch {
+        TaskPatch {
+            title: self.title.map(|t| t.trim().to_string()),
+            details: trimmed_patch(self.details),
+            outcome: trimmed(self.outcome),
+            cancel_reason: trimmed(self.cancel_reason),
+            ..self
+        }
+    }
 }
 
 impl TaskPatch {
-    /// Field rules, plus what finishing or cancelling a task of `kind` needs.
-    pub fn check(&self, kind: TaskKind) -> Result<(), ValidationErrors> {
-        let mut errors = self.validate().err().unwrap_or_default();
-        match self.status {
-            Some(TaskStatus::Done) if kind == TaskKind::TransitionFollowup => {
-                match &self.transition_outcome {
-                    None => errors.add(
-                        "transition_outcome",
-                        invalid("required", "is required to finish a transition follow-up"),
-                    ),
-                    Some(o)
-                        if o.followup_appointment_scheduled
-                            && o.followup_appointment_date.is_none() =>
-                    {
-                        errors.add(
-                            "transition_outcome.followup_appointment_date",
-                            invalid(
-                                "required",
-                                "is required when a follow-up appointment is scheduled",
-                            ),
-                        )
-                    }
-                    Some(_) => {}
+    /// The names of the fields the patch sends (for the audit trail).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        [
+            ("assignee_id", self.assignee_id.is_present()),
+            ("title", self.title.is_some()),
+            ("details", self.details.is_present()),
+            ("due_at", self.due_at.is_some()),
+            ("priority", self.priority.is_some()),
+            ("status", self.status.is_some()),
+            ("outcome", self.outcome.is_some()),
+            ("transition_outcome", self.transition_outcome.is_some()),
+            ("cancel_reason", self.cancel_reason.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, sent)| sent.then_some(name))
+        .collect()
+    }
+}
+
+/// What working a task changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskChanges {
+    /// New assignee (`Some(None)` unassigns).
+    pub assignee_id: Option<Option<UserId>>,
+    /// New title.
+    pub title: Option<String>,
+    /// New details (`Some(None)` clears).
+    pub details: Option<Option<String>>,
+    /// New due time.
+    pub due_at: Option<DateTime<Utc>>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New status.
+    pub status: Option<TaskStatus>,
+    /// Outcome (finishing).
+    pub outcome: Option<String>,
+    /// Structured transition outcome (finishing a transition follow-up).
+    pub transition_outcome: Option<TransitionOutcome>,
+    /// Reason (cancelling).
+    pub cancel_reason: Option<String>,
+    /// When it was finished or cancelled.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Who finished or cancelled it.
+    pub completed_by: Option<UserId>,
+}
+
+/// Why a change to a task is refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskRefusal {
+    /// The body lacks what the step needs (an outcome, a reason): a 422.
+    Invalid(ValidationErrors),
+    /// The task is done or cancelled and no longer changes: a 409.
+    Finished(TaskStatus),
+    /// Not a step of the lifecycle: a 409.
+    Step {
+        /// The status now.
+        from: TaskStatus,
+        /// The status asked for.
+        to: TaskStatus,
+    },
+}
+
+impl std::fmt::Display for TaskRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TaskRefusal::Invalid(_) => write!(f, "The change lacks required fields."),
+            TaskRefusal::Finished(status) => write!(
+                f,
+                "This task is {} and can no longer change.",
+                status.label().to_lowercase()
+            ),
+            TaskRefusal::Step { from, to } => write!(
+                f,
+                "A task that is {} cannot become {}.",
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            ),
+        }
+    }
+}
+
+impl Task {
+    /// What `patch` does to this task when `by` (a person, or `None` for an
+    /// integration) works it at `now`: the lifecycle `open ⇄ in_progress →
+    /// done | cancelled`, where finishing needs an outcome (a transition
+    /// follow-up its structured outcome), cancelling a reason, and finished
+    /// or cancelled tasks never change again.
+    pub fn work(
+        &self,
+        patch: &TaskPatch,
+        by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<TaskChanges, TaskRefusal> {
+        step_requirements(self.kind, patch).map_err(TaskRefusal::Invalid)?;
+        if !self.status.is_active() {
+            return Err(TaskRefusal::Finished(self.status));
+        }
+        let mut changes = TaskChanges {
+            assignee_id: patch.assignee_id.into_change(),
+            title: patch.title.clone(),
+            details: patch.details.clone().into_change(),
+            due_at: patch.due_at,
+            priority: patch.priority,
+            ..TaskChanges::default()
+        };
+        if let Some(to) = patch.status.filter(|s| *s != self.status) {
+            if !self.status.can_become(to) {
+                return Err(TaskRefusal::Step {
+                    from: self.status,
+                    to,
+                });
+            }
+            changes.status = Some(to);
+            match to {
+                TaskStatus::Done => {
+                    changes.outcome = patch.outcome.clone();
+                    changes.transition_outcome = patch.transition_outcome.clone();
                 }
+                TaskStatus::Cancelled => changes.cancel_reason = patch.cancel_reason.clone(),
+                TaskStatus::Open | TaskStatus::InProgress => {}
             }
-            Some(TaskStatus::Done) if blank(&self.outcome) => {
-                errors.add(
-                    "outcome",
-                    invalid("required", "is required to finish a task"),
-                );
+            if !to.is_active() {
+                changes.completed_at = Some(now);
+                changes.completed_by = by;
             }
-            Some(TaskStatus::Cancelled) if blank(&self.cancel_reason) => {
-                errors.add(
-                    "cancel_reason",
-                    invalid("required", "is required to cancel a task"),
-                );
-            }
-            _ => {}
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
+        Ok(changes)
+    }
+}
+
+/// What finishing or cancelling a task of `kind` needs from the body.
+fn step_requirements(kind: TaskKind, patch: &TaskPatch) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    match patch.status {
+        Some(TaskStatus::Done) if kind == TaskKind::TransitionFollowup => {
+            match &patch.transition_outcome {
+                None => errors.add(
+                    "transition_outcome",
+                    invalid("required", "is required to finish a transition follow-up"),
+                ),
+                Some(o)
+                    if o.followup_appointment_scheduled
+                        && o.followup_appointment_date.is_none() =>
+                {
+                    errors.add(
+                        "transition_outcome.followup_appointment_date",
+                        invalid(
+                            "required",
+                            "is required when a follow-up appointment is scheduled",
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
         }
+        Some(TaskStatus::Done) if patch.outcome.as_deref().and_then(blank_to_none).is_none() => {
+            errors.add(
+                "outcome",
+                invalid("required", "is required to finish a task"),
+            );
+        }
+        Some(TaskStatus::Cancelled)
+            if patch
+                .cancel_reason
+                .as_deref()
+                .and_then(blank_to_none)
+                .is_none() =>
+        {
+            errors.add(
+                "cancel_reason",
+                invalid("required", "is required to cancel a task"),
+            );
+        }
+        _ => {}
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
@@ -455,33 +615,70 @@ impl TaskPatch {
 pub struct TaskListQuery {
     /// Only tasks assigned to this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Only this patient's tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Only this status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
     /// Only this kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TaskKind>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::TaskStatus::*;
     use super::*;
-    use crate::validation::field_errors;
+    use crate::validation::{Context, Valid, field_errors};
 
-    fn fields(r: Result<(), ValidationErrors>) -> Vec<String> {
-        r.map(|_| vec![])
-            .unwrap_or_else(|e| field_errors(&e).into_iter().map(|f| f.field).collect())
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn task(kind: TaskKind, status: TaskStatus) -> Task {
+        Task {
+            id: TaskId::default(),
+            patient_id: PatientId::default(),
+            assignee_id: None,
+            kind,
+            title: "Call".into(),
+            details: None,
+            due_at: at("2026-03-02T17:00:00Z"),
+            priority: Priority::Normal,
+            status,
+            outcome: None,
+            transition_outcome: None,
+            cancel_reason: None,
+            source_type: TaskSource::Manual,
+            source_id: None,
+            context: None,
+            outreach_attempts: 0,
+            failed_outreach_attempts: 0,
+            created_by: None,
+            completed_at: None,
+            completed_by: None,
+            version: 1,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// The fields a 422 would name when `patch` works an open task of `kind`.
+    fn fields(kind: TaskKind, patch: &TaskPatch) -> Vec<String> {
+        match task(kind, Open).work(patch, None, at("2026-03-02T12:00:00Z")) {
+            Ok(_) => vec![],
+            Err(TaskRefusal::Invalid(e)) => field_errors(&e).into_iter().map(|f| f.field).collect(),
+            Err(other) => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    fn ctx() -> Context {
+        Context {
+            now: at("2026-03-02T12:00:00Z"),
+            today: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        }
     }
 
     #[test]
@@ -508,14 +705,14 @@ mod tests {
             status: Some(Done),
             ..Default::default()
         };
-        assert_eq!(fields(done.check(TaskKind::Outreach)), vec!["outcome"]);
+        assert_eq!(fields(TaskKind::Outreach, &done), vec!["outcome"]);
         let cancelled = TaskPatch {
             status: Some(Cancelled),
             cancel_reason: Some(" ".into()),
             ..Default::default()
         };
         assert_eq!(
-            fields(cancelled.check(TaskKind::Outreach)),
+            fields(TaskKind::Outreach, &cancelled),
             vec!["cancel_reason"]
         );
         let ok = TaskPatch {
@@ -523,7 +720,7 @@ mod tests {
             outcome: Some("Reached".into()),
             ..Default::default()
         };
-        assert!(ok.check(TaskKind::Custom).is_ok());
+        assert!(fields(TaskKind::Custom, &ok).is_empty());
     }
 
     #[test]
@@ -534,7 +731,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            fields(bare.check(TaskKind::TransitionFollowup)),
+            fields(TaskKind::TransitionFollowup, &bare),
             vec!["transition_outcome"]
         );
         let no_date = TaskPatch {
@@ -546,7 +743,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            fields(no_date.check(TaskKind::TransitionFollowup)),
+            fields(TaskKind::TransitionFollowup, &no_date),
             vec!["transition_outcome.followup_appointment_date"]
         );
         let complete = TaskPatch {
@@ -559,13 +756,76 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert!(complete.check(TaskKind::TransitionFollowup).is_ok());
+        assert!(fields(TaskKind::TransitionFollowup, &complete).is_empty());
+    }
+
+    #[test]
+    fn finishing_records_when_and_by_whom_and_starting_does_not() {
+        let me = UserId::from(Uuid::from_u128(7));
+        let now = at("2026-03-02T12:00:00Z");
+        let done = TaskPatch {
+            status: Some(Done),
+            outcome: Some("Reached".into()),
+            ..Default::default()
+        };
+        let changes = task(TaskKind::Outreach, InProgress)
+            .work(&done, Some(me), now)
+            .unwrap();
+        assert_eq!(changes.status, Some(Done));
+        assert_eq!(changes.outcome.as_deref(), Some("Reached"));
+        assert_eq!(
+            (changes.completed_at, changes.completed_by),
+            (Some(now), Some(me))
+        );
+        let start = TaskPatch {
+            status: Some(InProgress),
+            ..Default::default()
+        };
+        let changes = task(TaskKind::Outreach, Open)
+            .work(&start, Some(me), now)
+            .unwrap();
+        assert_eq!(changes.status, Some(InProgress));
+        assert_eq!(changes.completed_at, None);
+    }
+
+    #[test]
+    fn a_finished_task_refuses_every_change_and_a_missing_step_is_named() {
+        let now = at("2026-03-02T12:00:00Z");
+        let retitle = TaskPatch {
+            title: Some("New".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            task(TaskKind::Outreach, Done).work(&retitle, None, now),
+            Err(TaskRefusal::Finished(Done))
+        );
+        let reopen = TaskPatch {
+            status: Some(Open),
+            ..Default::default()
+        };
+        assert_eq!(
+            task(TaskKind::Outreach, Cancelled).work(&reopen, None, now),
+            Err(TaskRefusal::Finished(Cancelled))
+        );
+        let same = TaskPatch {
+            status: Some(Open),
+            details: Patch::Null,
+            ..Default::default()
+        };
+        let changes = task(TaskKind::Outreach, Open)
+            .work(&same, None, now)
+            .unwrap();
+        assert_eq!(
+            changes.status, None,
+            "asking for the current status is no step"
+        );
+        assert_eq!(changes.details, Some(None));
     }
 
     #[test]
     fn people_cannot_create_the_kinds_the_rules_create() {
         let t = |kind| NewTask {
-            patient_id: Uuid::nil(),
+            patient_id: PatientId::default(),
             assignee_id: None,
             kind,
             title: "x".into(),
@@ -573,11 +833,9 @@ mod tests {
             due_at: DateTime::UNIX_EPOCH,
             priority: None,
         };
-        assert_eq!(
-            fields(t(TaskKind::TransitionFollowup).check()),
-            vec!["kind"]
-        );
-        assert!(t(TaskKind::Outreach).check().is_ok());
+        let refused = Valid::new(t(TaskKind::TransitionFollowup), &ctx()).unwrap_err();
+        assert_eq!(field_errors(&refused)[0].field, "kind");
+        assert!(Valid::new(t(TaskKind::Outreach), &ctx()).is_ok());
     }
 
     #[test]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
+use crate::ids::UserId;
+
 /// What kind of record an entry is.
 #[derive(
     Debug,
@@ -16,10 +18,9 @@ use uuid::Uuid;
     Serialize,
     Deserialize,
     AsRefStr,
-    Display,
-    EnumString,
-    VariantArray,
+    Display
 )]
+#[derive(EnumString, VariantArray)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -53,18 +54,5 @@ pub struct TimelineEntry {
     /// One line for people.
     pub summary: String,
     /// Who did it, when a person did.
-    pub actor_id: Option<Uuid>,
-}
-
-/// Paging for `GET /api/v1/patients/{id}/timeline` (newest first).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct TimelineQuery {
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+    pub actor_id: Option<UserId>,
 }

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::Role;
+use crate::ids::UserId;
+use crate::validation::{Context, Normalize};
 
 /// Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for 12).
 pub const MIN_PASSWORD_LEN: u64 = 12;
@@ -16,7 +17,7 @@ pub const MIN_PASSWORD_LEN: u64 = 12;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// User id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Email address (the login, unique across the system).
     pub email: String,
     /// Display name.
@@ -37,6 +38,7 @@ pub struct User {
 
 /// `POST /api/v1/users`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "cm4@riverside.example", "name": "Jordan Reyes", "role": "care_manager", "password": "a-long-passphrase"})))]
 pub struct NewUser {
@@ -56,9 +58,9 @@ pub struct NewUser {
     pub password: String,
 }
 
-impl NewUser {
+impl Normalize for NewUser {
     /// Trimmed name; email trimmed and lower-cased (logins are case-insensitive).
-    pub fn normalized(self) -> NewUser {
+    fn normalized(self) -> NewUser {
         NewUser {
             email: self.email.trim().to_lowercase(),
             name: self.name.trim().to_string(),
@@ -69,6 +71,7 @@ impl NewUser {
 
 /// `PATCH /api/v1/users/{id}`: only the fields present change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"role": "supervisor", "version": 1})))]
 pub struct UserPatch {
@@ -105,18 +108,42 @@ pub struct UserListQuery {
     /// Only active (`true`) or inactive (`false`) users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// Page size, 1–200 (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+}
+
+impl Normalize for UserPatch {
+    fn normalized(self) -> UserPatch {
+        UserPatch {
+            name: self.name.map(|n| n.trim().to_string()),
+            ..self
+        }
+    }
+}
+
+impl UserPatch {
+    /// The names of the fields the patch changes (for the audit trail; a
+    /// password is named, never shown).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("role", self.role.is_some()),
+            ("active", self.active.is_some()),
+            ("password", self.password.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+
+    /// Whether the change ends every session the user has (deactivation or
+    /// a new password).
+    pub fn ends_sessions(&self) -> bool {
+        self.active == Some(false) || self.password.is_some()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::field_errors;
 
     fn new_user(password: &str) -> NewUser {
         NewUser {
@@ -129,9 +156,13 @@ mod tests {
 
     #[test]
     fn passwords_shorter_than_twelve_characters_are_rejected() {
-        let errs = field_errors(&new_user("short-pass1").validate().unwrap_err());
+        let ctx = Context {
+            now: chrono::DateTime::UNIX_EPOCH,
+            today: chrono::NaiveDate::MIN,
+        };
+        let errs = crate::validation::check(new_user("short-pass1"), &ctx);
         assert_eq!(errs[0].field, "password");
-        assert!(new_user("twelve-chars").validate().is_ok());
+        assert!(crate::validation::check(new_user("twelve-chars"), &ctx).is_empty());
     }
 
     #[test]

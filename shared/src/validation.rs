@@ -1,12 +1,131 @@
-//! Field rules shared by the API (authoritative) and the SPA (instant
-//! feedback), and the flattening of `validator`'s nested errors into the
-//! `field` paths a 422 problem lists.
+//! How a request body becomes a valid domain value, the one way there is:
+//! [`Valid::new`] normalizes it ([`Normalize`]) and runs every rule its
+//! `validator` derive declares — field rules, and domain rules that need the
+//! clock or the organization's calendar ([`Context`]). Request bodies derive
+//! `Validate` with `#[validate(context = crate::validation::Context)]`, so
+//! the derive yields only `validate_with_args(&Context)`: there is no
+//! context-free `validate()` that could skip a domain rule. Use cases take
+//! `Valid<T>`, so nothing unchecked reaches them.
+//!
+//! Also here: the field rules shared by the API (authoritative) and the SPA
+//! (instant feedback), and the flattening of `validator`'s nested errors into
+//! the `field` paths a 422 problem lists.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
-use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use validator::{ValidateArgs, ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::problem::FieldError;
+
+/// What a request's rules are judged against: the instant it arrived and
+/// that instant's date on the organization's calendar ("today" is always
+/// the organization's day, never the server's UTC date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The request's instant.
+    pub now: DateTime<Utc>,
+    /// `now`'s date in the organization's time zone.
+    pub today: NaiveDate,
+}
+
+impl Context {
+    /// The context of a request made before anyone is signed in (sign-in,
+    /// token refresh), which has no organization and whose rules do not
+    /// look at the date: today is the UTC date.
+    pub fn before_sign_in(now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            today: now.date_naive(),
+        }
+    }
+}
+
+/// Cleans a request body before its rules run: whitespace trimmed, blank
+/// optional strings dropped, codes in their canonical case.
+pub trait Normalize: Sized {
+    /// The cleaned body (the default leaves it as it is).
+    fn normalized(self) -> Self {
+        self
+    }
+}
+
+/// A request body that passed every rule. Only [`Valid::new`] makes one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valid<T>(T);
+
+impl<T: Normalize> Valid<T> {
+    /// Normalizes `raw` and checks it on `ctx` (a [`Context`] for request
+    /// bodies; a few settings need something else, such as the server's
+    /// time-zone database): every failing field, or the valid value.
+    pub fn new<C>(raw: T, ctx: &C) -> Result<Valid<T>, ValidationErrors>
+    where
+        T: for<'a> ValidateArgs<'a, Args = &'a C>,
+    {
+        let value = raw.normalized();
+        value.validate_with_args(ctx)?;
+        Ok(Valid(value))
+    }
+}
+
+impl<T> Valid<T> {
+    /// The checked value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Valid<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Valid<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// The rules of `raw` on `ctx`, as field errors (for forms that show
+/// every failing field as it is typed).
+pub fn check<T, C>(raw: T, ctx: &C) -> Vec<FieldError>
+where
+    T: Normalize + for<'a> ValidateArgs<'a, Args = &'a C>,
+{
+    Valid::new(raw, ctx)
+        .err()
+        .map_or_else(Vec::new, |e| field_errors(&e))
+}
+
+/// A context for unit tests: noon UTC on 2026-03-02.
+#[cfg(test)]
+pub(crate) fn test_context() -> Context {
+    Context {
+        now: "2026-03-02T12:00:00Z".parse().expect("RFC 3339"),
+        today: NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date"),
+    }
+}
+
+/// A rule that compares fields (or needs the context) reports its failure
+/// on one field: `validator` files struct-level errors under `__all__`, and
+/// [`field_errors`] moves an error carrying this parameter to the field it
+/// names.
+const FIELD_PARAM: &str = "field";
+
+/// A struct-level rule's failure, reported on `field`.
+pub fn invalid_at(
+    field: &'static str,
+    code: &'static str,
+    message: &'static str,
+) -> ValidationError {
+    let mut e = invalid(code, message);
+    e.add_param(Cow::Borrowed(FIELD_PARAM), &field);
+    e
+}
 
 /// Flattens nested validation errors into `a.b` / `a[2].b` paths, sorted by path.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
@@ -26,9 +145,14 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
             format!("{prefix}.{field}")
         };
         match kind {
-            ValidationErrorsKind::Field(errs) => {
-                out.extend(errs.iter().map(|e| FieldError::new(&path, message_of(e))))
-            }
+            ValidationErrorsKind::Field(errs) => out.extend(errs.iter().map(|e| {
+                let path = match e.params.get(FIELD_PARAM).and_then(|f| f.as_str()) {
+                    Some(field) if prefix.is_empty() => field.to_string(),
+                    Some(field) => format!("{prefix}.{field}"),
+                    None => path.clone(),
+                };
+                FieldError::new(path, message_of(e))
+            })),
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
             ValidationErrorsKind::List(items) => {
                 for (index, inner) in items {
@@ -138,9 +262,41 @@ pub fn postal_code(value: &str) -> Result<(), ValidationError> {
 
 /// Trims `value`; an empty result becomes `None`.
 pub fn trimmed(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    value.and_then(blank_to_none)
+}
+
+/// Trims `value`; a blank one is no value at all (the one place that
+/// decides what "blank" means, for the API and the SPA's forms alike).
+pub fn blank_to_none(value: impl AsRef<str>) -> Option<String> {
+    let t = value.as_ref().trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// A patch field with whitespace trimmed; a blank value clears the field.
+pub fn trimmed_patch(value: crate::patch::Patch<String>) -> crate::patch::Patch<String> {
+    value.and_then(blank_to_none)
+}
+
+/// The field rules above, for merge-patch fields: a rule checks a value
+/// the patch sets, never an absent field or a `null`.
+pub mod patched {
+    use validator::ValidationError;
+
+    use crate::patch::Patch;
+
+    /// [`super::phone`] of the value set, if any.
+    pub fn phone(value: &Patch<String>) -> Result<(), ValidationError> {
+        value.value().map_or(Ok(()), |v| super::phone(v))
+    }
+}
+
+/// Not later than the organization's today (a birth date, say).
+pub fn not_after_today(value: &NaiveDate, ctx: &Context) -> Result<(), ValidationError> {
+    if *value > ctx.today {
+        Err(invalid("future", "must not be in the future"))
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

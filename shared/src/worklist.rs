@@ -4,20 +4,19 @@
 //! band (and a risk level), overdue work comes first, then by due time.
 //! Every item says, in a sentence, why it is where it is.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
 use crate::calendar::humanize;
+use crate::ids::{PatientId, TaskId};
 use crate::risk::RiskLevel;
 use crate::tasks::{Task, TaskContext, TaskKind};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The patient a worklist item is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientSummary {
     /// Patient id.
-    pub id: Uuid,
+    pub id: PatientId,
     /// "Family, Given".
     pub name: String,
     /// Risk level.
@@ -66,8 +65,19 @@ pub fn band_of(kind: TaskKind) -> u8 {
 
 /// Sort key: smaller comes first. `(band, risk rank, overdue first, due, id)`;
 /// the risk rank only orders band 4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct RankKey(pub u8, pub u8, pub u8, pub DateTime<Utc>, pub Uuid);
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize
+)]
+pub struct RankKey(pub u8, pub u8, pub u8, pub DateTime<Utc>, pub TaskId);
 
 /// Highest risk first.
 fn risk_rank(risk: RiskLevel) -> u8 {
@@ -218,8 +228,9 @@ mod tests {
     use super::*;
     use crate::appointments::AppointmentKind;
     use crate::encounters::EncounterKind;
-    use crate::tasks::{Priority, TaskStatus};
+    use crate::tasks::{Priority, TaskSource, TaskStatus};
     use chrono::Duration;
+    use uuid::Uuid;
 
     fn now() -> DateTime<Utc> {
         "2026-03-02T18:00:00Z".parse().unwrap()
@@ -231,13 +242,13 @@ mod tests {
 
     fn entry(kind: TaskKind, due_in_hours: i64, risk: RiskLevel) -> Entry {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let id = Uuid::from_u128(u128::from(
+        let id = TaskId::from(Uuid::from_u128(u128::from(
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        ));
+        )));
         Entry {
             task: Task {
                 id,
-                patient_id: Uuid::nil(),
+                patient_id: PatientId::default(),
                 assignee_id: None,
                 kind,
                 title: format!("{kind} {due_in_hours}"),
@@ -248,7 +259,7 @@ mod tests {
                 outcome: None,
                 transition_outcome: None,
                 cancel_reason: None,
-                source_type: "manual".into(),
+                source_type: TaskSource::Manual,
                 source_id: None,
                 context: None,
                 outreach_attempts: 0,
@@ -261,7 +272,7 @@ mod tests {
                 updated_at: now(),
             },
             patient: PatientSummary {
-                id: Uuid::nil(),
+                id: PatientId::default(),
                 name: "Lopez, Maria".into(),
                 risk_level: risk,
             },
@@ -285,7 +296,7 @@ mod tests {
         let entries: Vec<Entry> = (0..36)
             .map(|i| entry(kinds[i % 4], (i as i64 * 7) % 50 - 20, risks[i % 3]))
             .collect();
-        let order_at = |hours: i64| -> Vec<Uuid> {
+        let order_at = |hours: i64| -> Vec<TaskId> {
             rank(entries.clone(), now() + Duration::hours(hours), &local)
                 .iter()
                 .map(|i| i.task.id)

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 use shared::auth::{Role, Scope, TokenResponse};
+use shared::ids::{OrganizationId, UserId};
 use shared::patients::{NewPatient, Patient, Sex};
 use uuid::Uuid;
 
@@ -25,7 +26,7 @@ fn password_hash() -> &'static str {
 #[derive(Debug, Clone)]
 pub struct Org {
     /// Id.
-    pub id: Uuid,
+    pub id: OrganizationId,
     /// Name.
     pub name: String,
 }
@@ -34,9 +35,9 @@ pub struct Org {
 #[derive(Debug, Clone)]
 pub struct TestUser {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Organization.
-    pub org: Uuid,
+    pub org: OrganizationId,
     /// Login.
     pub email: String,
     /// Role.
@@ -94,8 +95,12 @@ pub struct AuditRow {
 impl TestApp {
     /// Creates an organization.
     pub fn org(&self, name: &str) -> Org {
-        let id = api::organizations::store::insert(&mut self.conn(), name, "America/Los_Angeles")
-            .expect("create organization");
+        let id = api::organizations::store::insert(
+            &mut self.conn(),
+            name,
+            chrono_tz::America::Los_Angeles,
+        )
+        .expect("create organization");
         Org {
             id,
             name: name.into(),
@@ -110,9 +115,11 @@ impl TestApp {
             &Uuid::new_v4().simple().to_string()[..8],
             org.name.to_lowercase().replace(' ', "-")
         );
+        let fixture =
+            api::auth::Authorized::system(org.id, chrono_tz::America::Los_Angeles, "test fixture");
         let user = api::users::store::insert(
             &mut self.conn(),
-            org.id,
+            &fixture,
             &email,
             &format!("{} {}", role.label(), &email[..6]),
             role,
@@ -142,12 +149,12 @@ impl TestApp {
     /// A valid access token for `user`, minted the way login does.
     pub fn token(&self, user: &TestUser) -> String {
         let epoch: i32 = api::schema::users::table
-            .find(user.id)
+            .find(user.id.get())
             .select(api::schema::users::session_epoch)
             .first(&mut self.conn())
             .expect("user exists");
         api::auth::tokens::TokenKeys::new(JWT_SECRET.as_bytes(), 900, 3600)
-            .issue(user.id, user.org, epoch, Utc::now())
+            .issue(user.id.get(), user.org.get(), epoch, Utc::now())
             .expect("token")
     }
 

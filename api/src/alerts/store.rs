@@ -7,20 +7,25 @@ use diesel::PgConnection;
 use diesel::prelude::*;
 use shared::alerts::{Alert, AlertKind};
 use shared::auth::Role;
+use shared::ids::{PatientId, UserId};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::schema::{alert_recipients, alerts, care_team_members, patients, users};
+use crate::store::code;
 
 /// Who hears about a patient: the internal members of the care team active
 /// on `today`, the primary care manager, and — when that is nobody — the
 /// organization's active supervisors.
 pub fn recipients(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     today: NaiveDate,
 ) -> ApiResult<Vec<Uuid>> {
+    let (org, patient) = (auth.org().get(), patient.get());
     let mut ids: Vec<Uuid> = care_team_members::table
         .inner_join(users::table.on(users::id.nullable().eq(care_team_members::user_id)))
         .filter(care_team_members::organization_id.eq(org))
@@ -66,7 +71,7 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct NewAlert {
     /// The patient it concerns.
-    pub patient: Uuid,
+    pub patient: PatientId,
     /// What happened.
     pub kind: AlertKind,
     /// The text the care team reads.
@@ -75,16 +80,16 @@ pub struct NewAlert {
     pub source: Source,
 }
 
-/// Raises an alert to the patient's care team (as of `today`), once per
-/// source and kind. Returns its id (`None` when that source had already
-/// raised it).
+/// Raises an alert to the patient's care team (as of today on the
+/// organization's calendar), once per source and kind. Returns its id
+/// (`None` when that source had already raised it).
 pub fn raise(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     alert: NewAlert,
     now: DateTime<Utc>,
-    today: NaiveDate,
 ) -> ApiResult<Option<Uuid>> {
+    let org = auth.org().get();
     let NewAlert {
         patient,
         kind,
@@ -96,7 +101,7 @@ pub fn raise(
         .values((
             alerts::id.eq(id),
             alerts::organization_id.eq(org),
-            alerts::patient_id.eq(patient),
+            alerts::patient_id.eq(patient.get()),
             alerts::kind.eq(kind.as_ref()),
             alerts::severity.eq(kind.severity().as_ref()),
             alerts::message.eq(&message),
@@ -109,7 +114,7 @@ pub fn raise(
     if inserted == 0 {
         return Ok(None);
     }
-    let rows: Vec<_> = recipients(conn, org, patient, today)?
+    let rows: Vec<_> = recipients(conn, auth, patient, auth.today(now))?
         .into_iter()
         .map(|user| {
             (
@@ -128,15 +133,15 @@ pub fn raise(
 /// Whether the patient has an unacknowledged alert of `kind` raised since `since`.
 pub fn has_open(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     kind: AlertKind,
     since: DateTime<Utc>,
 ) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         alerts::table
-            .filter(alerts::organization_id.eq(org))
-            .filter(alerts::patient_id.eq(patient))
+            .filter(alerts::organization_id.eq(auth.org().get()))
+            .filter(alerts::patient_id.eq(patient.get()))
             .filter(alerts::kind.eq(kind.as_ref()))
             .filter(alerts::acknowledged_at.is_null())
             .filter(alerts::created_at.ge(since)),
@@ -161,34 +166,34 @@ struct AlertRow {
 
 fn hydrate(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     rows: Vec<(AlertRow, String, String)>,
 ) -> ApiResult<Vec<Alert>> {
     let ids: Vec<Uuid> = rows.iter().map(|(r, _, _)| r.id).collect();
-    let mut recipients: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut recipients: HashMap<Uuid, Vec<UserId>> = HashMap::new();
     for (alert, user) in alert_recipients::table
-        .filter(alert_recipients::organization_id.eq(org))
+        .filter(alert_recipients::organization_id.eq(auth.org().get()))
         .filter(alert_recipients::alert_id.eq_any(&ids))
         .select((alert_recipients::alert_id, alert_recipients::user_id))
         .load::<(Uuid, Uuid)>(conn)?
     {
-        recipients.entry(alert).or_default().push(user);
+        recipients.entry(alert).or_default().push(user.into());
     }
     rows.into_iter()
         .map(|(r, given, family)| {
             Ok(Alert {
                 recipient_ids: recipients.remove(&r.id).unwrap_or_default(),
                 id: r.id,
-                patient_id: r.patient_id,
+                patient_id: r.patient_id.into(),
                 patient_name: shared::patients::display_name(&given, &family, None),
-                kind: r.kind.parse().map_err(ApiError::internal)?,
-                severity: r.severity.parse().map_err(ApiError::internal)?,
+                kind: code(&r.kind)?,
+                severity: code(&r.severity)?,
                 message: r.message,
                 source_type: r.source_type,
                 source_id: r.source_id,
                 created_at: r.created_at,
                 acknowledged_at: r.acknowledged_at,
-                acknowledged_by: r.acknowledged_by,
+                acknowledged_by: r.acknowledged_by.map(UserId::from),
             })
         })
         .collect()
@@ -198,34 +203,34 @@ fn hydrate(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Every alert about this patient.
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Only alerts sent to this user.
-    pub recipient: Option<Uuid>,
+    pub recipient: Option<UserId>,
     /// Acknowledged or not.
     pub acknowledged: Option<bool>,
 }
 
-/// Alerts of `org`, newest first, after the `(created_at, id)` key.
+/// Alerts, newest first, after the `(created_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Alert>> {
+    let org = auth.org().get();
     let mut q = alerts::table
         .inner_join(patients::table.on(patients::id.eq(alerts::patient_id)))
         .filter(alerts::organization_id.eq(org))
         .into_boxed();
     if let Some(p) = filter.patient_id {
-        q = q.filter(alerts::patient_id.eq(p));
+        q = q.filter(alerts::patient_id.eq(p.get()));
     }
     if let Some(user) = filter.recipient {
         q = q.filter(
             alerts::id.eq_any(
                 alert_recipients::table
                     .filter(alert_recipients::organization_id.eq(org))
-                    .filter(alert_recipients::user_id.eq(user))
+                    .filter(alert_recipients::user_id.eq(user.get()))
                     .select(alert_recipients::alert_id),
             ),
         );
@@ -235,7 +240,7 @@ pub fn list(
         Some(false) => q = q.filter(alerts::acknowledged_at.is_null()),
         None => {}
     }
-    if let Some((at, id)) = after {
+    if let Some((at, id)) = paging.after {
         q = q.filter(
             alerts::created_at
                 .lt(at)
@@ -244,21 +249,21 @@ pub fn list(
     }
     let rows = q
         .order((alerts::created_at.desc(), alerts::id.desc()))
-        .limit(limit)
+        .limit(paging.fetch())
         .select((
             AlertRow::as_select(),
             patients::given_name,
             patients::family_name,
         ))
         .load(conn)?;
-    hydrate(conn, org, rows)
+    hydrate(conn, auth, rows)
 }
 
-/// Alert `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Alert> {
+/// Alert `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Alert> {
     let row = alerts::table
         .inner_join(patients::table.on(patients::id.eq(alerts::patient_id)))
-        .filter(alerts::organization_id.eq(org))
+        .filter(alerts::organization_id.eq(auth.org().get()))
         .filter(alerts::id.eq(id))
         .select((
             AlertRow::as_select(),
@@ -268,27 +273,29 @@ pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Alert> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("alert"))?;
-    Ok(hydrate(conn, org, vec![row])?.remove(0))
+    hydrate(conn, auth, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a hydrated alert went missing"))
 }
 
 /// Records that `by` acknowledged alert `id`; the first acknowledgement stands.
 pub fn acknowledge(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     id: Uuid,
-    by: Uuid,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Alert> {
     diesel::update(
         alerts::table
-            .filter(alerts::organization_id.eq(org))
+            .filter(alerts::organization_id.eq(auth.org().get()))
             .filter(alerts::id.eq(id))
             .filter(alerts::acknowledged_at.is_null()),
     )
     .set((
         alerts::acknowledged_at.eq(now),
-        alerts::acknowledged_by.eq(by),
+        alerts::acknowledged_by.eq(by.get()),
     ))
     .execute(conn)?;
-    get(conn, org, id)
+    get(conn, auth, id)
 }

@@ -5,11 +5,15 @@ use diesel::PgConnection;
 use diesel::prelude::*;
 use shared::api_keys::ApiKey;
 use shared::auth::Scope;
+use shared::ids::UserId;
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::schema::api_keys;
+use crate::store::code;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = api_keys)]
@@ -35,10 +39,10 @@ impl TryFrom<KeyRow> for ApiKey {
                 .scopes
                 .into_iter()
                 .flatten()
-                .map(|s| s.parse::<Scope>().map_err(ApiError::internal))
+                .map(|s| code::<Scope>(&s))
                 .collect::<ApiResult<_>>()?,
             prefix: r.prefix,
-            created_by: r.created_by,
+            created_by: r.created_by.map(UserId::from),
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
@@ -46,17 +50,16 @@ impl TryFrom<KeyRow> for ApiKey {
     }
 }
 
-/// Keys of `org`, newest first, after the `(created_at, id)` key.
+/// Keys, newest first, after the `(created_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    auth: &Authorized,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<ApiKey>> {
     let mut q = api_keys::table
-        .filter(api_keys::organization_id.eq(org))
+        .filter(api_keys::organization_id.eq(auth.org().get()))
         .into_boxed();
-    if let Some((at, id)) = after {
+    if let Some((at, id)) = paging.after {
         q = q.filter(
             api_keys::created_at
                 .lt(at)
@@ -64,7 +67,7 @@ pub fn list(
         );
     }
     q.order((api_keys::created_at.desc(), api_keys::id.desc()))
-        .limit(limit)
+        .limit(paging.fetch())
         .select(KeyRow::as_select())
         .load(conn)?
         .into_iter()
@@ -87,22 +90,21 @@ struct NewKeyRow<'a> {
 /// Stores a new key (its hash) and returns it as listed.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     name: &str,
     scopes: &[Scope],
     key: &str,
     prefix: &str,
-    created_by: Option<Uuid>,
 ) -> ApiResult<ApiKey> {
     let row = diesel::insert_into(api_keys::table)
         .values(NewKeyRow {
             id: Uuid::now_v7(),
-            organization_id: org,
+            organization_id: auth.org().get(),
             name,
             scopes: scopes.iter().map(|s| s.as_ref().to_string()).collect(),
             prefix,
             key_hash: digest(key),
-            created_by,
+            created_by: auth.user_id().map(UserId::get),
         })
         .returning(KeyRow::as_returning())
         .get_result(conn)?;
@@ -113,12 +115,12 @@ pub fn insert(
 /// kept); 404 if there is no such key.
 pub fn revoke(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<ApiKey> {
     let key = api_keys::table
-        .filter(api_keys::organization_id.eq(org))
+        .filter(api_keys::organization_id.eq(auth.org().get()))
         .filter(api_keys::id.eq(id));
     diesel::update(key.filter(api_keys::revoked_at.is_null()))
         .set(api_keys::revoked_at.eq(now))

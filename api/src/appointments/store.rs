@@ -1,15 +1,28 @@
-//! Appointments in the database.
+//! Appointments in the database. Every query is limited to the caller's
+//! organization.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::dsl::{self, AsSelect};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use shared::appointments::{Appointment, AppointmentKind, AppointmentStatus, NewAppointment};
-use shared::encounters::Source;
+use shared::appointments::{
+    Appointment, AppointmentStatus, AppointmentValues, DISENGAGEMENT_WINDOW_DAYS, NewAppointment,
+    is_disengaged,
+};
+use shared::ids::{PatientId, TaskId};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::appointments;
+use crate::store::{self, code};
+
+const NOUN: &str = "appointment";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = appointments)]
@@ -37,17 +50,17 @@ impl TryFrom<Row> for Appointment {
     fn try_from(r: Row) -> ApiResult<Appointment> {
         Ok(Appointment {
             id: r.id,
-            patient_id: r.patient_id,
+            patient_id: r.patient_id.into(),
             provider_name: r.provider_name,
-            kind: r.kind.parse().map_err(ApiError::internal)?,
+            kind: code(&r.kind)?,
             scheduled_at: r.scheduled_at,
             location: r.location,
-            status: r.status.parse().map_err(ApiError::internal)?,
+            status: code(&r.status)?,
             status_changed_at: r.status_changed_at,
             notes: r.notes,
-            source: r.source.parse().map_err(ApiError::internal)?,
+            source: code(&r.source)?,
             external_id: r.external_id,
-            followup_task_id: r.followup_task_id,
+            followup_task_id: r.followup_task_id.map(TaskId::from),
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -55,63 +68,62 @@ impl TryFrom<Row> for Appointment {
     }
 }
 
-/// Appointment `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Appointment> {
+type Rows = dsl::Select<
+    dsl::Filter<appointments::table, dsl::Eq<appointments::organization_id, Uuid>>,
+    AsSelect<Row, Pg>,
+>;
+
+/// The caller's organization's appointments: where every read starts.
+fn rows(auth: &Authorized) -> Rows {
     appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .find(id)
+        .filter(appointments::organization_id.eq(auth.org().get()))
         .select(Row::as_select())
+}
+
+/// Appointment `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Appointment> {
+    let row = rows(auth)
+        .filter(appointments::id.eq(id))
         .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("appointment"))?
-        .try_into()
+        .optional()?;
+    store::one(row, NOUN)
+}
+
+/// Appointment `id` locked for an update: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    expected: Expected,
+) -> ApiResult<Appointment> {
+    let row = rows(auth)
+        .filter(appointments::id.eq(id))
+        .for_update()
+        .first(conn)
+        .optional()?;
+    store::locked(row, NOUN, expected)
 }
 
 /// The appointment an integration sent with `external_id`, locked for update.
 pub fn lock_by_external_id(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     external_id: &str,
 ) -> ApiResult<Option<Appointment>> {
-    appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .filter(appointments::external_id.eq(external_id))
-        .select(Row::as_select())
+    let by_external_id = appointments::external_id.eq(external_id.to_owned());
+    let row = rows(auth)
+        .filter(by_external_id)
         .for_update()
         .first(conn)
-        .optional()?
-        .map(Appointment::try_from)
-        .transpose()
-}
-
-/// Appointment `id` locked for update, checked against the expected version.
-pub fn lock(
-    conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    expected: Expected,
-) -> ApiResult<Appointment> {
-    let a: Appointment = appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .find(id)
-        .select(Row::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("appointment"))?
-        .try_into()?;
-    if !expected.matches(a.version) {
-        return Err(ApiError::PreconditionFailed { current: a.version });
-    }
-    Ok(a)
+        .optional()?;
+    row.map(Appointment::try_from).transpose()
 }
 
 /// Records a new appointment.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     new: &NewAppointment,
-    source: Source,
     now: DateTime<Utc>,
 ) -> ApiResult<Appointment> {
     let id = Uuid::now_v7();
@@ -119,9 +131,9 @@ pub fn insert(
     diesel::insert_into(appointments::table)
         .values((
             appointments::id.eq(id),
-            appointments::organization_id.eq(org),
-            appointments::patient_id.eq(new.patient_id),
-            appointments::provider_name.eq(new.provider_name.trim()),
+            appointments::organization_id.eq(auth.org().get()),
+            appointments::patient_id.eq(new.patient_id.get()),
+            appointments::provider_name.eq(&new.provider_name),
             appointments::kind.eq(new.kind.as_ref()),
             appointments::scheduled_at.eq(new.scheduled_at),
             appointments::location.eq(&new.location),
@@ -129,131 +141,108 @@ pub fn insert(
             appointments::status_changed_at
                 .eq((status != AppointmentStatus::Scheduled).then_some(now)),
             appointments::notes.eq(&new.notes),
-            appointments::source.eq(source.as_ref()),
+            appointments::source.eq(auth.source().as_ref()),
             appointments::external_id.eq(&new.external_id),
             appointments::created_at.eq(now),
             appointments::updated_at.eq(now),
         ))
         .execute(conn)?;
-    get(conn, org, id)
-}
-
-/// The values an appointment should have after a change.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Values {
-    /// Provider.
-    pub provider_name: String,
-    /// Kind.
-    pub kind: AppointmentKind,
-    /// When.
-    pub scheduled_at: DateTime<Utc>,
-    /// Where.
-    pub location: Option<String>,
-    /// Status.
-    pub status: AppointmentStatus,
-    /// Notes.
-    pub notes: Option<String>,
-}
-
-impl Values {
-    /// The values `a` has now.
-    pub fn of(a: &Appointment) -> Values {
-        Values {
-            provider_name: a.provider_name.clone(),
-            kind: a.kind,
-            scheduled_at: a.scheduled_at,
-            location: a.location.clone(),
-            status: a.status,
-            notes: a.notes.clone(),
-        }
-    }
+    get(conn, auth, id)
 }
 
 /// Writes `values` over a locked appointment; nothing moves when nothing changed.
 pub fn update(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     current: &Appointment,
-    values: Values,
+    values: &AppointmentValues,
     now: DateTime<Utc>,
 ) -> ApiResult<Appointment> {
-    if values == Values::of(current) {
+    if values.same_as(current) {
         return Ok(current.clone());
     }
     let status_changed = values.status != current.status;
-    diesel::update(appointments::table.find(current.id))
-        .set((
-            appointments::provider_name.eq(values.provider_name.trim()),
-            appointments::kind.eq(values.kind.as_ref()),
-            appointments::scheduled_at.eq(values.scheduled_at),
-            appointments::location.eq(values.location),
-            appointments::status.eq(values.status.as_ref()),
-            appointments::notes.eq(values.notes),
-            status_changed.then(|| appointments::status_changed_at.eq(now)),
-            appointments::version.eq(appointments::version + 1),
-            appointments::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, current.id)
+    diesel::update(
+        appointments::table
+            .filter(appointments::organization_id.eq(auth.org().get()))
+            .filter(appointments::id.eq(current.id)),
+    )
+    .set((
+        appointments::provider_name.eq(&values.provider_name),
+        appointments::kind.eq(values.kind.as_ref()),
+        appointments::scheduled_at.eq(values.scheduled_at),
+        appointments::location.eq(&values.location),
+        appointments::status.eq(values.status.as_ref()),
+        appointments::notes.eq(&values.notes),
+        status_changed.then(|| appointments::status_changed_at.eq(now)),
+        appointments::version.eq(appointments::version + 1),
+        appointments::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, current.id)
 }
 
 /// Links the follow-up task a miss created.
 pub fn set_followup_task(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     id: Uuid,
-    task: Uuid,
+    task: TaskId,
 ) -> ApiResult<()> {
     diesel::update(
         appointments::table
-            .filter(appointments::organization_id.eq(org))
+            .filter(appointments::organization_id.eq(auth.org().get()))
             .filter(appointments::id.eq(id)),
     )
-    .set(appointments::followup_task_id.eq(task))
+    .set(appointments::followup_task_id.eq(task.get()))
     .execute(conn)?;
     Ok(())
+}
+
+/// When the patients' missed appointments since `since` were scheduled.
+fn misses(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patients: &[Uuid],
+    since: DateTime<Utc>,
+) -> ApiResult<Vec<(Uuid, DateTime<Utc>)>> {
+    Ok(appointments::table
+        .filter(appointments::organization_id.eq(auth.org().get()))
+        .filter(appointments::patient_id.eq_any(patients))
+        .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
+        .filter(appointments::scheduled_at.ge(since))
+        .select((appointments::patient_id, appointments::scheduled_at))
+        .load(conn)?)
 }
 
 /// When the patient's missed appointments since `since` were scheduled.
 pub fn missed_since(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     since: DateTime<Utc>,
 ) -> ApiResult<Vec<DateTime<Utc>>> {
-    Ok(appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .filter(appointments::patient_id.eq(patient))
-        .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
-        .filter(appointments::scheduled_at.ge(since))
-        .select(appointments::scheduled_at)
-        .load(conn)?)
+    let rows = misses(conn, auth, &[patient.get()], since)?;
+    Ok(rows.into_iter().map(|(_, at)| at).collect())
 }
 
 /// Of `patients`, those with a disengagement pattern at `now`.
 pub fn disengaged_among(
     conn: &mut PgConnection,
-    org: Uuid,
-    patients: &[Uuid],
+    auth: &Authorized,
+    patients: &[PatientId],
     now: DateTime<Utc>,
-) -> ApiResult<Vec<Uuid>> {
-    let since = now - chrono::Duration::days(shared::appointments::DISENGAGEMENT_WINDOW_DAYS);
-    let rows: Vec<(Uuid, DateTime<Utc>)> = appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .filter(appointments::patient_id.eq_any(patients))
-        .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
-        .filter(appointments::scheduled_at.ge(since))
-        .select((appointments::patient_id, appointments::scheduled_at))
-        .load(conn)?;
-    let mut by_patient: std::collections::HashMap<Uuid, Vec<DateTime<Utc>>> =
-        std::collections::HashMap::new();
-    for (p, t) in rows {
+) -> ApiResult<Vec<PatientId>> {
+    let since = now - chrono::Duration::days(DISENGAGEMENT_WINDOW_DAYS);
+    let ids: Vec<Uuid> = patients.iter().map(|p| p.get()).collect();
+    let mut by_patient: HashMap<Uuid, Vec<DateTime<Utc>>> = HashMap::new();
+    for (p, t) in misses(conn, auth, &ids, since)? {
         by_patient.entry(p).or_default().push(t);
     }
     Ok(by_patient
         .into_iter()
-        .filter(|(_, misses)| shared::appointments::is_disengaged(misses, now))
-        .map(|(p, _)| p)
+        .filter(|(_, misses)| is_disengaged(misses, now))
+        .map(|(p, _)| PatientId::from(p))
         .collect())
 }
 
@@ -261,29 +250,26 @@ pub fn disengaged_among(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Patient.
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Status.
     pub status: Option<AppointmentStatus>,
 }
 
-/// Appointments of `org`, latest first, after the `(scheduled_at, id)` key.
+/// Appointments, latest first, after the `(scheduled_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Appointment>> {
-    let mut q = appointments::table
-        .filter(appointments::organization_id.eq(org))
-        .into_boxed();
+    let mut q = rows(auth).into_boxed();
     if let Some(p) = filter.patient_id {
-        q = q.filter(appointments::patient_id.eq(p));
+        q = q.filter(appointments::patient_id.eq(p.get()));
     }
     if let Some(s) = filter.status {
         q = q.filter(appointments::status.eq(s.as_ref().to_string()));
     }
-    if let Some((at, id)) = after {
+    if let Some((at, id)) = paging.after {
         q = q.filter(
             appointments::scheduled_at
                 .lt(at)
@@ -293,8 +279,7 @@ pub fn list(
         );
     }
     q.order((appointments::scheduled_at.desc(), appointments::id.desc()))
-        .limit(limit)
-        .select(Row::as_select())
+        .limit(paging.fetch())
         .load(conn)?
         .into_iter()
         .map(Appointment::try_from)

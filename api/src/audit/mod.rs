@@ -3,6 +3,7 @@
 //! transaction as the work it records. The table refuses updates and deletes.
 
 pub mod routes;
+pub mod service;
 pub mod store;
 
 pub use store::{Actor, Entry, record};

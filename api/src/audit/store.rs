@@ -4,16 +4,20 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use shared::audit::{ActorType, AuditEvent};
+use shared::audit::{ActorType, AuditAction, AuditEvent};
+use shared::ids::{OrganizationId, PatientId, UserId};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
+use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::schema::audit_events;
 
 /// Who is acting, and from where.
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The actor's organization.
-    pub org: Uuid,
+    pub org: OrganizationId,
     /// Person, key or system.
     pub actor_type: ActorType,
     /// The user or key id.
@@ -26,36 +30,20 @@ pub struct Actor {
     pub client_addr: Option<String>,
 }
 
-impl Actor {
-    /// The system acting in `org` (command-line tools, rules).
-    pub fn system(org: Uuid, label: &str) -> Actor {
-        Actor {
-            org,
-            actor_type: ActorType::System,
-            actor_id: None,
-            label: Some(label.into()),
-            request_id: None,
-            client_addr: None,
-        }
-    }
-}
-
 /// What is being recorded.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    action: &'static str,
-    resource_type: &'static str,
+    action: AuditAction,
     resource_id: Option<String>,
-    patient_id: Option<Uuid>,
+    patient_id: Option<PatientId>,
     details: Value,
 }
 
 impl Entry {
-    /// An `action` (`patient.read`) on a kind of record (`patient`).
-    pub fn new(action: &'static str, resource_type: &'static str) -> Entry {
+    /// An action (`patient.read`); the kind of record follows from it.
+    pub fn new(action: AuditAction) -> Entry {
         Entry {
             action,
-            resource_type,
             resource_id: None,
             patient_id: None,
             details: json!({}),
@@ -69,7 +57,7 @@ impl Entry {
     }
 
     /// The patient whose data this touches.
-    pub fn patient(mut self, id: Uuid) -> Entry {
+    pub fn patient(mut self, id: PatientId) -> Entry {
         self.patient_id = Some(id);
         self
     }
@@ -81,8 +69,8 @@ impl Entry {
     }
 
     /// The patients a list showed (kept in `details.patient_ids`, which is indexed).
-    pub fn listed(mut self, ids: impl IntoIterator<Item = Uuid>) -> Entry {
-        let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    pub fn listed(mut self, ids: impl IntoIterator<Item = PatientId>) -> Entry {
+        let mut ids: Vec<PatientId> = ids.into_iter().collect();
         ids.sort();
         ids.dedup();
         if let Value::Object(map) = &mut self.details {
@@ -112,13 +100,13 @@ struct NewEvent<'a> {
 pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values(NewEvent {
-            organization_id: actor.org,
+            organization_id: actor.org.get(),
             actor_type: actor.actor_type.as_ref(),
             actor_id: actor.actor_id,
             actor_label: actor.label.as_deref(),
-            action: entry.action,
-            patient_id: entry.patient_id,
-            resource_type: entry.resource_type,
+            action: entry.action.as_ref(),
+            patient_id: entry.patient_id.map(PatientId::get),
+            resource_type: entry.action.resource_type(),
             resource_id: entry.resource_id.as_deref(),
             request_id: actor.request_id.as_deref(),
             client_addr: actor.client_addr.as_deref(),
@@ -145,22 +133,24 @@ struct EventRow {
     details: Value,
 }
 
-impl From<EventRow> for AuditEvent {
-    fn from(r: EventRow) -> Self {
-        AuditEvent {
+impl TryFrom<EventRow> for AuditEvent {
+    type Error = ApiError;
+
+    fn try_from(r: EventRow) -> ApiResult<AuditEvent> {
+        Ok(AuditEvent {
             id: r.id,
             occurred_at: r.occurred_at,
-            actor_type: r.actor_type.parse().unwrap_or(ActorType::System),
+            actor_type: crate::store::code(&r.actor_type)?,
             actor_id: r.actor_id,
             actor_label: r.actor_label,
-            action: r.action,
-            patient_id: r.patient_id,
+            action: crate::store::code(&r.action)?,
+            patient_id: r.patient_id.map(PatientId::from),
             resource_type: r.resource_type,
             resource_id: r.resource_id,
             request_id: r.request_id,
             client_addr: r.client_addr,
             details: r.details,
-        }
+        })
     }
 }
 
@@ -168,27 +158,27 @@ impl From<EventRow> for AuditEvent {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Events touching this patient, directly or in a list.
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Events by this user.
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     /// Events at or after this time.
     pub since: Option<DateTime<Utc>>,
     /// Only this action.
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
 }
 
-/// Events of `org`, newest first, older than `before_id`; `limit` at most.
+/// Events of the caller's organization, newest first, older than the
+/// paging key (an event id).
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    before_id: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<AuditEvent>> {
+    paging: &Paging<i64>,
+) -> ApiResult<Vec<AuditEvent>> {
     let mut q = audit_events::table
-        .filter(audit_events::organization_id.eq(org))
+        .filter(audit_events::organization_id.eq(auth.org().get()))
         .into_boxed();
-    if let Some(pid) = filter.patient_id {
+    if let Some(pid) = filter.patient_id.map(PatientId::get) {
         q = q.filter(
             audit_events::patient_id.eq(pid).or(audit_events::details
                 .retrieve_as_object("patient_ids")
@@ -197,21 +187,23 @@ pub fn list(
     }
     if let Some(uid) = filter.user_id {
         q = q
-            .filter(audit_events::actor_id.eq(uid))
+            .filter(audit_events::actor_id.eq(uid.get()))
             .filter(audit_events::actor_type.eq(ActorType::User.as_ref()));
     }
     if let Some(since) = filter.since {
         q = q.filter(audit_events::occurred_at.ge(since));
     }
-    if let Some(action) = &filter.action {
-        q = q.filter(audit_events::action.eq(action.clone()));
+    if let Some(action) = filter.action {
+        q = q.filter(audit_events::action.eq(action.as_ref().to_owned()));
     }
-    if let Some(before) = before_id {
+    if let Some(before) = paging.after {
         q = q.filter(audit_events::id.lt(before));
     }
     q.order(audit_events::id.desc())
-        .limit(limit)
+        .limit(paging.fetch())
         .select(EventRow::as_select())
-        .load::<EventRow>(conn)
-        .map(|rows| rows.into_iter().map(AuditEvent::from).collect())
+        .load::<EventRow>(conn)?
+        .into_iter()
+        .map(AuditEvent::try_from)
+        .collect()
 }

@@ -9,4 +9,4 @@ pub mod routes;
 pub mod store;
 pub mod tokens;
 
-pub use principal::{Caller, Principal, RequestMeta};
+pub use principal::{Authorized, Caller, Principal, RequestMeta};

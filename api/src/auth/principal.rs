@@ -1,14 +1,22 @@
-//! Who is calling: the `Caller` extractor authenticates the bearer token (an
-//! access JWT or an API key) against the database on every request, so a
-//! deactivated user or a revoked key stops working at once.
+//! Who is calling, and what they may do. The `Caller` extractor
+//! authenticates the bearer token (an access JWT or an API key) against the
+//! database on every request, so a deactivated user or a revoked key stops
+//! working at once. `Caller::authorize` checks one permission and yields an
+//! [`Authorized`]: the value every use case and store function takes, so
+//! data cannot be reached without a checked permission — a missing check
+//! does not compile.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use shared::audit::ActorType;
 use shared::auth::{Permission, Role, Scope, scopes_permit};
+use shared::encounters::Source;
+use shared::ids::{OrganizationId, UserId};
+use shared::validation::Context;
 use uuid::Uuid;
 
 use crate::audit::Actor;
@@ -29,11 +37,11 @@ pub struct RequestMeta {
 
 impl RequestMeta {
     /// A user acting through this request (for routes without a `Caller`, like login).
-    pub fn user_actor(&self, org: Uuid, user: Uuid, email: Option<&str>) -> Actor {
+    pub fn user_actor(&self, org: OrganizationId, user: UserId, email: Option<&str>) -> Actor {
         Actor {
             org,
             actor_type: ActorType::User,
-            actor_id: Some(user),
+            actor_id: Some(user.get()),
             label: email.map(str::to_owned),
             request_id: self.request_id.clone(),
             client_addr: self.client_addr.clone(),
@@ -63,7 +71,7 @@ pub enum Principal {
     /// A signed-in person.
     User {
         /// User id.
-        id: Uuid,
+        id: UserId,
         /// Login email.
         email: String,
         /// Role, as stored now (not as it was when the token was issued).
@@ -78,80 +86,234 @@ pub enum Principal {
         /// What the key may do.
         scopes: Vec<Scope>,
     },
+    /// The system itself: the command-line tools, the demo seed and
+    /// scheduled rules. It may do everything, and is audited as `system`.
+    System {
+        /// What is acting (`seed-demo`, `caremgr create-user`).
+        label: String,
+        /// The person it acts for, when the work is theirs (a note's
+        /// author, a task's creator).
+        on_behalf_of: Option<UserId>,
+        /// Whether it relays an integration's feed (its records are
+        /// marked as coming from an integration).
+        feed: bool,
+    },
 }
 
-/// The authenticated caller of a protected route.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// The caller's organization: every query is limited to it.
-    pub org: Uuid,
-    /// Who the caller is.
-    pub principal: Principal,
-    /// Request id and client address.
-    pub meta: RequestMeta,
-}
-
-impl Caller {
-    /// Whether the caller's role or key scopes allow `permission`.
-    pub fn permits(&self, permission: Permission) -> bool {
-        match &self.principal {
+impl Principal {
+    fn permits(&self, permission: Permission) -> bool {
+        match self {
             Principal::User { role, .. } => role.permits(permission),
             Principal::ApiKey { scopes, .. } => scopes_permit(scopes, permission),
+            Principal::System { .. } => true,
         }
     }
 
-    /// A 403 unless the caller may do `permission`.
+    fn refusal(&self) -> ApiError {
+        ApiError::Forbidden(match self {
+            Principal::User { role, .. } => {
+                format!("The {} role does not allow this.", role.label())
+            }
+            Principal::ApiKey { .. } => "This API key's scopes do not allow this.".into(),
+            Principal::System { .. } => "The system may do everything.".into(),
+        })
+    }
+}
+
+/// The authenticated caller of a protected route, before any permission
+/// was checked: the only thing it offers is [`Caller::authorize`].
+#[derive(Debug, Clone)]
+pub struct Caller {
+    org: OrganizationId,
+    tz: Tz,
+    principal: Principal,
+    meta: RequestMeta,
+}
+
+impl Caller {
+    /// A 403 unless the caller may do `permission`; otherwise the value
+    /// that reaches the caller's organization's data.
+    pub fn authorize(self, permission: Permission) -> ApiResult<Authorized> {
+        if !self.principal.permits(permission) {
+            return Err(self.principal.refusal());
+        }
+        Ok(self.member())
+    }
+
+    /// Whether the caller could be authorized for `permission` (to choose
+    /// between two readings of a request, as "mine" or "the team's").
+    pub fn permits(&self, permission: Permission) -> bool {
+        self.principal.permits(permission)
+    }
+
+    /// For what every user and key of an organization may see of it (its
+    /// name, time zone and holidays): authenticated is enough, there is no
+    /// permission to check. Never use it for patient data.
+    pub fn member(self) -> Authorized {
+        let actor = actor_of(self.org, &self.principal, &self.meta);
+        Authorized {
+            org: self.org,
+            tz: self.tz,
+            principal: self.principal,
+            actor,
+        }
+    }
+
+    /// The signed-in user's id (`None` for API keys): for routes about the
+    /// caller themselves (`/auth/me`), which need no permission.
+    pub fn user_id(&self) -> Option<UserId> {
+        match &self.principal {
+            Principal::User { id, .. } => Some(*id),
+            Principal::ApiKey { .. } | Principal::System { .. } => None,
+        }
+    }
+}
+
+fn actor_of(org: OrganizationId, principal: &Principal, meta: &RequestMeta) -> Actor {
+    let (actor_type, actor_id, label) = match principal {
+        Principal::User { id, email, .. } => (ActorType::User, Some(id.get()), email.clone()),
+        Principal::ApiKey { id, name, .. } => (ActorType::ApiKey, Some(*id), name.clone()),
+        Principal::System { label, .. } => (ActorType::System, None, label.clone()),
+    };
+    Actor {
+        org,
+        actor_type,
+        actor_id,
+        label: Some(label),
+        request_id: meta.request_id.clone(),
+        client_addr: meta.client_addr.clone(),
+    }
+}
+
+/// A caller whose permission for the action at hand was checked, acting in
+/// one organization. Use cases and stores take `&Authorized`: it scopes
+/// every query to the organization and names the actor in the audit trail.
+#[derive(Debug, Clone)]
+pub struct Authorized {
+    org: OrganizationId,
+    tz: Tz,
+    principal: Principal,
+    actor: Actor,
+}
+
+impl Authorized {
+    /// The system acting in `org` (command-line tools, the demo seed,
+    /// scheduled rules): every permission, audited as `system`.
+    pub fn system(org: OrganizationId, tz: Tz, label: &str) -> Authorized {
+        let principal = Principal::System {
+            label: label.into(),
+            on_behalf_of: None,
+            feed: false,
+        };
+        let actor = actor_of(org, &principal, &RequestMeta::default());
+        Authorized {
+            org,
+            tz,
+            principal,
+            actor,
+        }
+    }
+
+    /// The system doing `user`'s work (the demo seed writing a care
+    /// manager's note): the work is theirs, the audit trail says `system`.
+    #[must_use]
+    pub fn on_behalf_of(mut self, user: UserId) -> Authorized {
+        if let Principal::System { on_behalf_of, .. } = &mut self.principal {
+            *on_behalf_of = Some(user);
+        }
+        self
+    }
+
+    /// The system relaying an integration's feed: what it records is
+    /// marked as coming from an integration.
+    #[must_use]
+    pub fn as_feed(mut self) -> Authorized {
+        if let Principal::System { feed, .. } = &mut self.principal {
+            *feed = true;
+        }
+        self
+    }
+
+    /// The organization every query is limited to.
+    pub fn org(&self) -> OrganizationId {
+        self.org
+    }
+
+    /// The organization's time zone.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// `now`'s date on the organization's calendar.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        shared::calendar::local_date(now, &self.tz)
+    }
+
+    /// What a request body's rules are judged against at `now`.
+    pub fn context(&self, now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            today: self.today(now),
+        }
+    }
+
+    /// Whether the caller may also do `permission` (say, assign work to
+    /// someone else on top of writing tasks).
+    pub fn permits(&self, permission: Permission) -> bool {
+        self.principal.permits(permission)
+    }
+
+    /// A 403 unless the caller may also do `permission`.
     pub fn require(&self, permission: Permission) -> ApiResult<()> {
         if self.permits(permission) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(match &self.principal {
-                Principal::User { role, .. } => {
-                    format!("The {} role does not allow this.", role.label())
-                }
-                Principal::ApiKey { .. } => "This API key's scopes do not allow this.".into(),
-            }))
+            Err(self.principal.refusal())
         }
     }
 
-    /// The signed-in user's id (`None` for API keys).
-    pub fn user_id(&self) -> Option<Uuid> {
+    /// The signed-in user's id (`None` for API keys, and for the system
+    /// unless it acts on someone's behalf).
+    pub fn user_id(&self) -> Option<UserId> {
         match &self.principal {
             Principal::User { id, .. } => Some(*id),
+            Principal::System { on_behalf_of, .. } => *on_behalf_of,
             Principal::ApiKey { .. } => None,
         }
     }
 
-    /// The signed-in user's role (`None` for API keys).
+    /// The signed-in user's role (`None` for API keys and the system).
     pub fn role(&self) -> Option<Role> {
         match &self.principal {
             Principal::User { role, .. } => Some(*role),
-            Principal::ApiKey { .. } => None,
+            Principal::ApiKey { .. } | Principal::System { .. } => None,
         }
     }
 
-    /// The user or key id.
-    pub fn principal_id(&self) -> Uuid {
-        match &self.principal {
-            Principal::User { id, .. } | Principal::ApiKey { id, .. } => *id,
+    /// The acting user or key (the system has no id): what idempotency keys
+    /// are scoped to.
+    pub fn principal_id(&self) -> Option<Uuid> {
+        self.actor.actor_id
+    }
+
+    /// Records made through an API key came from an integration.
+    pub fn source(&self) -> Source {
+        match self.principal {
+            Principal::ApiKey { .. } | Principal::System { feed: true, .. } => Source::Integration,
+            Principal::User { .. } | Principal::System { feed: false, .. } => Source::Manual,
         }
     }
 
     /// The caller as the audit trail records it.
-    pub fn actor(&self) -> Actor {
-        let (actor_type, label) = match &self.principal {
-            Principal::User { email, .. } => (ActorType::User, email.clone()),
-            Principal::ApiKey { name, .. } => (ActorType::ApiKey, name.clone()),
-        };
-        Actor {
-            org: self.org,
-            actor_type,
-            actor_id: Some(self.principal_id()),
-            label: Some(label),
-            request_id: self.meta.request_id.clone(),
-            client_addr: self.meta.client_addr.clone(),
-        }
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
+}
+
+/// The organization's stored zone; an unknown one (impossible through the
+/// API, which checks it) falls back to UTC rather than failing every request.
+fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::UTC)
 }
 
 fn bearer(req: &HttpRequest) -> ApiResult<String> {
@@ -201,6 +363,7 @@ impl FromRequest for Caller {
                     })?;
                 return Ok(Caller {
                     org: key.organization_id,
+                    tz: zone(&key.time_zone),
                     principal: Principal::ApiKey {
                         id: key.id,
                         name: key.name,
@@ -210,15 +373,18 @@ impl FromRequest for Caller {
                 });
             }
             let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
-            let user = db
-                .run(move |conn| Ok(store::find_user(conn, claims.sub)?))
+            let (user, time_zone) = db
+                .run(move |conn| Ok(store::find_session_user(conn, claims.sub.into())?))
                 .await?
-                .filter(|u| u.organization_id == claims.org && u.accepts_session(claims.sep))
+                .filter(|(u, _)| {
+                    u.organization_id == claims.org.into() && u.accepts_session(claims.sep)
+                })
                 .ok_or_else(|| {
                     ApiError::Unauthorized("This session has ended; sign in again.".into())
                 })?;
             Ok(Caller {
                 org: user.organization_id,
+                tz: zone(&time_zone),
                 principal: Principal::User {
                     id: user.id,
                     email: user.email.clone(),

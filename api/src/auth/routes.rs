@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
+use shared::audit::AuditAction;
 use shared::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use shared::validation::{Context, Valid};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::audit::{self, Entry};
 use crate::auth::store::{self, RefreshOutcome, UserAuth};
@@ -33,8 +34,8 @@ fn token_response(
 ) -> ApiResult<TokenResponse> {
     let access_token = keys
         .issue(
-            user.id,
-            user.organization_id,
+            user.id.get(),
+            user.organization_id.get(),
             user.session_epoch,
             Utc::now(),
         )
@@ -69,13 +70,12 @@ pub async fn login(
     meta: RequestMeta,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    body.validate()?;
+    let now = Utc::now();
+    let body = Valid::new(body.into_inner(), &Context::before_sign_in(now))?.into_inner();
     let email = body.email.clone();
     let user = db
         .run(move |conn| Ok(store::find_user_by_email(conn, &email)?))
         .await?;
-    let now = Utc::now();
     let Some(user) = user else {
         web::block(move || passwords::verify_dummy(&body.password))
             .await
@@ -107,7 +107,7 @@ pub async fn login(
             audit::record(
                 conn,
                 &actor,
-                Entry::new("auth.login_failed", "user")
+                Entry::new(AuditAction::AuthLoginFailed)
                     .on(id)
                     .details(json!({"reason": reason})),
             )?;
@@ -121,7 +121,7 @@ pub async fn login(
         .tx(move |conn| {
             store::record_login(conn, user.id, now)?;
             let token = store::issue_refresh_token(conn, &user, Uuid::now_v7(), now, ttl)?;
-            audit::record(conn, &actor, Entry::new("auth.login", "user").on(user.id))?;
+            audit::record(conn, &actor, Entry::new(AuditAction::AuthLogin).on(user.id))?;
             Ok((user, token))
         })
         .await?;
@@ -148,8 +148,7 @@ pub async fn refresh(
     meta: RequestMeta,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    body.validate()?;
+    let body = Valid::new(body.into_inner(), &Context::before_sign_in(Utc::now()))?.into_inner();
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
     let outcome = db
         .tx(move |conn| {
@@ -159,7 +158,7 @@ pub async fn refresh(
                 audit::record(
                     conn,
                     &actor,
-                    Entry::new("auth.refresh_reused", "user").on(user),
+                    Entry::new(AuditAction::AuthRefreshReused).on(user),
                 )?;
             }
             Ok(outcome)
@@ -193,14 +192,13 @@ pub async fn logout(
     meta: RequestMeta,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    body.validate()?;
+    let body = Valid::new(body.into_inner(), &Context::before_sign_in(Utc::now()))?.into_inner();
     db.tx(move |conn| {
         if let Some((user, org)) =
             store::revoke_refresh_token(conn, &body.refresh_token, Utc::now())?
         {
             let actor = meta.user_actor(org, user, None);
-            audit::record(conn, &actor, Entry::new("auth.logout", "user").on(user))?;
+            audit::record(conn, &actor, Entry::new(AuditAction::AuthLogout).on(user))?;
         }
         Ok(())
     })

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use shared::auth::{Role, Scope};
+use shared::ids::{OrganizationId, UserId};
 use uuid::Uuid;
 
 use crate::auth::lockout;
@@ -17,9 +18,11 @@ use crate::schema::{api_keys, organizations, refresh_tokens, users};
 #[diesel(table_name = users)]
 pub struct UserAuth {
     /// User id.
-    pub id: Uuid,
+    #[diesel(deserialize_as = Uuid)]
+    pub id: UserId,
     /// Organization.
-    pub organization_id: Uuid,
+    #[diesel(deserialize_as = Uuid)]
+    pub organization_id: OrganizationId,
     /// Login email.
     pub email: String,
     /// Display name.
@@ -58,10 +61,24 @@ impl UserAuth {
 }
 
 /// The user with `id`.
-pub fn find_user(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<UserAuth>> {
+pub fn find_user(conn: &mut PgConnection, id: UserId) -> QueryResult<Option<UserAuth>> {
     users::table
-        .find(id)
+        .find(id.get())
         .select(UserAuth::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The user with `id` and their organization's time zone: what every
+/// authenticated request needs, in one round trip.
+pub fn find_session_user(
+    conn: &mut PgConnection,
+    id: UserId,
+) -> QueryResult<Option<(UserAuth, String)>> {
+    users::table
+        .inner_join(organizations::table)
+        .filter(users::id.eq(id.get()))
+        .select((UserAuth::as_select(), organizations::time_zone))
         .first(conn)
         .optional()
 }
@@ -76,9 +93,9 @@ pub fn find_user_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<O
 }
 
 /// The organization's name.
-pub fn organization_name(conn: &mut PgConnection, org: Uuid) -> QueryResult<String> {
+pub fn organization_name(conn: &mut PgConnection, org: OrganizationId) -> QueryResult<String> {
     organizations::table
-        .find(org)
+        .find(org.get())
         .select(organizations::name)
         .first(conn)
 }
@@ -86,15 +103,15 @@ pub fn organization_name(conn: &mut PgConnection, org: Uuid) -> QueryResult<Stri
 /// Counts a failed login and locks the account when the policy says so.
 pub fn record_failed_login(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: UserId,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    let failures: i32 = diesel::update(users::table.find(id))
+    let failures: i32 = diesel::update(users::table.find(id.get()))
         .set(users::failed_login_count.eq(users::failed_login_count + 1))
         .returning(users::failed_login_count)
         .get_result(conn)?;
     if let Some(lock) = lockout::lock_for(failures) {
-        diesel::update(users::table.find(id))
+        diesel::update(users::table.find(id.get()))
             .set(users::locked_until.eq(now + lock))
             .execute(conn)?;
     }
@@ -102,8 +119,8 @@ pub fn record_failed_login(
 }
 
 /// Records a successful login: the failure count resets.
-pub fn record_login(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
+pub fn record_login(conn: &mut PgConnection, id: UserId, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(users::table.find(id.get()))
         .set((
             users::failed_login_count.eq(0),
             users::locked_until.eq(None::<DateTime<Utc>>),
@@ -115,13 +132,13 @@ pub fn record_login(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Qu
 
 /// Ends every session of a user: access tokens stop working (the session
 /// epoch moves on) and refresh tokens are revoked.
-pub fn end_sessions(conn: &mut PgConnection, user: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(users::table.find(user))
+pub fn end_sessions(conn: &mut PgConnection, user: UserId, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(users::table.find(user.get()))
         .set(users::session_epoch.eq(users::session_epoch + 1))
         .execute(conn)?;
     diesel::update(
         refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user))
+            .filter(refresh_tokens::user_id.eq(user.get()))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now))
@@ -154,8 +171,8 @@ pub fn issue_refresh_token(
     diesel::insert_into(refresh_tokens::table)
         .values(NewRefreshToken {
             id: Uuid::now_v7(),
-            organization_id: user.organization_id,
-            user_id: user.id,
+            organization_id: user.organization_id.get(),
+            user_id: user.id.get(),
             family_id: family,
             token_hash: digest(&token),
             issued_at: now,
@@ -180,9 +197,9 @@ pub enum RefreshOutcome {
     /// The token had already been used: its family is now revoked.
     Reused {
         /// The user whose token it was.
-        user: Uuid,
+        user: UserId,
         /// Their organization.
-        org: Uuid,
+        org: OrganizationId,
     },
 }
 
@@ -221,14 +238,14 @@ pub fn use_refresh_token(
     if row.used_at.is_some() {
         revoke_family(conn, row.family_id, now)?;
         return Ok(RefreshOutcome::Reused {
-            user: row.user_id,
-            org: row.organization_id,
+            user: row.user_id.into(),
+            org: row.organization_id.into(),
         });
     }
     diesel::update(refresh_tokens::table.find(row.id))
         .set(refresh_tokens::used_at.eq(now))
         .execute(conn)?;
-    match find_user(conn, row.user_id)? {
+    match find_user(conn, row.user_id.into())? {
         Some(user) if user.active => {
             let token = issue_refresh_token(conn, &user, row.family_id, now, ttl)?;
             Ok(RefreshOutcome::Rotated {
@@ -256,7 +273,7 @@ pub fn revoke_refresh_token(
     conn: &mut PgConnection,
     token: &str,
     now: DateTime<Utc>,
-) -> QueryResult<Option<(Uuid, Uuid)>> {
+) -> QueryResult<Option<(UserId, OrganizationId)>> {
     let row: Option<(Uuid, Uuid, Uuid)> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(digest(token)))
         .select((
@@ -269,7 +286,7 @@ pub fn revoke_refresh_token(
     match row {
         Some((family, user, org)) => {
             revoke_family(conn, family, now)?;
-            Ok(Some((user, org)))
+            Ok(Some((user.into(), org.into())))
         }
         None => Ok(None),
     }
@@ -281,7 +298,9 @@ pub struct KeyAuth {
     /// Key id.
     pub id: Uuid,
     /// Organization.
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
+    /// The organization's time zone.
+    pub time_zone: String,
     /// Name.
     pub name: String,
     /// Scopes.
@@ -295,18 +314,20 @@ pub fn use_api_key(
     key: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<KeyAuth>> {
-    let row: Option<(Uuid, Uuid, String, Vec<Option<String>>)> = api_keys::table
+    let row: Option<(Uuid, Uuid, String, String, Vec<Option<String>>)> = api_keys::table
+        .inner_join(organizations::table)
         .filter(api_keys::key_hash.eq(digest(key)))
         .filter(api_keys::revoked_at.is_null())
         .select((
             api_keys::id,
             api_keys::organization_id,
+            organizations::time_zone,
             api_keys::name,
             api_keys::scopes,
         ))
         .first(conn)
         .optional()?;
-    let Some((id, organization_id, name, scopes)) = row else {
+    let Some((id, organization_id, time_zone, name, scopes)) = row else {
         return Ok(None);
     };
     diesel::update(
@@ -325,7 +346,8 @@ pub fn use_api_key(
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Some(KeyAuth {
         id,
-        organization_id,
+        organization_id: organization_id.into(),
+        time_zone,
         name,
         scopes,
     }))

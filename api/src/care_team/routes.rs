@@ -5,23 +5,18 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
 use shared::auth::Permission;
 use shared::care_team::{CareTeamMember, CareTeamPatch, NewCareTeamMember};
-use shared::pagination::{Page, checked_limit};
+use shared::ids::PatientId;
+use shared::pagination::{Page, PageQuery};
 use shared::problem::Problem;
-use shared::validation::trimmed;
+use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
-use crate::audit::{self, Entry};
 use crate::auth::Caller;
-use crate::care_team::store::{self, NewMember};
-use crate::contacts::routes::PageQuery;
+use crate::care_team::service;
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
-use crate::http::{ETagged, IfMatch, Json, Query, cursor};
-use crate::organizations::store as organizations;
-use crate::patients::store as patients;
-use crate::users::store as users;
+use crate::error::ApiResult;
+use crate::http::{ETagged, IfMatch, Json, Paging};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -41,26 +36,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub async fn list_members(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    query: Query<PageQuery>,
+    id: web::Path<PatientId>,
+    paging: Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::PatientsRead)?;
+    let auth = caller.authorize(Permission::PatientsRead)?;
     let patient = id.into_inner();
-    let q = query.into_inner();
-    let limit = checked_limit(q.limit).map_err(|m| ApiError::field("limit", m))?;
-    let after = cursor::decode_opt::<(NaiveDate, Uuid)>(q.cursor.as_deref())?;
     let page = db
-        .run(move |conn| {
-            patients::ensure(conn, caller.org, patient)?;
-            let rows = store::list(conn, caller.org, patient, after, limit + 1)?;
-            let (items, next_cursor) = cursor::page(rows, limit, |m| (m.start_date, m.id));
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("care_team.list", "care_team_member").patient(patient),
-            )?;
-            Ok(Page { items, next_cursor })
-        })
+        .run(move |conn| service::list(conn, &auth, patient, &paging))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -78,44 +60,15 @@ pub async fn list_members(
 pub async fn add_member(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     body: Json<NewCareTeamMember>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::PatientsWrite)?;
+    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let now = Utc::now();
+    let new = Valid::new(body.into_inner(), &auth.context(now))?;
     let patient = id.into_inner();
-    let new = body.into_inner();
     let member = db
-        .tx(move |conn| {
-            patients::ensure(conn, caller.org, patient)?;
-            let today = organizations::calendar(conn, caller.org)?.today(Utc::now());
-            new.check(today)?;
-            if let Some(u) = new.user_id
-                && !users::find(conn, caller.org, u)?.is_some_and(|u| u.active)
-            {
-                return Err(ApiError::field(
-                    "user_id",
-                    "is not an active user of your organization",
-                ));
-            }
-            let m = NewMember {
-                user_id: new.user_id,
-                name: trimmed(new.name.clone()),
-                organization: trimmed(new.organization.clone()),
-                phone: trimmed(new.phone.clone()),
-                role: new.role,
-                start_date: new.start_date.unwrap_or(today),
-                end_date: new.end_date,
-            };
-            let member = store::insert(conn, caller.org, patient, &m, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("care_team.create", "care_team_member")
-                    .on(member.id)
-                    .patient(patient),
-            )?;
-            Ok(member)
-        })
+        .tx(move |conn| service::add(conn, &auth, patient, new, now))
         .await?;
     let mut res = HttpResponse::Created();
     res.insert_header((header::LOCATION, format!("/api/v1/care-team/{}", member.id)));
@@ -145,25 +98,13 @@ pub async fn update_member(
     if_match: IfMatch,
     body: Json<CareTeamPatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::PatientsWrite)?;
-    let id = id.into_inner();
-    let mut patch = body.into_inner();
-    patch.organization = patch.organization.map(trimmed);
-    patch.phone = patch.phone.map(trimmed);
-    patch.validate()?;
+    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let now = Utc::now();
+    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
     let expected = if_match.expected(patch.version)?;
+    let id = id.into_inner();
     let member = db
-        .tx(move |conn| {
-            let m = store::update(conn, caller.org, id, expected, &patch, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("care_team.update", "care_team_member")
-                    .on(id)
-                    .patient(m.patient_id),
-            )?;
-            Ok(m)
-        })
+        .tx(move |conn| service::change(conn, &auth, id, expected, patch, now))
         .await?;
     Ok(member.respond(HttpResponse::Ok()))
 }

@@ -1,14 +1,21 @@
-//! Care team members in the database.
+//! Care team members in the database. Every query is limited to the
+//! caller's organization; an internal member's name is read from the user.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
-use shared::care_team::{CareTeamMember, CareTeamPatch, CareTeamRole};
+use shared::care_team::CareTeamMember;
+use shared::ids::{PatientId, UserId};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{care_team_members as members, users};
+use crate::store::code;
+
+const NOUN: &str = "care team member";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = members)]
@@ -27,15 +34,15 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-fn to_member(r: Row, user_name: Option<String>) -> ApiResult<CareTeamMember> {
+fn to_member((r, user_name): (Row, Option<String>)) -> ApiResult<CareTeamMember> {
     Ok(CareTeamMember {
         id: r.id,
-        patient_id: r.patient_id,
-        user_id: r.user_id,
+        patient_id: r.patient_id.into(),
+        user_id: r.user_id.map(UserId::from),
         name: user_name.or(r.name).unwrap_or_default(),
         organization: r.organization_name,
         phone: r.phone,
-        role: r.role.parse().map_err(ApiError::internal)?,
+        role: code(&r.role)?,
         start_date: r.start_date,
         end_date: r.end_date,
         version: r.version,
@@ -44,33 +51,80 @@ fn to_member(r: Row, user_name: Option<String>) -> ApiResult<CareTeamMember> {
     })
 }
 
-/// Member `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<CareTeamMember> {
-    let (row, user_name) = members::table
+/// The columns a membership writes: one list for adding and saving. An
+/// internal member's name is the user's, so it is not stored twice.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = members, treat_none_as_null = true)]
+struct Columns<'a> {
+    user_id: Option<Uuid>,
+    name: Option<&'a str>,
+    organization_name: Option<&'a str>,
+    phone: Option<&'a str>,
+    role: &'a str,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+}
+
+impl<'a> From<&'a CareTeamMember> for Columns<'a> {
+    fn from(m: &'a CareTeamMember) -> Columns<'a> {
+        Columns {
+            user_id: m.user_id.map(UserId::get),
+            name: m.user_id.is_none().then_some(m.name.as_str()),
+            organization_name: m.organization.as_deref(),
+            phone: m.phone.as_deref(),
+            role: m.role.as_ref(),
+            start_date: m.start_date,
+            end_date: m.end_date,
+        }
+    }
+}
+
+/// Member `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<CareTeamMember> {
+    let row = members::table
         .left_join(users::table.on(users::id.nullable().eq(members::user_id)))
-        .filter(members::organization_id.eq(org))
+        .filter(members::organization_id.eq(auth.org().get()))
         .filter(members::id.eq(id))
         .select((Row::as_select(), users::name.nullable()))
         .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("care team member"))?;
-    to_member(row, user_name)
+        .optional()?;
+    to_member(row.ok_or_else(|| ApiError::not_found(NOUN))?)
 }
 
-/// The patient's care team by start date, after the `(start_date, id)` key.
+/// Member `id` locked for an update: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    expected: Expected,
+) -> ApiResult<CareTeamMember> {
+    // Postgres cannot lock the nullable side of an outer join: lock the
+    // membership's row alone, then read it with its user's name.
+    let version: i32 = members::table
+        .filter(members::organization_id.eq(auth.org().get()))
+        .filter(members::id.eq(id))
+        .select(members::version)
+        .for_update()
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(NOUN))?;
+    expected.check(version)?;
+    get(conn, auth, id)
+}
+
+/// The patient's care team by start date, after the `(start_date, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    after: Option<(NaiveDate, Uuid)>,
-    limit: i64,
+    auth: &Authorized,
+    patient: PatientId,
+    paging: &Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<Vec<CareTeamMember>> {
     let mut q = members::table
         .left_join(users::table.on(users::id.nullable().eq(members::user_id)))
-        .filter(members::organization_id.eq(org))
-        .filter(members::patient_id.eq(patient))
+        .filter(members::organization_id.eq(auth.org().get()))
+        .filter(members::patient_id.eq(patient.get()))
         .into_boxed();
-    if let Some((start, id)) = after {
+    if let Some((start, id)) = paging.after {
         q = q.filter(
             members::start_date
                 .gt(start)
@@ -78,107 +132,50 @@ pub fn list(
         );
     }
     q.order((members::start_date.asc(), members::id.asc()))
-        .limit(limit)
+        .limit(paging.fetch())
         .select((Row::as_select(), users::name.nullable()))
         .load::<(Row, Option<String>)>(conn)?
         .into_iter()
-        .map(|(r, n)| to_member(r, n))
+        .map(to_member)
         .collect()
 }
 
-/// A new member, checked.
-#[derive(Debug, Clone)]
-pub struct NewMember {
-    /// Internal member.
-    pub user_id: Option<Uuid>,
-    /// External member's name.
-    pub name: Option<String>,
-    /// External member's organization.
-    pub organization: Option<String>,
-    /// Phone.
-    pub phone: Option<String>,
-    /// Role.
-    pub role: CareTeamRole,
-    /// Start.
-    pub start_date: NaiveDate,
-    /// End.
-    pub end_date: Option<NaiveDate>,
-}
-
-/// Adds a member.
+/// Adds a membership the service built.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    m: &NewMember,
-    now: DateTime<Utc>,
+    auth: &Authorized,
+    m: &CareTeamMember,
 ) -> ApiResult<CareTeamMember> {
-    let id = Uuid::now_v7();
     diesel::insert_into(members::table)
         .values((
-            members::id.eq(id),
-            members::organization_id.eq(org),
-            members::patient_id.eq(patient),
-            members::user_id.eq(m.user_id),
-            members::name.eq(&m.name),
-            members::organization_name.eq(&m.organization),
-            members::phone.eq(&m.phone),
-            members::role.eq(m.role.as_ref()),
-            members::start_date.eq(m.start_date),
-            members::end_date.eq(m.end_date),
-            members::created_at.eq(now),
-            members::updated_at.eq(now),
+            members::id.eq(m.id),
+            members::organization_id.eq(auth.org().get()),
+            members::patient_id.eq(m.patient_id.get()),
+            Columns::from(m),
+            members::created_at.eq(m.created_at),
+            members::updated_at.eq(m.updated_at),
         ))
         .execute(conn)?;
-    get(conn, org, id)
+    get(conn, auth, m.id)
 }
 
-#[derive(AsChangeset, Default)]
-#[diesel(table_name = members)]
-struct Changes {
-    role: Option<String>,
-    organization_name: Option<Option<String>>,
-    phone: Option<Option<String>>,
-    start_date: Option<NaiveDate>,
-    end_date: Option<Option<NaiveDate>>,
-}
-
-/// Applies a validated patch if the member has the expected version.
-pub fn update(
+/// Writes `after` over a locked membership and moves its version on.
+pub fn save(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    expected: Expected,
-    patch: &CareTeamPatch,
+    auth: &Authorized,
+    after: &CareTeamMember,
     now: DateTime<Utc>,
 ) -> ApiResult<CareTeamMember> {
-    let current = get(conn, org, id)?;
-    let version: i32 = members::table
-        .find(id)
-        .select(members::version)
-        .for_update()
-        .first(conn)?;
-    if !expected.matches(version) {
-        return Err(ApiError::PreconditionFailed { current: version });
-    }
-    let start = patch.start_date.unwrap_or(current.start_date);
-    let end = patch.end_date.unwrap_or(current.end_date);
-    if end.is_some_and(|e| e < start) {
-        return Err(ApiError::field("end_date", "must not be before start_date"));
-    }
-    let changes = Changes {
-        role: patch.role.map(|r| r.as_ref().to_string()),
-        organization_name: patch.organization.clone(),
-        phone: patch.phone.clone(),
-        start_date: patch.start_date,
-        end_date: patch.end_date,
-    };
-    diesel::update(members::table.find(id))
-        .set((
-            changes,
-            members::version.eq(members::version + 1),
-            members::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, id)
+    diesel::update(
+        members::table
+            .filter(members::organization_id.eq(auth.org().get()))
+            .filter(members::id.eq(after.id)),
+    )
+    .set((
+        Columns::from(after),
+        members::version.eq(members::version + 1),
+        members::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, after.id)
 }

@@ -1,4 +1,5 @@
 //! A patient's contacts and the consent to share information with them.
 
 pub mod routes;
+pub mod service;
 pub mod store;

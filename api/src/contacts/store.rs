@@ -1,14 +1,23 @@
-//! Contacts in the database.
+//! Contacts in the database. Every query is limited to the caller's
+//! organization.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
+use diesel::dsl::{self, AsSelect};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use shared::contacts::{Consent, Contact, ContactPatch, NewContact};
+use shared::contacts::{Consent, Contact};
+use shared::ids::PatientId;
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::contacts;
+use crate::store::{self, code};
+
+const NOUN: &str = "contact";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = contacts)]
@@ -36,7 +45,7 @@ impl TryFrom<Row> for Contact {
     fn try_from(r: Row) -> ApiResult<Contact> {
         let consent = match (r.consent_scope, r.consent_starts_on) {
             (Some(scope), Some(starts_on)) => Some(Consent {
-                scope: scope.parse().map_err(ApiError::internal)?,
+                scope: code(&scope)?,
                 starts_on,
                 expires_on: r.consent_expires_on,
             }),
@@ -44,9 +53,9 @@ impl TryFrom<Row> for Contact {
         };
         Ok(Contact {
             id: r.id,
-            patient_id: r.patient_id,
+            patient_id: r.patient_id.into(),
             name: r.name,
-            relationship: r.relationship.parse().map_err(ApiError::internal)?,
+            relationship: code(&r.relationship)?,
             phone: r.phone,
             email: r.email,
             emergency_contact: r.emergency_contact,
@@ -60,31 +69,87 @@ impl TryFrom<Row> for Contact {
     }
 }
 
-/// Contact `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Contact> {
-    contacts::table
-        .filter(contacts::organization_id.eq(org))
-        .find(id)
-        .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("contact"))?
-        .try_into()
+/// The columns a contact's record writes: one list for adding and saving.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = contacts, treat_none_as_null = true)]
+struct Columns<'a> {
+    name: &'a str,
+    relationship: &'a str,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    emergency_contact: bool,
+    consent_scope: Option<&'a str>,
+    consent_starts_on: Option<NaiveDate>,
+    consent_expires_on: Option<NaiveDate>,
+    notes: Option<&'a str>,
+    active: bool,
 }
 
-/// The patient's contacts by name, after the `(name, id)` key.
+impl<'a> From<&'a Contact> for Columns<'a> {
+    fn from(c: &'a Contact) -> Columns<'a> {
+        let consent = c.consent.as_ref();
+        Columns {
+            name: &c.name,
+            relationship: c.relationship.as_ref(),
+            phone: c.phone.as_deref(),
+            email: c.email.as_deref(),
+            emergency_contact: c.emergency_contact,
+            consent_scope: consent.map(|c| c.scope.as_ref()),
+            consent_starts_on: consent.map(|c| c.starts_on),
+            consent_expires_on: consent.and_then(|c| c.expires_on),
+            notes: c.notes.as_deref(),
+            active: c.active,
+        }
+    }
+}
+
+type Rows = dsl::Select<
+    dsl::Filter<contacts::table, dsl::Eq<contacts::organization_id, Uuid>>,
+    AsSelect<Row, Pg>,
+>;
+
+/// The caller's organization's contacts: where every read starts.
+fn rows(auth: &Authorized) -> Rows {
+    contacts::table
+        .filter(contacts::organization_id.eq(auth.org().get()))
+        .select(Row::as_select())
+}
+
+/// Contact `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Contact> {
+    let row = rows(auth)
+        .filter(contacts::id.eq(id))
+        .first(conn)
+        .optional()?;
+    store::one(row, NOUN)
+}
+
+/// Contact `id` locked for an update: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    expected: Expected,
+) -> ApiResult<Contact> {
+    let row = rows(auth)
+        .filter(contacts::id.eq(id))
+        .for_update()
+        .first(conn)
+        .optional()?;
+    store::locked(row, NOUN, expected)
+}
+
+/// The patient's contacts by name, after the `(name, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    after: Option<(String, Uuid)>,
-    limit: i64,
+    auth: &Authorized,
+    patient: PatientId,
+    paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Vec<Contact>> {
-    let mut q = contacts::table
-        .filter(contacts::organization_id.eq(org))
-        .filter(contacts::patient_id.eq(patient))
+    let mut q = rows(auth)
+        .filter(contacts::patient_id.eq(patient.get()))
         .into_boxed();
-    if let Some((name, id)) = after {
+    if let Some((name, id)) = paging.after.clone() {
         q = q.filter(
             contacts::name
                 .gt(name.clone())
@@ -92,105 +157,45 @@ pub fn list(
         );
     }
     q.order((contacts::name.asc(), contacts::id.asc()))
-        .limit(limit)
-        .select(Row::as_select())
+        .limit(paging.fetch())
         .load(conn)?
         .into_iter()
         .map(Contact::try_from)
         .collect()
 }
 
-/// Records a contact.
-pub fn insert(
-    conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    new: &NewContact,
-    now: DateTime<Utc>,
-) -> ApiResult<Contact> {
-    let id = Uuid::now_v7();
+/// Records a contact the service built.
+pub fn insert(conn: &mut PgConnection, auth: &Authorized, c: &Contact) -> ApiResult<Contact> {
     diesel::insert_into(contacts::table)
         .values((
-            contacts::id.eq(id),
-            contacts::organization_id.eq(org),
-            contacts::patient_id.eq(patient),
-            contacts::name.eq(new.name.trim()),
-            contacts::relationship.eq(new.relationship.as_ref()),
-            contacts::phone.eq(&new.phone),
-            contacts::email.eq(&new.email),
-            contacts::emergency_contact.eq(new.emergency_contact),
-            contacts::consent_scope.eq(new.consent.as_ref().map(|c| c.scope.as_ref())),
-            contacts::consent_starts_on.eq(new.consent.as_ref().map(|c| c.starts_on)),
-            contacts::consent_expires_on.eq(new.consent.as_ref().and_then(|c| c.expires_on)),
-            contacts::notes.eq(&new.notes),
-            contacts::created_at.eq(now),
-            contacts::updated_at.eq(now),
+            contacts::id.eq(c.id),
+            contacts::organization_id.eq(auth.org().get()),
+            contacts::patient_id.eq(c.patient_id.get()),
+            Columns::from(c),
+            contacts::created_at.eq(c.created_at),
+            contacts::updated_at.eq(c.updated_at),
         ))
         .execute(conn)?;
-    get(conn, org, id)
+    get(conn, auth, c.id)
 }
 
-#[derive(AsChangeset, Default)]
-#[diesel(table_name = contacts)]
-struct Changes {
-    name: Option<String>,
-    relationship: Option<String>,
-    phone: Option<Option<String>>,
-    email: Option<Option<String>>,
-    emergency_contact: Option<bool>,
-    consent_scope: Option<Option<String>>,
-    consent_starts_on: Option<Option<NaiveDate>>,
-    consent_expires_on: Option<Option<NaiveDate>>,
-    notes: Option<Option<String>>,
-    active: Option<bool>,
-}
-
-/// Applies a validated patch if the contact has the expected version; returns it before and after.
-pub fn update(
+/// Writes `after` over a locked contact and moves its version on.
+pub fn save(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    expected: Expected,
-    patch: &ContactPatch,
+    auth: &Authorized,
+    after: &Contact,
     now: DateTime<Utc>,
-) -> ApiResult<(Contact, Contact)> {
-    let before: Contact = contacts::table
-        .filter(contacts::organization_id.eq(org))
-        .find(id)
-        .select(Row::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("contact"))?
-        .try_into()?;
-    if !expected.matches(before.version) {
-        return Err(ApiError::PreconditionFailed {
-            current: before.version,
-        });
-    }
-    let consent = patch.consent.clone();
-    let changes = Changes {
-        name: patch.name.as_ref().map(|n| n.trim().to_string()),
-        relationship: patch.relationship.map(|r| r.as_ref().to_string()),
-        phone: patch.phone.clone(),
-        email: patch.email.clone(),
-        emergency_contact: patch.emergency_contact,
-        consent_scope: consent
-            .as_ref()
-            .map(|c| c.as_ref().map(|c| c.scope.as_ref().to_string())),
-        consent_starts_on: consent.as_ref().map(|c| c.as_ref().map(|c| c.starts_on)),
-        consent_expires_on: consent
-            .as_ref()
-            .map(|c| c.as_ref().and_then(|c| c.expires_on)),
-        notes: patch.notes.clone(),
-        active: patch.active,
-    };
-    diesel::update(contacts::table.find(id))
-        .set((
-            changes,
-            contacts::version.eq(contacts::version + 1),
-            contacts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok((before, get(conn, org, id)?))
+) -> ApiResult<Contact> {
+    diesel::update(
+        contacts::table
+            .filter(contacts::organization_id.eq(auth.org().get()))
+            .filter(contacts::id.eq(after.id)),
+    )
+    .set((
+        Columns::from(after),
+        contacts::version.eq(contacts::version + 1),
+        contacts::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, after.id)
 }

@@ -2,4 +2,5 @@
 //! transition-of-care rule.
 
 pub mod routes;
+pub mod service;
 pub mod store;

@@ -1,14 +1,23 @@
-//! Encounters in the database.
+//! Encounters in the database. Every query is limited to the caller's
+//! organization.
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::dsl::{self, AsSelect};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use shared::encounters::{Encounter, EncounterKind, NewEncounter, Source};
+use shared::encounters::{Encounter, EncounterValues, NewEncounter};
+use shared::ids::{PatientId, TaskId};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::encounters;
+use crate::store::{self, code};
+
+const NOUN: &str = "encounter";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = encounters)]
@@ -34,15 +43,15 @@ impl TryFrom<Row> for Encounter {
     fn try_from(r: Row) -> ApiResult<Encounter> {
         Ok(Encounter {
             id: r.id,
-            patient_id: r.patient_id,
-            kind: r.kind.parse().map_err(ApiError::internal)?,
+            patient_id: r.patient_id.into(),
+            kind: code(&r.kind)?,
             facility: r.facility,
             admitted_at: r.admitted_at,
             discharged_at: r.discharged_at,
             discharge_disposition: r.discharge_disposition,
-            source: r.source.parse().map_err(ApiError::internal)?,
+            source: code(&r.source)?,
             external_id: r.external_id,
-            followup_task_id: r.followup_task_id,
+            followup_task_id: r.followup_task_id.map(TaskId::from),
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -50,28 +59,55 @@ impl TryFrom<Row> for Encounter {
     }
 }
 
-/// Encounter `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Encounter> {
+type Rows = dsl::Select<
+    dsl::Filter<encounters::table, dsl::Eq<encounters::organization_id, Uuid>>,
+    AsSelect<Row, Pg>,
+>;
+
+/// The caller's organization's encounters: where every read starts.
+fn rows(auth: &Authorized) -> Rows {
     encounters::table
-        .filter(encounters::organization_id.eq(org))
-        .find(id)
+        .filter(encounters::organization_id.eq(auth.org().get()))
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("encounter"))?
-        .try_into()
+}
+
+/// Encounter `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Encounter> {
+    store::one(
+        rows(auth)
+            .filter(encounters::id.eq(id))
+            .first(conn)
+            .optional()?,
+        NOUN,
+    )
+}
+
+/// Encounter `id` locked for an update: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    expected: Expected,
+) -> ApiResult<Encounter> {
+    store::locked(
+        rows(auth)
+            .filter(encounters::id.eq(id))
+            .for_update()
+            .first(conn)
+            .optional()?,
+        NOUN,
+        expected,
+    )
 }
 
 /// The encounter an integration sent with `external_id`, locked for update.
 pub fn lock_by_external_id(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     external_id: &str,
 ) -> ApiResult<Option<Encounter>> {
-    encounters::table
-        .filter(encounters::organization_id.eq(org))
-        .filter(encounters::external_id.eq(external_id))
-        .select(Row::as_select())
+    rows(auth)
+        .filter(encounters::external_id.eq(external_id.to_owned()))
         .for_update()
         .first(conn)
         .optional()?
@@ -79,150 +115,93 @@ pub fn lock_by_external_id(
         .transpose()
 }
 
-/// Encounter `id` locked for update, checked against the expected version.
-pub fn lock(
-    conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    expected: Expected,
-) -> ApiResult<Encounter> {
-    let e: Encounter = encounters::table
-        .filter(encounters::organization_id.eq(org))
-        .find(id)
-        .select(Row::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("encounter"))?
-        .try_into()?;
-    if !expected.matches(e.version) {
-        return Err(ApiError::PreconditionFailed { current: e.version });
-    }
-    Ok(e)
-}
-
 /// Records a new encounter.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     new: &NewEncounter,
-    source: Source,
     now: DateTime<Utc>,
 ) -> ApiResult<Encounter> {
     let id = Uuid::now_v7();
     diesel::insert_into(encounters::table)
         .values((
             encounters::id.eq(id),
-            encounters::organization_id.eq(org),
-            encounters::patient_id.eq(new.patient_id),
+            encounters::organization_id.eq(auth.org().get()),
+            encounters::patient_id.eq(new.patient_id.get()),
             encounters::kind.eq(new.kind.as_ref()),
-            encounters::facility.eq(new.facility.trim()),
+            encounters::facility.eq(&new.facility),
             encounters::admitted_at.eq(new.admitted_at),
             encounters::discharged_at.eq(new.discharged_at),
             encounters::discharge_disposition.eq(&new.discharge_disposition),
-            encounters::source.eq(source.as_ref()),
+            encounters::source.eq(auth.source().as_ref()),
             encounters::external_id.eq(&new.external_id),
             encounters::created_at.eq(now),
             encounters::updated_at.eq(now),
         ))
         .execute(conn)?;
-    get(conn, org, id)
-}
-
-/// The values an encounter should have after a change.
-#[derive(Debug, Clone)]
-pub struct Values {
-    /// Kind.
-    pub kind: EncounterKind,
-    /// Facility.
-    pub facility: String,
-    /// Admitted.
-    pub admitted_at: DateTime<Utc>,
-    /// Discharged.
-    pub discharged_at: Option<DateTime<Utc>>,
-    /// Disposition.
-    pub discharge_disposition: Option<String>,
-}
-
-impl Values {
-    /// The values `e` has now.
-    pub fn of(e: &Encounter) -> Values {
-        Values {
-            kind: e.kind,
-            facility: e.facility.clone(),
-            admitted_at: e.admitted_at,
-            discharged_at: e.discharged_at,
-            discharge_disposition: e.discharge_disposition.clone(),
-        }
-    }
-
-    fn same_as(&self, e: &Encounter) -> bool {
-        self.kind == e.kind
-            && self.facility == e.facility
-            && self.admitted_at == e.admitted_at
-            && self.discharged_at == e.discharged_at
-            && self.discharge_disposition == e.discharge_disposition
-    }
+    get(conn, auth, id)
 }
 
 /// Writes `values` over a locked encounter; the version moves only when
 /// something actually changed (an identical resend is a no-op).
 pub fn update(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     current: &Encounter,
-    values: Values,
+    values: &EncounterValues,
     now: DateTime<Utc>,
 ) -> ApiResult<Encounter> {
     if values.same_as(current) {
         return Ok(current.clone());
     }
-    diesel::update(encounters::table.find(current.id))
-        .set((
-            encounters::kind.eq(values.kind.as_ref()),
-            encounters::facility.eq(values.facility.trim()),
-            encounters::admitted_at.eq(values.admitted_at),
-            encounters::discharged_at.eq(values.discharged_at),
-            encounters::discharge_disposition.eq(values.discharge_disposition),
-            encounters::version.eq(encounters::version + 1),
-            encounters::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, current.id)
+    diesel::update(
+        encounters::table
+            .filter(encounters::organization_id.eq(auth.org().get()))
+            .filter(encounters::id.eq(current.id)),
+    )
+    .set((
+        encounters::kind.eq(values.kind.as_ref()),
+        encounters::facility.eq(&values.facility),
+        encounters::admitted_at.eq(values.admitted_at),
+        encounters::discharged_at.eq(values.discharged_at),
+        encounters::discharge_disposition.eq(&values.discharge_disposition),
+        encounters::version.eq(encounters::version + 1),
+        encounters::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, current.id)
 }
 
 /// Links the transition follow-up the discharge created.
 pub fn set_followup_task(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     id: Uuid,
-    task: Uuid,
+    task: TaskId,
 ) -> ApiResult<()> {
     diesel::update(
         encounters::table
-            .filter(encounters::organization_id.eq(org))
+            .filter(encounters::organization_id.eq(auth.org().get()))
             .filter(encounters::id.eq(id)),
     )
-    .set(encounters::followup_task_id.eq(task))
+    .set(encounters::followup_task_id.eq(task.get()))
     .execute(conn)?;
     Ok(())
 }
 
-/// Encounters of `org` (or one patient), newest admission first, after `(admitted_at, id)`.
+/// Encounters (all, or one patient's), newest admission first, after the
+/// `(admitted_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Option<Uuid>,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    auth: &Authorized,
+    patient: Option<PatientId>,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Encounter>> {
-    let mut q = encounters::table
-        .filter(encounters::organization_id.eq(org))
-        .into_boxed();
+    let mut q = rows(auth).into_boxed();
     if let Some(p) = patient {
-        q = q.filter(encounters::patient_id.eq(p));
+        q = q.filter(encounters::patient_id.eq(p.get()));
     }
-    if let Some((at, id)) = after {
+    if let Some((at, id)) = paging.after {
         q = q.filter(
             encounters::admitted_at
                 .lt(at)
@@ -230,8 +209,7 @@ pub fn list(
         );
     }
     q.order((encounters::admitted_at.desc(), encounters::id.desc()))
-        .limit(limit)
-        .select(Row::as_select())
+        .limit(paging.fetch())
         .load(conn)?
         .into_iter()
         .map(Encounter::try_from)

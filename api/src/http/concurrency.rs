@@ -29,6 +29,15 @@ impl Expected {
             Expected::Never => false,
         }
     }
+
+    /// A 412 naming the current version unless it satisfies the expectation.
+    pub fn check(self, current: i32) -> Result<(), ApiError> {
+        if self.matches(current) {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed { current })
+        }
+    }
 }
 
 /// The `If-Match` request header, if sent.

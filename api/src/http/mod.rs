@@ -5,10 +5,12 @@ pub mod concurrency;
 pub mod cursor;
 pub mod fallback;
 pub mod json;
+pub mod paging;
 pub mod query;
 pub mod request_id;
 pub mod security;
 
 pub use concurrency::{ETagged, IfMatch};
 pub use json::Json;
+pub use paging::Paging;
 pub use query::Query;

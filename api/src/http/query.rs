@@ -44,13 +44,15 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::pagination::PageQuery;
     use shared::patients::PatientListQuery;
 
     #[test]
     fn known_parameters_parse() {
         let q: PatientListQuery = parse("q=smi&status=active&limit=10").unwrap();
         assert_eq!(q.q.as_deref(), Some("smi"));
-        assert_eq!(q.limit, Some(10));
+        let page: PageQuery = parse("q=smi&status=active&limit=10").unwrap();
+        assert_eq!(page.limit, Some(10));
     }
 
     #[test]
@@ -66,7 +68,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match parse::<PatientListQuery>("limit=lots") {
+        match parse::<PageQuery>("limit=lots") {
             Err(ApiError::Validation(errs)) => assert_eq!(errs[0].field, "limit"),
             other => panic!("{other:?}"),
         }

@@ -14,7 +14,7 @@ use futures_util::future::{Ready, ready};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::auth::Caller;
+use crate::auth::Authorized;
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;
@@ -87,6 +87,26 @@ pub struct Done<T> {
     pub created: bool,
 }
 
+impl<T> Done<T> {
+    /// A record created now, found at `location` (a 201).
+    pub fn created(location: String, value: T) -> Done<T> {
+        Done {
+            value,
+            location,
+            created: true,
+        }
+    }
+
+    /// A record that existed and was updated (a resend by `external_id`: a 200).
+    pub fn updated(location: String, value: T) -> Done<T> {
+        Done {
+            value,
+            location,
+            created: false,
+        }
+    }
+}
+
 impl<T: ETagged> Done<T> {
     /// 201 with `Location`, or 200; both with the ETag.
     pub fn respond(&self) -> HttpResponse {
@@ -119,27 +139,28 @@ impl<T: ETagged> Outcome<T> {
     }
 }
 
-/// Runs `create` at most once per key: call inside a transaction. `request`
-/// is what identifies the request's content (its parsed body).
-pub fn once<T: Serialize>(
+/// Runs `create` on `request` at most once per key: call inside a
+/// transaction. The request (the parsed body) is what a retry must repeat
+/// exactly.
+pub fn once<R: Serialize, T: Serialize>(
     conn: &mut PgConnection,
-    caller: &Caller,
+    auth: &Authorized,
     key: &IdempotencyKey,
-    request: &impl Serialize,
-    create: impl FnOnce(&mut PgConnection) -> ApiResult<Done<T>>,
+    request: R,
+    create: impl FnOnce(&mut PgConnection, R) -> ApiResult<Done<T>>,
 ) -> ApiResult<Outcome<T>> {
-    let Some(key) = key.0.as_deref() else {
-        return Ok(Outcome::Fresh(create(conn)?));
+    let (Some(key), Some(principal)) = (key.0.as_deref(), auth.principal_id()) else {
+        return Ok(Outcome::Fresh(create(conn, request)?));
     };
-    let principal = caller.principal_id();
-    let request_hash = digest(&serde_json::to_string(request).map_err(ApiError::internal)?);
+    let org = auth.org().get();
+    let request_hash = digest(&serde_json::to_string(&request).map_err(ApiError::internal)?);
     // Two concurrent first attempts with one key: the second waits here for
     // the first to commit, then finds its stored answer.
     diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind::<Text, _>(format!("{}/{principal}/{key}", caller.org))
+        .bind::<Text, _>(format!("{org}/{principal}/{key}"))
         .execute(conn)?;
     let saved: Option<(Vec<u8>, i32, Value, Option<String>)> = idempotency_keys::table
-        .filter(idempotency_keys::organization_id.eq(caller.org))
+        .filter(idempotency_keys::organization_id.eq(org))
         .filter(idempotency_keys::principal_id.eq(principal))
         .filter(idempotency_keys::key.eq(key))
         .select((
@@ -163,10 +184,10 @@ pub fn once<T: Serialize>(
             location,
         }));
     }
-    let done = create(conn)?;
+    let done = create(conn, request)?;
     diesel::insert_into(idempotency_keys::table)
         .values((
-            idempotency_keys::organization_id.eq(caller.org),
+            idempotency_keys::organization_id.eq(org),
             idempotency_keys::principal_id.eq(principal),
             idempotency_keys::key.eq(key),
             idempotency_keys::request_hash.eq(request_hash),

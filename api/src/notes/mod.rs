@@ -2,4 +2,5 @@
 //! the productivity figures built from their minutes.
 
 pub mod routes;
+pub mod service;
 pub mod store;

@@ -2,29 +2,23 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared::auth::Permission;
-use shared::notes::{
-    NewAddendum, NewNote, Note, NoteListQuery, NotePatch, ProductivityDay, SignRequest, summarize,
-};
-use shared::pagination::{Page, checked_limit};
+use shared::ids::{PatientId, UserId};
+use shared::notes::{NewAddendum, NewNote, Note, NotePatch, ProductivityDay, SignRequest};
+use shared::pagination::{Page, PageQuery};
 use shared::problem::Problem;
+use shared::validation::Valid;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
-use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ETagged, IfMatch, Json, Query, cursor};
-use crate::notes::store;
-use crate::organizations::store as organizations;
-use crate::patients::store as patients;
-use crate::tasks::store as tasks;
-use crate::users::store as users;
+use crate::http::{ETagged, IfMatch, Json, Paging, Query};
+use crate::notes::service;
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -37,16 +31,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(productivity);
 }
 
-fn author(caller: &Caller) -> ApiResult<Uuid> {
-    caller.user_id().ok_or_else(|| {
-        ApiError::Forbidden("Notes are written and signed by people, not API keys.".into())
-    })
-}
-
 /// A patient's notes, newest activity first, with their addenda.
 #[utoipa::path(
     tag = "notes",
-    params(("id" = Uuid, Path, description = "Patient id"), NoteListQuery),
+    params(("id" = Uuid, Path, description = "Patient id"), PageQuery),
     responses((status = 200, description = "A page of notes", body = Page<Note>)),
     security(("bearer" = []))
 )]
@@ -54,26 +42,13 @@ fn author(caller: &Caller) -> ApiResult<Uuid> {
 pub async fn list_notes(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    query: Query<NoteListQuery>,
+    id: web::Path<PatientId>,
+    paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::PatientsRead)?;
+    let auth = caller.authorize(Permission::PatientsRead)?;
     let patient = id.into_inner();
-    let q = query.into_inner();
-    let limit = checked_limit(q.limit).map_err(|m| ApiError::field("limit", m))?;
-    let after = cursor::decode_opt::<(DateTime<Utc>, Uuid)>(q.cursor.as_deref())?;
     let page = db
-        .run(move |conn| {
-            patients::ensure(conn, caller.org, patient)?;
-            let rows = store::list(conn, caller.org, patient, after, limit + 1)?;
-            let (items, next_cursor) = cursor::page(rows, limit, |n| (n.occurred_at, n.id));
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.list", "note").patient(patient),
-            )?;
-            Ok(Page { items, next_cursor })
-        })
+        .run(move |conn| service::list(conn, &auth, patient, &paging))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -91,32 +66,15 @@ pub async fn list_notes(
 pub async fn write_note(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     body: Json<NewNote>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::NotesWrite)?;
-    let me = author(&caller)?;
+    let auth = caller.authorize(Permission::NotesWrite)?;
+    let now = Utc::now();
+    let new = Valid::new(body.into_inner(), &auth.context(now))?;
     let patient = id.into_inner();
-    let new = body.into_inner();
-    new.validate()?;
     let note = db
-        .tx(move |conn| {
-            patients::ensure(conn, caller.org, patient)?;
-            if let Some(t) = new.task_id
-                && tasks::find(conn, caller.org, t)?.is_none_or(|t| t.patient_id != patient)
-            {
-                return Err(ApiError::field("task_id", "is not a task of this patient"));
-            }
-            let note = store::insert(conn, caller.org, patient, &new, me, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.create", "note")
-                    .on(note.id)
-                    .patient(patient),
-            )?;
-            Ok(note)
-        })
+        .tx(move |conn| service::write(conn, &auth, patient, new, now))
         .await?;
     let mut res = HttpResponse::Created();
     res.insert_header((header::LOCATION, format!("/api/v1/notes/{}", note.id)));
@@ -136,44 +94,10 @@ pub async fn get_note(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::PatientsRead)?;
+    let auth = caller.authorize(Permission::PatientsRead)?;
     let id = id.into_inner();
-    let note = db
-        .run(move |conn| {
-            let note = store::get(conn, caller.org, id)?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.read", "note")
-                    .on(id)
-                    .patient(note.patient_id),
-            )?;
-            Ok(note)
-        })
-        .await?;
+    let note = db.run(move |conn| service::get(conn, &auth, id)).await?;
     Ok(note.respond(HttpResponse::Ok()))
-}
-
-/// A 409 for any change to a signed note.
-fn refuse_if_signed(note: &Note) -> ApiResult<()> {
-    if note.signed_at.is_some() {
-        Err(ApiError::Conflict(
-            "This note is signed and can no longer change; add an addendum to correct it.".into(),
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// A 403 unless the caller wrote the note.
-fn only_author(note: &Note, me: Uuid) -> ApiResult<()> {
-    if note.author_id == Some(me) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Only the note's author can edit or sign it.".into(),
-        ))
-    }
 }
 
 /// Edit your unsigned note. A signed note never changes (409).
@@ -200,27 +124,13 @@ pub async fn edit_note(
     if_match: IfMatch,
     body: Json<NotePatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::NotesWrite)?;
-    let me = author(&caller)?;
-    let id = id.into_inner();
-    let patch = body.into_inner();
-    patch.validate()?;
+    let auth = caller.authorize(Permission::NotesWrite)?;
+    let now = Utc::now();
+    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
     let expected = if_match.expected(patch.version)?;
+    let id = id.into_inner();
     let note = db
-        .tx(move |conn| {
-            let note = store::lock(conn, caller.org, id, expected)?;
-            refuse_if_signed(&note)?;
-            only_author(&note, me)?;
-            let note = store::update(conn, caller.org, id, &patch, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.update", "note")
-                    .on(id)
-                    .patient(note.patient_id),
-            )?;
-            Ok(note)
-        })
+        .tx(move |conn| service::edit(conn, &auth, id, expected, patch, now))
         .await?;
     Ok(note.respond(HttpResponse::Ok()))
 }
@@ -249,25 +159,11 @@ pub async fn sign_note(
     if_match: IfMatch,
     body: Json<SignRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::NotesWrite)?;
-    let me = author(&caller)?;
-    let id = id.into_inner();
+    let auth = caller.authorize(Permission::NotesWrite)?;
     let expected = if_match.expected(body.into_inner().version)?;
+    let id = id.into_inner();
     let note = db
-        .tx(move |conn| {
-            let note = store::lock(conn, caller.org, id, expected)?;
-            refuse_if_signed(&note)?;
-            only_author(&note, me)?;
-            let note = store::sign(conn, caller.org, id, me, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.sign", "note")
-                    .on(id)
-                    .patient(note.patient_id),
-            )?;
-            Ok(note)
-        })
+        .tx(move |conn| service::sign(conn, &auth, id, expected, Utc::now()))
         .await?;
     Ok(note.respond(HttpResponse::Ok()))
 }
@@ -290,29 +186,12 @@ pub async fn add_addendum(
     id: web::Path<Uuid>,
     body: Json<NewAddendum>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::NotesWrite)?;
-    let me = author(&caller)?;
+    let auth = caller.authorize(Permission::NotesWrite)?;
+    let now = Utc::now();
+    let addendum = Valid::new(body.into_inner(), &auth.context(now))?;
     let id = id.into_inner();
-    let addendum = body.into_inner();
-    addendum.validate()?;
     let note = db
-        .tx(move |conn| {
-            let note = store::get(conn, caller.org, id)?;
-            if note.signed_at.is_none() {
-                return Err(ApiError::Conflict(
-                    "This note is not signed yet; edit it instead of adding an addendum.".into(),
-                ));
-            }
-            store::add_addendum(conn, caller.org, id, &addendum.body, me, Utc::now())?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("note.addendum", "note")
-                    .on(id)
-                    .patient(note.patient_id),
-            )?;
-            store::get(conn, caller.org, id)
-        })
+        .tx(move |conn| service::add_addendum(conn, &auth, id, addendum, now))
         .await?;
     Ok(note.respond(HttpResponse::Created()))
 }
@@ -322,7 +201,7 @@ pub async fn add_addendum(
 #[into_params(parameter_in = Query)]
 pub struct ProductivityQuery {
     /// One user (yours when omitted, or everyone's for supervisors).
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     /// First day (organization calendar); 6 days before `to` when omitted.
     pub from: Option<NaiveDate>,
     /// Last day; today when omitted. At most 92 days in all.
@@ -347,40 +226,19 @@ pub async fn productivity(
     query: Query<ProductivityQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let author = match (q.user_id, caller.user_id()) {
-        (Some(u), Some(me)) if u == me => Some(me),
-        (Some(u), _) => {
-            caller.require(Permission::TeamView)?;
-            Some(u)
+    // Your own minutes need no permission beyond being signed in; anyone
+    // else's (or everyone's) take `team:view`.
+    let (auth, author) = match (q.user_id, caller.user_id()) {
+        (Some(u), Some(me)) if u == me => (caller.member(), Some(me)),
+        (Some(u), _) => (caller.authorize(Permission::TeamView)?, Some(u)),
+        (None, _) if caller.permits(Permission::TeamView) => {
+            (caller.authorize(Permission::TeamView)?, None)
         }
-        (None, _) if caller.permits(Permission::TeamView) => None,
-        (None, Some(me)) => Some(me),
+        (None, Some(me)) => (caller.member(), Some(me)),
         (None, None) => return Err(ApiError::field("user_id", "is required for API keys")),
     };
     let items = db
-        .run(move |conn| {
-            let cal = organizations::calendar(conn, caller.org)?;
-            let to = q.to.unwrap_or_else(|| cal.today(Utc::now()));
-            let from = q.from.unwrap_or(to - Duration::days(6));
-            if from > to {
-                return Err(ApiError::field("from", "must not be after to"));
-            }
-            if (to - from).num_days() >= 92 {
-                return Err(ApiError::field(
-                    "from",
-                    "the range may span at most 92 days",
-                ));
-            }
-            let start = shared::calendar::local_to_utc(from, NaiveTime::MIN, &cal.tz);
-            let end =
-                shared::calendar::local_to_utc(to + Duration::days(1), NaiveTime::MIN, &cal.tz);
-            let rows =
-                store::activity_minutes(conn, caller.org, cal.tz.name(), start, end, author)?;
-            let names = users::names(conn, caller.org)?;
-            Ok(summarize(&rows, &|id| {
-                names.get(&id).cloned().unwrap_or_default()
-            }))
-        })
+        .run(move |conn| service::productivity(conn, &auth, author, q.from, q.to, Utc::now()))
         .await?;
     Ok(HttpResponse::Ok().json(Page {
         items,

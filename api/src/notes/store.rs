@@ -7,12 +7,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use shared::notes::{ActivityMinutes, Addendum, NewNote, Note, NotePatch};
+use shared::ids::{PatientId, TaskId, UserId};
+use shared::notes::{ActivityMinutes, Addendum, NewNote, Note};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{note_addenda, notes};
+use crate::store::code;
+
+const NOUN: &str = "note";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = notes)]
@@ -32,11 +38,11 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<Row>) -> ApiResult<Vec<Note>> {
+fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<Row>) -> ApiResult<Vec<Note>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut addenda: HashMap<Uuid, Vec<Addendum>> = HashMap::new();
     for (note_id, id, author_id, body, created_at) in note_addenda::table
-        .filter(note_addenda::organization_id.eq(org))
+        .filter(note_addenda::organization_id.eq(auth.org().get()))
         .filter(note_addenda::note_id.eq_any(&ids))
         .order((note_addenda::created_at.asc(), note_addenda::id.asc()))
         .select((
@@ -50,7 +56,7 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<Row>) -> ApiResult<Vec<
     {
         addenda.entry(note_id).or_default().push(Addendum {
             id,
-            author_id,
+            author_id: author_id.map(UserId::from),
             body,
             created_at,
         });
@@ -60,15 +66,15 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<Row>) -> ApiResult<Vec<
             Ok(Note {
                 addenda: addenda.remove(&r.id).unwrap_or_default(),
                 id: r.id,
-                patient_id: r.patient_id,
-                author_id: r.author_id,
-                note_type: r.note_type.parse().map_err(ApiError::internal)?,
+                patient_id: r.patient_id.into(),
+                author_id: r.author_id.map(UserId::from),
+                note_type: code(&r.note_type)?,
                 body: r.body,
                 minutes: r.minutes,
                 occurred_at: r.occurred_at,
-                task_id: r.task_id,
+                task_id: r.task_id.map(TaskId::from),
                 signed_at: r.signed_at,
-                signed_by: r.signed_by,
+                signed_by: r.signed_by.map(UserId::from),
                 version: r.version,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
@@ -77,50 +83,51 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<Row>) -> ApiResult<Vec<
         .collect()
 }
 
-/// Note `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Note> {
-    let row = notes::table
-        .filter(notes::organization_id.eq(org))
-        .find(id)
-        .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("note"))?;
-    Ok(hydrate(conn, org, vec![row])?.remove(0))
+fn find(conn: &mut PgConnection, auth: &Authorized, id: Uuid, lock: bool) -> ApiResult<Note> {
+    let query = notes::table
+        .filter(notes::organization_id.eq(auth.org().get()))
+        .filter(notes::id.eq(id))
+        .select(Row::as_select());
+    let row = if lock {
+        query.for_update().first(conn).optional()?
+    } else {
+        query.first(conn).optional()?
+    };
+    let row = row.ok_or_else(|| ApiError::not_found(NOUN))?;
+    hydrate(conn, auth, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a hydrated note went missing"))
 }
 
-/// Note `id` locked for a change, checked against the expected version.
-pub fn lock(conn: &mut PgConnection, org: Uuid, id: Uuid, expected: Expected) -> ApiResult<Note> {
-    notes::table
-        .filter(notes::organization_id.eq(org))
-        .find(id)
-        .select(notes::id)
-        .for_update()
-        .first::<Uuid>(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("note"))?;
-    let note = get(conn, org, id)?;
-    if !expected.matches(note.version) {
-        return Err(ApiError::PreconditionFailed {
-            current: note.version,
-        });
-    }
+/// Note `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Note> {
+    find(conn, auth, id, false)
+}
+
+/// Note `id` locked for a change: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    expected: Expected,
+) -> ApiResult<Note> {
+    let note = find(conn, auth, id, true)?;
+    expected.check(note.version)?;
     Ok(note)
 }
 
-/// The patient's notes, newest activity first, after `(occurred_at, id)`.
+/// The patient's notes, newest activity first, after the `(occurred_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    auth: &Authorized,
+    patient: PatientId,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Note>> {
     let mut q = notes::table
-        .filter(notes::organization_id.eq(org))
-        .filter(notes::patient_id.eq(patient))
+        .filter(notes::organization_id.eq(auth.org().get()))
+        .filter(notes::patient_id.eq(patient.get()))
         .into_boxed();
-    if let Some((at, id)) = after {
+    if let Some((at, id)) = paging.after {
         q = q.filter(
             notes::occurred_at
                 .lt(at)
@@ -129,108 +136,103 @@ pub fn list(
     }
     let rows = q
         .order((notes::occurred_at.desc(), notes::id.desc()))
-        .limit(limit)
+        .limit(paging.fetch())
         .select(Row::as_select())
         .load(conn)?;
-    hydrate(conn, org, rows)
+    hydrate(conn, auth, rows)
 }
 
-/// Writes a new, unsigned note.
+/// Writes a new, unsigned note by `author`.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     new: &NewNote,
-    author: Uuid,
+    author: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
     let id = Uuid::now_v7();
     diesel::insert_into(notes::table)
         .values((
             notes::id.eq(id),
-            notes::organization_id.eq(org),
-            notes::patient_id.eq(patient),
-            notes::author_id.eq(author),
+            notes::organization_id.eq(auth.org().get()),
+            notes::patient_id.eq(patient.get()),
+            notes::author_id.eq(author.get()),
             notes::note_type.eq(new.note_type.as_ref()),
-            notes::body.eq(new.body.trim()),
+            notes::body.eq(&new.body),
             notes::minutes.eq(new.minutes),
             notes::occurred_at.eq(new.occurred_at.unwrap_or(now)),
-            notes::task_id.eq(new.task_id),
+            notes::task_id.eq(new.task_id.map(TaskId::get)),
             notes::created_at.eq(now),
             notes::updated_at.eq(now),
         ))
         .execute(conn)?;
-    get(conn, org, id)
+    get(conn, auth, id)
 }
 
-#[derive(AsChangeset, Default)]
-#[diesel(table_name = notes)]
-struct Changes {
-    note_type: Option<String>,
-    body: Option<String>,
-    minutes: Option<i32>,
-    occurred_at: Option<DateTime<Utc>>,
-}
-
-/// Changes an unsigned note (the caller checked it is unsigned).
-pub fn update(
+/// Writes `after` over a locked, unsigned note (the caller checked both).
+pub fn save(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    patch: &NotePatch,
+    auth: &Authorized,
+    after: &Note,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
-    let changes = Changes {
-        note_type: patch.note_type.map(|t| t.as_ref().to_string()),
-        body: patch.body.as_ref().map(|b| b.trim().to_string()),
-        minutes: patch.minutes,
-        occurred_at: patch.occurred_at,
-    };
-    diesel::update(notes::table.find(id))
-        .set((
-            changes,
-            notes::version.eq(notes::version + 1),
-            notes::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, id)
+    diesel::update(
+        notes::table
+            .filter(notes::organization_id.eq(auth.org().get()))
+            .filter(notes::id.eq(after.id)),
+    )
+    .set((
+        notes::note_type.eq(after.note_type.as_ref()),
+        notes::body.eq(&after.body),
+        notes::minutes.eq(after.minutes),
+        notes::occurred_at.eq(after.occurred_at),
+        notes::version.eq(notes::version + 1),
+        notes::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, after.id)
 }
 
 /// Signs a note: from now on it never changes.
 pub fn sign(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     id: Uuid,
-    by: Uuid,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
-    diesel::update(notes::table.find(id))
-        .set((
-            notes::signed_at.eq(now),
-            notes::signed_by.eq(by),
-            notes::version.eq(notes::version + 1),
-            notes::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, id)
+    diesel::update(
+        notes::table
+            .filter(notes::organization_id.eq(auth.org().get()))
+            .filter(notes::id.eq(id)),
+    )
+    .set((
+        notes::signed_at.eq(now),
+        notes::signed_by.eq(by.get()),
+        notes::version.eq(notes::version + 1),
+        notes::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, id)
 }
 
 /// Appends an addendum to a note.
 pub fn add_addendum(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     note: Uuid,
     body: &str,
-    by: Uuid,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::insert_into(note_addenda::table)
         .values((
             note_addenda::id.eq(Uuid::now_v7()),
-            note_addenda::organization_id.eq(org),
+            note_addenda::organization_id.eq(auth.org().get()),
             note_addenda::note_id.eq(note),
-            note_addenda::author_id.eq(by),
-            note_addenda::body.eq(body.trim()),
+            note_addenda::author_id.eq(by.get()),
+            note_addenda::body.eq(body),
             note_addenda::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -253,11 +255,10 @@ struct MinutesRow {
 /// `until` (instants), optionally for one author.
 pub fn activity_minutes(
     conn: &mut PgConnection,
-    org: Uuid,
-    time_zone: &str,
+    auth: &Authorized,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-    author: Option<Uuid>,
+    author: Option<UserId>,
 ) -> ApiResult<Vec<ActivityMinutes>> {
     let rows: Vec<MinutesRow> = diesel::sql_query(
         "SELECT author_id, (occurred_at AT TIME ZONE $2)::date AS day, note_type, sum(minutes)::bigint AS minutes
@@ -266,18 +267,18 @@ pub fn activity_minutes(
             AND author_id IS NOT NULL AND ($5::uuid IS NULL OR author_id = $5)
           GROUP BY 1, 2, 3",
     )
-    .bind::<SqlUuid, _>(org)
-    .bind::<Text, _>(time_zone)
+    .bind::<SqlUuid, _>(auth.org().get())
+    .bind::<Text, _>(auth.tz().name())
     .bind::<Timestamptz, _>(from)
     .bind::<Timestamptz, _>(until)
-    .bind::<Nullable<SqlUuid>, _>(author)
+    .bind::<Nullable<SqlUuid>, _>(author.map(UserId::get))
     .load(conn)?;
     rows.into_iter()
         .map(|r| {
             Ok(ActivityMinutes {
-                user_id: r.author_id,
+                user_id: r.author_id.into(),
                 date: r.day,
-                note_type: r.note_type.parse().map_err(ApiError::internal)?,
+                note_type: code(&r.note_type)?,
                 minutes: r.minutes,
             })
         })

@@ -1,8 +1,10 @@
 //! `/organization`: the caller's organization.
 
 use actix_web::{HttpResponse, get, patch, web};
+use shared::audit::AuditAction;
 use shared::auth::Permission;
-use shared::organization::{Organization, OrganizationPatch};
+use shared::organization::{Organization, OrganizationPatch, Zones};
+use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::{self, Entry};
@@ -25,9 +27,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[get("/organization")]
 pub async fn get_organization(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
-    let org = db
-        .run(move |conn| Ok(store::get(conn, caller.org)?))
-        .await?;
+    let auth = caller.member();
+    let org = db.run(move |conn| store::get(conn, &auth)).await?;
     Ok(org.respond(HttpResponse::Ok()))
 }
 
@@ -53,17 +54,19 @@ pub async fn update_organization(
     if_match: IfMatch,
     body: Json<OrganizationPatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::OrganizationManage)?;
-    let patch = body.into_inner();
-    patch.check(&|zone| zone.parse::<chrono_tz::Tz>().is_ok())?;
+    let auth = caller.authorize(Permission::OrganizationManage)?;
+    let zones = Zones {
+        known: |zone| zone.parse::<chrono_tz::Tz>().is_ok(),
+    };
+    let patch = Valid::new(body.into_inner(), &zones)?;
     let expected = if_match.expected(patch.version)?;
     let org = db
         .tx(move |conn| {
-            let org = store::update(conn, caller.org, expected, &patch)?;
+            let org = store::update(conn, &auth, expected, &patch)?;
             audit::record(
                 conn,
-                &caller.actor(),
-                Entry::new("organization.update", "organization").on(org.id),
+                auth.actor(),
+                Entry::new(AuditAction::OrganizationUpdate).on(org.id),
             )?;
             Ok(org)
         })

@@ -1,4 +1,5 @@
 //! Outreach attempts: calls, texts, visits, letters, and what came of them.
 
 pub mod routes;
+pub mod service;
 pub mod store;

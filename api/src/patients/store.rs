@@ -1,21 +1,29 @@
-//! Patients in the database.
+//! Patients in the database. Every query starts from [`rows`], the caller's
+//! organization's patients, so none can reach another organization's.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
-use diesel::dsl::sql;
+use diesel::dsl::{self, AsSelect, sql};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
-use shared::patients::{Address, Identifier, Insurance, NewPatient, Patient, PatientPatch};
+use shared::ids::{PatientId, UserId};
+use shared::patients::{Address, Identifier, Insurance, Patient};
 use shared::risk::RiskLevel;
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::patients::search::{NameSearch, prefix_pattern};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
+use crate::store::code;
+
+const NOUN: &str = "patient";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = patients)]
@@ -72,12 +80,12 @@ impl PatientRow {
             medicaid: self.insurance_medicaid,
         };
         Ok(Patient {
-            id: self.id,
+            id: self.id.into(),
             given_name: self.given_name,
             family_name: self.family_name,
             preferred_name: self.preferred_name,
             birth_date: self.birth_date,
-            sex: self.sex.parse().map_err(ApiError::internal)?,
+            sex: code(&self.sex)?,
             phone: self.phone,
             email: self.email,
             address: (address != Address::default()).then_some(address),
@@ -85,10 +93,10 @@ impl PatientRow {
             interpreter_needed: self.interpreter_needed,
             insurance: (insurance != Insurance::default()).then_some(insurance),
             identifiers,
-            status: self.status.parse().map_err(ApiError::internal)?,
+            status: code(&self.status)?,
             status_reason: self.status_reason,
-            primary_care_manager_id: self.primary_care_manager_id,
-            risk_level: self.risk_level.parse().map_err(ApiError::internal)?,
+            primary_care_manager_id: self.primary_care_manager_id.map(UserId::from),
+            risk_level: code(&self.risk_level)?,
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -96,12 +104,82 @@ impl PatientRow {
     }
 }
 
+/// The columns a patient's record writes (everything but the keys, the
+/// status and the bookkeeping): one list for registering and for saving.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = patients, treat_none_as_null = true)]
+struct Columns<'a> {
+    given_name: &'a str,
+    family_name: &'a str,
+    preferred_name: Option<&'a str>,
+    birth_date: NaiveDate,
+    sex: &'a str,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    address_line1: Option<&'a str>,
+    address_line2: Option<&'a str>,
+    address_city: Option<&'a str>,
+    address_state: Option<&'a str>,
+    address_postal_code: Option<&'a str>,
+    preferred_language: &'a str,
+    interpreter_needed: bool,
+    insurance_payer: Option<&'a str>,
+    insurance_member_id: Option<&'a str>,
+    insurance_medicaid: bool,
+    primary_care_manager_id: Option<Uuid>,
+    risk_level: &'a str,
+}
+
+impl<'a> From<&'a Patient> for Columns<'a> {
+    fn from(p: &'a Patient) -> Columns<'a> {
+        let address = p.address.as_ref();
+        let insurance = p.insurance.as_ref();
+        Columns {
+            given_name: &p.given_name,
+            family_name: &p.family_name,
+            preferred_name: p.preferred_name.as_deref(),
+            birth_date: p.birth_date,
+            sex: p.sex.as_ref(),
+            phone: p.phone.as_deref(),
+            email: p.email.as_deref(),
+            address_line1: address.and_then(|a| a.line1.as_deref()),
+            address_line2: address.and_then(|a| a.line2.as_deref()),
+            address_city: address.and_then(|a| a.city.as_deref()),
+            address_state: address.and_then(|a| a.state.as_deref()),
+            address_postal_code: address.and_then(|a| a.postal_code.as_deref()),
+            preferred_language: &p.preferred_language,
+            interpreter_needed: p.interpreter_needed,
+            insurance_payer: insurance.and_then(|i| i.payer.as_deref()),
+            insurance_member_id: insurance.and_then(|i| i.member_id.as_deref()),
+            insurance_medicaid: insurance.is_some_and(|i| i.medicaid),
+            primary_care_manager_id: p.primary_care_manager_id.map(UserId::get),
+            risk_level: p.risk_level.as_ref(),
+        }
+    }
+}
+
+type Rows = dsl::Select<
+    dsl::Filter<patients::table, dsl::Eq<patients::organization_id, Uuid>>,
+    AsSelect<PatientRow, Pg>,
+>;
+
+/// The caller's organization's patients: where every read starts.
+fn rows(auth: &Authorized) -> Rows {
+    patients::table
+        .filter(patients::organization_id.eq(auth.org().get()))
+        .select(PatientRow::as_select())
+}
+
 /// Attaches identifiers to rows (one query for the whole page).
-fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<PatientRow>) -> ApiResult<Vec<Patient>> {
+fn hydrate(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    rows: Vec<PatientRow>,
+) -> ApiResult<Vec<Patient>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut by_patient: HashMap<Uuid, Vec<Identifier>> = HashMap::new();
     for (pid, system, value) in patient_identifiers::table
-        .filter(patient_identifiers::organization_id.eq(org))
+        .filter(patient_identifiers::organization_id.eq(auth.org().get()))
         .filter(patient_identifiers::patient_id.eq_any(&ids))
         .order((patient_identifiers::system, patient_identifiers::value))
         .select((
@@ -124,61 +202,59 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<PatientRow>) -> ApiResu
         .collect()
 }
 
-/// Patient `id` of `org`.
-pub fn find(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Option<Patient>> {
-    let row = patients::table
-        .filter(patients::organization_id.eq(org))
-        .find(id)
-        .select(PatientRow::as_select())
+fn hydrate_one(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    row: Option<PatientRow>,
+) -> ApiResult<Patient> {
+    let row = row.ok_or_else(|| ApiError::not_found(NOUN))?;
+    hydrate(conn, auth, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a hydrated patient went missing"))
+}
+
+/// Patient `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
+    let row = rows(auth)
+        .filter(patients::id.eq(id.get()))
         .first(conn)
         .optional()?;
-    Ok(match row {
-        Some(row) => hydrate(conn, org, vec![row])?.pop(),
-        None => None,
-    })
+    hydrate_one(conn, auth, row)
 }
 
-/// Patient `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Patient> {
-    find(conn, org, id)?.ok_or_else(|| ApiError::not_found("patient"))
-}
-
-/// Locks patient `id` of `org` for an update and checks the expected
-/// version: 404 when absent, 412 when stale. Returns the current status.
+/// Patient `id` locked for an update, checked against the version the
+/// caller read: 404 when absent, 412 when stale.
 pub fn lock(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
+    auth: &Authorized,
+    id: PatientId,
     expected: Expected,
-) -> ApiResult<CaseStatus> {
-    let (version, status): (i32, String) = patients::table
-        .filter(patients::organization_id.eq(org))
-        .find(id)
-        .select((patients::version, patients::status))
+) -> ApiResult<Patient> {
+    let row = rows(auth)
+        .filter(patients::id.eq(id.get()))
         .for_update()
         .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("patient"))?;
-    if !expected.matches(version) {
-        return Err(ApiError::PreconditionFailed { current: version });
-    }
-    status.parse().map_err(ApiError::internal)
+        .optional()?;
+    let patient = hydrate_one(conn, auth, row)?;
+    expected.check(patient.version)?;
+    Ok(patient)
 }
 
-/// Refuses identifiers that belong to another patient of `org` with a 409
-/// naming them (so an integration can find the patient it already sent).
+/// Refuses identifiers that belong to another patient of the organization
+/// with a 409 naming them (so an integration can find the patient it
+/// already sent).
 fn check_identifiers_free(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     ids: &[Identifier],
 ) -> ApiResult<()> {
     for id in ids {
         let owner: Option<Uuid> = patient_identifiers::table
-            .filter(patient_identifiers::organization_id.eq(org))
+            .filter(patient_identifiers::organization_id.eq(auth.org().get()))
             .filter(patient_identifiers::system.eq(&id.system))
             .filter(patient_identifiers::value.eq(&id.value))
-            .filter(patient_identifiers::patient_id.ne(patient))
+            .filter(patient_identifiers::patient_id.ne(patient.get()))
             .select(patient_identifiers::patient_id)
             .first(conn)
             .optional()?;
@@ -194,19 +270,23 @@ fn check_identifiers_free(
 
 fn replace_identifiers(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     ids: &[Identifier],
 ) -> ApiResult<()> {
-    check_identifiers_free(conn, org, patient, ids)?;
-    diesel::delete(patient_identifiers::table.filter(patient_identifiers::patient_id.eq(patient)))
-        .execute(conn)?;
+    check_identifiers_free(conn, auth, patient, ids)?;
+    diesel::delete(
+        patient_identifiers::table
+            .filter(patient_identifiers::organization_id.eq(auth.org().get()))
+            .filter(patient_identifiers::patient_id.eq(patient.get())),
+    )
+    .execute(conn)?;
     let rows: Vec<_> = ids
         .iter()
         .map(|i| {
             (
-                patient_identifiers::organization_id.eq(org),
-                patient_identifiers::patient_id.eq(patient),
+                patient_identifiers::organization_id.eq(auth.org().get()),
+                patient_identifiers::patient_id.eq(patient.get()),
                 patient_identifiers::system.eq(&i.system),
                 patient_identifiers::value.eq(&i.value),
             )
@@ -214,27 +294,6 @@ fn replace_identifiers(
         .collect();
     diesel::insert_into(patient_identifiers::table)
         .values(rows)
-        .execute(conn)?;
-    Ok(())
-}
-
-fn record_status_change(
-    conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    change: &StatusChange<'_>,
-) -> ApiResult<()> {
-    diesel::insert_into(patient_status_changes::table)
-        .values((
-            patient_status_changes::id.eq(Uuid::now_v7()),
-            patient_status_changes::organization_id.eq(org),
-            patient_status_changes::patient_id.eq(patient),
-            patient_status_changes::from_status.eq(change.from.map(|s| s.as_ref().to_string())),
-            patient_status_changes::to_status.eq(change.to.as_ref()),
-            patient_status_changes::reason.eq(change.reason),
-            patient_status_changes::changed_by.eq(change.by),
-            patient_status_changes::changed_at.eq(change.at),
-        ))
         .execute(conn)?;
     Ok(())
 }
@@ -248,165 +307,110 @@ pub struct StatusChange<'a> {
     pub to: CaseStatus,
     /// Why, as the person wrote it.
     pub reason: Option<&'a str>,
-    /// Who made the change (`None` for the system).
-    pub by: Option<Uuid>,
+    /// Who made the change (`None` for the system and API keys).
+    pub by: Option<UserId>,
     /// When.
     pub at: DateTime<Utc>,
 }
 
-/// Creates a patient from a validated, normalized request.
+fn record_status_change(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    change: &StatusChange<'_>,
+) -> ApiResult<()> {
+    diesel::insert_into(patient_status_changes::table)
+        .values((
+            patient_status_changes::id.eq(Uuid::now_v7()),
+            patient_status_changes::organization_id.eq(auth.org().get()),
+            patient_status_changes::patient_id.eq(patient.get()),
+            patient_status_changes::from_status.eq(change.from.map(|s| s.as_ref().to_string())),
+            patient_status_changes::to_status.eq(change.to.as_ref()),
+            patient_status_changes::reason.eq(change.reason),
+            patient_status_changes::changed_by.eq(change.by.map(UserId::get)),
+            patient_status_changes::changed_at.eq(change.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Registers `patient` (a record the service built, with a new id and its
+/// initial status), its identifiers and the first entry of its status history.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
-    new: &NewPatient,
-    care_manager: Option<Uuid>,
-    by: Option<Uuid>,
-    now: DateTime<Utc>,
+    auth: &Authorized,
+    patient: &Patient,
+    by: Option<UserId>,
 ) -> ApiResult<Patient> {
-    let id = Uuid::now_v7();
-    let address = new.address.clone().unwrap_or_default();
-    let insurance = new.insurance.clone().unwrap_or_default();
-    let status = new.status.unwrap_or_default();
     diesel::insert_into(patients::table)
         .values((
-            (
-                patients::id.eq(id),
-                patients::organization_id.eq(org),
-                patients::given_name.eq(&new.given_name),
-                patients::family_name.eq(&new.family_name),
-                patients::preferred_name.eq(&new.preferred_name),
-                patients::birth_date.eq(new.birth_date),
-                patients::sex.eq(new.sex.as_ref()),
-                patients::phone.eq(&new.phone),
-                patients::email.eq(&new.email),
-            ),
-            (
-                patients::address_line1.eq(address.line1),
-                patients::address_line2.eq(address.line2),
-                patients::address_city.eq(address.city),
-                patients::address_state.eq(address.state),
-                patients::address_postal_code.eq(address.postal_code),
-                patients::preferred_language.eq(new.preferred_language.as_deref().unwrap_or("en")),
-                patients::interpreter_needed.eq(new.interpreter_needed),
-            ),
-            (
-                patients::insurance_payer.eq(insurance.payer),
-                patients::insurance_member_id.eq(insurance.member_id),
-                patients::insurance_medicaid.eq(insurance.medicaid),
-                patients::status.eq(status.as_ref()),
-                patients::primary_care_manager_id.eq(care_manager),
-                patients::risk_level.eq(new.risk_level.unwrap_or_default().as_ref()),
-                patients::created_at.eq(now),
-                patients::updated_at.eq(now),
-            ),
+            patients::id.eq(patient.id.get()),
+            patients::organization_id.eq(auth.org().get()),
+            Columns::from(patient),
+            patients::status.eq(patient.status.as_ref()),
+            patients::created_at.eq(patient.created_at),
+            patients::updated_at.eq(patient.updated_at),
         ))
         .execute(conn)?;
-    replace_identifiers(conn, org, id, &new.identifiers)?;
+    replace_identifiers(conn, auth, patient.id, &patient.identifiers)?;
     let created = StatusChange {
         from: None,
-        to: status,
+        to: patient.status,
         reason: None,
         by,
-        at: now,
+        at: patient.created_at,
     };
-    record_status_change(conn, org, id, &created)?;
-    get(conn, org, id)
+    record_status_change(conn, auth, patient.id, &created)?;
+    get(conn, auth, patient.id)
 }
 
-/// The columns a patch may change; `None` leaves a column alone and
-/// `Some(None)` clears it.
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = patients)]
-struct Changes {
-    given_name: Option<String>,
-    family_name: Option<String>,
-    preferred_name: Option<Option<String>>,
-    birth_date: Option<NaiveDate>,
-    sex: Option<String>,
-    phone: Option<Option<String>>,
-    email: Option<Option<String>>,
-    address_line1: Option<Option<String>>,
-    address_line2: Option<Option<String>>,
-    address_city: Option<Option<String>>,
-    address_state: Option<Option<String>>,
-    address_postal_code: Option<Option<String>>,
-    preferred_language: Option<String>,
-    interpreter_needed: Option<bool>,
-    insurance_payer: Option<Option<String>>,
-    insurance_member_id: Option<Option<String>>,
-    insurance_medicaid: Option<bool>,
-    primary_care_manager_id: Option<Option<Uuid>>,
-    risk_level: Option<String>,
-}
-
-impl From<&PatientPatch> for Changes {
-    fn from(p: &PatientPatch) -> Changes {
-        let address = p.address.clone().map(Option::unwrap_or_default);
-        let insurance = p.insurance.clone().map(Option::unwrap_or_default);
-        Changes {
-            given_name: p.given_name.clone(),
-            family_name: p.family_name.clone(),
-            preferred_name: p.preferred_name.clone(),
-            birth_date: p.birth_date,
-            sex: p.sex.map(|s| s.as_ref().to_string()),
-            phone: p.phone.clone(),
-            email: p.email.clone(),
-            address_line1: address.as_ref().map(|a| a.line1.clone()),
-            address_line2: address.as_ref().map(|a| a.line2.clone()),
-            address_city: address.as_ref().map(|a| a.city.clone()),
-            address_state: address.as_ref().map(|a| a.state.clone()),
-            address_postal_code: address.as_ref().map(|a| a.postal_code.clone()),
-            preferred_language: p.preferred_language.clone(),
-            interpreter_needed: p.interpreter_needed,
-            insurance_payer: insurance.as_ref().map(|i| i.payer.clone()),
-            insurance_member_id: insurance.as_ref().map(|i| i.member_id.clone()),
-            insurance_medicaid: insurance.as_ref().map(|i| i.medicaid),
-            primary_care_manager_id: p.primary_care_manager_id,
-            risk_level: p.risk_level.map(|r| r.as_ref().to_string()),
-        }
-    }
-}
-
-/// Applies a validated patch to patient `id` if it has the expected version.
-pub fn update(
+/// Writes `after` over the locked record `before` (the same patient) and
+/// moves the version on; identifiers are rewritten only when they changed.
+pub fn save(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    expected: Expected,
-    patch: &PatientPatch,
+    auth: &Authorized,
+    before: &Patient,
+    after: &Patient,
     now: DateTime<Utc>,
 ) -> ApiResult<Patient> {
-    lock(conn, org, id, expected)?;
-    if let Some(ids) = &patch.identifiers {
-        replace_identifiers(conn, org, id, ids)?;
+    if after.identifiers != before.identifiers {
+        replace_identifiers(conn, auth, before.id, &after.identifiers)?;
     }
-    diesel::update(patients::table.find(id))
-        .set((
-            Changes::from(patch),
-            patients::version.eq(patients::version + 1),
-            patients::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, id)
+    diesel::update(
+        patients::table
+            .filter(patients::organization_id.eq(auth.org().get()))
+            .filter(patients::id.eq(before.id.get())),
+    )
+    .set((
+        Columns::from(after),
+        patients::version.eq(patients::version + 1),
+        patients::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, before.id)
 }
 
 /// Moves patient `id` to a new case status and records the change.
 pub fn set_status(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
+    auth: &Authorized,
+    id: PatientId,
     change: &StatusChange<'_>,
 ) -> ApiResult<Patient> {
-    diesel::update(patients::table.find(id))
-        .set((
-            patients::status.eq(change.to.as_ref()),
-            patients::status_reason.eq(change.reason),
-            patients::version.eq(patients::version + 1),
-            patients::updated_at.eq(change.at),
-        ))
-        .execute(conn)?;
-    record_status_change(conn, org, id, change)?;
-    get(conn, org, id)
+    diesel::update(
+        patients::table
+            .filter(patients::organization_id.eq(auth.org().get()))
+            .filter(patients::id.eq(id.get())),
+    )
+    .set((
+        patients::status.eq(change.to.as_ref()),
+        patients::status_reason.eq(change.reason),
+        patients::version.eq(patients::version + 1),
+        patients::updated_at.eq(change.at),
+    ))
+    .execute(conn)?;
+    record_status_change(conn, auth, id, change)?;
+    get(conn, auth, id)
 }
 
 /// Filters for [`list`].
@@ -417,7 +421,7 @@ pub struct Filter {
     /// Only this status.
     pub status: Option<CaseStatus>,
     /// Only this care manager's patients.
-    pub care_manager_id: Option<Uuid>,
+    pub care_manager_id: Option<UserId>,
     /// Only this risk level.
     pub risk_level: Option<RiskLevel>,
 }
@@ -427,18 +431,16 @@ pub struct Filter {
 /// index exactly), then the id.
 pub type ListKey = (String, String, Uuid);
 
-/// Patients of `org` matching `filter`, by family then given name, after
-/// `after`, each with its list key.
+/// Patients matching `filter`, by family then given name, after the
+/// paging key, each with its list key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    after: Option<ListKey>,
-    limit: i64,
+    paging: &Paging<ListKey>,
 ) -> ApiResult<Vec<(ListKey, Patient)>> {
-    let mut q = patients::table
-        .filter(patients::organization_id.eq(org))
-        .into_boxed();
+    let org = auth.org().get();
+    let mut q = rows(auth).into_boxed();
     match &filter.search {
         None => {}
         Some(NameSearch::Single { prefix, raw }) => {
@@ -475,12 +477,12 @@ pub fn list(
         q = q.filter(patients::status.eq(status.as_ref().to_string()));
     }
     if let Some(cm) = filter.care_manager_id {
-        q = q.filter(patients::primary_care_manager_id.eq(cm));
+        q = q.filter(patients::primary_care_manager_id.eq(cm.get()));
     }
     if let Some(risk) = filter.risk_level {
         q = q.filter(patients::risk_level.eq(risk.as_ref().to_string()));
     }
-    if let Some((family, given, id)) = after {
+    if let Some((family, given, id)) = paging.after.clone() {
         // A row comparison, so Postgres walks the name index from the key.
         q = q.filter(
             sql::<Bool>("(family_key, given_key, id) > (")
@@ -498,40 +500,39 @@ pub fn list(
             patients::given_key.asc(),
             patients::id.asc(),
         ))
-        .limit(limit)
-        .select(PatientRow::as_select())
+        .limit(paging.fetch())
         .load(conn)?;
     let keys: Vec<ListKey> = rows.iter().map(PatientRow::list_key).collect();
-    Ok(keys.into_iter().zip(hydrate(conn, org, rows)?).collect())
+    Ok(keys.into_iter().zip(hydrate(conn, auth, rows)?).collect())
 }
 
-/// Whether patient `id` exists in `org`.
-pub fn exists(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<bool> {
+/// Whether patient `id` exists in the caller's organization.
+pub fn exists(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         patients::table
-            .filter(patients::organization_id.eq(org))
-            .filter(patients::id.eq(id)),
+            .filter(patients::organization_id.eq(auth.org().get()))
+            .filter(patients::id.eq(id.get())),
     ))
     .get_result(conn)?)
 }
 
-/// A 404 unless patient `id` exists in `org` (for routes under `/patients/{id}`).
-pub fn ensure(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<()> {
-    if exists(conn, org, id)? {
+/// A 404 unless patient `id` exists (for routes under `/patients/{id}`).
+pub fn ensure(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<()> {
+    if exists(conn, auth, id)? {
         Ok(())
     } else {
-        Err(ApiError::not_found("patient"))
+        Err(ApiError::not_found(NOUN))
     }
 }
 
-/// A 422 on `field` unless patient `id` exists in `org` (for bodies naming a patient).
+/// A 422 on `field` unless patient `id` exists (for bodies naming a patient).
 pub fn ensure_referenced(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
+    auth: &Authorized,
+    id: PatientId,
     field: &str,
 ) -> ApiResult<()> {
-    if exists(conn, org, id)? {
+    if exists(conn, auth, id)? {
         Ok(())
     } else {
         Err(ApiError::field(
@@ -544,16 +545,17 @@ pub fn ensure_referenced(
 /// The patient's primary care manager, if they have one who is still active.
 pub fn active_care_manager(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-) -> ApiResult<Option<Uuid>> {
+    auth: &Authorized,
+    id: PatientId,
+) -> ApiResult<Option<UserId>> {
     use crate::schema::users;
     Ok(patients::table
         .inner_join(users::table.on(users::id.nullable().eq(patients::primary_care_manager_id)))
-        .filter(patients::organization_id.eq(org))
-        .filter(patients::id.eq(id))
+        .filter(patients::organization_id.eq(auth.org().get()))
+        .filter(patients::id.eq(id.get()))
         .filter(users::active.eq(true))
         .select(users::id)
-        .first(conn)
-        .optional()?)
+        .first::<Uuid>(conn)
+        .optional()?
+        .map(UserId::from))
 }

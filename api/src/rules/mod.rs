@@ -11,11 +11,12 @@ use shared::appointments::{
     Appointment, AppointmentStatus, DISENGAGEMENT_WINDOW_DAYS, is_disengaged,
 };
 use shared::encounters::{Encounter, followup_due};
-use shared::tasks::{Priority, TaskContext, TaskKind};
-use uuid::Uuid;
+use shared::ids::{PatientId, UserId};
+use shared::tasks::{Priority, TaskContext, TaskKind, TaskSource};
 
 use crate::alerts::store::{self as alerts, NewAlert, Source};
 use crate::appointments::store as appointments;
+use crate::auth::Authorized;
 use crate::encounters::store as encounters;
 use crate::error::ApiResult;
 use crate::organizations::store as organizations;
@@ -24,10 +25,14 @@ use crate::tasks::store::{self as tasks, RuleTask, Spec};
 
 /// Who a rule's task goes to: the patient's active primary care manager, or
 /// the least-loaded supervisor when there is none.
-fn rule_assignee(conn: &mut PgConnection, org: Uuid, patient: Uuid) -> ApiResult<Option<Uuid>> {
-    match patients::active_care_manager(conn, org, patient)? {
+fn rule_assignee(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+) -> ApiResult<Option<UserId>> {
+    match patients::active_care_manager(conn, auth, patient)? {
         Some(cm) => Ok(Some(cm)),
-        None => tasks::least_loaded_supervisor(conn, org),
+        None => tasks::least_loaded_supervisor(conn, auth),
     }
 }
 
@@ -37,13 +42,12 @@ fn rule_assignee(conn: &mut PgConnection, org: Uuid, patient: Uuid) -> ApiResult
 /// discharge time moves the follow-up's due time.
 pub fn encounter_recorded(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     before: Option<&Encounter>,
     after: &Encounter,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let cal = organizations::calendar(conn, org)?;
-    let today = cal.today(now);
+    let cal = organizations::calendar(conn, auth)?;
     let source = Source {
         kind: "encounter",
         id: after.id,
@@ -56,7 +60,7 @@ pub fn encounter_recorded(
         );
         alerts::raise(
             conn,
-            org,
+            auth,
             NewAlert {
                 patient: after.patient_id,
                 kind: AlertKind::Admission,
@@ -64,7 +68,6 @@ pub fn encounter_recorded(
                 source,
             },
             now,
-            today,
         )?;
     }
     let Some(discharged_at) = after.discharged_at else {
@@ -79,7 +82,7 @@ pub fn encounter_recorded(
         None => {
             let spec = Spec {
                 patient_id: after.patient_id,
-                assignee_id: rule_assignee(conn, org, after.patient_id)?,
+                assignee_id: rule_assignee(conn, auth, after.patient_id)?,
                 kind: TaskKind::TransitionFollowup,
                 title: format!(
                     "Transition follow-up after {} discharge from {}",
@@ -92,13 +95,13 @@ pub fn encounter_recorded(
                     .map(|d| format!("Discharge disposition: {d}")),
                 due_at: followup_due(discharged_at),
                 priority: Priority::High,
-                source_type: "encounter",
+                source_type: TaskSource::Encounter,
                 source_id: Some(after.id),
                 context: Some(context),
                 created_by: None,
             };
-            if let Some(task) = tasks::insert(conn, org, spec, now)? {
-                encounters::set_followup_task(conn, org, after.id, task.id)?;
+            if let Some(task) = tasks::insert(conn, auth, spec, now)? {
+                encounters::set_followup_task(conn, auth, after.id, task.id)?;
             }
             let message = alert_text::discharge_message(
                 &after.facility,
@@ -107,7 +110,7 @@ pub fn encounter_recorded(
             );
             alerts::raise(
                 conn,
-                org,
+                auth,
                 NewAlert {
                     patient: after.patient_id,
                     kind: AlertKind::Discharge,
@@ -115,18 +118,17 @@ pub fn encounter_recorded(
                     source,
                 },
                 now,
-                today,
             )?;
         }
         Some(previous) if previous != discharged_at => {
             let key = RuleTask {
-                source_type: "encounter",
+                source_type: TaskSource::Encounter,
                 source_id: after.id,
                 kind: TaskKind::TransitionFollowup,
             };
             tasks::reschedule_rule_task(
                 conn,
-                org,
+                auth,
                 key,
                 followup_due(discharged_at),
                 &context,
@@ -145,7 +147,7 @@ pub fn encounter_recorded(
 /// cancels the follow-up.
 pub fn appointment_recorded(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     before: Option<&Appointment>,
     after: &Appointment,
     now: DateTime<Utc>,
@@ -153,13 +155,13 @@ pub fn appointment_recorded(
     let was = before.map(|b| b.status);
     if was == Some(AppointmentStatus::Missed) && after.status == AppointmentStatus::Attended {
         let key = RuleTask {
-            source_type: "appointment",
+            source_type: TaskSource::Appointment,
             source_id: after.id,
             kind: TaskKind::MissedAppointmentFollowup,
         };
         tasks::cancel_rule_task(
             conn,
-            org,
+            auth,
             key,
             "The appointment was attended after all (corrected).",
             now,
@@ -169,11 +171,10 @@ pub fn appointment_recorded(
     if after.status != AppointmentStatus::Missed || was == Some(AppointmentStatus::Missed) {
         return Ok(());
     }
-    let cal = organizations::calendar(conn, org)?;
-    let today = cal.today(now);
+    let cal = organizations::calendar(conn, auth)?;
     let spec = Spec {
         patient_id: after.patient_id,
-        assignee_id: rule_assignee(conn, org, after.patient_id)?,
+        assignee_id: rule_assignee(conn, auth, after.patient_id)?,
         kind: TaskKind::MissedAppointmentFollowup,
         title: format!(
             "Follow up on missed {} appointment with {}",
@@ -183,7 +184,7 @@ pub fn appointment_recorded(
         details: None,
         due_at: shared::calendar::due_next_business_day(now, &cal.tz, &cal.holidays),
         priority: Priority::Normal,
-        source_type: "appointment",
+        source_type: TaskSource::Appointment,
         source_id: Some(after.id),
         context: Some(TaskContext::MissedAppointment {
             provider_name: after.provider_name.clone(),
@@ -192,8 +193,8 @@ pub fn appointment_recorded(
         }),
         created_by: None,
     };
-    if let Some(task) = tasks::insert(conn, org, spec, now)? {
-        appointments::set_followup_task(conn, org, after.id, task.id)?;
+    if let Some(task) = tasks::insert(conn, auth, spec, now)? {
+        appointments::set_followup_task(conn, auth, after.id, task.id)?;
     }
     let source = Source {
         kind: "appointment",
@@ -206,7 +207,7 @@ pub fn appointment_recorded(
     );
     alerts::raise(
         conn,
-        org,
+        auth,
         NewAlert {
             patient: after.patient_id,
             kind: AlertKind::MissedAppointment,
@@ -214,18 +215,23 @@ pub fn appointment_recorded(
             source,
         },
         now,
-        today,
     )?;
 
     let since = now - Duration::days(DISENGAGEMENT_WINDOW_DAYS);
-    let misses = appointments::missed_since(conn, org, after.patient_id, since)?;
+    let misses = appointments::missed_since(conn, auth, after.patient_id, since)?;
     if is_disengaged(&misses, now)
-        && !alerts::has_open(conn, org, after.patient_id, AlertKind::Disengagement, since)?
+        && !alerts::has_open(
+            conn,
+            auth,
+            after.patient_id,
+            AlertKind::Disengagement,
+            since,
+        )?
     {
         let message = alert_text::disengagement_message(misses.len());
         alerts::raise(
             conn,
-            org,
+            auth,
             NewAlert {
                 patient: after.patient_id,
                 kind: AlertKind::Disengagement,
@@ -233,7 +239,6 @@ pub fn appointment_recorded(
                 source,
             },
             now,
-            today,
         )?;
     }
     Ok(())
@@ -242,18 +247,10 @@ pub fn appointment_recorded(
 /// A case was closed: its open tasks are cancelled with the closure reason.
 pub fn case_closed(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     reason: &str,
-    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
-    tasks::cancel_active_for_patient(
-        conn,
-        org,
-        patient,
-        &format!("Case closed: {reason}"),
-        by,
-        now,
-    )
+    tasks::cancel_active_for_patient(conn, auth, patient, &format!("Case closed: {reason}"), now)
 }

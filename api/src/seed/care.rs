@@ -7,34 +7,35 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;
 use rand::Rng;
 use rand::rngs::StdRng;
-use serde_json::json;
 use shared::appointments::{AppointmentKind, AppointmentStatus, NewAppointment};
-use shared::care_team::CareTeamRole;
+use shared::care_team::{CareTeamRole, NewCareTeamMember};
 use shared::case_status::CaseStatus;
 use shared::contacts::{Consent, ConsentScope, NewContact, Relationship};
-use shared::encounters::{EncounterKind, NewEncounter, Source};
+use shared::encounters::{Encounter, EncounterKind, NewEncounter};
+use shared::ids::{PatientId, UserId};
 use shared::notes::{NewNote, NoteType};
-use shared::tasks::{Priority, TaskKind, TaskStatus, TransitionOutcome};
-use uuid::Uuid;
+use shared::tasks::{NewTask, Priority, TaskKind, TaskPatch, TaskStatus, TransitionOutcome};
+use shared::validation::{Normalize, Valid};
+use validator::ValidateArgs;
 
 use super::pick;
-use crate::appointments::store as appointments;
-use crate::audit::{self, Actor, Entry};
-use crate::care_team::store::{self as care_team, NewMember};
-use crate::contacts::store as contacts;
-use crate::encounters::store as encounters;
-use crate::error::{ApiError, ApiResult};
-use crate::notes::store as notes;
-use crate::rules;
-use crate::tasks::store::{self as tasks, Changes, Spec};
+use crate::appointments::service as appointments;
+use crate::auth::Authorized;
+use crate::care_team::service as care_team;
+use crate::contacts::service as contacts;
+use crate::encounters::service as encounters;
+use crate::error::ApiResult;
+use crate::http::concurrency::Expected;
+use crate::notes::service as notes;
+use crate::tasks::service as tasks;
 
 /// A seeded patient, as the care activity needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct Seeded {
     /// Patient id.
-    pub id: Uuid,
+    pub id: PatientId,
     /// Primary care manager.
-    pub care_manager: Option<Uuid>,
+    pub care_manager: Option<UserId>,
     /// Case status.
     pub status: CaseStatus,
 }
@@ -116,52 +117,60 @@ fn hours(rng: &mut StdRng, from: i64, to: i64) -> Duration {
     Duration::minutes(rng.random_range(from * 60..to * 60))
 }
 
-fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> ApiResult<()> {
-    Ok(audit::record(conn, actor, entry)?)
+/// A request body checked as the API checks it, as of `at`.
+fn valid<T>(auth: &Authorized, raw: T, at: DateTime<Utc>) -> ApiResult<Valid<T>>
+where
+    T: Normalize + for<'a> ValidateArgs<'a, Args = &'a shared::validation::Context>,
+{
+    Ok(Valid::new(raw, &auth.context(at))?)
+}
+
+/// The person a patient's work belongs to, or the system itself.
+fn by(auth: &Authorized, p: &Seeded) -> Authorized {
+    match p.care_manager {
+        Some(cm) => auth.clone().on_behalf_of(cm),
+        None => auth.clone(),
+    }
 }
 
 /// Creates the care activity of one organization's patients, as of `now`.
 pub fn seed(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     seeded: &[Seeded],
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     for p in seeded {
         if matches!(p.status, CaseStatus::Closed | CaseStatus::Referred) {
             continue;
         }
-        care_team_and_contacts(conn, rng, org, p, actor, now)?;
+        care_team_and_contacts(conn, rng, auth, p, now)?;
         match rng.random_range(0..100) {
-            0..=11 => recent_discharge(conn, rng, org, p, actor, now)?,
-            12..=15 => current_admission(conn, rng, org, p, actor, now)?,
+            0..=11 => recent_discharge(conn, rng, auth, p, now)?,
+            12..=15 => current_admission(conn, rng, auth, p, now)?,
             16..=19 => {
-                {
-                    let at = now - hours(rng, 240, 480);
-                    missed_appointment(conn, rng, org, p, actor, at)?
-                };
-                {
-                    let at = now - hours(rng, 24, 120);
-                    missed_appointment(conn, rng, org, p, actor, at)?
-                };
+                let first = now - hours(rng, 240, 480);
+                missed_appointment(conn, rng, auth, p, first)?;
+                let second = now - hours(rng, 24, 120);
+                missed_appointment(conn, rng, auth, p, second)?;
             }
             20..=29 => {
                 let at = now - hours(rng, 20, 140);
-                missed_appointment(conn, rng, org, p, actor, at)?
+                missed_appointment(conn, rng, auth, p, at)?;
             }
-            30..=37 => followed_up_discharge(conn, rng, org, p, actor, now)?,
+            30..=37 => followed_up_discharge(conn, rng, auth, p, now)?,
             _ => {}
         }
         if rng.random_bool(0.35) {
-            manual_task(conn, rng, org, p, actor, now)?;
+            manual_task(conn, rng, auth, p, now)?;
         }
         if rng.random_bool(0.6) {
-            upcoming_appointment(conn, rng, org, p, actor, now)?;
+            upcoming_appointment(conn, rng, auth, p, now)?;
         }
-        if let (Some(cm), true) = (p.care_manager, rng.random_bool(0.3)) {
-            note(conn, rng, org, p.id, cm, actor, now)?;
+        let with_note = rng.random_bool(0.3);
+        if p.care_manager.is_some() && with_note {
+            note(conn, rng, &by(auth, p), p.id, now)?;
         }
     }
     Ok(())
@@ -170,45 +179,37 @@ pub fn seed(
 fn care_team_and_contacts(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let start_date = (now - Duration::days(rng.random_range(30..400))).date_naive();
     let mut members = Vec::new();
     if let Some(cm) = p.care_manager {
-        members.push(NewMember {
+        members.push(NewCareTeamMember {
             user_id: Some(cm),
             name: None,
             organization: None,
             phone: None,
             role: CareTeamRole::CareManager,
-            start_date,
+            start_date: Some(start_date),
             end_date: None,
         });
     }
     if rng.random_bool(0.7) {
         let (name, organization) = *pick(rng, PCPS);
-        members.push(NewMember {
+        members.push(NewCareTeamMember {
             user_id: None,
             name: Some(name.into()),
             organization: Some(organization.into()),
             phone: Some(format!("503-555-{:04}", rng.random_range(100..9999))),
             role: CareTeamRole::Pcp,
-            start_date,
+            start_date: Some(start_date),
             end_date: None,
         });
     }
     for m in members {
-        let member = care_team::insert(conn, org, p.id, &m, now)?;
-        record(
-            conn,
-            actor,
-            Entry::new("care_team.create", "care_team_member")
-                .on(member.id)
-                .patient(p.id),
-        )?;
+        care_team::add(conn, auth, p.id, valid(auth, m, now)?, now)?;
     }
     if rng.random_bool(0.5) {
         let (name, relationship) = *pick(rng, CONTACT_NAMES);
@@ -233,27 +234,21 @@ fn care_team_and_contacts(
             }),
             notes: None,
         };
-        let contact = contacts::insert(conn, org, p.id, &new, now)?;
-        record(
-            conn,
-            actor,
-            Entry::new("contact.create", "contact")
-                .on(contact.id)
-                .patient(p.id),
-        )?;
+        contacts::add(conn, auth, p.id, valid(auth, new, now)?, now)?;
     }
     Ok(())
 }
 
+/// A stay reported by the hospital's feed shortly after the event; the
+/// rules run as of then, so due times and alerts carry realistic timestamps.
 fn encounter(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     admitted_at: DateTime<Utc>,
     discharged_at: Option<DateTime<Utc>>,
-) -> ApiResult<shared::encounters::Encounter> {
+) -> ApiResult<Encounter> {
     let (facility, kind) = *pick(rng, FACILITIES);
     let new = NewEncounter {
         patient_id: p.id,
@@ -264,47 +259,35 @@ fn encounter(
         discharge_disposition: discharged_at.map(|_| (*pick(rng, DISPOSITIONS)).into()),
         external_id: Some(format!("ADT-{}", rng.random_range(100_000..999_999))),
     };
-    // The integration sends the message shortly after the event; the rules
-    // run as of then, so due times and alerts carry realistic timestamps.
     let received =
         discharged_at.unwrap_or(admitted_at) + Duration::minutes(rng.random_range(5..90));
-    let e = encounters::insert(conn, org, &new, Source::Integration, received)?;
-    rules::encounter_recorded(conn, org, None, &e, received)?;
-    record(
-        conn,
-        actor,
-        Entry::new("encounter.create", "encounter")
-            .on(e.id)
-            .patient(p.id),
-    )?;
-    // Re-read: the rule linked the follow-up task it created.
-    encounters::get(conn, org, e.id)
+    let feed = auth.clone().as_feed();
+    let new = valid(&feed, new, received)?;
+    Ok(encounters::record(conn, &feed, new, received)?.encounter)
 }
 
 fn recent_discharge(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let discharged_at = now - hours(rng, 2, 40);
     let admitted_at = discharged_at - hours(rng, 10, 150);
-    encounter(conn, rng, org, p, actor, admitted_at, Some(discharged_at))?;
+    encounter(conn, rng, auth, p, admitted_at, Some(discharged_at))?;
     Ok(())
 }
 
 fn current_admission(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let admitted_at = now - hours(rng, 3, 70);
-    encounter(conn, rng, org, p, actor, admitted_at, None)?;
+    encounter(conn, rng, auth, p, admitted_at, None)?;
     Ok(())
 }
 
@@ -313,18 +296,16 @@ fn current_admission(
 fn followed_up_discharge(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let discharged_at = now - Duration::days(rng.random_range(4..28)) - hours(rng, 0, 12);
     let admitted_at = discharged_at - hours(rng, 10, 150);
-    let e = encounter(conn, rng, org, p, actor, admitted_at, Some(discharged_at))?;
+    let e = encounter(conn, rng, auth, p, admitted_at, Some(discharged_at))?;
     let Some(task_id) = e.followup_task_id else {
         return Ok(());
     };
-    let task = tasks::get(conn, org, task_id)?;
     let completed_at = discharged_at + hours(rng, 3, 32);
     let outcome = TransitionOutcome {
         patient_reached: true,
@@ -338,32 +319,24 @@ fn followed_up_discharge(
             .random_bool(0.4)
             .then(|| "Needs a ride to the follow-up appointment.".to_string()),
     };
-    let changes = Changes {
-        status: Some(TaskStatus::Done.as_ref().to_string()),
+    let done = TaskPatch {
+        status: Some(TaskStatus::Done),
         outcome: Some("Reached by phone; follow-up booked.".into()),
-        transition_outcome: Some(serde_json::to_value(&outcome).map_err(ApiError::internal)?),
-        completed_at: Some(completed_at),
-        completed_by: task.assignee_id,
-        ..Changes::default()
+        transition_outcome: Some(outcome),
+        ..TaskPatch::default()
     };
-    tasks::update(conn, org, task_id, changes, completed_at)?;
-    record(
-        conn,
-        actor,
-        Entry::new("task.update", "task")
-            .on(task_id)
-            .patient(p.id)
-            .details(json!({"status": "done"})),
-    )?;
+    // The care manager it was assigned to did it.
+    let worker = by(auth, p);
+    let done = valid(&worker, done, completed_at)?;
+    tasks::work(conn, &worker, task_id, Expected::Any, done, completed_at)?;
     Ok(())
 }
 
 fn missed_appointment(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     scheduled_at: DateTime<Utc>,
 ) -> ApiResult<()> {
     let (provider, kind) = *pick(rng, PROVIDERS);
@@ -378,24 +351,15 @@ fn missed_appointment(
         external_id: None,
     };
     let marked = scheduled_at + hours(rng, 1, 6);
-    let a = appointments::insert(conn, org, &new, Source::Manual, marked)?;
-    rules::appointment_recorded(conn, org, None, &a, marked)?;
-    record(
-        conn,
-        actor,
-        Entry::new("appointment.create", "appointment")
-            .on(a.id)
-            .patient(p.id),
-    )?;
+    appointments::record(conn, auth, valid(auth, new, marked)?, marked)?;
     Ok(())
 }
 
 fn upcoming_appointment(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let (provider, kind) = *pick(rng, PROVIDERS);
@@ -409,34 +373,27 @@ fn upcoming_appointment(
         notes: None,
         external_id: None,
     };
-    let a = appointments::insert(conn, org, &new, Source::Manual, now)?;
-    record(
-        conn,
-        actor,
-        Entry::new("appointment.create", "appointment")
-            .on(a.id)
-            .patient(p.id),
-    )?;
+    appointments::record(conn, auth, valid(auth, new, now)?, now)?;
     Ok(())
 }
 
+/// A task the care manager made for themselves five days ago.
 fn manual_task(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     p: &Seeded,
-    actor: &Actor,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let (kind, title) = *pick(rng, MANUAL_TASKS);
-    let spec = Spec {
+    let new = NewTask {
         patient_id: p.id,
         assignee_id: p.care_manager,
         kind,
         title: title.into(),
         details: None,
         due_at: now + hours(rng, -72, 7 * 24),
-        priority: *pick(
+        priority: Some(*pick(
             rng,
             &[
                 Priority::Normal,
@@ -444,29 +401,19 @@ fn manual_task(
                 Priority::High,
                 Priority::Low,
             ],
-        ),
-        source_type: "manual",
-        source_id: None,
-        context: None,
-        created_by: p.care_manager,
+        )),
     };
-    if let Some(task) = tasks::insert(conn, org, spec, now - Duration::days(5))? {
-        record(
-            conn,
-            actor,
-            Entry::new("task.create", "task").on(task.id).patient(p.id),
-        )?;
-    }
+    let created = now - Duration::days(5);
+    let author = by(auth, p);
+    tasks::create(conn, &author, valid(&author, new, created)?, created)?;
     Ok(())
 }
 
 fn note(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
-    patient: Uuid,
-    author: Uuid,
-    actor: &Actor,
+    author: &Authorized,
+    patient: PatientId,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let (note_type, body) = *pick(rng, NOTE_BODIES);
@@ -478,19 +425,16 @@ fn note(
         occurred_at: Some(occurred_at),
         task_id: None,
     };
-    let n = notes::insert(conn, org, patient, &new, author, occurred_at)?;
-    record(
+    let n = notes::write(
         conn,
-        actor,
-        Entry::new("note.create", "note").on(n.id).patient(patient),
+        author,
+        patient,
+        valid(author, new, occurred_at)?,
+        occurred_at,
     )?;
     if rng.random_bool(0.7) {
-        notes::sign(conn, org, n.id, author, occurred_at + Duration::hours(1))?;
-        record(
-            conn,
-            actor,
-            Entry::new("note.sign", "note").on(n.id).patient(patient),
-        )?;
+        let signed_at = occurred_at + Duration::hours(1);
+        notes::sign(conn, author, n.id, Expected::Version(n.version), signed_at)?;
     }
     Ok(())
 }

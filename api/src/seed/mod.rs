@@ -2,25 +2,26 @@
 //! patients. Deterministic, so screenshots and walkthroughs stay stable.
 //! Every demo password is `demo-password-1` — local demo credentials only.
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+use diesel::Connection;
 use diesel::PgConnection;
-use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 use shared::auth::Role;
-use shared::case_status::CaseStatus;
+use shared::case_status::{CaseStatus, StatusChangeRequest};
+use shared::ids::UserId;
 use shared::patients::{Address, Identifier, Insurance, NewPatient, Sex};
 use shared::risk::RiskLevel;
-use uuid::Uuid;
+use shared::users::NewUser;
+use shared::validation::Valid;
 
-use crate::audit::{self, Actor, Entry};
-use crate::auth::passwords;
+use crate::auth::{Authorized, passwords};
 use crate::error::{ApiError, ApiResult};
+use crate::http::concurrency::Expected;
 use crate::organizations::store as orgs;
-use crate::patients::store::{self as patients, StatusChange};
-use crate::schema::organizations;
-use crate::users::store as users;
+use crate::patients::service as patients;
+use crate::users::service as users;
 
 mod care;
 
@@ -333,27 +334,35 @@ fn demo_patient(rng: &mut StdRng, mrn_system: &str, n: usize, today: NaiveDate) 
     }
 }
 
+/// A demo user, created through the same use case as `POST /users`.
 fn create_user(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
+    hash: &str,
     email: &str,
     name: &str,
     role: Role,
-) -> ApiResult<Uuid> {
-    let hash = passwords::hash(DEMO_PASSWORD).map_err(ApiError::internal)?;
-    Ok(users::insert(conn, org, email, name, role, &hash)?.id)
+) -> ApiResult<UserId> {
+    let new = NewUser {
+        email: email.into(),
+        name: name.into(),
+        role,
+        password: DEMO_PASSWORD.into(),
+    };
+    let new = Valid::new(new, &auth.context(Utc::now()))?;
+    Ok(users::create(conn, auth, new, hash)?.id)
 }
 
 fn create_patients(
     conn: &mut PgConnection,
     rng: &mut StdRng,
-    org: Uuid,
+    auth: &Authorized,
     count: usize,
     mrn_system: &str,
-    care_managers: &[Uuid],
-    actor: &Actor,
+    care_managers: &[UserId],
+    now: DateTime<Utc>,
 ) -> ApiResult<Vec<care::Seeded>> {
-    let today = Utc::now().date_naive();
+    let today = auth.today(now);
     let mut seeded = Vec::with_capacity(count);
     for n in 0..count {
         let mut new = demo_patient(rng, mrn_system, n, today);
@@ -377,99 +386,83 @@ fn create_patients(
             (_, true) | (CaseStatus::Referred, _) => None,
             _ => Some(*pick(rng, care_managers)),
         };
-        let p = patients::insert(conn, org, &new, care_manager, None, Utc::now())?;
+        new.primary_care_manager_id = care_manager;
+        let p = patients::register(conn, auth, Valid::new(new, &auth.context(now))?, now)?;
         seeded.push(care::Seeded {
             id: p.id,
             care_manager,
             status,
         });
-        audit::record(
-            conn,
-            actor,
-            Entry::new("patient.create", "patient")
-                .on(p.id)
-                .patient(p.id),
-        )?;
         if status == CaseStatus::Closed {
-            let reason = *pick(rng, CLOSURE_REASONS);
-            let change = StatusChange {
-                from: Some(initial),
-                to: status,
-                reason: Some(reason),
-                by: None,
-                at: Utc::now(),
+            let close = StatusChangeRequest {
+                status,
+                reason: Some((*pick(rng, CLOSURE_REASONS)).into()),
+                version: None,
             };
-            patients::set_status(conn, org, p.id, &change)?;
-            audit::record(
-                conn,
-                actor,
-                Entry::new("patient.status_change", "patient")
-                    .on(p.id)
-                    .patient(p.id)
-                    .details(json!({"from": initial, "to": status, "reason": reason})),
-            )?;
+            let close = Valid::new(close, &auth.context(now))?;
+            patients::change_status(conn, auth, p.id, Expected::Version(p.version), close, now)?;
         }
     }
     Ok(seeded)
 }
 
-/// Loads the demo data into an empty database (one transaction).
+/// Loads the demo data into an empty database (one transaction), through
+/// the same use cases the API runs, acting as the system.
 pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
+    // Hashing is deliberately slow: once for every demo account.
+    let hash = passwords::hash(DEMO_PASSWORD).map_err(ApiError::internal)?;
     conn.transaction(|conn| {
-        let existing: i64 = organizations::table.count().get_result(conn)?;
-        if existing > 0 {
+        if orgs::any(conn)? {
             return Ok(Seeded::AlreadyHasData);
         }
+        let now = Utc::now();
         let mut rng = StdRng::seed_from_u64(20_261_123);
-        let riverside = orgs::insert(conn, "Riverside Community Health", "America/Los_Angeles")?;
-        create_user(
+        let riverside = organization(
             conn,
-            riverside,
-            "admin@riverside.example",
-            "Avery Admin",
-            Role::Admin,
+            "Riverside Community Health",
+            chrono_tz::America::Los_Angeles,
         )?;
-        let supervisor = create_user(
+        let user = |conn: &mut PgConnection, email: &str, name: &str, role: Role| {
+            create_user(conn, &riverside, &hash, email, name, role)
+        };
+        user(conn, "admin@riverside.example", "Avery Admin", Role::Admin)?;
+        let supervisor = user(
             conn,
-            riverside,
             "supervisor@riverside.example",
             "Sam Okafor",
             Role::Supervisor,
         )?;
         let cms = [
-            create_user(
+            user(
                 conn,
-                riverside,
                 "cm1@riverside.example",
                 "Carmen Ruiz",
                 Role::CareManager,
             )?,
-            create_user(
+            user(
                 conn,
-                riverside,
                 "cm2@riverside.example",
                 "Devon Park",
                 Role::CareManager,
             )?,
-            create_user(
+            user(
                 conn,
-                riverside,
                 "cm3@riverside.example",
                 "Priya Shah",
                 Role::CareManager,
             )?,
         ];
-        create_user(
+        user(
             conn,
-            riverside,
             "viewer@riverside.example",
             "Quinn Reporter",
             Role::Viewer,
         )?;
-        let lakeside = orgs::insert(conn, "Lakeside Health Home", "America/Chicago")?;
+        let lakeside = organization(conn, "Lakeside Health Home", chrono_tz::America::Chicago)?;
         create_user(
             conn,
-            lakeside,
+            &lakeside,
+            &hash,
             "admin@lakeside.example",
             "Lee Admin",
             Role::Admin,
@@ -481,28 +474,21 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
         let seeded_riverside = create_patients(
             conn,
             &mut rng,
-            riverside,
+            &riverside,
             150,
             "urn:riverside:ehr:mrn",
             &caseload,
-            &Actor::system(riverside, "seed-demo"),
+            now,
         )?;
-        care::seed(
-            conn,
-            &mut rng,
-            riverside,
-            &seeded_riverside,
-            &Actor::system(riverside, "seed-demo"),
-            Utc::now(),
-        )?;
+        care::seed(conn, &mut rng, &riverside, &seeded_riverside, now)?;
         let seeded_lakeside = create_patients(
             conn,
             &mut rng,
-            lakeside,
+            &lakeside,
             10,
             "urn:lakeside:ehr:mrn",
             &[],
-            &Actor::system(lakeside, "seed-demo"),
+            now,
         )?;
         Ok(Seeded::Loaded {
             users: 8,
@@ -511,18 +497,28 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
     })
 }
 
+/// A new organization, and the system acting in it as `seed-demo`.
+fn organization(conn: &mut PgConnection, name: &str, tz: Tz) -> ApiResult<Authorized> {
+    let org = orgs::insert(conn, name, tz)?;
+    Ok(Authorized::system(org, tz, "seed-demo"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use validator::Validate;
 
     #[test]
     fn every_demo_patient_passes_the_same_validation_as_the_api() {
         let mut rng = StdRng::seed_from_u64(1);
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let ctx = shared::validation::Context {
+            now: today.and_hms_opt(12, 0, 0).unwrap().and_utc(),
+            today,
+        };
         for n in 0..500 {
-            let p = demo_patient(&mut rng, "urn:test", n, today).normalized();
-            assert!(p.validate_on(today).is_ok(), "{p:?}: {:?}", p.validate());
+            let p = demo_patient(&mut rng, "urn:test", n, today);
+            let errors = shared::validation::check(p.clone(), &ctx);
+            assert!(errors.is_empty(), "{p:?}: {errors:?}");
         }
     }
 

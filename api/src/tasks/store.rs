@@ -1,19 +1,33 @@
-//! Tasks in the database.
+//! Tasks in the database. Every query is limited to the caller's
+//! organization.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::dsl::{self, AsSelect};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
 use serde_json::Value;
 use shared::auth::Role;
-use shared::tasks::{Priority, Task, TaskContext, TaskKind, TaskStatus, TransitionOutcome};
+use shared::ids::{PatientId, TaskId, UserId};
+use shared::tasks::{
+    Priority, Task, TaskChanges, TaskContext, TaskKind, TaskSource, TaskStatus, TransitionOutcome,
+};
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{tasks, users};
+use crate::store::code;
+
+const NOUN: &str = "task";
+
+/// The statuses of work still to do, as stored.
+const ACTIVE: [&str; 2] = ["open", "in_progress"];
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tasks)]
@@ -41,37 +55,41 @@ struct TaskRow {
     updated_at: DateTime<Utc>,
 }
 
+fn from_json<T: serde::de::DeserializeOwned>(v: Option<Value>) -> ApiResult<Option<T>> {
+    v.map(serde_json::from_value)
+        .transpose()
+        .map_err(ApiError::internal)
+}
+
+fn to_json<T: serde::Serialize>(v: Option<&T>) -> ApiResult<Option<Value>> {
+    v.map(serde_json::to_value)
+        .transpose()
+        .map_err(ApiError::internal)
+}
+
 impl TaskRow {
     fn into_task(self, attempts: (i64, i64)) -> ApiResult<Task> {
         Ok(Task {
-            id: self.id,
-            patient_id: self.patient_id,
-            assignee_id: self.assignee_id,
-            kind: self.kind.parse().map_err(ApiError::internal)?,
+            id: self.id.into(),
+            patient_id: self.patient_id.into(),
+            assignee_id: self.assignee_id.map(UserId::from),
+            kind: code(&self.kind)?,
             title: self.title,
             details: self.details,
             due_at: self.due_at,
-            priority: self.priority.parse().map_err(ApiError::internal)?,
-            status: self.status.parse().map_err(ApiError::internal)?,
+            priority: code(&self.priority)?,
+            status: code(&self.status)?,
             outcome: self.outcome,
-            transition_outcome: self
-                .transition_outcome
-                .map(serde_json::from_value::<TransitionOutcome>)
-                .transpose()
-                .map_err(ApiError::internal)?,
+            transition_outcome: from_json::<TransitionOutcome>(self.transition_outcome)?,
             cancel_reason: self.cancel_reason,
-            source_type: self.source_type,
+            source_type: code(&self.source_type)?,
             source_id: self.source_id,
-            context: self
-                .context
-                .map(serde_json::from_value::<TaskContext>)
-                .transpose()
-                .map_err(ApiError::internal)?,
+            context: from_json::<TaskContext>(self.context)?,
             outreach_attempts: attempts.0,
             failed_outreach_attempts: attempts.1,
-            created_by: self.created_by,
+            created_by: self.created_by.map(UserId::from),
             completed_at: self.completed_at,
-            completed_by: self.completed_by,
+            completed_by: self.completed_by.map(UserId::from),
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -90,7 +108,7 @@ struct AttemptCount {
 }
 
 /// Attaches outreach counts to rows (one grouped query for the whole batch).
-fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<TaskRow>) -> ApiResult<Vec<Task>> {
+fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<TaskRow>) -> ApiResult<Vec<Task>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let counts: HashMap<Uuid, (i64, i64)> = if ids.is_empty() {
         HashMap::new()
@@ -100,7 +118,7 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<TaskRow>) -> ApiResult<
                     count(*) FILTER (WHERE outcome NOT IN ('reached', 'declined')) AS failed \
              FROM outreach_attempts WHERE organization_id = $1 AND task_id = ANY($2) GROUP BY task_id",
         )
-        .bind::<SqlUuid, _>(org)
+        .bind::<SqlUuid, _>(auth.org().get())
         .bind::<Array<SqlUuid>, _>(&ids)
         .load::<AttemptCount>(conn)?
         .into_iter()
@@ -115,13 +133,36 @@ fn hydrate(conn: &mut PgConnection, org: Uuid, rows: Vec<TaskRow>) -> ApiResult<
         .collect()
 }
 
+fn hydrate_one(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    row: Option<TaskRow>,
+) -> ApiResult<Task> {
+    let row = row.ok_or_else(|| ApiError::not_found(NOUN))?;
+    hydrate(conn, auth, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a hydrated task went missing"))
+}
+
+type Rows = dsl::Select<
+    dsl::Filter<tasks::table, dsl::Eq<tasks::organization_id, Uuid>>,
+    AsSelect<TaskRow, Pg>,
+>;
+
+/// The caller's organization's tasks: where every read starts.
+fn rows(auth: &Authorized) -> Rows {
+    tasks::table
+        .filter(tasks::organization_id.eq(auth.org().get()))
+        .select(TaskRow::as_select())
+}
+
 /// What a new task is.
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The patient.
-    pub patient_id: Uuid,
+    pub patient_id: PatientId,
     /// Who should do it.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Kind.
     pub kind: TaskKind,
     /// Title.
@@ -133,37 +174,31 @@ pub struct Spec {
     /// Priority.
     pub priority: Priority,
     /// What created it.
-    pub source_type: &'static str,
-    /// Its id.
+    pub source_type: TaskSource,
+    /// The record that created it (rules' tasks).
     pub source_id: Option<Uuid>,
     /// What the rule knew.
     pub context: Option<TaskContext>,
     /// The person who created it (`None`: a rule).
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
 }
 
 /// Creates a task. A rule's task (one with a `source_id`) is created at most
 /// once per source and kind: `None` means it already existed.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     spec: Spec,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<Task>> {
     let id = Uuid::now_v7();
-    let context = spec
-        .context
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(ApiError::internal)?;
     let inserted = diesel::insert_into(tasks::table)
         .values((
             (
                 tasks::id.eq(id),
-                tasks::organization_id.eq(org),
-                tasks::patient_id.eq(spec.patient_id),
-                tasks::assignee_id.eq(spec.assignee_id),
+                tasks::organization_id.eq(auth.org().get()),
+                tasks::patient_id.eq(spec.patient_id.get()),
+                tasks::assignee_id.eq(spec.assignee_id.map(UserId::get)),
                 tasks::kind.eq(spec.kind.as_ref()),
                 tasks::title.eq(&spec.title),
                 tasks::details.eq(&spec.details),
@@ -171,10 +206,10 @@ pub fn insert(
             ),
             (
                 tasks::priority.eq(spec.priority.as_ref()),
-                tasks::source_type.eq(spec.source_type),
+                tasks::source_type.eq(spec.source_type.as_ref()),
                 tasks::source_id.eq(spec.source_id),
-                tasks::context.eq(context),
-                tasks::created_by.eq(spec.created_by),
+                tasks::context.eq(to_json(spec.context.as_ref())?),
+                tasks::created_by.eq(spec.created_by.map(UserId::get)),
                 tasks::created_at.eq(now),
                 tasks::updated_at.eq(now),
             ),
@@ -184,57 +219,70 @@ pub fn insert(
     if inserted == 0 {
         return Ok(None);
     }
-    get(conn, org, id).map(Some)
+    get(conn, auth, id.into()).map(Some)
 }
 
-/// Task `id` of `org`, if any.
-pub fn find(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Option<Task>> {
-    let row = tasks::table
-        .filter(tasks::organization_id.eq(org))
-        .find(id)
-        .select(TaskRow::as_select())
+/// Task `id`, if any.
+pub fn find(conn: &mut PgConnection, auth: &Authorized, id: TaskId) -> ApiResult<Option<Task>> {
+    let row = rows(auth)
+        .filter(tasks::id.eq(id.get()))
         .first(conn)
         .optional()?;
-    Ok(match row {
-        Some(r) => hydrate(conn, org, vec![r])?.pop(),
-        None => None,
-    })
+    row.map(|r| hydrate_one(conn, auth, Some(r))).transpose()
 }
 
-/// Task `id` of `org`, or a 404.
-pub fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Task> {
-    find(conn, org, id)?.ok_or_else(|| ApiError::not_found("task"))
+/// Task `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: TaskId) -> ApiResult<Task> {
+    let row = rows(auth)
+        .filter(tasks::id.eq(id.get()))
+        .first(conn)
+        .optional()?;
+    hydrate_one(conn, auth, row)
+}
+
+/// Task `id` locked for an update: 404 when absent, 412 when stale.
+pub fn lock(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: TaskId,
+    expected: Expected,
+) -> ApiResult<Task> {
+    let row = rows(auth)
+        .filter(tasks::id.eq(id.get()))
+        .for_update()
+        .first(conn)
+        .optional()?;
+    let task = hydrate_one(conn, auth, row)?;
+    expected.check(task.version)?;
+    Ok(task)
 }
 
 /// Filters for [`list`].
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Assignee.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Patient.
-    pub patient_id: Option<Uuid>,
+    pub patient_id: Option<PatientId>,
     /// Status.
     pub status: Option<TaskStatus>,
     /// Kind.
     pub kind: Option<TaskKind>,
 }
 
-/// Tasks of `org` by due time, after the `(due_at, id)` key.
+/// Tasks by due time, after the `(due_at, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Task>> {
-    let mut q = tasks::table
-        .filter(tasks::organization_id.eq(org))
-        .into_boxed();
+    let mut q = rows(auth).into_boxed();
     if let Some(a) = filter.assignee_id {
-        q = q.filter(tasks::assignee_id.eq(a));
+        q = q.filter(tasks::assignee_id.eq(a.get()));
     }
     if let Some(p) = filter.patient_id {
-        q = q.filter(tasks::patient_id.eq(p));
+        q = q.filter(tasks::patient_id.eq(p.get()));
     }
     if let Some(s) = filter.status {
         q = q.filter(tasks::status.eq(s.as_ref().to_string()));
@@ -242,7 +290,7 @@ pub fn list(
     if let Some(k) = filter.kind {
         q = q.filter(tasks::kind.eq(k.as_ref().to_string()));
     }
-    if let Some((due, id)) = after {
+    if let Some((due, id)) = paging.after {
         q = q.filter(
             tasks::due_at
                 .gt(due)
@@ -251,130 +299,98 @@ pub fn list(
     }
     let rows = q
         .order((tasks::due_at.asc(), tasks::id.asc()))
-        .limit(limit)
-        .select(TaskRow::as_select())
+        .limit(paging.fetch())
         .load(conn)?;
-    hydrate(conn, org, rows)
+    hydrate(conn, auth, rows)
 }
 
 /// Every open or in-progress task assigned to `user` (a worklist's input).
-pub fn active_for_assignee(conn: &mut PgConnection, org: Uuid, user: Uuid) -> ApiResult<Vec<Task>> {
-    let rows = tasks::table
-        .filter(tasks::organization_id.eq(org))
-        .filter(tasks::assignee_id.eq(user))
-        .filter(tasks::status.eq_any(["open", "in_progress"]))
-        .select(TaskRow::as_select())
+pub fn active_for_assignee(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    user: UserId,
+) -> ApiResult<Vec<Task>> {
+    let rows = rows(auth)
+        .filter(tasks::assignee_id.eq(user.get()))
+        .filter(tasks::status.eq_any(ACTIVE))
         .load(conn)?;
-    hydrate(conn, org, rows)
+    hydrate(conn, auth, rows)
 }
 
-/// What the lock returns about the task being changed.
-#[derive(Debug, Clone, Copy)]
-pub struct Locked {
-    /// Kind.
-    pub kind: TaskKind,
-    /// Status now.
-    pub status: TaskStatus,
-    /// Assignee now.
-    pub assignee_id: Option<Uuid>,
-    /// The patient.
-    pub patient_id: Uuid,
-}
-
-/// Locks task `id` for an update: 404 when absent, 412 when stale.
-pub fn lock(conn: &mut PgConnection, org: Uuid, id: Uuid, expected: Expected) -> ApiResult<Locked> {
-    let (version, kind, status, assignee_id, patient_id): (
-        i32,
-        String,
-        String,
-        Option<Uuid>,
-        Uuid,
-    ) = tasks::table
-        .filter(tasks::organization_id.eq(org))
-        .find(id)
-        .select((
-            tasks::version,
-            tasks::kind,
-            tasks::status,
-            tasks::assignee_id,
-            tasks::patient_id,
-        ))
-        .for_update()
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("task"))?;
-    if !expected.matches(version) {
-        return Err(ApiError::PreconditionFailed { current: version });
-    }
-    Ok(Locked {
-        kind: kind.parse().map_err(ApiError::internal)?,
-        status: status.parse().map_err(ApiError::internal)?,
-        assignee_id,
-        patient_id,
-    })
-}
-
-/// Columns an update may change.
+/// The columns working a task sets (`None` leaves a column alone).
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tasks)]
-pub struct Changes {
-    /// Assignee.
-    pub assignee_id: Option<Option<Uuid>>,
-    /// Title.
-    pub title: Option<String>,
-    /// Details.
-    pub details: Option<Option<String>>,
-    /// Due.
-    pub due_at: Option<DateTime<Utc>>,
-    /// Priority.
-    pub priority: Option<String>,
-    /// Status.
-    pub status: Option<String>,
-    /// Outcome.
-    pub outcome: Option<String>,
-    /// Structured transition outcome.
-    pub transition_outcome: Option<Value>,
-    /// Cancel reason.
-    pub cancel_reason: Option<String>,
-    /// Finished when.
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Finished by.
-    pub completed_by: Option<Uuid>,
+struct Changes {
+    assignee_id: Option<Option<Uuid>>,
+    title: Option<String>,
+    details: Option<Option<String>>,
+    due_at: Option<DateTime<Utc>>,
+    priority: Option<String>,
+    status: Option<String>,
+    outcome: Option<String>,
+    transition_outcome: Option<Value>,
+    cancel_reason: Option<String>,
+    completed_at: Option<DateTime<Utc>>,
+    completed_by: Option<Uuid>,
 }
 
-/// Writes `changes` to a locked task and bumps its version.
+impl TryFrom<TaskChanges> for Changes {
+    type Error = ApiError;
+
+    fn try_from(c: TaskChanges) -> ApiResult<Changes> {
+        Ok(Changes {
+            assignee_id: c.assignee_id.map(|a| a.map(UserId::get)),
+            title: c.title,
+            details: c.details,
+            due_at: c.due_at,
+            priority: c.priority.map(|p| p.as_ref().to_string()),
+            status: c.status.map(|s| s.as_ref().to_string()),
+            outcome: c.outcome,
+            transition_outcome: to_json(c.transition_outcome.as_ref())?,
+            cancel_reason: c.cancel_reason,
+            completed_at: c.completed_at,
+            completed_by: c.completed_by.map(UserId::get),
+        })
+    }
+}
+
+/// Writes `changes` to a locked task and moves its version on.
 pub fn update(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
-    changes: Changes,
+    auth: &Authorized,
+    id: TaskId,
+    changes: TaskChanges,
     now: DateTime<Utc>,
 ) -> ApiResult<Task> {
-    diesel::update(tasks::table.find(id))
-        .set((
-            changes,
-            tasks::version.eq(tasks::version + 1),
-            tasks::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    get(conn, org, id)
+    diesel::update(
+        tasks::table
+            .filter(tasks::organization_id.eq(auth.org().get()))
+            .filter(tasks::id.eq(id.get())),
+    )
+    .set((
+        Changes::try_from(changes)?,
+        tasks::version.eq(tasks::version + 1),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    get(conn, auth, id)
 }
 
 /// Moves an open task to in progress (logging outreach on it starts it).
 pub fn start_if_open(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
+    auth: &Authorized,
+    id: TaskId,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(
         tasks::table
-            .filter(tasks::organization_id.eq(org))
-            .filter(tasks::id.eq(id))
-            .filter(tasks::status.eq("open")),
+            .filter(tasks::organization_id.eq(auth.org().get()))
+            .filter(tasks::id.eq(id.get()))
+            .filter(tasks::status.eq(TaskStatus::Open.as_ref())),
     )
     .set((
-        tasks::status.eq("in_progress"),
+        tasks::status.eq(TaskStatus::InProgress.as_ref()),
         tasks::version.eq(tasks::version + 1),
         tasks::updated_at.eq(now),
     ))
@@ -385,23 +401,22 @@ pub fn start_if_open(
 /// Cancels every open task of a patient (the case closed); returns how many.
 pub fn cancel_active_for_patient(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
+    auth: &Authorized,
+    patient: PatientId,
     reason: &str,
-    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
     Ok(diesel::update(
         tasks::table
-            .filter(tasks::organization_id.eq(org))
-            .filter(tasks::patient_id.eq(patient))
-            .filter(tasks::status.eq_any(["open", "in_progress"])),
+            .filter(tasks::organization_id.eq(auth.org().get()))
+            .filter(tasks::patient_id.eq(patient.get()))
+            .filter(tasks::status.eq_any(ACTIVE)),
     )
     .set((
-        tasks::status.eq("cancelled"),
+        tasks::status.eq(TaskStatus::Cancelled.as_ref()),
         tasks::cancel_reason.eq(reason),
         tasks::completed_at.eq(now),
-        tasks::completed_by.eq(by),
+        tasks::completed_by.eq(auth.user_id().map(UserId::get)),
         tasks::version.eq(tasks::version + 1),
         tasks::updated_at.eq(now),
     ))
@@ -411,81 +426,99 @@ pub fn cancel_active_for_patient(
 /// Identifies the task a workflow rule created: the unique index allows one
 /// per source record and kind.
 #[derive(Debug, Clone, Copy)]
-pub struct RuleTask<'a> {
-    /// `encounter`, `appointment` …
-    pub source_type: &'a str,
+pub struct RuleTask {
+    /// What kind of record created it.
+    pub source_type: TaskSource,
     /// The source record.
     pub source_id: Uuid,
     /// The task kind the rule creates.
     pub kind: TaskKind,
 }
 
-fn active_rule_task(org: Uuid, key: RuleTask<'_>) -> tasks::BoxedQuery<'_, diesel::pg::Pg> {
-    tasks::table
-        .filter(tasks::organization_id.eq(org))
-        .filter(tasks::source_type.eq(key.source_type))
+/// The ids of the active task a rule created (at most one).
+fn active_rule_task(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    key: RuleTask,
+) -> ApiResult<Vec<Uuid>> {
+    Ok(tasks::table
+        .filter(tasks::organization_id.eq(auth.org().get()))
+        .filter(tasks::source_type.eq(key.source_type.as_ref()))
         .filter(tasks::source_id.eq(key.source_id))
-        .filter(tasks::kind.eq(key.kind.as_ref().to_owned()))
-        .filter(tasks::status.eq_any(["open", "in_progress"]))
-        .into_boxed()
+        .filter(tasks::kind.eq(key.kind.as_ref()))
+        .filter(tasks::status.eq_any(ACTIVE))
+        .select(tasks::id)
+        .load(conn)?)
 }
 
 /// Cancels the active task a rule created (the event was corrected away).
 pub fn cancel_rule_task(
     conn: &mut PgConnection,
-    org: Uuid,
-    key: RuleTask<'_>,
+    auth: &Authorized,
+    key: RuleTask,
     reason: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
-    let ids: Vec<Uuid> = active_rule_task(org, key).select(tasks::id).load(conn)?;
-    Ok(diesel::update(tasks::table.filter(tasks::id.eq_any(ids)))
-        .set((
-            tasks::status.eq("cancelled"),
-            tasks::cancel_reason.eq(reason),
-            tasks::completed_at.eq(now),
-            tasks::version.eq(tasks::version + 1),
-            tasks::updated_at.eq(now),
-        ))
-        .execute(conn)?)
+    let ids = active_rule_task(conn, auth, key)?;
+    Ok(diesel::update(
+        tasks::table
+            .filter(tasks::organization_id.eq(auth.org().get()))
+            .filter(tasks::id.eq_any(ids)),
+    )
+    .set((
+        tasks::status.eq(TaskStatus::Cancelled.as_ref()),
+        tasks::cancel_reason.eq(reason),
+        tasks::completed_at.eq(now),
+        tasks::version.eq(tasks::version + 1),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?)
 }
 
 /// Moves the due time of the active task a rule created (the event's time
 /// was corrected).
 pub fn reschedule_rule_task(
     conn: &mut PgConnection,
-    org: Uuid,
-    key: RuleTask<'_>,
+    auth: &Authorized,
+    key: RuleTask,
     due_at: DateTime<Utc>,
     context: &TaskContext,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let ids: Vec<Uuid> = active_rule_task(org, key).select(tasks::id).load(conn)?;
-    diesel::update(tasks::table.filter(tasks::id.eq_any(ids)))
-        .set((
-            tasks::due_at.eq(due_at),
-            tasks::context.eq(serde_json::to_value(context).map_err(ApiError::internal)?),
-            tasks::version.eq(tasks::version + 1),
-            tasks::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let ids = active_rule_task(conn, auth, key)?;
+    diesel::update(
+        tasks::table
+            .filter(tasks::organization_id.eq(auth.org().get()))
+            .filter(tasks::id.eq_any(ids)),
+    )
+    .set((
+        tasks::due_at.eq(due_at),
+        tasks::context.eq(to_json(Some(context))?),
+        tasks::version.eq(tasks::version + 1),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
 /// The active supervisor with the fewest open tasks (ties by name): who gets
 /// a rule's task when the patient has no care manager.
-pub fn least_loaded_supervisor(conn: &mut PgConnection, org: Uuid) -> ApiResult<Option<Uuid>> {
+pub fn least_loaded_supervisor(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+) -> ApiResult<Option<UserId>> {
     let open = tasks::table
         .filter(tasks::assignee_id.eq(users::id.nullable()))
-        .filter(tasks::status.eq_any(["open", "in_progress"]))
+        .filter(tasks::status.eq_any(ACTIVE))
         .count()
         .single_value();
     Ok(users::table
-        .filter(users::organization_id.eq(org))
+        .filter(users::organization_id.eq(auth.org().get()))
         .filter(users::role.eq(Role::Supervisor.as_ref()))
         .filter(users::active.eq(true))
         .order((open.asc(), users::name.asc(), users::id.asc()))
         .select(users::id)
-        .first(conn)
-        .optional()?)
+        .first::<Uuid>(conn)
+        .optional()?
+        .map(UserId::from))
 }

@@ -1,4 +1,5 @@
 //! A patient's timeline: everything that happened, newest first.
 
 pub mod routes;
+pub mod service;
 pub mod store;

@@ -9,13 +9,17 @@ use serde::{Deserialize, Serialize};
 use shared::alerts::AlertKind;
 use shared::appointments::{AppointmentKind, AppointmentStatus};
 use shared::encounters::EncounterKind;
+use shared::ids::{PatientId, UserId};
 use shared::notes::NoteType;
 use shared::outreach::{OutreachMethod, OutreachOutcome};
 use shared::tasks::TaskKind;
 use shared::timeline::{TimelineEntry, TimelineKind};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::auth::Authorized;
+use crate::error::ApiResult;
+use crate::http::Paging;
+use crate::store::code;
 
 /// Position in the timeline: `(at, kind, part, id)`, newest first.
 pub type Key = (DateTime<Utc>, String, i16, Uuid);
@@ -146,35 +150,35 @@ fn capitalized(s: &str) -> String {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cursor(pub DateTime<Utc>, pub String, pub i16, pub Uuid);
 
-/// The patient's timeline, newest first, after `after`; each entry with its key.
+/// The patient's timeline, newest first, after the paging key; each entry
+/// with its key.
 pub fn page(
     conn: &mut PgConnection,
-    org: Uuid,
-    patient: Uuid,
-    after: Option<Cursor>,
-    limit: i64,
+    auth: &Authorized,
+    patient: PatientId,
+    paging: &Paging<Cursor>,
 ) -> ApiResult<Vec<(Cursor, TimelineEntry)>> {
-    let (at, kind, part, id) = match after {
+    let (at, kind, part, id) = match paging.after.clone() {
         Some(Cursor(a, k, p, i)) => (Some(a), Some(k), Some(p), Some(i)),
         None => (None, None, None, None),
     };
     let rows: Vec<Row> = diesel::sql_query(QUERY)
-        .bind::<SqlUuid, _>(org)
-        .bind::<SqlUuid, _>(patient)
+        .bind::<SqlUuid, _>(auth.org().get())
+        .bind::<SqlUuid, _>(patient.get())
         .bind::<Nullable<Timestamptz>, _>(at)
         .bind::<Nullable<Text>, _>(kind)
         .bind::<Nullable<SmallInt>, _>(part)
         .bind::<Nullable<SqlUuid>, _>(id)
-        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(paging.fetch())
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
             let entry = TimelineEntry {
                 at: r.at,
-                kind: r.kind.parse::<TimelineKind>().map_err(ApiError::internal)?,
+                kind: code::<TimelineKind>(&r.kind)?,
                 id: r.id,
                 summary: summary(&r),
-                actor_id: r.actor,
+                actor_id: r.actor.map(UserId::from),
             };
             Ok((Cursor(r.at, r.kind.clone(), r.part, r.id), entry))
         })

@@ -4,20 +4,19 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
-use serde_json::json;
 use shared::auth::Permission;
-use shared::pagination::{Page, checked_limit};
+use shared::ids::UserId;
+use shared::pagination::{Page, PageQuery};
 use shared::users::{NewUser, User, UserListQuery, UserPatch};
+use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
-use crate::audit::{self, Entry};
-use crate::auth::{Caller, passwords, store as auth_store};
+use crate::auth::{Caller, passwords};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ETagged, IfMatch, Json, Query, cursor};
-use crate::users::store::{self, Changes, Filter};
+use crate::http::{ETagged, IfMatch, Json, Paging, Query};
+use crate::users::{service, store};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -27,6 +26,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_user);
 }
 
+/// Password hashing is deliberately slow: it runs on the blocking pool,
+/// never on an async worker and never while holding a database connection.
 async fn hash_password(password: String) -> ApiResult<String> {
     web::block(move || passwords::hash(&password))
         .await
@@ -37,7 +38,7 @@ async fn hash_password(password: String) -> ApiResult<String> {
 /// List the organization's users, by name.
 #[utoipa::path(
     tag = "users",
-    params(UserListQuery),
+    params(UserListQuery, PageQuery),
     responses((status = 200, description = "A page of users", body = Page<User>)),
     security(("bearer" = []))
 )]
@@ -46,20 +47,14 @@ pub async fn list_users(
     db: web::Data<Db>,
     caller: Caller,
     query: Query<UserListQuery>,
+    paging: Paging<(String, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::UsersRead)?;
+    let auth = caller.authorize(Permission::UsersRead)?;
     let q = query.into_inner();
-    let limit = checked_limit(q.limit).map_err(|m| ApiError::field("limit", m))?;
-    let after = cursor::decode_opt::<(String, Uuid)>(q.cursor.as_deref())?;
-    let filter = Filter {
-        role: q.role,
-        active: q.active,
-    };
-    let rows = db
-        .run(move |conn| store::list(conn, caller.org, &filter, after, limit + 1))
+    let page = db
+        .run(move |conn| service::list(conn, &auth, &q, &paging))
         .await?;
-    let (items, next_cursor) = cursor::page(rows, limit, |u| (u.name.clone(), u.id));
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Create a user (admins).
@@ -78,22 +73,11 @@ pub async fn create_user(
     caller: Caller,
     body: Json<NewUser>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::UsersManage)?;
-    let new = body.into_inner().normalized();
-    new.validate()?;
+    let auth = caller.authorize(Permission::UsersManage)?;
+    let new = Valid::new(body.into_inner(), &auth.context(Utc::now()))?;
     let hash = hash_password(new.password.clone()).await?;
     let user = db
-        .tx(move |conn| {
-            let user = store::insert(conn, caller.org, &new.email, &new.name, new.role, &hash)?;
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("user.create", "user")
-                    .on(user.id)
-                    .details(json!({"role": user.role, "email": user.email})),
-            )?;
-            Ok(user)
-        })
+        .tx(move |conn| service::create(conn, &auth, new, &hash))
         .await?;
     let mut res = HttpResponse::Created();
     res.insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)));
@@ -111,15 +95,11 @@ pub async fn create_user(
 pub async fn get_user(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::UsersRead)?;
+    let auth = caller.authorize(Permission::UsersRead)?;
     let id = id.into_inner();
-    let user = db
-        .run(move |conn| {
-            store::find(conn, caller.org, id)?.ok_or_else(|| ApiError::not_found("user"))
-        })
-        .await?;
+    let user = db.run(move |conn| store::get(conn, &auth, id)).await?;
     Ok(user.respond(HttpResponse::Ok()))
 }
 
@@ -147,57 +127,21 @@ pub async fn get_user(
 pub async fn update_user(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     if_match: IfMatch,
     body: Json<UserPatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::UsersManage)?;
-    let id = id.into_inner();
-    let patch = body.into_inner();
-    patch.validate()?;
+    let auth = caller.authorize(Permission::UsersManage)?;
+    let now = Utc::now();
+    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
     let expected = if_match.expected(patch.version)?;
-    if caller.user_id() == Some(id)
-        && (patch.active == Some(false) || patch.role.is_some_and(|r| Some(r) != caller.role()))
-    {
-        return Err(ApiError::Conflict(
-            "You cannot deactivate yourself or change your own role; ask another admin.".into(),
-        ));
-    }
     let password_hash = match patch.password.clone() {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
+    let id = id.into_inner();
     let user = db
-        .tx(move |conn| {
-            let ends_sessions = patch.active == Some(false) || password_hash.is_some();
-            let changes = Changes {
-                name: patch.name.as_ref().map(|n| n.trim().to_string()),
-                role: patch.role.map(|r| r.as_ref().to_string()),
-                active: patch.active,
-                password_hash,
-            };
-            let user = store::update(conn, caller.org, id, expected, changes)?;
-            if ends_sessions {
-                auth_store::end_sessions(conn, id, Utc::now())?;
-            }
-            let changed: Vec<&str> = [
-                patch.name.is_some().then_some("name"),
-                patch.role.is_some().then_some("role"),
-                patch.active.is_some().then_some("active"),
-                patch.password.is_some().then_some("password"),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            audit::record(
-                conn,
-                &caller.actor(),
-                Entry::new("user.update", "user")
-                    .on(id)
-                    .details(json!({"changed": changed, "role": user.role, "active": user.active})),
-            )?;
-            Ok(user)
-        })
+        .tx(move |conn| service::update(conn, &auth, id, expected, patch, password_hash, now))
         .await?;
     Ok(user.respond(HttpResponse::Ok()))
 }

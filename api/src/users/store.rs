@@ -4,17 +4,24 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use shared::auth::Role;
+use shared::ids::UserId;
 use shared::users::User;
 use uuid::Uuid;
 
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::users;
+use crate::store::code;
+
+const NOUN: &str = "user";
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct UserRow {
-    id: Uuid,
+    #[diesel(deserialize_as = Uuid)]
+    id: UserId,
     email: String,
     name: String,
     role: String,
@@ -33,7 +40,7 @@ impl TryFrom<UserRow> for User {
             id: r.id,
             email: r.email,
             name: r.name,
-            role: r.role.parse().map_err(ApiError::internal)?,
+            role: code(&r.role)?,
             active: r.active,
             last_login_at: r.last_login_at,
             version: r.version,
@@ -56,16 +63,15 @@ pub struct Filter {
     pub active: Option<bool>,
 }
 
-/// Users of `org` ordered by name, after the `(name, id)` key.
+/// Users ordered by name, after the `(name, id)` paging key.
 pub fn list(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     filter: &Filter,
-    after: Option<(String, Uuid)>,
-    limit: i64,
+    paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Vec<User>> {
     let mut q = users::table
-        .filter(users::organization_id.eq(org))
+        .filter(users::organization_id.eq(auth.org().get()))
         .into_boxed();
     if let Some(role) = filter.role {
         q = q.filter(users::role.eq(role.as_ref().to_string()));
@@ -73,7 +79,7 @@ pub fn list(
     if let Some(active) = filter.active {
         q = q.filter(users::active.eq(active));
     }
-    if let Some((name, id)) = after {
+    if let Some((name, id)) = paging.after.clone() {
         q = q.filter(
             users::name
                 .gt(name.clone())
@@ -82,17 +88,17 @@ pub fn list(
     }
     let rows = q
         .order((users::name.asc(), users::id.asc()))
-        .limit(limit)
+        .limit(paging.fetch())
         .select(UserRow::as_select())
         .load(conn)?;
     to_users(rows)
 }
 
-/// The user `id` of `org`.
-pub fn find(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Option<User>> {
+/// The user `id` of the caller's organization.
+pub fn find(conn: &mut PgConnection, auth: &Authorized, id: UserId) -> ApiResult<Option<User>> {
     users::table
-        .filter(users::organization_id.eq(org))
-        .find(id)
+        .filter(users::organization_id.eq(auth.org().get()))
+        .find(id.get())
         .select(UserRow::as_select())
         .first(conn)
         .optional()?
@@ -100,9 +106,28 @@ pub fn find(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<Option<Us
         .transpose()
 }
 
-/// Whether `id` is an active user of `org` who can carry a caseload.
-pub fn can_carry_caseload(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<bool> {
-    Ok(find(conn, org, id)?.is_some_and(|u| u.active && u.role.can_carry_caseload()))
+/// The user `id`, or a 404.
+pub fn get(conn: &mut PgConnection, auth: &Authorized, id: UserId) -> ApiResult<User> {
+    find(conn, auth, id)?.ok_or_else(|| ApiError::not_found(NOUN))
+}
+
+/// A 422 on `field` unless `id` is an active user of the organization who
+/// can carry a caseload (a care manager or supervisor): who patients and
+/// tasks may be given to.
+pub fn ensure_can_carry_caseload(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: UserId,
+    field: &str,
+) -> ApiResult<()> {
+    if find(conn, auth, id)?.is_some_and(|u| u.active && u.role.can_carry_caseload()) {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            field,
+            "is not an active care manager or supervisor in your organization",
+        ))
+    }
 }
 
 #[derive(Insertable)]
@@ -116,10 +141,10 @@ struct NewUserRow<'a> {
     password_hash: &'a str,
 }
 
-/// Creates a user; a taken email is a 409.
+/// Creates a user in the caller's organization; a taken email is a 409.
 pub fn insert(
     conn: &mut PgConnection,
-    org: Uuid,
+    auth: &Authorized,
     email: &str,
     name: &str,
     role: Role,
@@ -128,7 +153,7 @@ pub fn insert(
     let row = diesel::insert_into(users::table)
         .values(NewUserRow {
             id: Uuid::now_v7(),
-            organization_id: org,
+            organization_id: auth.org().get(),
             email,
             name,
             role: role.as_ref(),
@@ -160,47 +185,49 @@ pub struct Changes {
 /// Applies `changes` to user `id` if it still has the `expected` version.
 pub fn update(
     conn: &mut PgConnection,
-    org: Uuid,
-    id: Uuid,
+    auth: &Authorized,
+    id: UserId,
     expected: Expected,
     changes: Changes,
 ) -> ApiResult<User> {
-    let current = lock(conn, org, id)?;
-    if !expected.matches(current) {
-        return Err(ApiError::PreconditionFailed { current });
-    }
-    let row = diesel::update(users::table.find(id))
-        .set((
-            changes,
-            users::version.eq(users::version + 1),
-            users::updated_at.eq(Utc::now()),
-        ))
-        .returning(UserRow::as_returning())
-        .get_result(conn)?;
+    expected.check(lock(conn, auth, id)?)?;
+    let row = diesel::update(
+        users::table
+            .filter(users::organization_id.eq(auth.org().get()))
+            .filter(users::id.eq(id.get())),
+    )
+    .set((
+        changes,
+        users::version.eq(users::version + 1),
+        users::updated_at.eq(Utc::now()),
+    ))
+    .returning(UserRow::as_returning())
+    .get_result(conn)?;
     User::try_from(row)
 }
 
-/// Locks user `id` of `org` for update and returns its version; 404 if absent.
-fn lock(conn: &mut PgConnection, org: Uuid, id: Uuid) -> ApiResult<i32> {
+/// Locks user `id` for update and returns its version; 404 if absent.
+fn lock(conn: &mut PgConnection, auth: &Authorized, id: UserId) -> ApiResult<i32> {
     users::table
-        .filter(users::organization_id.eq(org))
-        .find(id)
+        .filter(users::organization_id.eq(auth.org().get()))
+        .find(id.get())
         .select(users::version)
         .for_update()
         .first(conn)
         .optional()?
-        .ok_or_else(|| ApiError::not_found("user"))
+        .ok_or_else(|| ApiError::not_found(NOUN))
 }
 
-/// Every user's display name in `org` (an organization's staff is small).
+/// Every user's display name (an organization's staff is small).
 pub fn names(
     conn: &mut PgConnection,
-    org: Uuid,
-) -> ApiResult<std::collections::HashMap<Uuid, String>> {
+    auth: &Authorized,
+) -> ApiResult<std::collections::HashMap<UserId, String>> {
     Ok(users::table
-        .filter(users::organization_id.eq(org))
+        .filter(users::organization_id.eq(auth.org().get()))
         .select((users::id, users::name))
         .load::<(Uuid, String)>(conn)?
         .into_iter()
+        .map(|(id, name)| (UserId::from(id), name))
         .collect())
 }

@@ -2,4 +2,5 @@
 //! `shared::worklist`) and the supervisor's view of the team.
 
 pub mod routes;
+pub mod service;
 pub mod store;

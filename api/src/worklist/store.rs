@@ -4,32 +4,36 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use shared::ids::{PatientId, UserId};
 use shared::organization::{Workload, on_time_percent};
 use shared::patients::display_name;
 use shared::worklist::{Entry, PatientSummary};
 use uuid::Uuid;
 
 use crate::appointments::store as appointments;
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::Calendar;
+use crate::http::Paging;
 use crate::schema::patients;
+use crate::store::code;
 use crate::tasks::store as tasks;
 
 /// Every open task assigned to `user`, with its patient and whether the
 /// patient is disengaged: what ranking needs.
 pub fn entries(
     conn: &mut PgConnection,
-    org: Uuid,
-    user: Uuid,
+    auth: &Authorized,
+    user: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Entry>> {
-    let tasks = tasks::active_for_assignee(conn, org, user)?;
-    let mut ids: Vec<Uuid> = tasks.iter().map(|t| t.patient_id).collect();
+    let tasks = tasks::active_for_assignee(conn, auth, user)?;
+    let mut ids: Vec<PatientId> = tasks.iter().map(|t| t.patient_id).collect();
     ids.sort();
     ids.dedup();
-    let summaries: std::collections::HashMap<Uuid, PatientSummary> = patients::table
-        .filter(patients::organization_id.eq(org))
-        .filter(patients::id.eq_any(&ids))
+    let raw_ids: Vec<Uuid> = ids.iter().map(|p| p.get()).collect();
+    let summaries: std::collections::HashMap<PatientId, PatientSummary> = patients::table
+        .filter(patients::organization_id.eq(auth.org().get()))
+        .filter(patients::id.eq_any(&raw_ids))
         .select((
             patients::id,
             patients::given_name,
@@ -40,17 +44,18 @@ pub fn entries(
         .load::<(Uuid, String, String, Option<String>, String)>(conn)?
         .into_iter()
         .map(|(id, given, family, preferred, risk)| {
+            let id = PatientId::from(id);
             Ok((
                 id,
                 PatientSummary {
                     id,
                     name: display_name(&given, &family, preferred.as_deref()),
-                    risk_level: risk.parse().map_err(ApiError::internal)?,
+                    risk_level: code(&risk)?,
                 },
             ))
         })
         .collect::<ApiResult<_>>()?;
-    let disengaged = appointments::disengaged_among(conn, org, &ids, now)?;
+    let disengaged = appointments::disengaged_among(conn, auth, &ids, now)?;
     tasks
         .into_iter()
         .map(|task| {
@@ -89,20 +94,22 @@ struct WorkloadRow {
     transition_on_time: i64,
 }
 
-/// Each care manager's and supervisor's load, by name after `(name, id)`.
+/// Each care manager's and supervisor's load, by name after the
+/// `(name, id)` paging key.
 pub fn workload(
     conn: &mut PgConnection,
-    org: Uuid,
-    cal: &Calendar,
+    auth: &Authorized,
     now: DateTime<Utc>,
-    after: Option<(String, Uuid)>,
-    limit: i64,
+    paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Vec<Workload>> {
-    let today = cal.today(now);
-    let day_start = shared::calendar::local_to_utc(today, NaiveTime::MIN, &cal.tz);
+    let today = auth.today(now);
+    let day_start = shared::calendar::local_to_utc(today, NaiveTime::MIN, &auth.tz());
     let day_end =
-        shared::calendar::local_to_utc(today + Duration::days(1), NaiveTime::MIN, &cal.tz);
-    let (after_name, after_id) = after.map_or((None, None), |(n, i)| (Some(n), Some(i)));
+        shared::calendar::local_to_utc(today + Duration::days(1), NaiveTime::MIN, &auth.tz());
+    let (after_name, after_id) = paging
+        .after
+        .clone()
+        .map_or((None, None), |(n, i)| (Some(n), Some(i)));
     let rows: Vec<WorkloadRow> = diesel::sql_query(
         "SELECT u.id, u.name, u.role,
                 (SELECT count(*) FROM patients p
@@ -125,20 +132,20 @@ pub fn workload(
           ORDER BY u.name, u.id
           LIMIT $7",
     )
-    .bind::<SqlUuid, _>(org)
+    .bind::<SqlUuid, _>(auth.org().get())
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(day_start)
     .bind::<Timestamptz, _>(day_end)
     .bind::<Nullable<Text>, _>(after_name)
     .bind::<Nullable<SqlUuid>, _>(after_id)
-    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(paging.fetch())
     .load(conn)?;
     rows.into_iter()
         .map(|r| {
             Ok(Workload {
-                user_id: r.id,
+                user_id: r.id.into(),
                 name: r.name,
-                role: r.role.parse().map_err(ApiError::internal)?,
+                role: code(&r.role)?,
                 active_patients: r.active_patients,
                 open_tasks: r.open_tasks,
                 overdue_tasks: r.overdue_tasks,

@@ -86,7 +86,7 @@ fn supervisors_find_every_event_touching_a_patient_including_lists_that_showed_t
         .send()
         .expect(200)
         .json();
-    let actions: Vec<&str> = page.items.iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = page.items.iter().map(|e| e.action.as_ref()).collect();
     assert_eq!(
         actions,
         vec!["patient.list", "patient.read", "patient.create"],
@@ -95,7 +95,7 @@ fn supervisors_find_every_event_touching_a_patient_including_lists_that_showed_t
     assert!(
         page.items
             .iter()
-            .all(|e| e.actor_id == Some(team.care_manager.id))
+            .all(|e| e.actor_id == Some(team.care_manager.id.get()))
     );
     assert_eq!(
         app.audit_of("audit.query").len(),

@@ -81,13 +81,13 @@ fn once_a_lock_expires_the_right_password_works_and_resets_the_count() {
         login_as(&app, &team.viewer.email, "guess-guess-guess").expect(401);
     }
     use api::schema::users;
-    diesel::update(users::table.find(team.viewer.id))
+    diesel::update(users::table.find(team.viewer.id.get()))
         .set(users::locked_until.eq(Utc::now() - TimeDelta::seconds(1)))
         .execute(&mut app.conn())
         .unwrap();
     login_as(&app, &team.viewer.email, PASSWORD).expect(200);
     let count: i32 = users::table
-        .find(team.viewer.id)
+        .find(team.viewer.id.get())
         .select(users::failed_login_count)
         .first(&mut app.conn())
         .unwrap();

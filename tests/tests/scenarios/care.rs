@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::{Value, json};
 use shared::encounters::Encounter;
+use shared::ids::{PatientId, TaskId, UserId};
 use shared::pagination::Page;
 use shared::patients::Patient;
 use shared::risk::RiskLevel;
@@ -12,7 +13,6 @@ use shared::tasks::Task;
 use shared::worklist::WorklistItem;
 use tests::TestApp;
 use tests::fixtures::{TestUser, new_patient};
-use uuid::Uuid;
 
 /// Now, to the second (the API stores microseconds; tests compare exactly).
 pub fn now() -> DateTime<Utc> {
@@ -45,7 +45,7 @@ pub fn post_encounter(app: &TestApp, token: &str, body: Value) -> tests::Res {
 pub fn discharge(
     app: &TestApp,
     token: &str,
-    patient: Uuid,
+    patient: PatientId,
     discharged_at: DateTime<Utc>,
 ) -> Encounter {
     post_encounter(
@@ -68,7 +68,7 @@ pub fn discharge(
 pub fn appointment(
     app: &TestApp,
     token: &str,
-    patient: Uuid,
+    patient: PatientId,
     scheduled_at: DateTime<Utc>,
 ) -> Value {
     app.post("/api/v1/appointments")
@@ -98,7 +98,7 @@ pub fn mark_missed(app: &TestApp, token: &str, appt: &Value) -> Value {
 }
 
 /// A task through the API.
-pub fn task(app: &TestApp, token: &str, id: Uuid) -> Task {
+pub fn task(app: &TestApp, token: &str, id: TaskId) -> Task {
     app.get(&format!("/api/v1/tasks/{id}"))
         .token(token)
         .send()
@@ -107,7 +107,7 @@ pub fn task(app: &TestApp, token: &str, id: Uuid) -> Task {
 }
 
 /// Every task of a patient.
-pub fn tasks_of(app: &TestApp, token: &str, patient: Uuid) -> Vec<Task> {
+pub fn tasks_of(app: &TestApp, token: &str, patient: PatientId) -> Vec<Task> {
     let page: Page<Task> = app
         .get(&format!("/api/v1/tasks?patient_id={patient}&limit=200"))
         .token(token)
@@ -121,8 +121,8 @@ pub fn tasks_of(app: &TestApp, token: &str, patient: Uuid) -> Vec<Task> {
 pub fn manual_task(
     app: &TestApp,
     token: &str,
-    patient: Uuid,
-    assignee: Uuid,
+    patient: PatientId,
+    assignee: UserId,
     kind: &str,
     due_at: DateTime<Utc>,
 ) -> Task {
@@ -141,7 +141,7 @@ pub fn manual_task(
 }
 
 /// The caller's whole worklist (or `user`'s).
-pub fn worklist(app: &TestApp, token: &str, user: Option<Uuid>) -> Vec<WorklistItem> {
+pub fn worklist(app: &TestApp, token: &str, user: Option<UserId>) -> Vec<WorklistItem> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -162,7 +162,7 @@ pub fn worklist(app: &TestApp, token: &str, user: Option<Uuid>) -> Vec<WorklistI
 }
 
 /// Alerts about a patient (any recipient).
-pub fn alerts_of(app: &TestApp, token: &str, patient: Uuid) -> Vec<Value> {
+pub fn alerts_of(app: &TestApp, token: &str, patient: PatientId) -> Vec<Value> {
     let page: Value = app
         .get(&format!("/api/v1/alerts?patient_id={patient}"))
         .token(token)

@@ -8,7 +8,7 @@ use tests::TestApp;
 
 use crate::care::{now, patient_of};
 
-fn write(app: &TestApp, token: &str, patient: uuid::Uuid, body: Value) -> Note {
+fn write(app: &TestApp, token: &str, patient: shared::ids::PatientId, body: Value) -> Note {
     app.post(&format!("/api/v1/patients/{patient}/notes"))
         .token(token)
         .json(&body)

@@ -53,7 +53,7 @@ fn a_case_moves_from_referral_to_closure_and_back_with_reasons_recorded() {
     assert_eq!(reopened.status, CaseStatus::Intake);
     use api::schema::patient_status_changes::dsl::*;
     let history: Vec<(Option<String>, String, Option<String>)> = patient_status_changes
-        .filter(patient_id.eq(p.id))
+        .filter(patient_id.eq(p.id.get()))
         .order(changed_at.asc())
         .select((from_status, to_status, reason))
         .load(&mut app.conn())

@@ -39,8 +39,8 @@ fn registering_a_patient_answers_201_with_location_etag_and_defaults() {
     assert_eq!(p.primary_care_manager_id, None);
     let audit = app.audit_of("patient.create");
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].patient_id, Some(p.id));
-    assert_eq!(audit[0].actor_id, Some(team.supervisor.id));
+    assert_eq!(audit[0].patient_id, Some(p.id.get()));
+    assert_eq!(audit[0].actor_id, Some(team.supervisor.id.get()));
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn only_an_active_care_manager_or_supervisor_of_the_organization_can_be_assigned
         team.viewer.id,
         team.admin.id,
         elsewhere.care_manager.id,
-        uuid::Uuid::new_v4(),
+        shared::ids::UserId::from(uuid::Uuid::new_v4()),
     ] {
         let mut patient = new_patient("Cal", "Candidate");
         patient.primary_care_manager_id = Some(candidate);
@@ -163,8 +163,8 @@ fn reading_a_patient_answers_its_etag_and_is_audited() {
     assert_eq!(res.json::<Patient>(), created);
     let reads = app.audit_of("patient.read");
     assert_eq!(reads.len(), 1);
-    assert_eq!(reads[0].patient_id, Some(created.id));
-    assert_eq!(reads[0].actor_id, Some(team.viewer.id));
+    assert_eq!(reads[0].patient_id, Some(created.id.get()));
+    assert_eq!(reads[0].actor_id, Some(team.viewer.id.get()));
 }
 
 #[test]

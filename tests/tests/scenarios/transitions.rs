@@ -314,8 +314,8 @@ fn recording_and_reading_encounters_writes_audit_rows() {
         .expect(200);
     let created = app.audit_of("encounter.create");
     assert_eq!(created.len(), 1);
-    assert_eq!(created[0].patient_id, Some(p.id));
-    assert_eq!(created[0].actor_id, Some(team.care_manager.id));
+    assert_eq!(created[0].patient_id, Some(p.id.get()));
+    assert_eq!(created[0].actor_id, Some(team.care_manager.id.get()));
     assert_eq!(
         created[0].resource_id.as_deref(),
         Some(e.id.to_string().as_str())

@@ -1,0 +1,69 @@
+//! The API-key use cases (admins): create one (its secret is shown once),
+//! list them, revoke one.
+
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use serde_json::json;
+use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
+use shared::audit::AuditAction;
+use shared::pagination::Page;
+use shared::validation::Valid;
+use uuid::Uuid;
+
+use crate::api_keys::store;
+use crate::audit::{self, Entry};
+use crate::auth::Authorized;
+use crate::auth::tokens::new_api_key;
+use crate::error::ApiResult;
+use crate::http::Paging;
+
+/// The organization's keys, newest first (revoked ones included).
+pub fn list(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    paging: &Paging<(DateTime<Utc>, Uuid)>,
+) -> ApiResult<Page<ApiKey>> {
+    let rows = store::list(conn, auth, paging)?;
+    Ok(paging.page(rows, |k| (k.created_at, k.id)))
+}
+
+/// Creates a key; the answer carries the secret, which is stored hashed.
+pub fn create(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    new: Valid<NewApiKey>,
+) -> ApiResult<CreatedApiKey> {
+    let (key, prefix) = new_api_key();
+    let stored = store::insert(conn, auth, &new.name, &new.scopes, &key, &prefix)?;
+    audit::record(
+        conn,
+        auth.actor(),
+        Entry::new(AuditAction::ApiKeyCreate)
+            .on(stored.id)
+            .details(json!({"name": stored.name, "scopes": stored.scopes})),
+    )?;
+    Ok(CreatedApiKey {
+        id: stored.id,
+        name: stored.name,
+        scopes: stored.scopes,
+        prefix: stored.prefix,
+        key,
+        created_at: stored.created_at,
+    })
+}
+
+/// Revokes a key; it stops working at once.
+pub fn revoke(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let key = store::revoke(conn, auth, id, now)?;
+    audit::record(
+        conn,
+        auth.actor(),
+        Entry::new(AuditAction::ApiKeyRevoke).on(key.id),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! What every domain store does alike, written once: a row of the caller's
+//! organization or a 404, a row locked for an update with its version
+//! checked (404 or 412), and reading a stored code back into its enum.
+//!
+//! A store builds its query (always filtered by `auth.org()`), runs it with
+//! `.optional()`, and hands the result here:
+//!
+//! ```ignore
+//! pub fn lock(conn: &mut PgConnection, auth: &Authorized, id: Uuid, expected: Expected) -> ApiResult<Encounter> {
+//!     store::locked(rows(auth).filter(encounters::id.eq(id)).for_update().first(conn).optional()?, NOUN, expected)
+//! }
+//! ```
+
+use std::str::FromStr;
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::ETagged;
+use crate::http::concurrency::Expected;
+
+/// The record a query found, as its wire type, or a 404 naming `noun`
+/// (another organization's record is as absent as one that never existed).
+pub fn one<R, T>(row: Option<R>, noun: &str) -> ApiResult<T>
+where
+    R: TryInto<T, Error = ApiError>,
+{
+    row.ok_or_else(|| ApiError::not_found(noun))?.try_into()
+}
+
+/// The record a `FOR UPDATE` query found, checked against the version the
+/// caller read: a 404 when absent, a 412 when someone saved first.
+pub fn locked<R, T>(row: Option<R>, noun: &str, expected: Expected) -> ApiResult<T>
+where
+    R: TryInto<T, Error = ApiError>,
+    T: ETagged,
+{
+    let record: T = one(row, noun)?;
+    expected.check(record.version())?;
+    Ok(record)
+}
+
+/// A code column read back into its enum. The database only holds codes
+/// the API wrote, so an unknown one is a bug (500), never the client's fault.
+pub fn code<T>(text: &str) -> ApiResult<T>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e| ApiError::internal(format!("stored code {text:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::tasks::TaskKind;
+
+    /// A stored row and the record it becomes.
+    struct Row(i32);
+
+    #[derive(Debug, serde::Serialize)]
+    struct Record {
+        version: i32,
+    }
+
+    impl ETagged for Record {
+        fn version(&self) -> i32 {
+            self.version
+        }
+    }
+
+    impl TryFrom<Row> for Record {
+        type Error = ApiError;
+
+        fn try_from(r: Row) -> ApiResult<Record> {
+            Ok(Record { version: r.0 })
+        }
+    }
+
+    #[test]
+    fn a_missing_row_is_a_404_naming_the_record() {
+        match one::<Row, Record>(None, "encounter") {
+            Err(ApiError::NotFound(m)) => assert!(m.contains("encounter"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_locked_row_with_another_version_is_a_412_naming_the_current_one() {
+        let stale = locked::<Row, Record>(Some(Row(3)), "note", Expected::Version(2));
+        assert!(matches!(
+            stale,
+            Err(ApiError::PreconditionFailed { current: 3 })
+        ));
+        let fresh = locked::<Row, Record>(Some(Row(3)), "note", Expected::Version(3)).unwrap();
+        assert_eq!(fresh.version, 3);
+    }
+
+    #[test]
+    fn stored_codes_read_back_and_unknown_ones_are_internal_errors() {
+        assert_eq!(code::<TaskKind>("outreach").unwrap(), TaskKind::Outreach);
+        assert!(matches!(
+            code::<TaskKind>("nonsense"),
+            Err(ApiError::Internal(_))
+        ));
+    }
+}
