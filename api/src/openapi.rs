@@ -1,11 +1,21 @@
 //! The OpenAPI 3.1 document: paths come from the handlers' annotations (as
 //! registered, so the document cannot list a route the server lacks), and
-//! the standard problem answers every operation can give are added by rule.
+//! what follows from the API's conventions is added by rule, once, instead
+//! of being repeated on every handler: bearer authentication (public
+//! operations say `security(())`), each operation's tag (from its path),
+//! the standard problem answers, and for
+//! versioned records the `If-Match` header, the 412 and 428 answers, and
+//! the `ETag` and `Location` headers.
 
 use serde_json::json;
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{
+    Components, ContentBuilder, ObjectBuilder, OpenApi as Document, Ref, RefOr, Required,
+    ResponseBuilder,
+};
 use utoipa::{Modify, OpenApi};
 
 /// The document's fixed parts.
@@ -40,6 +50,7 @@ Another organization's record is always a 404.",
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(shared::problem::Problem, shared::problem::FieldError)),
+    security(("bearer" = [])),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -64,8 +75,42 @@ impl Modify for Security {
     }
 }
 
+/// The tag of an operation: the last segment of its path that names one
+/// (`/patients/{id}/contacts` is about contacts, `/patients/{id}/status`
+/// about patients).
+const TAGS: [(&str, &str); 20] = [
+    ("health", "health"),
+    ("ready", "health"),
+    ("auth", "auth"),
+    ("patients", "patients"),
+    ("timeline", "patients"),
+    ("contacts", "contacts"),
+    ("care-team", "care-team"),
+    ("notes", "notes"),
+    ("productivity", "notes"),
+    ("outreach-attempts", "outreach"),
+    ("encounters", "encounters"),
+    ("appointments", "appointments"),
+    ("tasks", "tasks"),
+    ("worklist", "worklist"),
+    ("team", "worklist"),
+    ("alerts", "alerts"),
+    ("organization", "organization"),
+    ("users", "users"),
+    ("api-keys", "api-keys"),
+    ("audit-events", "audit"),
+];
+
+fn tag_of(path: &str) -> Option<&'static str> {
+    path.split('/').rev().find_map(|segment| {
+        TAGS.iter()
+            .find(|(s, _)| *s == segment)
+            .map(|(_, tag)| *tag)
+    })
+}
+
 /// Standard problem answers, as reusable response components.
-const PROBLEMS: [(&str, &str, &str); 8] = [
+const PROBLEMS: [(&str, &str, &str); 10] = [
     ("400", "BadRequest", "The body is not valid JSON"),
     (
         "401",
@@ -94,7 +139,51 @@ const PROBLEMS: [(&str, &str, &str); 8] = [
         "Unavailable",
         "The database is unreachable; retry after `Retry-After` seconds",
     ),
+    (
+        "412",
+        "StaleVersion",
+        "Stale version: someone saved first; reload, reapply the change and save again",
+    ),
+    (
+        "428",
+        "VersionRequired",
+        "No version given: send `If-Match` with the ETag you read, or `version` in the body",
+    ),
 ];
+
+/// Whether the schema `r` names (inline or by reference) has an integer
+/// `version` property: the mark of a versioned record, or of a change to one.
+fn versioned(components: &Components, r: Option<&RefOr<Schema>>) -> bool {
+    let schema = match r {
+        Some(RefOr::T(schema)) => Some(schema),
+        Some(RefOr::Ref(reference)) => reference
+            .ref_location
+            .rsplit('/')
+            .next()
+            .and_then(|name| components.schemas.get(name))
+            .and_then(|s| match s {
+                RefOr::T(schema) => Some(schema),
+                RefOr::Ref(_) => None,
+            }),
+        None => None,
+    };
+    let Some(Schema::Object(object)) = schema else {
+        return false;
+    };
+    // A record's version is an integer (`Health.version` is the server's).
+    matches!(
+        object.properties.get("version"),
+        Some(RefOr::T(Schema::Object(v))) if serde_json::to_value(&v.schema_type)
+            .is_ok_and(|t| t == json!("integer") || t == json!(["integer", "null"]))
+    )
+}
+
+fn string_header(description: &str) -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(description))
+        .build()
+}
 
 fn is_public(op: &Operation) -> bool {
     op.security.as_ref().is_some_and(|reqs| {
@@ -123,7 +212,8 @@ pub fn add_problem_responses(doc: &mut Document) {
             ),
         );
     }
-    for (path, item) in doc.paths.paths.iter_mut() {
+    let components = doc.components.clone().unwrap_or_default();
+    for (path, item) in &mut doc.paths.paths {
         let ops = [
             item.get.as_mut(),
             item.post.as_mut(),
@@ -132,7 +222,50 @@ pub fn add_problem_responses(doc: &mut Document) {
             item.delete.as_mut(),
         ];
         for op in ops.into_iter().flatten() {
+            if op.tags.as_ref().is_none_or(Vec::is_empty) {
+                op.tags = tag_of(path).map(|tag| vec![tag.to_string()]);
+            }
             let has_body = op.request_body.is_some();
+            let changes_a_version = op.request_body.as_ref().is_some_and(|body| {
+                body.content
+                    .get("application/json")
+                    .is_some_and(|c| versioned(&components, c.schema.as_ref()))
+            });
+            if changes_a_version {
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                if !params.iter().any(|p| p.name == "If-Match") {
+                    params.push(
+                        ParameterBuilder::new()
+                            .name("If-Match")
+                            .parameter_in(ParameterIn::Header)
+                            .required(Required::False)
+                            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                            .description(Some("The ETag you read (or send `version` in the body)"))
+                            .build(),
+                    );
+                }
+            }
+            for (status, response) in &mut op.responses.responses {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let answers_a_version = response
+                    .content
+                    .get("application/json")
+                    .is_some_and(|c| versioned(&components, c.schema.as_ref()));
+                if answers_a_version && status.starts_with('2') {
+                    response
+                        .headers
+                        .entry("ETag".into())
+                        .or_insert_with(|| string_header("The record's version, for `If-Match`"));
+                }
+                if status == "201" {
+                    response
+                        .headers
+                        .entry("Location".into())
+                        .or_insert_with(|| string_header("Where the new record is"));
+                }
+            }
             // Path parameters that do not parse are 404s, not 422s.
             let has_params = op
                 .parameters
@@ -141,6 +274,7 @@ pub fn add_problem_responses(doc: &mut Document) {
                 .any(|p| matches!(p.parameter_in, ParameterIn::Query | ParameterIn::Header));
             let applies = |status: &str| match status {
                 "400" | "413" | "415" => has_body,
+                "412" | "428" => changes_a_version,
                 "401" | "403" => !is_public(op),
                 "404" => path.contains('{'),
                 "422" => has_body || has_params,

@@ -13,6 +13,24 @@
 
 use std::str::FromStr;
 
+/// The rows of `$table` (a `schema` module) that belong to the caller's
+/// organization: where every query of an organization's table starts.
+macro_rules! of_org {
+    ($table:ident, $auth:expr) => {
+        $table::table.filter($table::organization_id.eq($auth.org().get()))
+    };
+}
+
+/// Row `$id` of `$table` in the caller's organization: what every update
+/// and delete targets, so none can touch another organization's row.
+macro_rules! one_of_org {
+    ($table:ident, $auth:expr, $id:expr) => {
+        $crate::store::of_org!($table, $auth).filter($table::id.eq($id))
+    };
+}
+
+pub(crate) use {of_org, one_of_org};
+
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;
 use crate::http::concurrency::Expected;

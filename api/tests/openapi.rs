@@ -49,9 +49,17 @@ fn every_operation_has_a_summary_a_tag_and_problem_answers_for_its_failures() {
             op["summary"].as_str().is_some_and(|s| !s.is_empty()),
             "{name} has no summary"
         );
+        let documented: Vec<&Value> = doc["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| &t["name"])
+            .collect();
         assert!(
-            op["tags"].as_array().is_some_and(|t| !t.is_empty()),
-            "{name} has no tag"
+            op["tags"]
+                .as_array()
+                .is_some_and(|t| !t.is_empty() && t.iter().all(|t| documented.contains(&t))),
+            "{name} has no tag, or one the document does not describe"
         );
         let responses = op["responses"].as_object().unwrap();
         let public = op["security"]

@@ -4,37 +4,22 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
 use crate::ids::{PatientId, UserId};
 
-/// What happened.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AlertKind {
-    /// Admitted to a hospital, ED, crisis center or detox.
-    Admission,
-    /// Discharged from one.
-    Discharge,
-    /// Missed an appointment.
-    MissedAppointment,
-    /// Two or more missed appointments in 30 days.
-    Disengagement,
+code_enum! {
+    /// What happened.
+    pub enum AlertKind {
+        /// Admitted to a hospital, ED, crisis center or detox.
+        Admission,
+        /// Discharged from one.
+        Discharge,
+        /// Missed an appointment.
+        MissedAppointment,
+        /// Two or more missed appointments in 30 days.
+        Disengagement,
+    }
 }
 
 impl AlertKind {
@@ -58,30 +43,17 @@ impl AlertKind {
     }
 }
 
-/// How serious.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Severity {
-    /// For information.
-    Info,
-    /// Needs attention.
-    Warning,
-    /// Needs attention now.
-    High,
+code_enum! {
+    /// How serious.
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity {
+        /// For information.
+        Info,
+        /// Needs attention.
+        Warning,
+        /// Needs attention now.
+        High,
+    }
 }
 
 /// An alert as the API returns it.

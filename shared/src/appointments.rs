@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -17,32 +16,18 @@ pub const DISENGAGEMENT_MISSES: usize = 2;
 /// The window the disengagement rule looks at.
 pub const DISENGAGEMENT_WINDOW_DAYS: i64 = 30;
 
-/// Kind of appointment.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AppointmentKind {
-    /// Psychotherapy / counseling.
-    Therapy,
-    /// Psychiatric prescriber visit.
-    Psychiatry,
-    /// Primary or specialty medical care.
-    Medical,
-    /// Anything else.
-    Other,
+code_enum! {
+    /// Kind of appointment.
+    pub enum AppointmentKind {
+        /// Psychotherapy / counseling.
+        Therapy,
+        /// Psychiatric prescriber visit.
+        Psychiatry,
+        /// Primary or specialty medical care.
+        Medical,
+        /// Anything else.
+        Other,
+    }
 }
 
 impl AppointmentKind {
@@ -57,35 +42,22 @@ impl AppointmentKind {
     }
 }
 
-/// Where an appointment stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    AsRefStr
-)]
-#[derive(Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AppointmentStatus {
-    /// Booked.
-    #[default]
-    Scheduled,
-    /// The patient came.
-    Attended,
-    /// The patient did not come (no-show).
-    Missed,
-    /// Called off.
-    Cancelled,
-    /// Moved to another time (a new appointment carries the new time).
-    Rescheduled,
+code_enum! {
+    /// Where an appointment stands.
+    #[derive(Default)]
+    pub enum AppointmentStatus {
+        /// Booked.
+        #[default]
+        Scheduled,
+        /// The patient came.
+        Attended,
+        /// The patient did not come (no-show).
+        Missed,
+        /// Called off.
+        Cancelled,
+        /// Moved to another time (a new appointment carries the new time).
+        Rescheduled,
+    }
 }
 
 impl AppointmentStatus {

@@ -8,30 +8,16 @@ use uuid::Uuid;
 
 use crate::ids::{PatientId, UserId};
 
-/// Who acted.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ActorType {
-    /// A signed-in person.
-    User,
-    /// An integration or script using an API key.
-    ApiKey,
-    /// The system itself (command-line tools, scheduled rules).
-    System,
+code_enum! {
+    /// Who acted.
+    pub enum ActorType {
+        /// A signed-in person.
+        User,
+        /// An integration or script using an API key.
+        ApiKey,
+        /// The system itself (command-line tools, scheduled rules).
+        System,
+    }
 }
 
 /// What was done: every action the audit trail records. Stored and sent

@@ -9,32 +9,18 @@ use validator::Validate;
 use crate::ids::{OrganizationId, UserId};
 use crate::validation::{Context, Normalize};
 
-/// A person's role inside their organization.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// Manages users and API keys; full access.
-    Admin,
-    /// Leads a team of care managers; assigns caseloads and reads the audit trail.
-    Supervisor,
-    /// Works a caseload of patients.
-    CareManager,
-    /// Read-only access (reporting, quality review).
-    Viewer,
+code_enum! {
+    /// A person's role inside their organization.
+    pub enum Role {
+        /// Manages users and API keys; full access.
+        Admin,
+        /// Leads a team of care managers; assigns caseloads and reads the audit trail.
+        Supervisor,
+        /// Works a caseload of patients.
+        CareManager,
+        /// Read-only access (reporting, quality review).
+        Viewer,
+    }
 }
 
 impl Role {

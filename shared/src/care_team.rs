@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 use validator::{Validate, ValidationError, ValidationErrors};
 
@@ -12,42 +11,28 @@ use crate::ids::{PatientId, UserId};
 use crate::patch::Patch;
 use crate::validation::{Context, Normalize, blank_to_none, invalid_at, trimmed, trimmed_patch};
 
-/// A member's role on the team.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CareTeamRole {
-    /// Primary care provider.
-    Pcp,
-    /// Psychiatrist or psychiatric prescriber.
-    Psychiatrist,
-    /// Therapist or counselor.
-    Therapist,
-    /// Peer support specialist.
-    PeerSpecialist,
-    /// Care manager.
-    CareManager,
-    /// Nurse.
-    Nurse,
-    /// Social worker.
-    SocialWorker,
-    /// Pharmacist.
-    Pharmacist,
-    /// Anyone else.
-    Other,
+code_enum! {
+    /// A member's role on the team.
+    pub enum CareTeamRole {
+        /// Primary care provider.
+        Pcp,
+        /// Psychiatrist or psychiatric prescriber.
+        Psychiatrist,
+        /// Therapist or counselor.
+        Therapist,
+        /// Peer support specialist.
+        PeerSpecialist,
+        /// Care manager.
+        CareManager,
+        /// Nurse.
+        Nurse,
+        /// Social worker.
+        SocialWorker,
+        /// Pharmacist.
+        Pharmacist,
+        /// Anyone else.
+        Other,
+    }
 }
 
 impl CareTeamRole {

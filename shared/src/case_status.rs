@@ -2,38 +2,24 @@
 //! reopening allowed. Closing and reopening need a reason a person wrote.
 
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use validator::Validate;
 
-/// Where a patient's case stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    AsRefStr
-)]
-#[derive(Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CaseStatus {
-    /// Referred to care management; not yet contacted.
-    #[default]
-    Referred,
-    /// Being assessed and enrolled.
-    Intake,
-    /// Enrolled and being served.
-    Active,
-    /// Temporarily not being served (hospitalized, incarcerated, unreachable …).
-    OnHold,
-    /// Case closed; can be reopened.
-    Closed,
+code_enum! {
+    /// Where a patient's case stands.
+    #[derive(Default)]
+    pub enum CaseStatus {
+        /// Referred to care management; not yet contacted.
+        #[default]
+        Referred,
+        /// Being assessed and enrolled.
+        Intake,
+        /// Enrolled and being served.
+        Active,
+        /// Temporarily not being served (hospitalized, incarcerated, unreachable …).
+        OnHold,
+        /// Case closed; can be reopened.
+        Closed,
+    }
 }
 
 /// Why a status change is not allowed.
@@ -151,6 +137,7 @@ impl crate::validation::Normalize for StatusChangeRequest {
 mod tests {
     use super::CaseStatus::*;
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn the_happy_path_runs_from_referral_to_closure() {

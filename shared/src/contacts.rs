@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
@@ -12,72 +11,45 @@ use crate::ids::PatientId;
 use crate::patch::Patch;
 use crate::validation::{Context, Normalize, invalid, trimmed, trimmed_patch};
 
-/// How the contact relates to the patient.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Relationship {
-    /// Parent.
-    Parent,
-    /// Spouse or domestic partner.
-    Spouse,
-    /// Partner.
-    Partner,
-    /// Adult child.
-    Child,
-    /// Sibling.
-    Sibling,
-    /// Other relative.
-    Relative,
-    /// Friend.
-    Friend,
-    /// Paid or unpaid caregiver.
-    Caregiver,
-    /// Legal guardian or representative.
-    Guardian,
-    /// Anyone else.
-    Other,
+code_enum! {
+    /// How the contact relates to the patient.
+    pub enum Relationship {
+        /// Parent.
+        Parent,
+        /// Spouse or domestic partner.
+        Spouse,
+        /// Partner.
+        Partner,
+        /// Adult child.
+        Child,
+        /// Sibling.
+        Sibling,
+        /// Other relative.
+        Relative,
+        /// Friend.
+        Friend,
+        /// Paid or unpaid caregiver.
+        Caregiver,
+        /// Legal guardian or representative.
+        Guardian,
+        /// Anyone else.
+        Other,
+    }
 }
 
-/// What may be shared with a contact, from least to most. Each level
-/// includes the ones below it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ConsentScope {
-    /// Scheduling and logistics only (appointment times, rides).
-    Appointments,
-    /// General health information.
-    HealthInformation,
-    /// Everything, including mental-health and substance-use information,
-    /// which needs this explicit consent (42 CFR Part 2 and state law).
-    BehavioralHealth,
+code_enum! {
+    /// What may be shared with a contact, from least to most. Each level
+    /// includes the ones below it.
+    #[derive(PartialOrd, Ord)]
+    pub enum ConsentScope {
+        /// Scheduling and logistics only (appointment times, rides).
+        Appointments,
+        /// General health information.
+        HealthInformation,
+        /// Everything, including mental-health and substance-use information,
+        /// which needs this explicit consent (42 CFR Part 2 and state law).
+        BehavioralHealth,
+    }
 }
 
 impl ConsentScope {

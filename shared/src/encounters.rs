@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 use validator::{Validate, ValidationError, ValidationErrors};
 
@@ -15,34 +14,20 @@ use crate::validation::{Context, Normalize, invalid, invalid_at, trimmed, trimme
 /// Hours after discharge within which the follow-up is due.
 pub const FOLLOWUP_HOURS: i64 = 24;
 
-/// Kind of stay.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EncounterKind {
-    /// Inpatient psychiatric unit.
-    InpatientPsych,
-    /// Inpatient medical/surgical stay.
-    InpatientMedical,
-    /// Emergency department visit.
-    Ed,
-    /// Behavioral health crisis center.
-    Bhcc,
-    /// Withdrawal management (detox).
-    Detox,
+code_enum! {
+    /// Kind of stay.
+    pub enum EncounterKind {
+        /// Inpatient psychiatric unit.
+        InpatientPsych,
+        /// Inpatient medical/surgical stay.
+        InpatientMedical,
+        /// Emergency department visit.
+        Ed,
+        /// Behavioral health crisis center.
+        Bhcc,
+        /// Withdrawal management (detox).
+        Detox,
+    }
 }
 
 impl EncounterKind {
@@ -58,29 +43,16 @@ impl EncounterKind {
     }
 }
 
-/// Where the record came from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    AsRefStr
-)]
-#[derive(Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Source {
-    /// Entered by a person.
-    #[default]
-    Manual,
-    /// Pushed by an integration (API key).
-    Integration,
+code_enum! {
+    /// Where the record came from.
+    #[derive(Default)]
+    pub enum Source {
+        /// Entered by a person.
+        #[default]
+        Manual,
+        /// Pushed by an integration (API key).
+        Integration,
+    }
 }
 
 /// An encounter as the API returns it.

@@ -2,6 +2,10 @@
 //! rules (validation, state machines, permissions) that both the API and the
 //! SPA apply. No I/O lives here, so it compiles for native and wasm32 alike.
 
+// First: the enums of codes in every other module are declared with it.
+#[macro_use]
+pub mod codes;
+
 pub mod alerts;
 pub mod api_keys;
 pub mod appointments;
@@ -25,4 +29,5 @@ pub mod tasks;
 pub mod timeline;
 pub mod users;
 pub mod validation;
+pub mod version;
 pub mod worklist;

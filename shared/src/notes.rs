@@ -7,47 +7,33 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
 use crate::ids::{PatientId, TaskId, UserId};
 use crate::validation::{Context, Normalize};
 use validator::Validate;
 
-/// Kind of activity a note records.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum NoteType {
-    /// Coordinating with providers, programs, pharmacies.
-    CareCoordination,
-    /// Reaching out to the patient or their contacts.
-    Outreach,
-    /// Reviewing the record.
-    ChartReview,
-    /// Teaching self-management.
-    Education,
-    /// Team huddle about the patient.
-    Huddle,
-    /// Consulting a specialist or supervisor.
-    Consultation,
-    /// Assessment or reassessment.
-    Assessment,
-    /// Paperwork, travel and everything else.
-    Administrative,
+code_enum! {
+    /// Kind of activity a note records.
+    #[derive(PartialOrd, Ord)]
+    pub enum NoteType {
+        /// Coordinating with providers, programs, pharmacies.
+        CareCoordination,
+        /// Reaching out to the patient or their contacts.
+        Outreach,
+        /// Reviewing the record.
+        ChartReview,
+        /// Teaching self-management.
+        Education,
+        /// Team huddle about the patient.
+        Huddle,
+        /// Consulting a specialist or supervisor.
+        Consultation,
+        /// Assessment or reassessment.
+        Assessment,
+        /// Paperwork, travel and everything else.
+        Administrative,
+    }
 }
 
 impl NoteType {
@@ -182,7 +168,8 @@ pub struct NotePatch {
 }
 
 /// `POST /api/v1/notes/{id}/sign`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Context)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignRequest {
     /// The version being signed (or send `If-Match`): you sign what you read.
@@ -239,6 +226,8 @@ impl NotePatch {
         }
     }
 }
+
+impl Normalize for SignRequest {}
 
 impl Normalize for NewAddendum {
     fn normalized(self) -> NewAddendum {
@@ -326,6 +315,7 @@ pub fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn minutes_add_up_per_user_and_day_with_the_coordination_share() {

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
 use crate::ids::{PatientId, TaskId, UserId};
@@ -12,34 +11,20 @@ use validator::Validate;
 
 use crate::contacts::ConsentScope;
 
-/// How the attempt was made.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum OutreachMethod {
-    /// Phone call.
-    Phone,
-    /// Text message.
-    Text,
-    /// Home or field visit.
-    Visit,
-    /// Letter.
-    Letter,
-    /// In person at the clinic.
-    InPerson,
+code_enum! {
+    /// How the attempt was made.
+    pub enum OutreachMethod {
+        /// Phone call.
+        Phone,
+        /// Text message.
+        Text,
+        /// Home or field visit.
+        Visit,
+        /// Letter.
+        Letter,
+        /// In person at the clinic.
+        InPerson,
+    }
 }
 
 impl OutreachMethod {
@@ -55,34 +40,20 @@ impl OutreachMethod {
     }
 }
 
-/// What came of it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum OutreachOutcome {
-    /// Spoke with the person.
-    Reached,
-    /// Nobody answered.
-    NoAnswer,
-    /// Left a voicemail or message.
-    LeftMessage,
-    /// The number or address is wrong.
-    WrongNumber,
-    /// Reached, but they declined.
-    Declined,
+code_enum! {
+    /// What came of it.
+    pub enum OutreachOutcome {
+        /// Spoke with the person.
+        Reached,
+        /// Nobody answered.
+        NoAnswer,
+        /// Left a voicemail or message.
+        LeftMessage,
+        /// The number or address is wrong.
+        WrongNumber,
+        /// Reached, but they declined.
+        Declined,
+    }
 }
 
 impl OutreachOutcome {

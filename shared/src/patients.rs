@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use validator::{Validate, ValidationError};
 
 use crate::case_status::CaseStatus;
@@ -12,33 +11,20 @@ use crate::patch::Patch;
 use crate::risk::RiskLevel;
 use crate::validation::{Context, Normalize, invalid, trimmed, trimmed_patch};
 
-/// Administrative sex, as FHIR codes it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    AsRefStr
-)]
-#[derive(Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Sex {
-    /// Female.
-    Female,
-    /// Male.
-    Male,
-    /// Other.
-    Other,
-    /// Not known or not recorded.
-    #[default]
-    Unknown,
+code_enum! {
+    /// Administrative sex, as FHIR codes it.
+    #[derive(Default)]
+    pub enum Sex {
+        /// Female.
+        Female,
+        /// Male.
+        Male,
+        /// Other.
+        Other,
+        /// Not known or not recorded.
+        #[default]
+        Unknown,
+    }
 }
 
 impl Sex {

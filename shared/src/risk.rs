@@ -1,36 +1,19 @@
 //! A patient's risk level, which orders the non-urgent part of the worklist.
 
-use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
-
-/// How much attention a patient needs, lowest first (the derived order is the clinical order).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RiskLevel {
-    /// Stable; routine contact.
-    #[default]
-    Low,
-    /// Some active needs.
-    Moderate,
-    /// Frequent contact needed.
-    High,
-    /// Intensive management.
-    VeryHigh,
+code_enum! {
+    /// How much attention a patient needs, lowest first (the derived order is the clinical order).
+    #[derive(PartialOrd, Ord, Default)]
+    pub enum RiskLevel {
+        /// Stable; routine contact.
+        #[default]
+        Low,
+        /// Some active needs.
+        Moderate,
+        /// Frequent contact needed.
+        High,
+        /// Intensive management.
+        VeryHigh,
+    }
 }
 
 impl RiskLevel {

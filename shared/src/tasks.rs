@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 use validator::{Validate, ValidationError, ValidationErrors};
 
@@ -13,42 +12,28 @@ use crate::ids::{PatientId, TaskId, UserId};
 use crate::patch::Patch;
 use crate::validation::{Normalize, blank_to_none, invalid, trimmed, trimmed_patch};
 
-/// What kind of work a task is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskKind {
-    /// Same-day contact after a positive suicide-risk screen.
-    SafetyFollowup,
-    /// Reach the patient within 24 hours of a hospital/ED/crisis discharge.
-    TransitionFollowup,
-    /// Reach the patient after a missed appointment.
-    MissedAppointmentFollowup,
-    /// Follow an open referral to its outcome.
-    ReferralFollowup,
-    /// A screening is due.
-    ScreeningDue,
-    /// The care plan is due for review.
-    CarePlanReview,
-    /// Reach out to the patient.
-    Outreach,
-    /// Review the record for gaps in care.
-    ChartReview,
-    /// Anything else.
-    Custom,
+code_enum! {
+    /// What kind of work a task is.
+    pub enum TaskKind {
+        /// Same-day contact after a positive suicide-risk screen.
+        SafetyFollowup,
+        /// Reach the patient within 24 hours of a hospital/ED/crisis discharge.
+        TransitionFollowup,
+        /// Reach the patient after a missed appointment.
+        MissedAppointmentFollowup,
+        /// Follow an open referral to its outcome.
+        ReferralFollowup,
+        /// A screening is due.
+        ScreeningDue,
+        /// The care plan is due for review.
+        CarePlanReview,
+        /// Reach out to the patient.
+        Outreach,
+        /// Review the record for gaps in care.
+        ChartReview,
+        /// Anything else.
+        Custom,
+    }
 }
 
 impl TaskKind {
@@ -78,33 +63,20 @@ impl TaskKind {
     }
 }
 
-/// Where a task stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    AsRefStr
-)]
-#[derive(Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskStatus {
-    /// Not started.
-    #[default]
-    Open,
-    /// Someone is working on it.
-    InProgress,
-    /// Finished, with an outcome.
-    Done,
-    /// Dropped, with a reason.
-    Cancelled,
+code_enum! {
+    /// Where a task stands.
+    #[derive(Default)]
+    pub enum TaskStatus {
+        /// Not started.
+        #[default]
+        Open,
+        /// Someone is working on it.
+        InProgress,
+        /// Finished, with an outcome.
+        Done,
+        /// Dropped, with a reason.
+        Cancelled,
+    }
 }
 
 impl TaskStatus {
@@ -134,60 +106,32 @@ impl TaskStatus {
     }
 }
 
-/// How urgent, beyond the due time.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Priority {
-    /// Whenever possible.
-    Low,
-    /// The default.
-    #[default]
-    Normal,
-    /// Soon.
-    High,
-    /// Now.
-    Urgent,
+code_enum! {
+    /// How urgent, beyond the due time.
+    #[derive(PartialOrd, Ord, Default)]
+    pub enum Priority {
+        /// Whenever possible.
+        Low,
+        /// The default.
+        #[default]
+        Normal,
+        /// Soon.
+        High,
+        /// Now.
+        Urgent,
+    }
 }
 
-/// What created a task: a person, or the rule that reacted to a record.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskSource {
-    /// Created by hand.
-    Manual,
-    /// A discharge's transition follow-up (`source_id` is the encounter).
-    Encounter,
-    /// A missed appointment's follow-up (`source_id` is the appointment).
-    Appointment,
+code_enum! {
+    /// What created a task: a person, or the rule that reacted to a record.
+    pub enum TaskSource {
+        /// Created by hand.
+        Manual,
+        /// A discharge's transition follow-up (`source_id` is the encounter).
+        Encounter,
+        /// A missed appointment's follow-up (`source_id` is the appointment).
+        Appointment,
+    }
 }
 
 /// What the rule that created a task knew, kept so the worklist can say why
@@ -632,6 +576,7 @@ mod tests {
     use super::TaskStatus::*;
     use super::*;
     use crate::validation::{Context, Valid, field_errors};
+    use strum::VariantArray;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()

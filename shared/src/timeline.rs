@@ -2,43 +2,28 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
 use crate::ids::UserId;
 
-/// What kind of record an entry is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsRefStr,
-    Display
-)]
-#[derive(EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TimelineKind {
-    /// A hospital/ED/crisis admission or discharge.
-    Encounter,
-    /// An appointment.
-    Appointment,
-    /// A task created or finished.
-    Task,
-    /// An outreach attempt.
-    Outreach,
-    /// A case note.
-    Note,
-    /// An alert.
-    Alert,
-    /// A change of case status.
-    StatusChange,
+code_enum! {
+    /// What kind of record an entry is.
+    pub enum TimelineKind {
+        /// A hospital/ED/crisis admission or discharge.
+        Encounter,
+        /// An appointment.
+        Appointment,
+        /// A task created or finished.
+        Task,
+        /// An outreach attempt.
+        Outreach,
+        /// A case note.
+        Note,
+        /// An alert.
+        Alert,
+        /// A change of case status.
+        StatusChange,
+    }
 }
 
 /// One entry of the feed.

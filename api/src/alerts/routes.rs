@@ -12,7 +12,7 @@ use crate::alerts::service;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::{Paging, Query};
+use crate::http::{Paging, Query, flow};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -22,10 +22,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Alerts, newest first: without `patient_id`, the ones sent to you; with
 /// it, every alert about that patient.
 #[utoipa::path(
-    tag = "alerts",
     params(AlertListQuery, PageQuery),
-    responses((status = 200, description = "A page of alerts", body = Page<Alert>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of alerts", body = Page<Alert>))
 )]
 #[get("/alerts")]
 pub async fn list_alerts(
@@ -35,11 +33,7 @@ pub async fn list_alerts(
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::TasksRead)?;
-    let q = query.into_inner();
-    let page = db
-        .run(move |conn| service::list(conn, &auth, &q, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, query.into_inner(), paging, service::list).await
 }
 
 /// Acknowledge an alert: you have seen it and are acting on it.
@@ -47,10 +41,8 @@ pub async fn list_alerts(
 /// The first acknowledgement is kept (who and when); acknowledging again
 /// answers the alert as it is.
 #[utoipa::path(
-    tag = "alerts",
     params(("id" = Uuid, Path, description = "Alert id")),
-    responses((status = 200, description = "Acknowledged", body = Alert)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Acknowledged", body = Alert))
 )]
 #[post("/alerts/{id}/acknowledge")]
 pub async fn acknowledge_alert(

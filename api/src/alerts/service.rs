@@ -19,7 +19,7 @@ use crate::http::Paging;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &AlertListQuery,
+    q: AlertListQuery,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<Alert>> {
     let recipient = match (q.patient_id, auth.user_id()) {
@@ -61,12 +61,12 @@ pub fn acknowledge(
         ApiError::Forbidden("Alerts are acknowledged by a person, not an API key.".into())
     })?;
     let alert = store::acknowledge(conn, auth, id, me, now)?;
-    audit::record(
+    audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(AuditAction::AlertAcknowledge)
-            .on(id)
-            .patient(alert.patient_id),
+        auth,
+        AuditAction::AlertAcknowledge,
+        id,
+        alert.patient_id,
     )?;
     Ok(alert)
 }

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::{alert_recipients, alerts, care_team_members, patients, users};
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 /// Who hears about a patient: the internal members of the care team active
 /// on `today`, the primary care manager, and — when that is nobody — the
@@ -139,8 +140,7 @@ pub fn has_open(
     since: DateTime<Utc>,
 ) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
-        alerts::table
-            .filter(alerts::organization_id.eq(auth.org().get()))
+        of_org!(alerts, auth)
             .filter(alerts::patient_id.eq(patient.get()))
             .filter(alerts::kind.eq(kind.as_ref()))
             .filter(alerts::acknowledged_at.is_null())
@@ -171,8 +171,7 @@ fn hydrate(
 ) -> ApiResult<Vec<Alert>> {
     let ids: Vec<Uuid> = rows.iter().map(|(r, _, _)| r.id).collect();
     let mut recipients: HashMap<Uuid, Vec<UserId>> = HashMap::new();
-    for (alert, user) in alert_recipients::table
-        .filter(alert_recipients::organization_id.eq(auth.org().get()))
+    for (alert, user) in of_org!(alert_recipients, auth)
         .filter(alert_recipients::alert_id.eq_any(&ids))
         .select((alert_recipients::alert_id, alert_recipients::user_id))
         .load::<(Uuid, Uuid)>(conn)?
@@ -286,16 +285,11 @@ pub fn acknowledge(
     by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Alert> {
-    diesel::update(
-        alerts::table
-            .filter(alerts::organization_id.eq(auth.org().get()))
-            .filter(alerts::id.eq(id))
-            .filter(alerts::acknowledged_at.is_null()),
-    )
-    .set((
-        alerts::acknowledged_at.eq(now),
-        alerts::acknowledged_by.eq(by.get()),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(alerts, auth, id).filter(alerts::acknowledged_at.is_null()))
+        .set((
+            alerts::acknowledged_at.eq(now),
+            alerts::acknowledged_by.eq(by.get()),
+        ))
+        .execute(conn)?;
     get(conn, auth, id)
 }

@@ -14,7 +14,7 @@ use crate::api_keys::service;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::{Json, Paging};
+use crate::http::{Json, Paging, flow};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -25,10 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// List the organization's API keys, newest first (revoked ones included).
 #[utoipa::path(
-    tag = "api-keys",
     params(PageQuery),
-    responses((status = 200, description = "A page of keys", body = Page<ApiKey>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of keys", body = Page<ApiKey>))
 )]
 #[get("/api-keys")]
 pub async fn list_keys(
@@ -37,18 +35,13 @@ pub async fn list_keys(
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::ApiKeysManage)?;
-    let page = db
-        .run(move |conn| service::list(conn, &auth, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, (), paging, service::list).await
 }
 
 /// Create an API key. The secret `key` is in this answer only: store it now.
 #[utoipa::path(
-    tag = "api-keys",
     request_body = NewApiKey,
-    responses((status = 201, description = "Created; `key` is shown this once", body = CreatedApiKey, headers(("Location" = String)))),
-    security(("bearer" = []))
+    responses((status = 201, description = "Created; `key` is shown this once", body = CreatedApiKey))
 )]
 #[post("/api-keys")]
 pub async fn create_key(
@@ -66,10 +59,8 @@ pub async fn create_key(
 
 /// Revoke an API key; it stops working at once. The key stays listed, marked revoked.
 #[utoipa::path(
-    tag = "api-keys",
     params(("id" = Uuid, Path, description = "Key id")),
-    responses((status = 204, description = "Revoked (also when it already was)")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Revoked (also when it already was)"))
 )]
 #[delete("/api-keys/{id}")]
 pub async fn revoke_key(

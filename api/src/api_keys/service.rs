@@ -21,6 +21,7 @@ use crate::http::Paging;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
+    (): (),
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<ApiKey>> {
     let rows = store::list(conn, auth, paging)?;

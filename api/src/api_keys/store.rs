@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::api_keys;
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = api_keys)]
@@ -56,9 +57,7 @@ pub fn list(
     auth: &Authorized,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<ApiKey>> {
-    let mut q = api_keys::table
-        .filter(api_keys::organization_id.eq(auth.org().get()))
-        .into_boxed();
+    let mut q = of_org!(api_keys, auth).into_boxed();
     if let Some((at, id)) = paging.after {
         q = q.filter(
             api_keys::created_at
@@ -119,9 +118,7 @@ pub fn revoke(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<ApiKey> {
-    let key = api_keys::table
-        .filter(api_keys::organization_id.eq(auth.org().get()))
-        .filter(api_keys::id.eq(id));
+    let key = one_of_org!(api_keys, auth, id);
     diesel::update(key.filter(api_keys::revoked_at.is_null()))
         .set(api_keys::revoked_at.eq(now))
         .execute(conn)?;

@@ -6,7 +6,6 @@ use shared::appointments::{Appointment, AppointmentListQuery, AppointmentPatch, 
 use shared::auth::Permission;
 use shared::pagination::{Page, PageQuery};
 use shared::problem::Problem;
-use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -14,8 +13,9 @@ use crate::appointments::service;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::{ETagged, IfMatch, Json, Paging, Query};
-use crate::idempotency::{self, Done, IdempotencyKey};
+use crate::http::flow::{self, Edit};
+use crate::http::{Json, Paging, Query};
+use crate::idempotency::IdempotencyKey;
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -27,10 +27,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// List appointments (all, or one patient's), latest first.
 #[utoipa::path(
-    tag = "appointments",
     params(AppointmentListQuery, PageQuery),
-    responses((status = 200, description = "A page of appointments", body = Page<Appointment>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of appointments", body = Page<Appointment>))
 )]
 #[get("/appointments")]
 pub async fn list_appointments(
@@ -40,11 +38,7 @@ pub async fn list_appointments(
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::AppointmentsRead)?;
-    let q = query.into_inner();
-    let page = db
-        .run(move |conn| service::list(conn, &auth, &q, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, query.into_inner(), paging, service::list).await
 }
 
 /// Record an appointment (or resend one by `external_id`).
@@ -52,15 +46,13 @@ pub async fn list_appointments(
 /// An appointment recorded as `missed` starts the missed-appointment rule
 /// at once (see PATCH). A known `external_id` updates that appointment (200).
 #[utoipa::path(
-    tag = "appointments",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     request_body = NewAppointment,
     responses(
-        (status = 201, description = "Recorded", body = Appointment, headers(("ETag" = String), ("Location" = String))),
+        (status = 201, description = "Recorded", body = Appointment),
         (status = 200, description = "An appointment with this external_id existed and was updated", body = Appointment),
         (status = 409, description = "The external_id belongs to another patient, or the status change is not allowed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/appointments")]
 pub async fn record_appointment(
@@ -70,30 +62,22 @@ pub async fn record_appointment(
     body: Json<NewAppointment>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::AppointmentsWrite)?;
-    let now = Utc::now();
-    let new = Valid::new(body.into_inner(), &auth.context(now))?;
-    let outcome = db
-        .tx(move |conn| {
-            idempotency::once(conn, &auth, &idem, new, |conn, new| {
-                let r = service::record(conn, &auth, new, now)?;
-                let location = format!("/api/v1/appointments/{}", r.appointment.id);
-                Ok(if r.created {
-                    Done::created(location, r.appointment)
-                } else {
-                    Done::updated(location, r.appointment)
-                })
-            })
-        })
-        .await?;
-    Ok(outcome.respond())
+    let location = |a: &Appointment| format!("/api/v1/appointments/{}", a.id);
+    flow::record(
+        &db,
+        auth,
+        idem,
+        body.into_inner(),
+        service::record,
+        location,
+    )
+    .await
 }
 
 /// One appointment.
 #[utoipa::path(
-    tag = "appointments",
     params(("id" = Uuid, Path, description = "Appointment id")),
-    responses((status = 200, description = "The appointment", body = Appointment, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The appointment", body = Appointment))
 )]
 #[get("/appointments/{id}")]
 pub async fn get_appointment(
@@ -102,9 +86,7 @@ pub async fn get_appointment(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::AppointmentsRead)?;
-    let id = id.into_inner();
-    let a = db.run(move |conn| service::get(conn, &auth, id)).await?;
-    Ok(a.respond(HttpResponse::Ok()))
+    flow::read(&db, auth, id.into_inner(), service::get).await
 }
 
 /// Reschedule an appointment or record what happened.
@@ -115,35 +97,19 @@ pub async fn get_appointment(
 /// miss within 30 days raises a disengagement alert. Correcting a miss to
 /// `attended` cancels that follow-up. Steps the lifecycle lacks are 409s.
 #[utoipa::path(
-    tag = "appointments",
-    params(
-        ("id" = Uuid, Path, description = "Appointment id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version`)"),
-    ),
+    params(("id" = Uuid, Path, description = "Appointment id")),
     request_body = AppointmentPatch,
     responses(
-        (status = 200, description = "Updated", body = Appointment, headers(("ETag" = String))),
+        (status = 200, description = "Updated", body = Appointment),
         (status = 409, description = "Not an allowed status change", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/appointments/{id}")]
 pub async fn update_appointment(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: Json<AppointmentPatch>,
+    edit: Edit<Uuid, AppointmentPatch>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::AppointmentsWrite)?;
-    let now = Utc::now();
-    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
-    let expected = if_match.expected(patch.version)?;
-    let id = id.into_inner();
-    let a = db
-        .tx(move |conn| service::change(conn, &auth, id, expected, patch, now))
-        .await?;
-    Ok(a.respond(HttpResponse::Ok()))
+    flow::change(&db, auth, edit, service::change).await
 }

@@ -18,6 +18,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
+use crate::http::flow::Saved;
 use crate::patients::store as patients;
 use crate::rules;
 
@@ -25,7 +26,7 @@ use crate::rules;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &AppointmentListQuery,
+    q: AppointmentListQuery,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<Appointment>> {
     let filter = Filter {
@@ -44,22 +45,13 @@ pub fn list(
     Ok(page)
 }
 
-/// What recording did: the appointment, and whether it is new.
-#[derive(Debug)]
-pub struct Recorded {
-    /// The appointment as it is now.
-    pub appointment: Appointment,
-    /// Whether it was created (rather than updated by a resend).
-    pub created: bool,
-}
-
 /// Records an appointment; a known `external_id` updates that one.
 pub fn record(
     conn: &mut PgConnection,
     auth: &Authorized,
     new: Valid<NewAppointment>,
     now: DateTime<Utc>,
-) -> ApiResult<Recorded> {
+) -> ApiResult<Saved<Appointment>> {
     patients::ensure_referenced(conn, auth, new.patient_id, "patient_id")?;
     let existing = match &new.external_id {
         Some(ext) => store::lock_by_external_id(conn, auth, ext)?,
@@ -96,8 +88,8 @@ pub fn record(
         .patient(appointment.patient_id)
         .details(json!({"status": appointment.status})),
     )?;
-    Ok(Recorded {
-        appointment,
+    Ok(Saved {
+        record: appointment,
         created,
     })
 }
@@ -105,13 +97,7 @@ pub fn record(
 /// One appointment.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Appointment> {
     let a = store::get(conn, auth, id)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::AppointmentRead)
-            .on(id)
-            .patient(a.patient_id),
-    )?;
+    audit::on_record(conn, auth, AuditAction::AppointmentRead, id, a.patient_id)?;
     Ok(a)
 }
 

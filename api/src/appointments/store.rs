@@ -21,6 +21,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::appointments;
 use crate::store::{self, code};
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "appointment";
 
@@ -75,9 +76,7 @@ type Rows = dsl::Select<
 
 /// The caller's organization's appointments: where every read starts.
 fn rows(auth: &Authorized) -> Rows {
-    appointments::table
-        .filter(appointments::organization_id.eq(auth.org().get()))
-        .select(Row::as_select())
+    of_org!(appointments, auth).select(Row::as_select())
 }
 
 /// Appointment `id`, or a 404.
@@ -162,23 +161,19 @@ pub fn update(
         return Ok(current.clone());
     }
     let status_changed = values.status != current.status;
-    diesel::update(
-        appointments::table
-            .filter(appointments::organization_id.eq(auth.org().get()))
-            .filter(appointments::id.eq(current.id)),
-    )
-    .set((
-        appointments::provider_name.eq(&values.provider_name),
-        appointments::kind.eq(values.kind.as_ref()),
-        appointments::scheduled_at.eq(values.scheduled_at),
-        appointments::location.eq(&values.location),
-        appointments::status.eq(values.status.as_ref()),
-        appointments::notes.eq(&values.notes),
-        status_changed.then(|| appointments::status_changed_at.eq(now)),
-        appointments::version.eq(appointments::version + 1),
-        appointments::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(appointments, auth, current.id))
+        .set((
+            appointments::provider_name.eq(&values.provider_name),
+            appointments::kind.eq(values.kind.as_ref()),
+            appointments::scheduled_at.eq(values.scheduled_at),
+            appointments::location.eq(&values.location),
+            appointments::status.eq(values.status.as_ref()),
+            appointments::notes.eq(&values.notes),
+            status_changed.then(|| appointments::status_changed_at.eq(now)),
+            appointments::version.eq(appointments::version + 1),
+            appointments::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, current.id)
 }
 
@@ -189,13 +184,9 @@ pub fn set_followup_task(
     id: Uuid,
     task: TaskId,
 ) -> ApiResult<()> {
-    diesel::update(
-        appointments::table
-            .filter(appointments::organization_id.eq(auth.org().get()))
-            .filter(appointments::id.eq(id)),
-    )
-    .set(appointments::followup_task_id.eq(task.get()))
-    .execute(conn)?;
+    diesel::update(one_of_org!(appointments, auth, id))
+        .set(appointments::followup_task_id.eq(task.get()))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -206,8 +197,7 @@ fn misses(
     patients: &[Uuid],
     since: DateTime<Utc>,
 ) -> ApiResult<Vec<(Uuid, DateTime<Utc>)>> {
-    Ok(appointments::table
-        .filter(appointments::organization_id.eq(auth.org().get()))
+    Ok(of_org!(appointments, auth)
         .filter(appointments::patient_id.eq_any(patients))
         .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
         .filter(appointments::scheduled_at.ge(since))

@@ -6,4 +6,4 @@ pub mod routes;
 pub mod service;
 pub mod store;
 
-pub use store::{Actor, Entry, record};
+pub use store::{Actor, Entry, on_patient, on_record, record};

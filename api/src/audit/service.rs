@@ -15,7 +15,7 @@ use crate::http::Paging;
 pub fn query(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &AuditQuery,
+    q: AuditQuery,
     paging: &Paging<i64>,
 ) -> ApiResult<Page<AuditEvent>> {
     let filter = Filter {

@@ -12,6 +12,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::audit_events;
+use crate::store::of_org;
 
 /// Who is acting, and from where.
 #[derive(Debug, Clone)]
@@ -96,6 +97,33 @@ struct NewEvent<'a> {
     details: &'a Value,
 }
 
+/// Records that the caller did `action` on record `id` of `patient`: what
+/// most reads and writes of patient data leave in the trail.
+pub fn on_record(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    action: AuditAction,
+    id: impl ToString,
+    patient: PatientId,
+) -> QueryResult<()> {
+    record(
+        conn,
+        auth.actor(),
+        Entry::new(action).on(id).patient(patient),
+    )
+}
+
+/// Records that the caller did `action` on a patient's records as a whole
+/// (read one of their lists).
+pub fn on_patient(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    action: AuditAction,
+    patient: PatientId,
+) -> QueryResult<()> {
+    record(conn, auth.actor(), Entry::new(action).patient(patient))
+}
+
 /// Appends one event.
 pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
@@ -175,9 +203,7 @@ pub fn list(
     filter: &Filter,
     paging: &Paging<i64>,
 ) -> ApiResult<Vec<AuditEvent>> {
-    let mut q = audit_events::table
-        .filter(audit_events::organization_id.eq(auth.org().get()))
-        .into_boxed();
+    let mut q = of_org!(audit_events, auth).into_boxed();
     if let Some(pid) = filter.patient_id.map(PatientId::get) {
         q = q.filter(
             audit_events::patient_id.eq(pid).or(audit_events::details

@@ -6,6 +6,7 @@ pub mod lockout;
 pub mod passwords;
 pub mod principal;
 pub mod routes;
+pub mod service;
 pub mod store;
 pub mod tokens;
 

@@ -2,14 +2,11 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{TimeDelta, Utc};
-use serde_json::json;
-use shared::audit::AuditAction;
 use shared::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use shared::validation::{Context, Valid};
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
-use crate::audit::{self, Entry};
+use crate::auth::service::{self, Refusal};
 use crate::auth::store::{self, RefreshOutcome, UserAuth};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, RequestMeta, passwords};
@@ -54,7 +51,6 @@ fn token_response(
 /// passwords in a row lock the account for 15 minutes (doubling on further
 /// failures); a locked account answers 429 with `Retry-After`.
 #[utoipa::path(
-    tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
@@ -93,35 +89,21 @@ pub async fn login(
         .await
         .map_err(ApiError::internal)?;
     let actor = meta.user_actor(user.organization_id, user.id, Some(&user.email));
-    if !password_ok || !user.active {
-        let reason = if password_ok {
-            "inactive"
-        } else {
-            "wrong_password"
-        };
+    let refusal = match (password_ok, user.active) {
+        (false, _) => Some(Refusal::WrongPassword),
+        (true, false) => Some(Refusal::Inactive),
+        (true, true) => None,
+    };
+    if let Some(why) = refusal {
         let id = user.id;
-        db.tx(move |conn| {
-            if !password_ok {
-                store::record_failed_login(conn, id, now)?;
-            }
-            audit::record(
-                conn,
-                &actor,
-                Entry::new(AuditAction::AuthLoginFailed)
-                    .on(id)
-                    .details(json!({"reason": reason})),
-            )?;
-            Ok(())
-        })
-        .await?;
+        db.tx(move |conn| service::sign_in_refused(conn, &actor, id, why, now))
+            .await?;
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS.into()));
     }
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
     let (user, refresh_token) = db
         .tx(move |conn| {
-            store::record_login(conn, user.id, now)?;
-            let token = store::issue_refresh_token(conn, &user, Uuid::now_v7(), now, ttl)?;
-            audit::record(conn, &actor, Entry::new(AuditAction::AuthLogin).on(user.id))?;
+            let token = service::signed_in(conn, &actor, &user, ttl, now)?;
             Ok((user, token))
         })
         .await?;
@@ -133,7 +115,6 @@ pub async fn login(
 /// Refresh tokens are single-use: each refresh returns a new one. Presenting
 /// a used token again revokes every token of that sign-in (someone copied it).
 #[utoipa::path(
-    tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
@@ -151,18 +132,7 @@ pub async fn refresh(
     let body = Valid::new(body.into_inner(), &Context::before_sign_in(Utc::now()))?.into_inner();
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
     let outcome = db
-        .tx(move |conn| {
-            let outcome = store::use_refresh_token(conn, &body.refresh_token, Utc::now(), ttl)?;
-            if let RefreshOutcome::Reused { user, org } = &outcome {
-                let actor = meta.user_actor(*org, *user, None);
-                audit::record(
-                    conn,
-                    &actor,
-                    Entry::new(AuditAction::AuthRefreshReused).on(user),
-                )?;
-            }
-            Ok(outcome)
-        })
+        .tx(move |conn| service::refresh(conn, &meta, &body.refresh_token, ttl, Utc::now()))
         .await?;
     match outcome {
         RefreshOutcome::Rotated { user, token } => {
@@ -181,7 +151,6 @@ pub async fn refresh(
 ///
 /// Always answers 204, even for an unknown token, so it can be retried safely.
 #[utoipa::path(
-    tag = "auth",
     request_body = RefreshRequest,
     responses((status = 204, description = "Signed out")),
     security(())
@@ -193,44 +162,20 @@ pub async fn logout(
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = Valid::new(body.into_inner(), &Context::before_sign_in(Utc::now()))?.into_inner();
-    db.tx(move |conn| {
-        if let Some((user, org)) =
-            store::revoke_refresh_token(conn, &body.refresh_token, Utc::now())?
-        {
-            let actor = meta.user_actor(org, user, None);
-            audit::record(conn, &actor, Entry::new(AuditAction::AuthLogout).on(user))?;
-        }
-        Ok(())
-    })
-    .await?;
+    db.tx(move |conn| service::sign_out(conn, &meta, &body.refresh_token, Utc::now()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in user.
 #[utoipa::path(
-    tag = "auth",
-    responses((status = 200, description = "The signed-in user", body = Me)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The signed-in user", body = Me))
 )]
 #[get("/auth/me")]
 pub async fn me(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
     let Some(user_id) = caller.user_id() else {
         return Err(ApiError::Forbidden("API keys have no user profile.".into()));
     };
-    let me = db
-        .run(move |conn| {
-            let user =
-                store::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-            let organization_name = store::organization_name(conn, user.organization_id)?;
-            Ok(Me {
-                id: user.id,
-                role: user.role()?,
-                email: user.email,
-                name: user.name,
-                organization_id: user.organization_id,
-                organization_name,
-            })
-        })
-        .await?;
+    let me = db.run(move |conn| service::me(conn, user_id)).await?;
     Ok(HttpResponse::Ok().json(me))
 }

@@ -10,7 +10,7 @@ use shared::pagination::Page;
 use shared::validation::Valid;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::Authorized;
 use crate::care_team::store;
 use crate::error::{ApiError, ApiResult};
@@ -28,11 +28,7 @@ pub fn list(
 ) -> ApiResult<Page<CareTeamMember>> {
     patients::ensure(conn, auth, patient)?;
     let rows = store::list(conn, auth, patient, paging)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::CareTeamList).patient(patient),
-    )?;
+    audit::on_patient(conn, auth, AuditAction::CareTeamList, patient)?;
     Ok(paging.page(rows, |m| (m.start_date, m.id)))
 }
 
@@ -58,13 +54,7 @@ pub fn add(
         .into_inner()
         .into_member(Uuid::now_v7(), patient, auth.today(now), now);
     let member = store::insert(conn, auth, &draft)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::CareTeamCreate)
-            .on(member.id)
-            .patient(patient),
-    )?;
+    audit::on_record(conn, auth, AuditAction::CareTeamCreate, member.id, patient)?;
     Ok(member)
 }
 
@@ -80,12 +70,12 @@ pub fn change(
     let mut member = store::lock(conn, auth, id, expected)?;
     patch.into_inner().apply_to(&mut member)?;
     let saved = store::save(conn, auth, &member, now)?;
-    audit::record(
+    audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(AuditAction::CareTeamUpdate)
-            .on(id)
-            .patient(saved.patient_id),
+        auth,
+        AuditAction::CareTeamUpdate,
+        id,
+        saved.patient_id,
     )?;
     Ok(saved)
 }

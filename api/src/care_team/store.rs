@@ -14,6 +14,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{care_team_members as members, users};
 use crate::store::code;
+use crate::store::one_of_org;
 
 const NOUN: &str = "care team member";
 
@@ -100,9 +101,7 @@ pub fn lock(
 ) -> ApiResult<CareTeamMember> {
     // Postgres cannot lock the nullable side of an outer join: lock the
     // membership's row alone, then read it with its user's name.
-    let version: i32 = members::table
-        .filter(members::organization_id.eq(auth.org().get()))
-        .filter(members::id.eq(id))
+    let version: i32 = one_of_org!(members, auth, id)
         .select(members::version)
         .for_update()
         .first(conn)
@@ -166,16 +165,12 @@ pub fn save(
     after: &CareTeamMember,
     now: DateTime<Utc>,
 ) -> ApiResult<CareTeamMember> {
-    diesel::update(
-        members::table
-            .filter(members::organization_id.eq(auth.org().get()))
-            .filter(members::id.eq(after.id)),
-    )
-    .set((
-        Columns::from(after),
-        members::version.eq(members::version + 1),
-        members::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(members, auth, after.id))
+        .set((
+            Columns::from(after),
+            members::version.eq(members::version + 1),
+            members::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, after.id)
 }

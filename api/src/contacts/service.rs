@@ -28,11 +28,7 @@ pub fn list(
 ) -> ApiResult<Page<Contact>> {
     patients::ensure(conn, auth, patient)?;
     let rows = store::list(conn, auth, patient, paging)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::ContactList).patient(patient),
-    )?;
+    audit::on_patient(conn, auth, AuditAction::ContactList, patient)?;
     Ok(paging.page(rows, |c| (c.name.clone(), c.id)))
 }
 

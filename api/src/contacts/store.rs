@@ -16,6 +16,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::contacts;
 use crate::store::{self, code};
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "contact";
 
@@ -110,9 +111,7 @@ type Rows = dsl::Select<
 
 /// The caller's organization's contacts: where every read starts.
 fn rows(auth: &Authorized) -> Rows {
-    contacts::table
-        .filter(contacts::organization_id.eq(auth.org().get()))
-        .select(Row::as_select())
+    of_org!(contacts, auth).select(Row::as_select())
 }
 
 /// Contact `id`, or a 404.
@@ -186,16 +185,12 @@ pub fn save(
     after: &Contact,
     now: DateTime<Utc>,
 ) -> ApiResult<Contact> {
-    diesel::update(
-        contacts::table
-            .filter(contacts::organization_id.eq(auth.org().get()))
-            .filter(contacts::id.eq(after.id)),
-    )
-    .set((
-        Columns::from(after),
-        contacts::version.eq(contacts::version + 1),
-        contacts::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(contacts, auth, after.id))
+        .set((
+            Columns::from(after),
+            contacts::version.eq(contacts::version + 1),
+            contacts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, after.id)
 }

@@ -19,6 +19,7 @@ use crate::encounters::store;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
+use crate::http::flow::Saved;
 use crate::patients::store as patients;
 use crate::rules;
 
@@ -26,7 +27,7 @@ use crate::rules;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &EncounterListQuery,
+    q: EncounterListQuery,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<Encounter>> {
     let rows = store::list(conn, auth, q.patient_id, paging)?;
@@ -41,16 +42,6 @@ pub fn list(
     Ok(page)
 }
 
-/// What recording did: the encounter, and whether it is new (an
-/// integration's resend of a known `external_id` updates instead).
-#[derive(Debug)]
-pub struct Recorded {
-    /// The encounter as it is now.
-    pub encounter: Encounter,
-    /// Whether it was created (rather than updated).
-    pub created: bool,
-}
-
 /// Records an admission or discharge. A known `external_id` updates that
 /// encounter (never a second one, never a second follow-up); the rules run
 /// either way.
@@ -59,7 +50,7 @@ pub fn record(
     auth: &Authorized,
     new: Valid<NewEncounter>,
     now: DateTime<Utc>,
-) -> ApiResult<Recorded> {
+) -> ApiResult<Saved<Encounter>> {
     patients::ensure_referenced(conn, auth, new.patient_id, "patient_id")?;
     let existing = match &new.external_id {
         Some(ext) => store::lock_by_external_id(conn, auth, ext)?,
@@ -95,19 +86,16 @@ pub fn record(
         .patient(encounter.patient_id)
         .details(json!({"discharged": encounter.discharged_at.is_some(), "external_id": encounter.external_id})),
     )?;
-    Ok(Recorded { encounter, created })
+    Ok(Saved {
+        record: encounter,
+        created,
+    })
 }
 
 /// One encounter.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Encounter> {
     let e = store::get(conn, auth, id)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::EncounterRead)
-            .on(id)
-            .patient(e.patient_id),
-    )?;
+    audit::on_record(conn, auth, AuditAction::EncounterRead, id, e.patient_id)?;
     Ok(e)
 }
 
@@ -125,12 +113,12 @@ pub fn correct(
     let values = EncounterValues::corrected(&current, &patch, now)?;
     let updated = store::update(conn, auth, &current, &values, now)?;
     rules::encounter_recorded(conn, auth, Some(&current), &updated, now)?;
-    audit::record(
+    audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(AuditAction::EncounterUpdate)
-            .on(id)
-            .patient(updated.patient_id),
+        auth,
+        AuditAction::EncounterUpdate,
+        id,
+        updated.patient_id,
     )?;
     store::get(conn, auth, id)
 }

@@ -16,6 +16,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::encounters;
 use crate::store::{self, code};
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "encounter";
 
@@ -66,9 +67,7 @@ type Rows = dsl::Select<
 
 /// The caller's organization's encounters: where every read starts.
 fn rows(auth: &Authorized) -> Rows {
-    encounters::table
-        .filter(encounters::organization_id.eq(auth.org().get()))
-        .select(Row::as_select())
+    of_org!(encounters, auth).select(Row::as_select())
 }
 
 /// Encounter `id`, or a 404.
@@ -154,21 +153,17 @@ pub fn update(
     if values.same_as(current) {
         return Ok(current.clone());
     }
-    diesel::update(
-        encounters::table
-            .filter(encounters::organization_id.eq(auth.org().get()))
-            .filter(encounters::id.eq(current.id)),
-    )
-    .set((
-        encounters::kind.eq(values.kind.as_ref()),
-        encounters::facility.eq(&values.facility),
-        encounters::admitted_at.eq(values.admitted_at),
-        encounters::discharged_at.eq(values.discharged_at),
-        encounters::discharge_disposition.eq(&values.discharge_disposition),
-        encounters::version.eq(encounters::version + 1),
-        encounters::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(encounters, auth, current.id))
+        .set((
+            encounters::kind.eq(values.kind.as_ref()),
+            encounters::facility.eq(&values.facility),
+            encounters::admitted_at.eq(values.admitted_at),
+            encounters::discharged_at.eq(values.discharged_at),
+            encounters::discharge_disposition.eq(&values.discharge_disposition),
+            encounters::version.eq(encounters::version + 1),
+            encounters::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, current.id)
 }
 
@@ -179,13 +174,9 @@ pub fn set_followup_task(
     id: Uuid,
     task: TaskId,
 ) -> ApiResult<()> {
-    diesel::update(
-        encounters::table
-            .filter(encounters::organization_id.eq(auth.org().get()))
-            .filter(encounters::id.eq(id)),
-    )
-    .set(encounters::followup_task_id.eq(task.get()))
-    .execute(conn)?;
+    diesel::update(one_of_org!(encounters, auth, id))
+        .set(encounters::followup_task_id.eq(task.get()))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -24,7 +24,7 @@ pub struct Health {
 }
 
 /// Liveness: the process answers. Never touches the database.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)), security(()))]
+#[utoipa::path(responses((status = 200, description = "Alive", body = Health)), security(()))]
 #[get("/api/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -35,7 +35,6 @@ pub async fn health() -> HttpResponse {
 
 /// Readiness: the database answers (within 3 seconds), else 503.
 #[utoipa::path(
-    tag = "health",
     responses(
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "The database is unreachable", body = shared::problem::Problem, content_type = "application/problem+json"),

@@ -4,6 +4,7 @@
 pub mod concurrency;
 pub mod cursor;
 pub mod fallback;
+pub mod flow;
 pub mod json;
 pub mod paging;
 pub mod query;

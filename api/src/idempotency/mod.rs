@@ -4,12 +4,12 @@
 //! with the same key and body replays it; the same key with another body is
 //! refused with a 422.
 
+pub mod store;
+
 use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use diesel::PgConnection;
-use diesel::prelude::*;
-use diesel::sql_types::Text;
 use futures_util::future::{Ready, ready};
 use serde::Serialize;
 use serde_json::Value;
@@ -18,7 +18,6 @@ use crate::auth::Authorized;
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;
-use crate::schema::idempotency_keys;
 
 /// Header name.
 pub const HEADER: &str = "Idempotency-Key";
@@ -152,50 +151,28 @@ pub fn once<R: Serialize, T: Serialize>(
     let (Some(key), Some(principal)) = (key.0.as_deref(), auth.principal_id()) else {
         return Ok(Outcome::Fresh(create(conn, request)?));
     };
-    let org = auth.org().get();
     let request_hash = digest(&serde_json::to_string(&request).map_err(ApiError::internal)?);
-    // Two concurrent first attempts with one key: the second waits here for
-    // the first to commit, then finds its stored answer.
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind::<Text, _>(format!("{org}/{principal}/{key}"))
-        .execute(conn)?;
-    let saved: Option<(Vec<u8>, i32, Value, Option<String>)> = idempotency_keys::table
-        .filter(idempotency_keys::organization_id.eq(org))
-        .filter(idempotency_keys::principal_id.eq(principal))
-        .filter(idempotency_keys::key.eq(key))
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::status_code,
-            idempotency_keys::response_body,
-            idempotency_keys::location,
-        ))
-        .first(conn)
-        .optional()?;
-    if let Some((hash, status, body, location)) = saved {
-        if hash != request_hash {
+    store::lock_key(conn, auth, principal, key)?;
+    if let Some(saved) = store::find(conn, auth, principal, key)? {
+        if saved.request_hash != request_hash {
             return Err(ApiError::field(
                 HEADER,
                 "was already used for a request with a different body",
             ));
         }
         return Ok(Outcome::Replayed(Stored {
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-            location,
+            status: u16::try_from(saved.status_code).unwrap_or(200),
+            body: saved.body,
+            location: saved.location,
         }));
     }
     let done = create(conn, request)?;
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::organization_id.eq(org),
-            idempotency_keys::principal_id.eq(principal),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::status_code.eq(if done.created { 201 } else { 200 }),
-            idempotency_keys::response_body
-                .eq(serde_json::to_value(&done.value).map_err(ApiError::internal)?),
-            idempotency_keys::location.eq(done.created.then_some(&done.location)),
-        ))
-        .execute(conn)?;
+    let answer = store::Saved {
+        request_hash,
+        status_code: if done.created { 201 } else { 200 },
+        body: serde_json::to_value(&done.value).map_err(ApiError::internal)?,
+        location: done.created.then(|| done.location.clone()),
+    };
+    store::save(conn, auth, principal, key, &answer)?;
     Ok(Outcome::Fresh(done))
 }

@@ -1,6 +1,5 @@
 //! `/patients/{id}/notes`, `/notes/{id}` (edit, sign, addenda) and `/productivity`.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
@@ -9,7 +8,6 @@ use shared::ids::{PatientId, UserId};
 use shared::notes::{NewAddendum, NewNote, Note, NotePatch, ProductivityDay, SignRequest};
 use shared::pagination::{Page, PageQuery};
 use shared::problem::Problem;
-use shared::validation::Valid;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -17,7 +15,8 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ETagged, IfMatch, Json, Paging, Query};
+use crate::http::flow::{self, Edit};
+use crate::http::{Json, Paging, Query};
 use crate::notes::service;
 
 /// Registers the routes.
@@ -33,10 +32,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// A patient's notes, newest activity first, with their addenda.
 #[utoipa::path(
-    tag = "notes",
     params(("id" = Uuid, Path, description = "Patient id"), PageQuery),
-    responses((status = 200, description = "A page of notes", body = Page<Note>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of notes", body = Page<Note>))
 )]
 #[get("/patients/{id}/notes")]
 pub async fn list_notes(
@@ -46,21 +43,15 @@ pub async fn list_notes(
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsRead)?;
-    let patient = id.into_inner();
-    let page = db
-        .run(move |conn| service::list(conn, &auth, patient, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, id.into_inner(), paging, service::list).await
 }
 
 /// Write a case note (activity type, text, minutes spent). It can be edited
 /// until it is signed.
 #[utoipa::path(
-    tag = "notes",
     params(("id" = Uuid, Path, description = "Patient id")),
     request_body = NewNote,
-    responses((status = 201, description = "Written", body = Note, headers(("ETag" = String), ("Location" = String)))),
-    security(("bearer" = []))
+    responses((status = 201, description = "Written", body = Note))
 )]
 #[post("/patients/{id}/notes")]
 pub async fn write_note(
@@ -70,23 +61,25 @@ pub async fn write_note(
     body: Json<NewNote>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::NotesWrite)?;
-    let now = Utc::now();
-    let new = Valid::new(body.into_inner(), &auth.context(now))?;
-    let patient = id.into_inner();
-    let note = db
-        .tx(move |conn| service::write(conn, &auth, patient, new, now))
-        .await?;
-    let mut res = HttpResponse::Created();
-    res.insert_header((header::LOCATION, format!("/api/v1/notes/{}", note.id)));
-    Ok(note.respond(res))
+    flow::add(
+        &db,
+        auth,
+        id.into_inner(),
+        body.into_inner(),
+        service::write,
+        location,
+    )
+    .await
+}
+
+fn location(note: &Note) -> String {
+    format!("/api/v1/notes/{}", note.id)
 }
 
 /// One note.
 #[utoipa::path(
-    tag = "notes",
     params(("id" = Uuid, Path, description = "Note id")),
-    responses((status = 200, description = "The note", body = Note, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The note", body = Note))
 )]
 #[get("/notes/{id}")]
 pub async fn get_note(
@@ -95,89 +88,55 @@ pub async fn get_note(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsRead)?;
-    let id = id.into_inner();
-    let note = db.run(move |conn| service::get(conn, &auth, id)).await?;
-    Ok(note.respond(HttpResponse::Ok()))
+    flow::read(&db, auth, id.into_inner(), service::get).await
 }
 
 /// Edit your unsigned note. A signed note never changes (409).
 #[utoipa::path(
-    tag = "notes",
-    params(
-        ("id" = Uuid, Path, description = "Note id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version`)"),
-    ),
+    params(("id" = Uuid, Path, description = "Note id")),
     request_body = NotePatch,
     responses(
-        (status = 200, description = "Updated", body = Note, headers(("ETag" = String))),
+        (status = 200, description = "Updated", body = Note),
         (status = 409, description = "The note is signed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/notes/{id}")]
 pub async fn edit_note(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: Json<NotePatch>,
+    edit: Edit<Uuid, NotePatch>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::NotesWrite)?;
-    let now = Utc::now();
-    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
-    let expected = if_match.expected(patch.version)?;
-    let id = id.into_inner();
-    let note = db
-        .tx(move |conn| service::edit(conn, &auth, id, expected, patch, now))
-        .await?;
-    Ok(note.respond(HttpResponse::Ok()))
+    flow::change(&db, auth, edit, service::edit).await
 }
 
 /// Sign your note: the version you read becomes final and immutable.
 #[utoipa::path(
-    tag = "notes",
-    params(
-        ("id" = Uuid, Path, description = "Note id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version`)"),
-    ),
+    params(("id" = Uuid, Path, description = "Note id")),
     request_body = SignRequest,
     responses(
-        (status = 200, description = "Signed", body = Note, headers(("ETag" = String))),
+        (status = 200, description = "Signed", body = Note),
         (status = 409, description = "Already signed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/notes/{id}/sign")]
 pub async fn sign_note(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: Json<SignRequest>,
+    edit: Edit<Uuid, SignRequest>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::NotesWrite)?;
-    let expected = if_match.expected(body.into_inner().version)?;
-    let id = id.into_inner();
-    let note = db
-        .tx(move |conn| service::sign(conn, &auth, id, expected, Utc::now()))
-        .await?;
-    Ok(note.respond(HttpResponse::Ok()))
+    flow::change(&db, auth, edit, service::sign).await
 }
 
 /// Add an addendum to a signed note (the way to correct it).
 #[utoipa::path(
-    tag = "notes",
     params(("id" = Uuid, Path, description = "Note id")),
     request_body = NewAddendum,
     responses(
-        (status = 201, description = "Added; the note with all its addenda", body = Note, headers(("ETag" = String))),
+        (status = 201, description = "Added; the note with all its addenda", body = Note),
         (status = 409, description = "The note is not signed yet: edit it instead", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/notes/{id}/addenda")]
 pub async fn add_addendum(
@@ -187,13 +146,15 @@ pub async fn add_addendum(
     body: Json<NewAddendum>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::NotesWrite)?;
-    let now = Utc::now();
-    let addendum = Valid::new(body.into_inner(), &auth.context(now))?;
-    let id = id.into_inner();
-    let note = db
-        .tx(move |conn| service::add_addendum(conn, &auth, id, addendum, now))
-        .await?;
-    Ok(note.respond(HttpResponse::Created()))
+    flow::add(
+        &db,
+        auth,
+        id.into_inner(),
+        body.into_inner(),
+        service::add_addendum,
+        location,
+    )
+    .await
 }
 
 /// Whose minutes, over which days.
@@ -214,10 +175,8 @@ pub struct ProductivityQuery {
 /// Care managers see their own; supervisors anyone's, or the whole team's
 /// without `user_id`.
 #[utoipa::path(
-    tag = "notes",
     params(ProductivityQuery),
-    responses((status = 200, description = "One row per user and day with activity", body = Page<ProductivityDay>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One row per user and day with activity", body = Page<ProductivityDay>))
 )]
 #[get("/productivity")]
 pub async fn productivity(

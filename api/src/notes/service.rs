@@ -6,12 +6,14 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use diesel::PgConnection;
 use shared::audit::AuditAction;
 use shared::ids::{PatientId, UserId};
-use shared::notes::{NewAddendum, NewNote, Note, NotePatch, ProductivityDay, summarize};
+use shared::notes::{
+    NewAddendum, NewNote, Note, NotePatch, ProductivityDay, SignRequest, summarize,
+};
 use shared::pagination::Page;
 use shared::validation::Valid;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
@@ -57,10 +59,12 @@ fn audited(
     action: AuditAction,
     note: &Note,
 ) -> ApiResult<()> {
-    Ok(audit::record(
+    Ok(audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(action).on(note.id).patient(note.patient_id),
+        auth,
+        action,
+        note.id,
+        note.patient_id,
     )?)
 }
 
@@ -73,11 +77,7 @@ pub fn list(
 ) -> ApiResult<Page<Note>> {
     patients::ensure(conn, auth, patient)?;
     let rows = store::list(conn, auth, patient, paging)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::NoteList).patient(patient),
-    )?;
+    audit::on_patient(conn, auth, AuditAction::NoteList, patient)?;
     Ok(paging.page(rows, |n| (n.occurred_at, n.id)))
 }
 
@@ -130,6 +130,7 @@ pub fn sign(
     auth: &Authorized,
     id: Uuid,
     expected: Expected,
+    _request: Valid<SignRequest>,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
     let (_, me) = lock_own_draft(conn, auth, id, expected)?;

@@ -17,6 +17,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{note_addenda, notes};
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "note";
 
@@ -41,8 +42,7 @@ struct Row {
 fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<Row>) -> ApiResult<Vec<Note>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut addenda: HashMap<Uuid, Vec<Addendum>> = HashMap::new();
-    for (note_id, id, author_id, body, created_at) in note_addenda::table
-        .filter(note_addenda::organization_id.eq(auth.org().get()))
+    for (note_id, id, author_id, body, created_at) in of_org!(note_addenda, auth)
         .filter(note_addenda::note_id.eq_any(&ids))
         .order((note_addenda::created_at.asc(), note_addenda::id.asc()))
         .select((
@@ -84,10 +84,7 @@ fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<Row>) -> ApiRes
 }
 
 fn find(conn: &mut PgConnection, auth: &Authorized, id: Uuid, lock: bool) -> ApiResult<Note> {
-    let query = notes::table
-        .filter(notes::organization_id.eq(auth.org().get()))
-        .filter(notes::id.eq(id))
-        .select(Row::as_select());
+    let query = one_of_org!(notes, auth, id).select(Row::as_select());
     let row = if lock {
         query.for_update().first(conn).optional()?
     } else {
@@ -123,8 +120,7 @@ pub fn list(
     patient: PatientId,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Note>> {
-    let mut q = notes::table
-        .filter(notes::organization_id.eq(auth.org().get()))
+    let mut q = of_org!(notes, auth)
         .filter(notes::patient_id.eq(patient.get()))
         .into_boxed();
     if let Some((at, id)) = paging.after {
@@ -177,20 +173,16 @@ pub fn save(
     after: &Note,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
-    diesel::update(
-        notes::table
-            .filter(notes::organization_id.eq(auth.org().get()))
-            .filter(notes::id.eq(after.id)),
-    )
-    .set((
-        notes::note_type.eq(after.note_type.as_ref()),
-        notes::body.eq(&after.body),
-        notes::minutes.eq(after.minutes),
-        notes::occurred_at.eq(after.occurred_at),
-        notes::version.eq(notes::version + 1),
-        notes::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(notes, auth, after.id))
+        .set((
+            notes::note_type.eq(after.note_type.as_ref()),
+            notes::body.eq(&after.body),
+            notes::minutes.eq(after.minutes),
+            notes::occurred_at.eq(after.occurred_at),
+            notes::version.eq(notes::version + 1),
+            notes::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, after.id)
 }
 
@@ -202,18 +194,14 @@ pub fn sign(
     by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<Note> {
-    diesel::update(
-        notes::table
-            .filter(notes::organization_id.eq(auth.org().get()))
-            .filter(notes::id.eq(id)),
-    )
-    .set((
-        notes::signed_at.eq(now),
-        notes::signed_by.eq(by.get()),
-        notes::version.eq(notes::version + 1),
-        notes::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(notes, auth, id))
+        .set((
+            notes::signed_at.eq(now),
+            notes::signed_by.eq(by.get()),
+            notes::version.eq(notes::version + 1),
+            notes::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, id)
 }
 

@@ -15,6 +15,7 @@ use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::http::concurrency::Expected;
 use crate::schema::{organization_holidays as holidays, organizations};
+use crate::store::of_org;
 
 /// The organization named `name` and its time zone, if any.
 pub fn find_by_name(
@@ -105,8 +106,7 @@ impl Calendar {
 
 /// The caller's organization's calendar: its time zone and holidays.
 pub fn calendar(conn: &mut PgConnection, auth: &Authorized) -> QueryResult<Calendar> {
-    let holidays = holidays::table
-        .filter(holidays::organization_id.eq(auth.org().get()))
+    let holidays = of_org!(holidays, auth)
         .order(holidays::date)
         .select(holidays::date)
         .load(conn)?;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::{Json, Paging, Query};
+use crate::http::{Json, Paging, Query, flow};
 use crate::outreach::service;
 
 /// Registers the routes.
@@ -24,10 +24,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// A patient's outreach attempts, newest first (optionally for one task).
 #[utoipa::path(
-    tag = "outreach",
     params(("id" = Uuid, Path, description = "Patient id"), OutreachListQuery, PageQuery),
-    responses((status = 200, description = "A page of attempts", body = Page<OutreachAttempt>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of attempts", body = Page<OutreachAttempt>))
 )]
 #[get("/patients/{id}/outreach-attempts")]
 pub async fn list_attempts(
@@ -38,12 +36,8 @@ pub async fn list_attempts(
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::TasksRead)?;
-    let patient = id.into_inner();
-    let task = query.into_inner().task_id;
-    let page = db
-        .run(move |conn| service::list(conn, &auth, patient, task, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let of = (id.into_inner(), query.into_inner());
+    flow::list(&db, auth, of, paging, service::list).await
 }
 
 /// Log an outreach attempt, usually while working a task.
@@ -53,11 +47,9 @@ pub async fn list_attempts(
 /// with them, `shared_scope` says what, and the patient's consent for that
 /// contact must cover it on that day (else 422 on `shared_scope`).
 #[utoipa::path(
-    tag = "outreach",
     params(("id" = Uuid, Path, description = "Patient id")),
     request_body = NewOutreachAttempt,
-    responses((status = 201, description = "Logged", body = OutreachAttempt, headers(("Location" = String)))),
-    security(("bearer" = []))
+    responses((status = 201, description = "Logged", body = OutreachAttempt))
 )]
 #[post("/patients/{id}/outreach-attempts")]
 pub async fn log_attempt(

@@ -6,8 +6,8 @@ use diesel::PgConnection;
 use serde_json::json;
 use shared::audit::AuditAction;
 use shared::contacts::consent_allows;
-use shared::ids::{PatientId, TaskId};
-use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
+use shared::ids::PatientId;
+use shared::outreach::{NewOutreachAttempt, OutreachAttempt, OutreachListQuery};
 use shared::pagination::Page;
 use shared::validation::Valid;
 use uuid::Uuid;
@@ -25,17 +25,12 @@ use crate::tasks::store as tasks;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    patient: PatientId,
-    task: Option<TaskId>,
+    (patient, q): (PatientId, OutreachListQuery),
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<OutreachAttempt>> {
     patients::ensure(conn, auth, patient)?;
-    let rows = store::list(conn, auth, patient, task, paging)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::OutreachList).patient(patient),
-    )?;
+    let rows = store::list(conn, auth, patient, q.task_id, paging)?;
+    audit::on_patient(conn, auth, AuditAction::OutreachList, patient)?;
     Ok(paging.page(rows, |a| (a.occurred_at, a.id)))
 }
 

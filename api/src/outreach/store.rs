@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::outreach_attempts as attempts;
 use crate::store::code;
+use crate::store::of_org;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = attempts)]
@@ -85,8 +86,7 @@ pub fn list(
     task: Option<TaskId>,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<OutreachAttempt>> {
-    let mut q = attempts::table
-        .filter(attempts::organization_id.eq(auth.org().get()))
+    let mut q = of_org!(attempts, auth)
         .filter(attempts::patient_id.eq(patient.get()))
         .into_boxed();
     if let Some(t) = task {

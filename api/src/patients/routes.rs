@@ -16,7 +16,8 @@ use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::{ETagged, IfMatch, Json, Paging, Query};
+use crate::http::flow::{self, Edit};
+use crate::http::{Json, Paging, Query};
 use crate::idempotency::{self, Done, IdempotencyKey, Outcome};
 use crate::patients::service;
 use crate::patients::store::ListKey;
@@ -37,10 +38,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// ("MRN-004211"). Pages are keyset-paginated: pass `next_cursor` back as
 /// `cursor`.
 #[utoipa::path(
-    tag = "patients",
     params(PatientListQuery, PageQuery),
-    responses((status = 200, description = "A page of patients", body = Page<Patient>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of patients", body = Page<Patient>))
 )]
 #[get("/patients")]
 pub async fn list_patients(
@@ -50,11 +49,7 @@ pub async fn list_patients(
     paging: Paging<ListKey>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsRead)?;
-    let q = query.into_inner();
-    let page = db
-        .run(move |conn| service::list(conn, &auth, &q, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, query.into_inner(), paging, service::list).await
 }
 
 /// Register a patient.
@@ -64,14 +59,12 @@ pub async fn list_patients(
 /// with `patients:write`. Send `Idempotency-Key` when retrying: a retry
 /// replays the first answer instead of creating a duplicate.
 #[utoipa::path(
-    tag = "patients",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer")),
     request_body = NewPatient,
     responses(
-        (status = 201, description = "Created", body = Patient, headers(("ETag" = String), ("Location" = String))),
+        (status = 201, description = "Created", body = Patient),
         (status = 409, description = "An identifier already belongs to another patient", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/patients")]
 pub async fn create_patient(
@@ -83,11 +76,12 @@ pub async fn create_patient(
     let auth = caller.authorize(Permission::PatientsWrite)?;
     let now = Utc::now();
     let new = Valid::new(body.into_inner(), &auth.context(now))?;
+    // Not `flow::record`: a replayed registration is audited on its own.
     let outcome = db
         .tx(move |conn| {
             let outcome = idempotency::once(conn, &auth, &idem, new, |conn, new| {
                 let p = service::register(conn, &auth, new, now)?;
-                Ok(Done::created(format!("/api/v1/patients/{}", p.id), p))
+                Ok(Done::created(location(&p), p))
             })?;
             if let Outcome::Replayed(stored) = &outcome {
                 let mut entry = Entry::new(AuditAction::PatientCreateReplayed);
@@ -102,12 +96,14 @@ pub async fn create_patient(
     Ok(outcome.respond())
 }
 
+fn location(p: &Patient) -> String {
+    format!("/api/v1/patients/{}", p.id)
+}
+
 /// One patient.
 #[utoipa::path(
-    tag = "patients",
     params(("id" = Uuid, Path, description = "Patient id")),
-    responses((status = 200, description = "The patient", body = Patient, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The patient", body = Patient))
 )]
 #[get("/patients/{id}")]
 pub async fn get_patient(
@@ -116,9 +112,7 @@ pub async fn get_patient(
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsRead)?;
-    let id = id.into_inner();
-    let patient = db.run(move |conn| service::get(conn, &auth, id)).await?;
-    Ok(patient.respond(HttpResponse::Ok()))
+    flow::read(&db, auth, id.into_inner(), service::get).await
 }
 
 /// Change a patient (JSON merge patch).
@@ -128,37 +122,21 @@ pub async fn get_patient(
 /// overwritten. Changing `primary_care_manager_id` takes a supervisor, an
 /// admin or a key with `patients:write`.
 #[utoipa::path(
-    tag = "patients",
-    params(
-        ("id" = Uuid, Path, description = "Patient id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version` in the body)"),
-    ),
+    params(("id" = Uuid, Path, description = "Patient id")),
     request_body = PatientPatch,
     responses(
-        (status = 200, description = "Updated", body = Patient, headers(("ETag" = String))),
+        (status = 200, description = "Updated", body = Patient),
         (status = 409, description = "An identifier already belongs to another patient", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version: someone saved first", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/patients/{id}")]
 pub async fn update_patient(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<PatientId>,
-    if_match: IfMatch,
-    body: Json<PatientPatch>,
+    edit: Edit<PatientId, PatientPatch>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsWrite)?;
-    let now = Utc::now();
-    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
-    let expected = if_match.expected(patch.version)?;
-    let id = id.into_inner();
-    let patient = db
-        .tx(move |conn| service::update(conn, &auth, id, expected, patch, now))
-        .await?;
-    Ok(patient.respond(HttpResponse::Ok()))
+    flow::change(&db, auth, edit, service::update).await
 }
 
 /// Move a case through its lifecycle.
@@ -168,35 +146,19 @@ pub async fn update_patient(
 /// A step the lifecycle lacks is a 409. Closing a case cancels its open
 /// tasks, with the closure reason.
 #[utoipa::path(
-    tag = "patients",
-    params(
-        ("id" = Uuid, Path, description = "Patient id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version` in the body)"),
-    ),
+    params(("id" = Uuid, Path, description = "Patient id")),
     request_body = StatusChangeRequest,
     responses(
-        (status = 200, description = "Status changed", body = Patient, headers(("ETag" = String))),
+        (status = 200, description = "Status changed", body = Patient),
         (status = 409, description = "Not a step of the case lifecycle", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/patients/{id}/status")]
 pub async fn change_status(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<PatientId>,
-    if_match: IfMatch,
-    body: Json<StatusChangeRequest>,
+    edit: Edit<PatientId, StatusChangeRequest>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsWrite)?;
-    let now = Utc::now();
-    let change = Valid::new(body.into_inner(), &auth.context(now))?;
-    let expected = if_match.expected(change.version)?;
-    let id = id.into_inner();
-    let patient = db
-        .tx(move |conn| service::change_status(conn, &auth, id, expected, change, now))
-        .await?;
-    Ok(patient.respond(HttpResponse::Ok()))
+    flow::change(&db, auth, edit, service::change_status).await
 }

@@ -28,7 +28,7 @@ use crate::users::store as users;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &PatientListQuery,
+    q: PatientListQuery,
     paging: &Paging<ListKey>,
 ) -> ApiResult<Page<Patient>> {
     let filter = Filter {
@@ -86,12 +86,12 @@ pub fn register(
         .into_inner()
         .into_patient(PatientId::from(Uuid::now_v7()), care_manager, now);
     let patient = store::insert(conn, auth, &draft, auth.user_id())?;
-    audit::record(
+    audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(AuditAction::PatientCreate)
-            .on(patient.id)
-            .patient(patient.id),
+        auth,
+        AuditAction::PatientCreate,
+        patient.id,
+        patient.id,
     )?;
     Ok(patient)
 }
@@ -99,11 +99,7 @@ pub fn register(
 /// One patient.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
     let patient = store::get(conn, auth, id)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::PatientRead).on(id).patient(id),
-    )?;
+    audit::on_record(conn, auth, AuditAction::PatientRead, id, id)?;
     Ok(patient)
 }
 

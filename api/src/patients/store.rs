@@ -22,6 +22,7 @@ use crate::http::concurrency::Expected;
 use crate::patients::search::{NameSearch, prefix_pattern};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "patient";
 
@@ -165,9 +166,7 @@ type Rows = dsl::Select<
 
 /// The caller's organization's patients: where every read starts.
 fn rows(auth: &Authorized) -> Rows {
-    patients::table
-        .filter(patients::organization_id.eq(auth.org().get()))
-        .select(PatientRow::as_select())
+    of_org!(patients, auth).select(PatientRow::as_select())
 }
 
 /// Attaches identifiers to rows (one query for the whole page).
@@ -178,8 +177,7 @@ fn hydrate(
 ) -> ApiResult<Vec<Patient>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut by_patient: HashMap<Uuid, Vec<Identifier>> = HashMap::new();
-    for (pid, system, value) in patient_identifiers::table
-        .filter(patient_identifiers::organization_id.eq(auth.org().get()))
+    for (pid, system, value) in of_org!(patient_identifiers, auth)
         .filter(patient_identifiers::patient_id.eq_any(&ids))
         .order((patient_identifiers::system, patient_identifiers::value))
         .select((
@@ -250,8 +248,7 @@ fn check_identifiers_free(
     ids: &[Identifier],
 ) -> ApiResult<()> {
     for id in ids {
-        let owner: Option<Uuid> = patient_identifiers::table
-            .filter(patient_identifiers::organization_id.eq(auth.org().get()))
+        let owner: Option<Uuid> = of_org!(patient_identifiers, auth)
             .filter(patient_identifiers::system.eq(&id.system))
             .filter(patient_identifiers::value.eq(&id.value))
             .filter(patient_identifiers::patient_id.ne(patient.get()))
@@ -276,8 +273,7 @@ fn replace_identifiers(
 ) -> ApiResult<()> {
     check_identifiers_free(conn, auth, patient, ids)?;
     diesel::delete(
-        patient_identifiers::table
-            .filter(patient_identifiers::organization_id.eq(auth.org().get()))
+        of_org!(patient_identifiers, auth)
             .filter(patient_identifiers::patient_id.eq(patient.get())),
     )
     .execute(conn)?;
@@ -376,17 +372,13 @@ pub fn save(
     if after.identifiers != before.identifiers {
         replace_identifiers(conn, auth, before.id, &after.identifiers)?;
     }
-    diesel::update(
-        patients::table
-            .filter(patients::organization_id.eq(auth.org().get()))
-            .filter(patients::id.eq(before.id.get())),
-    )
-    .set((
-        Columns::from(after),
-        patients::version.eq(patients::version + 1),
-        patients::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(patients, auth, before.id.get()))
+        .set((
+            Columns::from(after),
+            patients::version.eq(patients::version + 1),
+            patients::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, before.id)
 }
 
@@ -397,18 +389,14 @@ pub fn set_status(
     id: PatientId,
     change: &StatusChange<'_>,
 ) -> ApiResult<Patient> {
-    diesel::update(
-        patients::table
-            .filter(patients::organization_id.eq(auth.org().get()))
-            .filter(patients::id.eq(id.get())),
-    )
-    .set((
-        patients::status.eq(change.to.as_ref()),
-        patients::status_reason.eq(change.reason),
-        patients::version.eq(patients::version + 1),
-        patients::updated_at.eq(change.at),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(patients, auth, id.get()))
+        .set((
+            patients::status.eq(change.to.as_ref()),
+            patients::status_reason.eq(change.reason),
+            patients::version.eq(patients::version + 1),
+            patients::updated_at.eq(change.at),
+        ))
+        .execute(conn)?;
     record_status_change(conn, auth, id, change)?;
     get(conn, auth, id)
 }
@@ -508,12 +496,10 @@ pub fn list(
 
 /// Whether patient `id` exists in the caller's organization.
 pub fn exists(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
-        patients::table
-            .filter(patients::organization_id.eq(auth.org().get()))
-            .filter(patients::id.eq(id.get())),
-    ))
-    .get_result(conn)?)
+    Ok(
+        diesel::select(diesel::dsl::exists(one_of_org!(patients, auth, id.get())))
+            .get_result(conn)?,
+    )
 }
 
 /// A 404 unless patient `id` exists (for routes under `/patients/{id}`).

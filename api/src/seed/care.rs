@@ -13,7 +13,7 @@ use shared::case_status::CaseStatus;
 use shared::contacts::{Consent, ConsentScope, NewContact, Relationship};
 use shared::encounters::{Encounter, EncounterKind, NewEncounter};
 use shared::ids::{PatientId, UserId};
-use shared::notes::{NewNote, NoteType};
+use shared::notes::{NewNote, NoteType, SignRequest};
 use shared::tasks::{NewTask, Priority, TaskKind, TaskPatch, TaskStatus, TransitionOutcome};
 use shared::validation::{Normalize, Valid};
 use validator::ValidateArgs;
@@ -263,7 +263,7 @@ fn encounter(
         discharged_at.unwrap_or(admitted_at) + Duration::minutes(rng.random_range(5..90));
     let feed = auth.clone().as_feed();
     let new = valid(&feed, new, received)?;
-    Ok(encounters::record(conn, &feed, new, received)?.encounter)
+    Ok(encounters::record(conn, &feed, new, received)?.record)
 }
 
 fn recent_discharge(
@@ -434,7 +434,15 @@ fn note(
     )?;
     if rng.random_bool(0.7) {
         let signed_at = occurred_at + Duration::hours(1);
-        notes::sign(conn, author, n.id, Expected::Version(n.version), signed_at)?;
+        let sign = valid(author, SignRequest::default(), signed_at)?;
+        notes::sign(
+            conn,
+            author,
+            n.id,
+            Expected::Version(n.version),
+            sign,
+            signed_at,
+        )?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
+use crate::http::flow::Saved;
 use crate::patients::store as patients;
 use crate::tasks::store::{self, Filter, Spec};
 use crate::users::store as users;
@@ -26,7 +27,7 @@ use crate::users::store as users;
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &TaskListQuery,
+    q: TaskListQuery,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Page<Task>> {
     let filter = Filter {
@@ -54,7 +55,7 @@ pub fn create(
     auth: &Authorized,
     new: Valid<NewTask>,
     now: DateTime<Utc>,
-) -> ApiResult<Task> {
+) -> ApiResult<Saved<Task>> {
     let new = new.into_inner();
     let assignee = match new.assignee_id {
         Some(a) if Some(a) != auth.user_id() => {
@@ -83,26 +84,23 @@ pub fn create(
     };
     let task = store::insert(conn, auth, spec, now)?
         .ok_or_else(|| ApiError::internal("a manual task was not inserted"))?;
-    audit::record(
+    audit::on_record(
         conn,
-        auth.actor(),
-        Entry::new(AuditAction::TaskCreate)
-            .on(task.id)
-            .patient(task.patient_id),
+        auth,
+        AuditAction::TaskCreate,
+        task.id,
+        task.patient_id,
     )?;
-    Ok(task)
+    Ok(Saved {
+        record: task,
+        created: true,
+    })
 }
 
 /// One task.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: TaskId) -> ApiResult<Task> {
     let task = store::get(conn, auth, id)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::TaskRead)
-            .on(id)
-            .patient(task.patient_id),
-    )?;
+    audit::on_record(conn, auth, AuditAction::TaskRead, id, task.patient_id)?;
     Ok(task)
 }
 

@@ -23,6 +23,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{tasks, users};
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "task";
 
@@ -151,9 +152,7 @@ type Rows = dsl::Select<
 
 /// The caller's organization's tasks: where every read starts.
 fn rows(auth: &Authorized) -> Rows {
-    tasks::table
-        .filter(tasks::organization_id.eq(auth.org().get()))
-        .select(TaskRow::as_select())
+    of_org!(tasks, auth).select(TaskRow::as_select())
 }
 
 /// What a new task is.
@@ -362,17 +361,13 @@ pub fn update(
     changes: TaskChanges,
     now: DateTime<Utc>,
 ) -> ApiResult<Task> {
-    diesel::update(
-        tasks::table
-            .filter(tasks::organization_id.eq(auth.org().get()))
-            .filter(tasks::id.eq(id.get())),
-    )
-    .set((
-        Changes::try_from(changes)?,
-        tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(one_of_org!(tasks, auth, id.get()))
+        .set((
+            Changes::try_from(changes)?,
+            tasks::version.eq(tasks::version + 1),
+            tasks::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     get(conn, auth, id)
 }
 
@@ -384,10 +379,7 @@ pub fn start_if_open(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(
-        tasks::table
-            .filter(tasks::organization_id.eq(auth.org().get()))
-            .filter(tasks::id.eq(id.get()))
-            .filter(tasks::status.eq(TaskStatus::Open.as_ref())),
+        one_of_org!(tasks, auth, id.get()).filter(tasks::status.eq(TaskStatus::Open.as_ref())),
     )
     .set((
         tasks::status.eq(TaskStatus::InProgress.as_ref()),
@@ -407,8 +399,7 @@ pub fn cancel_active_for_patient(
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
     Ok(diesel::update(
-        tasks::table
-            .filter(tasks::organization_id.eq(auth.org().get()))
+        of_org!(tasks, auth)
             .filter(tasks::patient_id.eq(patient.get()))
             .filter(tasks::status.eq_any(ACTIVE)),
     )
@@ -441,8 +432,7 @@ fn active_rule_task(
     auth: &Authorized,
     key: RuleTask,
 ) -> ApiResult<Vec<Uuid>> {
-    Ok(tasks::table
-        .filter(tasks::organization_id.eq(auth.org().get()))
+    Ok(of_org!(tasks, auth)
         .filter(tasks::source_type.eq(key.source_type.as_ref()))
         .filter(tasks::source_id.eq(key.source_id))
         .filter(tasks::kind.eq(key.kind.as_ref()))
@@ -460,19 +450,17 @@ pub fn cancel_rule_task(
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
     let ids = active_rule_task(conn, auth, key)?;
-    Ok(diesel::update(
-        tasks::table
-            .filter(tasks::organization_id.eq(auth.org().get()))
-            .filter(tasks::id.eq_any(ids)),
+    Ok(
+        diesel::update(of_org!(tasks, auth).filter(tasks::id.eq_any(ids)))
+            .set((
+                tasks::status.eq(TaskStatus::Cancelled.as_ref()),
+                tasks::cancel_reason.eq(reason),
+                tasks::completed_at.eq(now),
+                tasks::version.eq(tasks::version + 1),
+                tasks::updated_at.eq(now),
+            ))
+            .execute(conn)?,
     )
-    .set((
-        tasks::status.eq(TaskStatus::Cancelled.as_ref()),
-        tasks::cancel_reason.eq(reason),
-        tasks::completed_at.eq(now),
-        tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(now),
-    ))
-    .execute(conn)?)
 }
 
 /// Moves the due time of the active task a rule created (the event's time
@@ -486,18 +474,14 @@ pub fn reschedule_rule_task(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let ids = active_rule_task(conn, auth, key)?;
-    diesel::update(
-        tasks::table
-            .filter(tasks::organization_id.eq(auth.org().get()))
-            .filter(tasks::id.eq_any(ids)),
-    )
-    .set((
-        tasks::due_at.eq(due_at),
-        tasks::context.eq(to_json(Some(context))?),
-        tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    diesel::update(of_org!(tasks, auth).filter(tasks::id.eq_any(ids)))
+        .set((
+            tasks::due_at.eq(due_at),
+            tasks::context.eq(to_json(Some(context))?),
+            tasks::version.eq(tasks::version + 1),
+            tasks::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -512,8 +496,7 @@ pub fn least_loaded_supervisor(
         .filter(tasks::status.eq_any(ACTIVE))
         .count()
         .single_value();
-    Ok(users::table
-        .filter(users::organization_id.eq(auth.org().get()))
+    Ok(of_org!(users, auth)
         .filter(users::role.eq(Role::Supervisor.as_ref()))
         .filter(users::active.eq(true))
         .order((open.asc(), users::name.asc(), users::id.asc()))

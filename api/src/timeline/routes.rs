@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::Paging;
+use crate::http::{Paging, flow};
 use crate::timeline::service;
 use crate::timeline::store::Cursor;
 
@@ -22,10 +22,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Everything that happened to a patient, newest first: encounters,
 /// appointments, tasks, outreach, notes, alerts and status changes.
 #[utoipa::path(
-    tag = "patients",
     params(("id" = Uuid, Path, description = "Patient id"), PageQuery),
-    responses((status = 200, description = "A page of the timeline", body = Page<TimelineEntry>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of the timeline", body = Page<TimelineEntry>))
 )]
 #[get("/patients/{id}/timeline")]
 pub async fn timeline(
@@ -36,8 +34,5 @@ pub async fn timeline(
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsRead)?;
     let patient = id.into_inner();
-    let page = db
-        .run(move |conn| service::page(conn, &auth, patient, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, patient, paging, service::page).await
 }

@@ -7,7 +7,7 @@ use shared::ids::PatientId;
 use shared::pagination::Page;
 use shared::timeline::TimelineEntry;
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::http::Paging;
@@ -24,13 +24,7 @@ pub fn page(
     patients::ensure(conn, auth, patient)?;
     let rows = store::page(conn, auth, patient, paging)?;
     let page = paging.page(rows, |(key, _)| key.clone());
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::TimelineRead)
-            .on(patient)
-            .patient(patient),
-    )?;
+    audit::on_record(conn, auth, AuditAction::TimelineRead, patient, patient)?;
     Ok(Page {
         items: page.items.into_iter().map(|(_, e)| e).collect(),
         next_cursor: page.next_cursor,

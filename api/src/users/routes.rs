@@ -15,7 +15,8 @@ use uuid::Uuid;
 use crate::auth::{Caller, passwords};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ETagged, IfMatch, Json, Paging, Query};
+use crate::http::flow::{self, Edit};
+use crate::http::{ETagged, Json, Paging, Query};
 use crate::users::{service, store};
 
 /// Registers the routes.
@@ -37,10 +38,8 @@ async fn hash_password(password: String) -> ApiResult<String> {
 
 /// List the organization's users, by name.
 #[utoipa::path(
-    tag = "users",
     params(UserListQuery, PageQuery),
-    responses((status = 200, description = "A page of users", body = Page<User>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of users", body = Page<User>))
 )]
 #[get("/users")]
 pub async fn list_users(
@@ -50,22 +49,16 @@ pub async fn list_users(
     paging: Paging<(String, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::UsersRead)?;
-    let q = query.into_inner();
-    let page = db
-        .run(move |conn| service::list(conn, &auth, &q, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, query.into_inner(), paging, service::list).await
 }
 
 /// Create a user (admins).
 #[utoipa::path(
-    tag = "users",
     request_body = NewUser,
     responses(
-        (status = 201, description = "Created", body = User, headers(("ETag" = String), ("Location" = String))),
+        (status = 201, description = "Created", body = User),
         (status = 409, description = "The email is taken", body = shared::problem::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users")]
 pub async fn create_user(
@@ -86,10 +79,8 @@ pub async fn create_user(
 
 /// One user.
 #[utoipa::path(
-    tag = "users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 200, description = "The user", body = User, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The user", body = User))
 )]
 #[get("/users/{id}")]
 pub async fn get_user(
@@ -98,9 +89,7 @@ pub async fn get_user(
     id: web::Path<UserId>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::UsersRead)?;
-    let id = id.into_inner();
-    let user = db.run(move |conn| store::get(conn, &auth, id)).await?;
-    Ok(user.respond(HttpResponse::Ok()))
+    flow::read(&db, auth, id.into_inner(), store::get).await
 }
 
 /// Change a user's name, role, password or active flag (admins).
@@ -109,37 +98,29 @@ pub async fn get_user(
 /// once. Admins cannot deactivate or demote themselves (409), so an
 /// organization is never left without an admin by accident.
 #[utoipa::path(
-    tag = "users",
-    params(
-        ("id" = Uuid, Path, description = "User id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read (or send `version` in the body)"),
-    ),
+    params(("id" = Uuid, Path, description = "User id")),
     request_body = UserPatch,
     responses(
-        (status = 200, description = "Updated", body = User, headers(("ETag" = String))),
+        (status = 200, description = "Updated", body = User),
         (status = 409, description = "An admin tried to deactivate or demote themselves", body = shared::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version", body = shared::problem::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No version given", body = shared::problem::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/users/{id}")]
 pub async fn update_user(
     db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<UserId>,
-    if_match: IfMatch,
-    body: Json<UserPatch>,
+    edit: Edit<UserId, UserPatch>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::UsersManage)?;
     let now = Utc::now();
-    let patch = Valid::new(body.into_inner(), &auth.context(now))?;
-    let expected = if_match.expected(patch.version)?;
+    let patch = Valid::new(edit.body, &auth.context(now))?;
+    let expected = edit.if_match.expected(patch.version)?;
+    // Not `flow::change`: a new password is hashed first, off the database.
     let password_hash = match patch.password.clone() {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let id = id.into_inner();
+    let id = edit.id;
     let user = db
         .tx(move |conn| service::update(conn, &auth, id, expected, patch, password_hash, now))
         .await?;

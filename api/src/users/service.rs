@@ -22,7 +22,7 @@ use crate::users::store::{self, Changes, Filter};
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
-    q: &UserListQuery,
+    q: UserListQuery,
     paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Page<User>> {
     let filter = Filter {

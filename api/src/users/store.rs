@@ -14,6 +14,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::users;
 use crate::store::code;
+use crate::store::{of_org, one_of_org};
 
 const NOUN: &str = "user";
 
@@ -70,9 +71,7 @@ pub fn list(
     filter: &Filter,
     paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Vec<User>> {
-    let mut q = users::table
-        .filter(users::organization_id.eq(auth.org().get()))
-        .into_boxed();
+    let mut q = of_org!(users, auth).into_boxed();
     if let Some(role) = filter.role {
         q = q.filter(users::role.eq(role.as_ref().to_string()));
     }
@@ -96,8 +95,7 @@ pub fn list(
 
 /// The user `id` of the caller's organization.
 pub fn find(conn: &mut PgConnection, auth: &Authorized, id: UserId) -> ApiResult<Option<User>> {
-    users::table
-        .filter(users::organization_id.eq(auth.org().get()))
+    of_org!(users, auth)
         .find(id.get())
         .select(UserRow::as_select())
         .first(conn)
@@ -191,25 +189,20 @@ pub fn update(
     changes: Changes,
 ) -> ApiResult<User> {
     expected.check(lock(conn, auth, id)?)?;
-    let row = diesel::update(
-        users::table
-            .filter(users::organization_id.eq(auth.org().get()))
-            .filter(users::id.eq(id.get())),
-    )
-    .set((
-        changes,
-        users::version.eq(users::version + 1),
-        users::updated_at.eq(Utc::now()),
-    ))
-    .returning(UserRow::as_returning())
-    .get_result(conn)?;
+    let row = diesel::update(one_of_org!(users, auth, id.get()))
+        .set((
+            changes,
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(conn)?;
     User::try_from(row)
 }
 
 /// Locks user `id` for update and returns its version; 404 if absent.
 fn lock(conn: &mut PgConnection, auth: &Authorized, id: UserId) -> ApiResult<i32> {
-    users::table
-        .filter(users::organization_id.eq(auth.org().get()))
+    of_org!(users, auth)
         .find(id.get())
         .select(users::version)
         .for_update()
@@ -223,8 +216,7 @@ pub fn names(
     conn: &mut PgConnection,
     auth: &Authorized,
 ) -> ApiResult<std::collections::HashMap<UserId, String>> {
-    Ok(users::table
-        .filter(users::organization_id.eq(auth.org().get()))
+    Ok(of_org!(users, auth)
         .select((users::id, users::name))
         .load::<(Uuid, String)>(conn)?
         .into_iter()

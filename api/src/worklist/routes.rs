@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{Paging, Query};
+use crate::http::{Paging, Query, flow};
 use crate::worklist::service::{self, WorklistCursor};
 
 /// Registers the routes.
@@ -39,10 +39,8 @@ pub struct WorklistQuery {
 /// time. Each item says why it is there (`reason`) and, when the record
 /// suggests something, what to consider (`suggestion`).
 #[utoipa::path(
-    tag = "worklist",
     params(WorklistQuery, PageQuery),
-    responses((status = 200, description = "The ranked worklist", body = Page<WorklistItem>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The ranked worklist", body = Page<WorklistItem>))
 )]
 #[get("/worklist")]
 pub async fn worklist(
@@ -61,19 +59,14 @@ pub async fn worklist(
         (None, Some(me)) => me,
         (None, None) => return Err(ApiError::field("user_id", "is required for API keys")),
     };
-    let page = db
-        .run(move |conn| service::worklist(conn, &auth, user, &paging))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, user, paging, service::worklist).await
 }
 
 /// Each care manager's open, overdue and due-today tasks and on-time share of
 /// transition follow-ups in the last 30 days (supervisors).
 #[utoipa::path(
-    tag = "worklist",
     params(PageQuery),
-    responses((status = 200, description = "The team's workload, by name", body = Page<Workload>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The team's workload, by name", body = Page<Workload>))
 )]
 #[get("/team/workload")]
 pub async fn team_workload(
@@ -82,8 +75,5 @@ pub async fn team_workload(
     paging: Paging<(String, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::TeamView)?;
-    let page = db
-        .run(move |conn| service::team_workload(conn, &auth, &paging, Utc::now()))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    flow::list(&db, auth, Utc::now(), paging, service::team_workload).await
 }

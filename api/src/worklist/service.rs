@@ -70,8 +70,8 @@ pub fn worklist(
 pub fn team_workload(
     conn: &mut PgConnection,
     auth: &Authorized,
-    paging: &Paging<(String, Uuid)>,
     now: DateTime<Utc>,
+    paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Page<Workload>> {
     let rows = store::workload(conn, auth, now, paging)?;
     Ok(paging.page(rows, |w| (w.name.clone(), w.user_id)))

@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::patients;
 use crate::store::code;
+use crate::store::of_org;
 use crate::tasks::store as tasks;
 
 /// Every open task assigned to `user`, with its patient and whether the
@@ -31,8 +32,7 @@ pub fn entries(
     ids.sort();
     ids.dedup();
     let raw_ids: Vec<Uuid> = ids.iter().map(|p| p.get()).collect();
-    let summaries: std::collections::HashMap<PatientId, PatientSummary> = patients::table
-        .filter(patients::organization_id.eq(auth.org().get()))
+    let summaries: std::collections::HashMap<PatientId, PatientSummary> = of_org!(patients, auth)
         .filter(patients::id.eq_any(&raw_ids))
         .select((
             patients::id,

@@ -1,0 +1,206 @@
+//! The request flows every resource shares, written once. A handler
+//! extracts its parts, authorizes, and hands them with its use case to one
+//! of these: read one record, list a page, add a record under a parent,
+//! record one idempotently, or change one at the version the caller read.
+//! Use cases run off the async workers, changes in one transaction.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::pagination::Page;
+use shared::validation::{Context, Normalize, Valid};
+use shared::version::BasedOn;
+use validator::ValidateArgs;
+
+use crate::auth::Authorized;
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::http::concurrency::Expected;
+use crate::http::{ETagged, IfMatch, Json, Paging};
+use crate::idempotency::{self, Done, IdempotencyKey};
+
+/// A request body's rules, as [`Valid::new`] runs them.
+pub trait Checked:
+    Normalize + for<'a> ValidateArgs<'a, Args = &'a Context> + Serialize + Send + 'static
+{
+}
+
+impl<T> Checked for T where
+    T: Normalize + for<'a> ValidateArgs<'a, Args = &'a Context> + Serialize + Send + 'static
+{
+}
+
+/// The record a use case saved, and whether it is new (an integration's
+/// resend of a known `external_id` updates instead).
+#[derive(Debug)]
+pub struct Saved<R> {
+    /// The record as it is now.
+    pub record: R,
+    /// Whether it was created.
+    pub created: bool,
+}
+
+/// Answers `GET /things/{id}`: the record and its `ETag`.
+pub async fn read<Id, R>(
+    db: &Db,
+    auth: Authorized,
+    id: Id,
+    use_case: fn(&mut PgConnection, &Authorized, Id) -> ApiResult<R>,
+) -> ApiResult<HttpResponse>
+where
+    Id: Send + 'static,
+    R: ETagged + Send + 'static,
+{
+    let record = db.run(move |conn| use_case(conn, &auth, id)).await?;
+    Ok(record.respond(HttpResponse::Ok()))
+}
+
+/// Answers a list: one page for the filter `of` (a query, or the parent
+/// record a sub-list belongs to).
+pub async fn list<Of, K, R>(
+    db: &Db,
+    auth: Authorized,
+    of: Of,
+    paging: Paging<K>,
+    use_case: fn(&mut PgConnection, &Authorized, Of, &Paging<K>) -> ApiResult<Page<R>>,
+) -> ApiResult<HttpResponse>
+where
+    Of: Send + 'static,
+    K: Send + 'static,
+    R: Serialize + Send + 'static,
+{
+    let page = db
+        .run(move |conn| use_case(conn, &auth, of, &paging))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Answers `POST /parents/{id}/things`: the body checked on the
+/// organization's today, the record added in one transaction, a 201 with
+/// its `ETag` and `Location`.
+pub async fn add<P, T, R>(
+    db: &Db,
+    auth: Authorized,
+    parent: P,
+    body: T,
+    use_case: fn(&mut PgConnection, &Authorized, P, Valid<T>, DateTime<Utc>) -> ApiResult<R>,
+    location: fn(&R) -> String,
+) -> ApiResult<HttpResponse>
+where
+    P: Send + 'static,
+    T: Checked,
+    R: ETagged + Send + 'static,
+{
+    let now = Utc::now();
+    let body = Valid::new(body, &auth.context(now))?;
+    let record = db
+        .tx(move |conn| use_case(conn, &auth, parent, body, now))
+        .await?;
+    let mut res = HttpResponse::Created();
+    res.insert_header((header::LOCATION, location(&record)));
+    Ok(record.respond(res))
+}
+
+/// Answers `POST /things` from an integration that may retry: with an
+/// `Idempotency-Key`, a retry replays the first answer. A 201 with
+/// `Location`, or a 200 when a resend updated a known record.
+pub async fn record<T, R>(
+    db: &Db,
+    auth: Authorized,
+    key: IdempotencyKey,
+    body: T,
+    use_case: fn(&mut PgConnection, &Authorized, Valid<T>, DateTime<Utc>) -> ApiResult<Saved<R>>,
+    location: fn(&R) -> String,
+) -> ApiResult<HttpResponse>
+where
+    T: Checked,
+    R: ETagged + Send + 'static,
+{
+    let now = Utc::now();
+    let body = Valid::new(body, &auth.context(now))?;
+    let outcome = db
+        .tx(move |conn| {
+            idempotency::once(conn, &auth, &key, body, |conn, body| {
+                let saved = use_case(conn, &auth, body, now)?;
+                let at = location(&saved.record);
+                Ok(if saved.created {
+                    Done::created(at, saved.record)
+                } else {
+                    Done::updated(at, saved.record)
+                })
+            })
+        })
+        .await?;
+    Ok(outcome.respond())
+}
+
+/// Answers a change to a versioned record (`PATCH /things/{id}`, `POST
+/// /things/{id}/status` …): the body checked on the organization's today,
+/// the version from `If-Match` or the body (none: 428, stale: 412), the use
+/// case in one transaction, the record and its new `ETag`.
+pub async fn change<Id, T, R>(
+    db: &Db,
+    auth: Authorized,
+    edit: Edit<Id, T>,
+    use_case: fn(
+        &mut PgConnection,
+        &Authorized,
+        Id,
+        Expected,
+        Valid<T>,
+        DateTime<Utc>,
+    ) -> ApiResult<R>,
+) -> ApiResult<HttpResponse>
+where
+    Id: Send + 'static,
+    T: Checked + BasedOn,
+    R: ETagged + Send + 'static,
+{
+    let now = Utc::now();
+    let body = Valid::new(edit.body, &auth.context(now))?;
+    let expected = edit.if_match.expected(body.based_on())?;
+    let id = edit.id;
+    let record = db
+        .tx(move |conn| use_case(conn, &auth, id, expected, body, now))
+        .await?;
+    Ok(record.respond(HttpResponse::Ok()))
+}
+
+/// What a change request carries: the record's id from the path, the
+/// `If-Match` header, and the JSON body.
+#[derive(Debug)]
+pub struct Edit<Id, T> {
+    /// The record's id.
+    pub id: Id,
+    /// The version the caller read, if sent as a header.
+    pub if_match: IfMatch,
+    /// The change.
+    pub body: T,
+}
+
+impl<Id, T> FromRequest for Edit<Id, T>
+where
+    Id: DeserializeOwned + 'static,
+    T: DeserializeOwned + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let id = web::Path::<Id>::extract(req);
+        let if_match = IfMatch::extract(req);
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move {
+            Ok(Edit {
+                id: id.await?.into_inner(),
+                if_match: if_match.await?,
+                body: body.await?.into_inner(),
+            })
+        })
+    }
+}
