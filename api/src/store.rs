@@ -29,7 +29,27 @@ macro_rules! one_of_org {
     };
 }
 
-pub(crate) use {of_org, one_of_org};
+/// `fn rows(auth)`: the caller's organization's rows of `$table`, read as
+/// `$row` — where every read of a store starts (`.filter(..)`,
+/// `.for_update()` and `.into_boxed()` all apply).
+macro_rules! scoped_rows {
+    ($table:ident, $row:ty) => {
+        type Rows = diesel::dsl::Select<
+            diesel::dsl::Filter<
+                $table::table,
+                diesel::dsl::Eq<$table::organization_id, uuid::Uuid>,
+            >,
+            diesel::dsl::AsSelect<$row, diesel::pg::Pg>,
+        >;
+
+        /// The caller's organization's rows: where every read starts.
+        fn rows(auth: &$crate::auth::Authorized) -> Rows {
+            $crate::store::of_org!($table, auth).select(<$row>::as_select())
+        }
+    };
+}
+
+pub(crate) use {of_org, one_of_org, scoped_rows};
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;

@@ -58,6 +58,25 @@ impl ProblemKind {
         uri.strip_prefix("/problems/")?.parse().ok()
     }
 
+    /// The HTTP status the problem answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            ProblemKind::Validation => 422,
+            ProblemKind::BadRequest => 400,
+            ProblemKind::Unauthorized => 401,
+            ProblemKind::Forbidden => 403,
+            ProblemKind::NotFound => 404,
+            ProblemKind::Conflict => 409,
+            ProblemKind::StaleVersion => 412,
+            ProblemKind::VersionRequired => 428,
+            ProblemKind::PayloadTooLarge => 413,
+            ProblemKind::UnsupportedMediaType => 415,
+            ProblemKind::TooManyRequests => 429,
+            ProblemKind::Unavailable => 503,
+            ProblemKind::Internal => 500,
+        }
+    }
+
     /// The problem's `title`.
     pub fn title(self) -> &'static str {
         match self {

@@ -14,8 +14,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::{alert_recipients, alerts, care_team_members, patients, users};
-use crate::store::code;
-use crate::store::{of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org};
 
 /// Who hears about a patient: the internal members of the care team active
 /// on `today`, the primary care manager, and — when that is nobody — the

@@ -13,8 +13,7 @@ use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::api_keys;
-use crate::store::code;
-use crate::store::{of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = api_keys)]

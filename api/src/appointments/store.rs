@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{self, AsSelect};
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use shared::appointments::{
     Appointment, AppointmentStatus, AppointmentValues, DISENGAGEMENT_WINDOW_DAYS, NewAppointment,
@@ -20,8 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::appointments;
-use crate::store::{self, code};
-use crate::store::{of_org, one_of_org};
+use crate::store::{self, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "appointment";
 
@@ -69,15 +66,7 @@ impl TryFrom<Row> for Appointment {
     }
 }
 
-type Rows = dsl::Select<
-    dsl::Filter<appointments::table, dsl::Eq<appointments::organization_id, Uuid>>,
-    AsSelect<Row, Pg>,
->;
-
-/// The caller's organization's appointments: where every read starts.
-fn rows(auth: &Authorized) -> Rows {
-    of_org!(appointments, auth).select(Row::as_select())
-}
+scoped_rows!(appointments, Row);
 
 /// Appointment `id`, or a 404.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Appointment> {

@@ -13,8 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{care_team_members as members, users};
-use crate::store::code;
-use crate::store::one_of_org;
+use crate::store::{code, one_of_org};
 
 const NOUN: &str = "care team member";
 

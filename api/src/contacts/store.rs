@@ -3,8 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{self, AsSelect};
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use shared::contacts::{Consent, Contact};
 use shared::ids::PatientId;
@@ -15,8 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::contacts;
-use crate::store::{self, code};
-use crate::store::{of_org, one_of_org};
+use crate::store::{self, code, one_of_org, scoped_rows};
 
 const NOUN: &str = "contact";
 
@@ -104,15 +101,7 @@ impl<'a> From<&'a Contact> for Columns<'a> {
     }
 }
 
-type Rows = dsl::Select<
-    dsl::Filter<contacts::table, dsl::Eq<contacts::organization_id, Uuid>>,
-    AsSelect<Row, Pg>,
->;
-
-/// The caller's organization's contacts: where every read starts.
-fn rows(auth: &Authorized) -> Rows {
-    of_org!(contacts, auth).select(Row::as_select())
-}
+scoped_rows!(contacts, Row);
 
 /// Contact `id`, or a 404.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Contact> {

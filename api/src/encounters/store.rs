@@ -3,8 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{self, AsSelect};
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use shared::encounters::{Encounter, EncounterValues, NewEncounter};
 use shared::ids::{PatientId, TaskId};
@@ -15,8 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::encounters;
-use crate::store::{self, code};
-use crate::store::{of_org, one_of_org};
+use crate::store::{self, code, one_of_org, scoped_rows};
 
 const NOUN: &str = "encounter";
 
@@ -60,15 +57,7 @@ impl TryFrom<Row> for Encounter {
     }
 }
 
-type Rows = dsl::Select<
-    dsl::Filter<encounters::table, dsl::Eq<encounters::organization_id, Uuid>>,
-    AsSelect<Row, Pg>,
->;
-
-/// The caller's organization's encounters: where every read starts.
-fn rows(auth: &Authorized) -> Rows {
-    of_org!(encounters, auth).select(Row::as_select())
-}
+scoped_rows!(encounters, Row);
 
 /// Encounter `id`, or a 404.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Encounter> {

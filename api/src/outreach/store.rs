@@ -11,8 +11,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::outreach_attempts as attempts;
-use crate::store::code;
-use crate::store::of_org;
+use crate::store::{code, of_org};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = attempts)]

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{self, AsSelect, sql};
-use diesel::pg::Pg;
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
@@ -21,8 +20,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::patients::search::{NameSearch, prefix_pattern};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
-use crate::store::code;
-use crate::store::{of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "patient";
 
@@ -159,15 +157,7 @@ impl<'a> From<&'a Patient> for Columns<'a> {
     }
 }
 
-type Rows = dsl::Select<
-    dsl::Filter<patients::table, dsl::Eq<patients::organization_id, Uuid>>,
-    AsSelect<PatientRow, Pg>,
->;
-
-/// The caller's organization's patients: where every read starts.
-fn rows(auth: &Authorized) -> Rows {
-    of_org!(patients, auth).select(PatientRow::as_select())
-}
+scoped_rows!(patients, PatientRow);
 
 /// Attaches identifiers to rows (one query for the whole page).
 fn hydrate(

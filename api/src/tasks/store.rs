@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{self, AsSelect};
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
 use serde_json::Value;
@@ -22,8 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{tasks, users};
-use crate::store::code;
-use crate::store::{of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "task";
 
@@ -145,15 +142,7 @@ fn hydrate_one(
         .ok_or_else(|| ApiError::internal("a hydrated task went missing"))
 }
 
-type Rows = dsl::Select<
-    dsl::Filter<tasks::table, dsl::Eq<tasks::organization_id, Uuid>>,
-    AsSelect<TaskRow, Pg>,
->;
-
-/// The caller's organization's tasks: where every read starts.
-fn rows(auth: &Authorized) -> Rows {
-    of_org!(tasks, auth).select(TaskRow::as_select())
-}
+scoped_rows!(tasks, TaskRow);
 
 /// What a new task is.
 #[derive(Debug, Clone)]

@@ -13,8 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::users;
-use crate::store::code;
-use crate::store::{of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org};
 
 const NOUN: &str = "user";
 

@@ -15,8 +15,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::patients;
-use crate::store::code;
-use crate::store::of_org;
+use crate::store::{code, of_org};
 use crate::tasks::store as tasks;
 
 /// Every open task assigned to `user`, with its patient and whether the
