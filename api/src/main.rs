@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Apply migrations, then serve the API and the web app on BIND_ADDR.
+    /// Apply migrations, then serve the API and the web app on `BIND_ADDR`.
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -41,7 +41,7 @@ enum Command {
         /// Login email.
         #[arg(long)]
         email: String,
-        /// admin, supervisor, care_manager or viewer.
+        /// admin, supervisor, `care_manager` or viewer.
         #[arg(long)]
         role: Role,
         /// Display name (defaults to the email).
@@ -51,7 +51,7 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Print the OpenAPI document.
+    /// Print the `OpenAPI` document.
     Openapi,
 }
 

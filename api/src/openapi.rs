@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document: paths come from the handlers' annotations (as
+//! The `OpenAPI` 3.1 document: paths come from the handlers' annotations (as
 //! registered, so the document cannot list a route the server lacks), and
 //! what follows from the API's conventions is added by rule, once, instead
 //! of being repeated on every handler: bearer authentication (public

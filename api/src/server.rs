@@ -63,7 +63,7 @@ where
     app.openapi(ApiDoc::openapi()).configure(routes)
 }
 
-/// The OpenAPI document, exactly as the server serves it.
+/// The `OpenAPI` document, exactly as the server serves it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
     add_problem_responses(&mut doc);
@@ -75,8 +75,8 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let db = web::Data::new(Db::connect(&config.database_url, config.pool_size));
     let keys = web::Data::new(TokenKeys::new(
         &config.jwt_secret,
-        config.access_token_ttl.as_secs() as i64,
-        config.refresh_token_ttl.as_secs() as i64,
+        i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(i64::MAX),
+        i64::try_from(config.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
     ));
     let spa = match &config.static_dir {
         Some(dir) => Some(Spa::load(dir).map_err(|e| {
@@ -103,7 +103,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         let app = match &spa {
             Some(spa) => app.service(spa.service()),
             None => app.default_service(fn_service(|req: ServiceRequest| async {
-                Ok(crate::spa::fallback(req, None).await)
+                Ok(crate::spa::fallback(req, None))
             })),
         };
         app.wrap(from_fn(fallback::middleware))

@@ -42,14 +42,14 @@ impl Spa {
             .index_file("index.html")
             .default_handler(fn_service(move |req: ServiceRequest| {
                 let index = index.clone();
-                async move { Ok(fallback(req, Some(&index)).await) }
+                async move { Ok(fallback(req, Some(&index))) }
             }))
     }
 }
 
 /// What an unmatched path gets: a 404 problem under `/api`, the SPA's
 /// `index.html` (no-cache) elsewhere when there is a SPA.
-pub async fn fallback(req: ServiceRequest, index: Option<&Path>) -> ServiceResponse {
+pub fn fallback(req: ServiceRequest, index: Option<&Path>) -> ServiceResponse {
     let (req, _) = req.into_parts();
     let res = match index {
         Some(index) if !req.path().starts_with("/api") => match NamedFile::open(index) {

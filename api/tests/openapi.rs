@@ -1,4 +1,4 @@
-//! The committed OpenAPI document is what the code generates (the drift
+//! The committed `OpenAPI` document is what the code generates (the drift
 //! check), and it is complete enough for integrators.
 
 use serde_json::Value;

@@ -75,7 +75,7 @@ impl AppointmentStatus {
     /// The statuses an appointment can move to. Attended and missed can be
     /// swapped to correct a mistake; cancelled and rescheduled are final.
     pub fn next_statuses(self) -> &'static [AppointmentStatus] {
-        use AppointmentStatus::*;
+        use AppointmentStatus::{Attended, Cancelled, Missed, Rescheduled, Scheduled};
         match self {
             Scheduled => &[Attended, Missed, Cancelled, Rescheduled],
             Attended => &[Missed],

@@ -1,4 +1,4 @@
-//! The audit trail [FHIR AuditEvent]: who did what to which record, when and
+//! The audit trail [FHIR `AuditEvent`]: who did what to which record, when and
 //! from where. Append-only.
 
 use chrono::{DateTime, Utc};

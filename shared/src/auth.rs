@@ -132,7 +132,11 @@ pub enum Permission {
 impl Role {
     /// Everything this role may do.
     pub fn permits(self, permission: Permission) -> bool {
-        use Permission::*;
+        use Permission::{
+            ApiKeysManage, AppointmentsRead, AppointmentsWrite, EncountersRead, EncountersWrite,
+            NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, TasksRead, TasksWrite,
+            UsersManage, UsersRead,
+        };
         match self {
             Role::Admin => true,
             Role::Supervisor => {
@@ -162,7 +166,10 @@ impl Role {
 impl Scope {
     /// What this scope allows.
     pub fn permits(self, permission: Permission) -> bool {
-        use Permission::*;
+        use Permission::{
+            AppointmentsRead, AppointmentsWrite, AuditRead, EncountersRead, EncountersWrite,
+            PatientsAssign, PatientsRead, PatientsWrite, TasksRead,
+        };
         match self {
             Scope::PatientsRead => permission == PatientsRead,
             Scope::PatientsWrite => matches!(permission, PatientsWrite | PatientsAssign),

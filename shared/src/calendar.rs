@@ -50,7 +50,8 @@ pub fn local_to_utc<Tz: TimeZone>(date: NaiveDate, time: NaiveTime, tz: &Tz) -> 
         match tz.from_local_datetime(&(naive + Duration::minutes(30 * shift))) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),
             LocalResult::Ambiguous(early, _) => return early.with_timezone(&Utc),
-            LocalResult::None => continue,
+            // In the daylight-saving gap: try half an hour later.
+            LocalResult::None => {}
         }
     }
     naive.and_utc()

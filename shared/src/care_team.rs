@@ -1,4 +1,4 @@
-//! The care team [FHIR CareTeam]: the people, inside the organization and
+//! The care team [FHIR `CareTeam`]: the people, inside the organization and
 //! outside it, who share a patient's care. Internal members receive the
 //! patient's alerts.
 
@@ -97,13 +97,11 @@ pub fn is_active(start: NaiveDate, end: Option<NaiveDate>, today: NaiveDate) -> 
 /// `POST /api/v1/patients/{id}/care-team`: an internal member names a
 /// `user_id`; an external one a `name` (and organization, phone).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
-#[validate(context = Context)]
-#[validate(schema(function = "user_or_name", skip_on_field_errors = false))]
-#[validate(schema(
-    function = "ends_after_start",
-    use_context,
-    skip_on_field_errors = false
-))]
+#[validate(
+    context = Context,
+    schema(function = "user_or_name", skip_on_field_errors = false),
+    schema(function = "ends_after_start", use_context, skip_on_field_errors = false)
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "name": "Dr. Ana Alvarez", "organization": "Eastside Family Medicine", "phone": "503-555-0150",

@@ -69,12 +69,11 @@ impl CaseStatus {
 
     /// The statuses a case can move to from here.
     pub fn next_statuses(self) -> &'static [CaseStatus] {
-        use CaseStatus::*;
+        use CaseStatus::{Active, Closed, Intake, OnHold, Referred};
         match self {
             Referred => &[Intake, Active, Closed],
-            Intake => &[Active, Closed],
+            Intake | OnHold => &[Active, Closed],
             Active => &[OnHold, Closed],
-            OnHold => &[Active, Closed],
             Closed => &[Intake, Active],
         }
     }

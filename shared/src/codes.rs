@@ -1,7 +1,7 @@
 //! `code_enum!`: a closed set of codes, spelled the same on the wire, in
 //! the database and in URLs (`snake_case`). One place says what every such
 //! enum derives: serde, strum (`as_ref()`, `Display`, `FromStr` and the
-//! list of all variants) and, for the API, its OpenAPI schema.
+//! list of all variants) and, for the API, its `OpenAPI` schema.
 
 /// Declares an enum of codes. Extra derives (`Default`, `PartialOrd` …)
 /// and doc comments go on the enum inside the macro as usual.

@@ -1,4 +1,4 @@
-//! Contacts [FHIR RelatedPerson]: family, friends, caregivers, and what the
+//! Contacts [FHIR `RelatedPerson`]: family, friends, caregivers, and what the
 //! patient consented to share with each. Nothing is shared with a contact
 //! beyond what a current consent covers.
 

@@ -297,7 +297,7 @@ pub fn summarize(
         .map(|((date, user_id), by_type)| {
             let total: i64 = by_type.values().sum();
             let coord = coordination.get(&(date, user_id)).copied().unwrap_or(0);
-            let percent = (total > 0).then(|| ((coord * 100) / total) as u8);
+            let percent = crate::organization::percent(coord, total);
             ProductivityDay {
                 user_id,
                 user_name: name(user_id),

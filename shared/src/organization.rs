@@ -86,7 +86,7 @@ pub struct OrganizationPatch {
 
 /// What checking an organization's settings needs: whether a time zone
 /// name exists (the tz database lives on the server, not in the SPA).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Zones {
     /// Whether `name` is an IANA time zone.
     pub known: fn(&str) -> bool,
@@ -159,7 +159,16 @@ pub struct Workload {
 
 /// The on-time share of transition follow-ups, as a whole percentage.
 pub fn on_time_percent(done: i64, on_time: i64) -> Option<u8> {
-    (done > 0).then(|| ((on_time.min(done) * 100) / done) as u8)
+    percent(on_time, done)
+}
+
+/// `part` of `whole` as a whole percentage, rounded down and at most 100
+/// (`None` when there is no whole to speak of).
+pub fn percent(part: i64, whole: i64) -> Option<u8> {
+    (whole > 0).then(|| {
+        let share = part.clamp(0, whole) * 100 / whole;
+        u8::try_from(share).unwrap_or(100)
+    })
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ impl Context {
 /// optional strings dropped, codes in their canonical case.
 pub trait Normalize: Sized {
     /// The cleaned body (the default leaves it as it is).
+    #[must_use]
     fn normalized(self) -> Self {
         self
     }
@@ -202,8 +203,7 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
         .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | '.' | ' '));
     let digits = number.chars().filter(char::is_ascii_digit).count();
     let extension_ok = extension
-        .map(|e| !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit()))
-        .unwrap_or(true);
+        .is_none_or(|e| !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit()));
     if allowed && (7..=15).contains(&digits) && extension_ok {
         Ok(())
     } else {
@@ -325,7 +325,12 @@ mod tests {
         let o = Outer {
             phone: Some("12".into()),
             inner: Inner { value: " ".into() },
-            list: vec![Inner { value: "ok".into() }, Inner { value: "".into() }],
+            list: vec![
+                Inner { value: "ok".into() },
+                Inner {
+                    value: String::new(),
+                },
+            ],
         };
         let errs = field_errors(&o.validate().unwrap_err());
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();

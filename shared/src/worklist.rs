@@ -97,7 +97,7 @@ pub fn rank_key(entry: &Entry, now: DateTime<Utc>) -> RankKey {
     } else {
         0
     };
-    let overdue_first = if entry.task.is_overdue(now) { 0 } else { 1 };
+    let overdue_first = u8::from(!entry.task.is_overdue(now));
     RankKey(band, risk, overdue_first, entry.task.due_at, entry.task.id)
 }
 
@@ -112,7 +112,7 @@ pub fn item_key(item: &WorklistItem) -> RankKey {
     RankKey(
         item.band,
         risk,
-        if item.overdue { 0 } else { 1 },
+        u8::from(!item.overdue),
         item.task.due_at,
         item.task.id,
     )
@@ -179,10 +179,9 @@ pub fn reason(
         ),
     };
     if task.outreach_struggling() {
-        text.push_str(&format!(
-            "; {} outreach attempts reached no one",
-            task.failed_outreach_attempts
-        ));
+        text.push_str("; ");
+        text.push_str(&task.failed_outreach_attempts.to_string());
+        text.push_str(" outreach attempts reached no one");
     }
     text
 }
@@ -293,8 +292,9 @@ mod tests {
             TaskKind::ReferralFollowup,
         ];
         let risks = [RiskLevel::Low, RiskLevel::VeryHigh, RiskLevel::Moderate];
-        let entries: Vec<Entry> = (0..36)
-            .map(|i| entry(kinds[i % 4], (i as i64 * 7) % 50 - 20, risks[i % 3]))
+        let entries: Vec<Entry> = (0..36_i64)
+            .zip(kinds.iter().cycle().zip(risks.iter().cycle()))
+            .map(|(i, (kind, risk))| entry(*kind, (i * 7) % 50 - 20, *risk))
             .collect();
         let order_at = |hours: i64| -> Vec<TaskId> {
             rank(entries.clone(), now() + Duration::hours(hours), &local)

@@ -191,7 +191,10 @@ impl TestApp {
 
     /// Every audit row, oldest first.
     pub fn audit(&self) -> Vec<AuditRow> {
-        use api::schema::audit_events::dsl::*;
+        use api::schema::audit_events::dsl::{
+            action, actor_id, actor_type, audit_events, client_addr, details, id, patient_id,
+            request_id, resource_id,
+        };
         audit_events
             .order(id.asc())
             .select((

@@ -2,6 +2,10 @@
 //! cloned from a template that holds the migrated schema (cloning takes
 //! milliseconds, migrating would take seconds), and the real server — the
 //! same `api::server::build` that `caremgr serve` runs — on a free port.
+#![expect(
+    clippy::missing_panics_doc,
+    reason = "test support: an unmet expectation is a panic, by design"
+)]
 
 pub mod fixtures;
 
@@ -86,7 +90,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 #[derive(QueryableByName)]
@@ -249,7 +257,7 @@ impl TestApp {
                 tx.send(server.handle())
                     .expect("hand over the server handle");
                 let _ = server.await;
-            })
+            });
         });
         let handle = rx.recv().expect("server started");
         TestApp {
@@ -307,7 +315,8 @@ impl Drop for TestApp {
     }
 }
 
-/// A request being built.
+/// A request being built (nothing happens until it is sent).
+#[must_use]
 pub struct Req(RequestBuilder);
 
 impl Req {
@@ -403,6 +412,10 @@ impl Res {
 
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
+    #[expect(
+        clippy::return_self_not_must_use,
+        reason = "called for its assertion alone as often as to go on reading the answer"
+    )]
     pub fn expect(self, status: u16) -> Res {
         assert_eq!(
             self.status,
@@ -428,5 +441,6 @@ impl Res {
 /// Serializes access to something process-wide in tests (environment variables).
 pub fn process_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{NavigateOptions, path};
+use shared::ids::UserId;
 
-use crate::api::{self, ApiError};
+use crate::client;
 use crate::components::nav::TopBar;
 use crate::pages::{
     ApiKeysPage, AuditPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage, NotFound,
@@ -15,7 +16,8 @@ use crate::pages::{
     PatientTimelineTab, PatientsPage, TeamPage, UsersPage, WorklistPage,
 };
 use crate::session;
-use crate::state::{Auth, AuthState, Directory, ListState};
+use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
+use crate::transport::ApiError;
 
 /// `/login?next=<where the person was>`.
 pub fn login_path(here: &str) -> String {
@@ -36,7 +38,7 @@ async fn resume(auth: Auth) {
         return;
     }
     let result = match session::renew().await {
-        Ok(()) => api::me().await,
+        Ok(()) => client::me().await,
         Err(e) => Err(e),
     };
     match result {
@@ -62,12 +64,12 @@ pub fn App() -> impl IntoView {
     spawn_local(resume(auth));
 
     // A new person signing in gets fresh shared data.
-    Effect::new(move |previous: Option<Option<uuid::Uuid>>| {
+    Effect::new(move |previous: Option<Option<UserId>>| {
         let who = auth.me().map(|m| m.id);
         if who.is_some() && previous.flatten() != who {
             directory.reload();
             if previous.is_some() {
-                list.filters.set(Default::default());
+                list.filters.set(PatientFilters::default());
             }
         }
         who
@@ -104,7 +106,7 @@ pub fn App() -> impl IntoView {
 /// remembering where they were.
 #[component]
 fn Shell() -> impl IntoView {
-    let auth = crate::state::use_auth();
+    let auth = use_auth();
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move || {

@@ -3,10 +3,14 @@
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use shared::calendar::{humanize, local_to_utc};
 use shared::patients::{Identifier, age_on};
+use shared::problem::FieldError;
 
-/// Today's date as the server judges it (UTC), for validation.
+/// Today's date in the browser's time zone: what "today" means to the
+/// person at the screen, and the SPA's stand-in for the organization's
+/// calendar when the shared rules judge a date (the API judges again on the
+/// organization's own calendar).
 pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    Local::now().date_naive()
 }
 
 /// A date as US clinicians write it: `03/12/1984`.
@@ -36,7 +40,7 @@ pub fn datetime(at: DateTime<Utc>) -> String {
 
 /// An optional moment, or a dash-free word when there is none.
 pub fn datetime_or(at: Option<DateTime<Utc>>, none: &str) -> String {
-    at.map(datetime).unwrap_or_else(|| none.to_string())
+    at.map_or_else(|| none.to_string(), datetime)
 }
 
 /// The identifier to show in lists: an MRN when there is one, else the first.
@@ -116,6 +120,36 @@ pub fn parse_datetime_local_in<Tz: TimeZone>(value: &str, tz: &Tz) -> Option<Dat
 /// Reads a `datetime-local` value in the browser's time zone.
 pub fn parse_datetime_local(value: &str) -> Option<DateTime<Utc>> {
     parse_datetime_local_in(value, &Local)
+}
+
+/// Reads a required or optional `datetime-local` field named `field` (in
+/// the API's words): a missing required value or a malformed one is a
+/// field error.
+pub fn read_moment(
+    value: &str,
+    field: &str,
+    required: bool,
+    parse: impl Fn(&str) -> Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    if value.trim().is_empty() {
+        return if required {
+            Err(FieldError::new(field, "is required"))
+        } else {
+            Ok(None)
+        };
+    }
+    parse(value)
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, "is not a date and time"))
+}
+
+/// [`read_moment`] of a `datetime-local` field in the browser's time zone.
+pub fn read_local_moment(
+    value: &str,
+    field: &str,
+    required: bool,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    read_moment(value, field, required, parse_datetime_local)
 }
 
 /// A `snake_case` wire value in words: `in_person` → `In person`.
@@ -232,6 +266,28 @@ mod tests {
         );
         assert_eq!(parse_datetime_local_in("", &pacific), None);
         assert_eq!(parse_datetime_local_in("yesterday", &pacific), None);
+    }
+
+    #[test]
+    fn a_missing_admission_time_is_required_and_a_missing_discharge_is_fine() {
+        let parse = |s: &str| parse_datetime_local_in(s, &Utc);
+        assert_eq!(
+            read_moment(" ", "admitted_at", true, parse)
+                .unwrap_err()
+                .message,
+            "is required"
+        );
+        assert_eq!(read_moment("", "discharged_at", false, parse), Ok(None));
+        assert_eq!(
+            read_moment("2026-03-02T14:10", "admitted_at", true, parse),
+            Ok(Some("2026-03-02T14:10:00Z".parse().unwrap()))
+        );
+        assert_eq!(
+            read_moment("soon", "discharged_at", false, parse)
+                .unwrap_err()
+                .field,
+            "discharged_at"
+        );
     }
 
     #[test]

@@ -7,8 +7,14 @@
 //! (a short lock in `localStorage`; the refresh token is re-read under it).
 //! The access token is renewed a little before it expires, before a request
 //! when it is about to expire, and once after a 401.
+//!
+//! The middle of the SPA's one-way stack `transport → session → client →
+//! state`: it sends through [`crate::transport`] and tells the app that the
+//! session ended through a listener the app registers ([`on_end`]), so it
+//! never imports the app state that imports it.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use futures_util::FutureExt;
 use futures_util::future::{LocalBoxFuture, Shared};
@@ -17,7 +23,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::task::spawn_local;
 use shared::auth::{LoginRequest, RefreshRequest, TokenResponse};
 
-use crate::api::{self, ApiError, Method};
+use crate::transport::{self, Answer, ApiError, Method};
 
 /// `localStorage` key of the refresh token.
 pub const REFRESH_KEY: &str = "caremgr.refresh_token";
@@ -30,7 +36,9 @@ const LOCK_TTL_MS: f64 = 10_000.0;
 
 /// When a token issued at `now_ms` that lives `expires_in_secs` expires.
 pub fn expires_at_ms(now_ms: f64, expires_in_secs: i64) -> f64 {
-    now_ms + expires_in_secs.max(0) as f64 * 1000.0
+    // A token lives minutes to hours: any plausible life fits in a u32.
+    let secs = u32::try_from(expires_in_secs.max(0)).unwrap_or(u32::MAX);
+    now_ms + f64::from(secs) * 1000.0
 }
 
 /// How long to wait before renewing a fresh token proactively: a minute
@@ -39,7 +47,7 @@ pub fn expires_at_ms(now_ms: f64, expires_in_secs: i64) -> f64 {
 pub fn renew_delay_ms(expires_in_secs: i64) -> u32 {
     let life = expires_in_secs.max(0) * 1000;
     let lead = (life / 4).min(60_000);
-    (life - lead).clamp(5_000, u32::MAX as i64) as u32
+    u32::try_from((life - lead).max(5_000)).unwrap_or(u32::MAX)
 }
 
 /// Whether a token expiring at `expires_at_ms` must be renewed before use at `now_ms`.
@@ -49,7 +57,7 @@ pub fn needs_renewal(now_ms: f64, expires_at_ms: f64) -> bool {
 
 /// The lock value a tab writes: `<tab>:<until>`.
 pub fn lock_value(tab: &str, until_ms: f64) -> String {
-    format!("{tab}:{}", until_ms as i64)
+    format!("{tab}:{}", until_ms.trunc())
 }
 
 /// Whether `value` (from storage) is a lock another tab holds at `now_ms`.
@@ -87,16 +95,20 @@ struct Access {
 
 type Renewal = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
+/// Who is told when the session ends without the person signing out.
+type EndListener = Rc<dyn Fn(Option<String>)>;
+
 #[derive(Default)]
 struct State {
     access: Option<Access>,
     renewal: Option<Renewal>,
     timer: Option<Timeout>,
+    on_end: Option<EndListener>,
 }
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::default();
-    static TAB: String = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+    static TAB: String = format!("{}", (js_sys::Math::random() * 1e15).trunc());
 }
 
 fn now_ms() -> f64 {
@@ -135,7 +147,7 @@ fn keep(tokens: TokenResponse) {
             // A failure either ended the session (handled) or was transient:
             // the next request renews again.
             let _ = renew().await;
-        })
+        });
     });
     STATE.with(|s| {
         let mut s = s.borrow_mut();
@@ -156,26 +168,59 @@ fn forget() {
     });
 }
 
+/// Registers who hears that the session ended without the person signing
+/// out (refresh token refused or gone), with the notice to show them. The
+/// app state registers itself once at start-up; a later call replaces it.
+pub fn on_end(listener: impl Fn(Option<String>) + 'static) {
+    STATE.with(|s| s.borrow_mut().on_end = Some(Rc::new(listener)));
+}
+
 /// Ends the session locally (tokens forgotten), tells the app, and gives the
 /// error to return.
 pub fn end(notice: Option<String>) -> ApiError {
     forget();
-    crate::state::session_ended(notice);
+    // Cloned out first: the listener may well touch the session again.
+    if let Some(listener) = STATE.with(|s| s.borrow().on_end.clone()) {
+        listener(notice);
+    }
     ApiError::SignedOut
 }
 
 /// Signs in; on success the tokens are kept and renewal is scheduled.
 pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
-    let answer = api::login_request(&LoginRequest {
+    let body = transport::json(&LoginRequest {
         email: email.trim().to_string(),
         password: password.to_string(),
-    })
-    .await?;
-    if !answer.ok() {
-        return Err(answer.problem());
-    }
+    })?;
+    let answer = transport::send(Method::Post, "/api/v1/auth/login", Some(&body), None, None)
+        .await?
+        .success()?;
     keep(answer.decode::<TokenResponse>()?);
     Ok(())
+}
+
+/// Sends a request as the signed-in user: renews the access token when it
+/// is about to expire, and once more (then retries once) on a 401. Any
+/// other error answer becomes its problem.
+pub async fn request(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Answer, ApiError> {
+    let token = access_token().await?;
+    let mut answer = transport::send(method, path, body.as_deref(), Some(&token), if_match).await?;
+    if answer.status == 401 {
+        renew_after_rejection(&token).await?;
+        let token = access_token().await?;
+        answer = transport::send(method, path, body.as_deref(), Some(&token), if_match).await?;
+        if answer.status == 401 {
+            return Err(end(Some(
+                "Your session has ended. Please sign in again.".into(),
+            )));
+        }
+    }
+    answer.success()
 }
 
 /// Signs out: forgets the tokens and revokes the refresh token on the server.
@@ -185,7 +230,9 @@ pub async fn sign_out() {
     let body = refresh_token
         .and_then(|refresh_token| serde_json::to_string(&RefreshRequest { refresh_token }).ok());
     if let Some(body) = body {
-        let _ = api::send(Method::Post, "/api/v1/auth/logout", Some(&body), None, None).await;
+        // Signing out locally has happened; a failed revocation only leaves
+        // a token the server expires on its own.
+        let _ = transport::send(Method::Post, "/api/v1/auth/logout", Some(&body), None, None).await;
     }
 }
 
@@ -198,7 +245,7 @@ fn current_token(fresh_only: bool) -> Option<String> {
 }
 
 /// A usable access token, renewing first when it is missing or about to expire.
-pub async fn access_token() -> Result<String, ApiError> {
+async fn access_token() -> Result<String, ApiError> {
     if let Some(token) = current_token(true) {
         return Ok(token);
     }
@@ -208,7 +255,7 @@ pub async fn access_token() -> Result<String, ApiError> {
 
 /// After the server refused `rejected`: renews, unless another request has
 /// renewed since (then the new token is simply used).
-pub async fn renew_after_rejection(rejected: &str) -> Result<(), ApiError> {
+async fn renew_after_rejection(rejected: &str) -> Result<(), ApiError> {
     match current_token(true) {
         Some(token) if token != rejected => Ok(()),
         _ => renew().await,
@@ -219,13 +266,12 @@ pub async fn renew_after_rejection(rejected: &str) -> Result<(), ApiError> {
 pub async fn renew() -> Result<(), ApiError> {
     let renewal = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        match &s.renewal {
-            Some(r) => r.clone(),
-            None => {
-                let r = renew_now().boxed_local().shared();
-                s.renewal = Some(r.clone());
-                r
-            }
+        if let Some(r) = &s.renewal {
+            r.clone()
+        } else {
+            let r = renew_now().boxed_local().shared();
+            s.renewal = Some(r.clone());
+            r
         }
     });
     renewal.await
@@ -244,9 +290,8 @@ async fn exchange_refresh_token() -> Result<(), ApiError> {
     let Some(refresh_token) = stored(REFRESH_KEY) else {
         return Err(end(None));
     };
-    let body = serde_json::to_string(&RefreshRequest { refresh_token })
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let answer = api::send(
+    let body = transport::json(&RefreshRequest { refresh_token })?;
+    let answer = transport::send(
         Method::Post,
         "/api/v1/auth/refresh",
         Some(&body),
@@ -305,7 +350,7 @@ mod tests {
     #[test]
     fn tokens_close_to_expiry_are_renewed_before_use() {
         let at = expires_at_ms(1_000_000.0, 900);
-        assert_eq!(at, 1_900_000.0);
+        assert!((at - 1_900_000.0).abs() < f64::EPSILON);
         assert!(!needs_renewal(1_000_000.0, at));
         assert!(!needs_renewal(at - 31_000.0, at));
         assert!(needs_renewal(at - 29_000.0, at));

@@ -1,19 +1,22 @@
 //! App-wide state shared through context: who is signed in, the
 //! organization's users (to name and pick care managers), and the patient
 //! list's filters (kept while the person opens patients and comes back).
-
-use std::cell::Cell;
+//!
+//! The top of the SPA's one-way stack `transport → session → client →
+//! state`: it loads through [`crate::client`] and hears from
+//! [`crate::session`] when a session ends, by a listener it registers.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::auth::{Me, Permission};
 use shared::case_status::CaseStatus;
+use shared::ids::UserId;
 use shared::patients::PatientListQuery;
 use shared::risk::RiskLevel;
 use shared::users::User;
-use uuid::Uuid;
+use shared::validation::blank_to_none;
 
-use crate::api;
+use crate::{client, session};
 
 /// Where the session stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,15 +36,13 @@ pub enum AuthState {
 #[derive(Debug, Clone, Copy)]
 pub struct Auth(pub RwSignal<AuthState>);
 
-thread_local! {
-    static AUTH: Cell<Option<RwSignal<AuthState>>> = const { Cell::new(None) };
-}
-
 impl Auth {
-    /// Creates the state and registers it so the session module can end it.
+    /// Creates the state and has the session module tell it when the
+    /// session ends without the person signing out (refresh token refused
+    /// or gone).
     pub fn new() -> Self {
         let signal = RwSignal::new(AuthState::Checking);
-        AUTH.with(|a| a.set(Some(signal)));
+        session::on_end(move |notice| signal.set(AuthState::SignedOut { notice }));
         Auth(signal)
     }
 
@@ -63,14 +64,6 @@ impl Auth {
 impl Default for Auth {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The session module calls this when the session ends without the person
-/// signing out (refresh token refused or gone).
-pub fn session_ended(notice: Option<String>) {
-    if let Some(signal) = AUTH.with(Cell::get) {
-        signal.set(AuthState::SignedOut { notice });
     }
 }
 
@@ -101,7 +94,7 @@ impl Directory {
     pub fn reload(&self) {
         let this = *self;
         spawn_local(async move {
-            if let Ok(users) = api::all_users().await {
+            if let Ok(users) = client::all_users().await {
                 this.users.set(users);
                 this.loaded.set(true);
             }
@@ -109,13 +102,13 @@ impl Directory {
     }
 
     /// A user's name (tracked).
-    pub fn name_of(&self, id: Uuid) -> Option<String> {
+    pub fn name_of(&self, id: UserId) -> Option<String> {
         self.users
             .with(|u| u.iter().find(|u| u.id == id).map(|u| u.name.clone()))
     }
 
     /// A care manager's name for display, `Unassigned` for none.
-    pub fn care_manager_label(&self, id: Option<Uuid>) -> String {
+    pub fn care_manager_label(&self, id: Option<UserId>) -> String {
         match id {
             None => "Unassigned".into(),
             Some(id) => self.name_of(id).unwrap_or_else(|| "Unknown user".into()),
@@ -136,7 +129,7 @@ impl Directory {
 impl Directory {
     /// The caseload carriers plus `current` (even when inactive), so a
     /// select always shows who is assigned now (tracked).
-    pub fn carriers_with(&self, current: Option<Uuid>) -> Vec<User> {
+    pub fn carriers_with(&self, current: Option<UserId>) -> Vec<User> {
         let mut people = self.caseload_carriers();
         let missing = current.filter(|id| !people.iter().any(|u| u.id == *id));
         if let Some(u) = missing.and_then(|id| {
@@ -164,7 +157,7 @@ pub enum CareManagerFilter {
     /// The signed-in person's caseload.
     Mine,
     /// This person's caseload.
-    Person(Uuid),
+    Person(UserId),
 }
 
 impl CareManagerFilter {
@@ -181,7 +174,8 @@ impl CareManagerFilter {
     pub fn from_value(v: &str) -> Self {
         match v {
             "mine" => CareManagerFilter::Mine,
-            _ => Uuid::parse_str(v)
+            _ => v
+                .parse::<UserId>()
                 .map(CareManagerFilter::Person)
                 .unwrap_or_default(),
         }
@@ -205,11 +199,11 @@ pub struct PatientFilters {
 pub const PATIENT_PAGE: i64 = 25;
 
 impl PatientFilters {
-    /// The API query for these filters (`me` is the signed-in user).
-    pub fn to_query(&self, me: Option<Uuid>, cursor: Option<String>) -> PatientListQuery {
-        let q = self.q.trim();
+    /// The API's filters for these choices (`me` is the signed-in user);
+    /// the page goes beside them.
+    pub fn to_query(&self, me: Option<UserId>) -> PatientListQuery {
         PatientListQuery {
-            q: (!q.is_empty()).then(|| q.to_string()),
+            q: blank_to_none(&self.q),
             status: self.status,
             risk_level: self.risk_level,
             care_manager_id: match self.care_manager {
@@ -217,8 +211,6 @@ impl PatientFilters {
                 CareManagerFilter::Mine => me,
                 CareManagerFilter::Person(id) => Some(id),
             },
-            limit: Some(PATIENT_PAGE),
-            cursor,
         }
     }
 
@@ -253,40 +245,39 @@ impl Default for ListState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn the_default_filters_ask_for_a_first_page_of_everyone() {
-        let q = PatientFilters::default().to_query(None, None);
+        let q = PatientFilters::default().to_query(None);
+        assert_eq!(q, PatientListQuery::default());
+        let first = shared::pagination::PageQuery::first(PATIENT_PAGE);
         assert_eq!(
-            q,
-            PatientListQuery {
-                limit: Some(PATIENT_PAGE),
-                ..Default::default()
-            }
+            crate::transport::paged_path("/api/v1/patients", &q, &first),
+            "/api/v1/patients?limit=25"
         );
         assert!(!PatientFilters::default().is_filtered());
     }
 
     #[test]
     fn my_patients_means_my_id_and_blank_search_is_no_search() {
-        let me = Uuid::from_u128(5);
+        let me = UserId::from(Uuid::from_u128(5));
         let f = PatientFilters {
             q: "  ".into(),
             care_manager: CareManagerFilter::Mine,
             status: Some(CaseStatus::Active),
             ..Default::default()
         };
-        let q = f.to_query(Some(me), Some("c1".into()));
+        let q = f.to_query(Some(me));
         assert_eq!(q.q, None);
         assert_eq!(q.care_manager_id, Some(me));
         assert_eq!(q.status, Some(CaseStatus::Active));
-        assert_eq!(q.cursor.as_deref(), Some("c1"));
         assert!(f.is_filtered());
     }
 
     #[test]
     fn care_manager_choices_round_trip_through_select_values() {
-        let id = Uuid::from_u128(77);
+        let id = UserId::from(Uuid::from_u128(77));
         for f in [
             CareManagerFilter::Anyone,
             CareManagerFilter::Mine,

@@ -52,24 +52,28 @@ impl Entry {
     }
 
     /// The record acted on.
+    #[must_use]
     pub fn on(mut self, id: impl ToString) -> Entry {
         self.resource_id = Some(id.to_string());
         self
     }
 
     /// The patient whose data this touches.
+    #[must_use]
     pub fn patient(mut self, id: PatientId) -> Entry {
         self.patient_id = Some(id);
         self
     }
 
     /// Further facts.
+    #[must_use]
     pub fn details(mut self, details: Value) -> Entry {
         self.details = details;
         self
     }
 
     /// The patients a list showed (kept in `details.patient_ids`, which is indexed).
+    #[must_use]
     pub fn listed(mut self, ids: impl IntoIterator<Item = PatientId>) -> Entry {
         let mut ids: Vec<PatientId> = ids.into_iter().collect();
         ids.sort();

@@ -350,9 +350,8 @@ impl FromRequest for Caller {
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         Box::pin(async move {
             let token = token?;
-            let (db, keys) = match (db, keys) {
-                (Some(db), Some(keys)) => (db, keys),
-                _ => return Err(ApiError::internal("auth state missing from the app")),
+            let (Some(db), Some(keys)) = (db, keys) else {
+                return Err(ApiError::internal("auth state missing from the app"));
             };
             if token.starts_with(API_KEY_PREFIX) {
                 let key = db

@@ -54,9 +54,11 @@ impl UserAuth {
 
     /// Seconds the account stays locked after `now`, if it is locked.
     pub fn locked_for(&self, now: DateTime<Utc>) -> Option<u64> {
-        self.locked_until
-            .filter(|until| *until > now)
-            .map(|until| (until - now).num_seconds().max(1) as u64)
+        self.locked_until.filter(|until| *until > now).map(|until| {
+            u64::try_from((until - now).num_seconds())
+                .unwrap_or(0)
+                .max(1)
+        })
     }
 }
 
@@ -307,6 +309,9 @@ pub struct KeyAuth {
     pub scopes: Vec<Scope>,
 }
 
+/// A live key as read: id, organization, its time zone, name and scopes.
+type KeyRow = (Uuid, Uuid, String, String, Vec<Option<String>>);
+
 /// Looks up a live API key by its secret and notes the use (at most once a
 /// minute, so busy integrations do not turn every read into a write).
 pub fn use_api_key(
@@ -314,7 +319,7 @@ pub fn use_api_key(
     key: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<KeyAuth>> {
-    let row: Option<(Uuid, Uuid, String, String, Vec<Option<String>>)> = api_keys::table
+    let row: Option<KeyRow> = api_keys::table
         .inner_join(organizations::table)
         .filter(api_keys::key_hash.eq(digest(key)))
         .filter(api_keys::revoked_at.is_null())

@@ -1,5 +1,9 @@
 //! Contacts in the database. Every query is limited to the caller's
 //! organization.
+#![expect(
+    clippy::ref_option_ref,
+    reason = "diesel's derives take the optional borrowed columns by reference"
+)]
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;

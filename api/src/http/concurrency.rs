@@ -54,8 +54,7 @@ pub fn parse_if_match(value: &str) -> Expected {
         .trim_start_matches("W/")
         .trim_matches('"')
         .parse()
-        .map(Expected::Version)
-        .unwrap_or(Expected::Never)
+        .map_or(Expected::Never, Expected::Version)
 }
 
 impl IfMatch {
@@ -78,22 +77,23 @@ impl FromRequest for IfMatch {
         let value = req
             .headers()
             .get(header::IF_MATCH)
-            .map(|v| v.to_str().map(parse_if_match).unwrap_or(Expected::Never));
+            .map(|v| v.to_str().map_or(Expected::Never, parse_if_match));
         ready(Ok(IfMatch(value)))
     }
 }
 
-/// The ETag for a version.
+/// The `ETag` for a version (`W/"3"`).
 pub fn etag(version: i32) -> HeaderValue {
-    HeaderValue::from_str(&format!("W/\"{version}\"")).expect("ASCII")
+    // Digits and quotes are always a valid header value.
+    HeaderValue::from_str(&format!("W/\"{version}\"")).unwrap_or(HeaderValue::from_static("*"))
 }
 
-/// A versioned resource: answers with its JSON and its ETag.
+/// A versioned resource: answers with its JSON and its `ETag`.
 pub trait ETagged: Serialize {
     /// The resource's version.
     fn version(&self) -> i32;
 
-    /// `builder` with the ETag and this resource as the JSON body.
+    /// `builder` with the `ETag` and this resource as the JSON body.
     fn respond(&self, mut builder: HttpResponseBuilder) -> HttpResponse {
         builder.insert_header((header::ETAG, etag(self.version())));
         builder.json(self)

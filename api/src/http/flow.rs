@@ -35,6 +35,21 @@ impl<T> Checked for T where
 {
 }
 
+/// A use case that reads one record.
+pub type ReadOne<Id, R> = fn(&mut PgConnection, &Authorized, Id) -> ApiResult<R>;
+/// A use case that reads a page of a list (of a query, or under a parent).
+pub type ReadPage<Of, K, R> =
+    fn(&mut PgConnection, &Authorized, Of, &Paging<K>) -> ApiResult<Page<R>>;
+/// A use case that adds a record under a parent.
+pub type AddUnder<P, T, R> =
+    fn(&mut PgConnection, &Authorized, P, Valid<T>, DateTime<Utc>) -> ApiResult<R>;
+/// A use case that records a record (or updates the one a resend names).
+pub type Record<T, R> =
+    fn(&mut PgConnection, &Authorized, Valid<T>, DateTime<Utc>) -> ApiResult<Saved<R>>;
+/// A use case that changes a record at the version the caller read.
+pub type ChangeAt<Id, T, R> =
+    fn(&mut PgConnection, &Authorized, Id, Expected, Valid<T>, DateTime<Utc>) -> ApiResult<R>;
+
 /// The record a use case saved, and whether it is new (an integration's
 /// resend of a known `external_id` updates instead).
 #[derive(Debug)]
@@ -50,7 +65,7 @@ pub async fn read<Id, R>(
     db: &Db,
     auth: Authorized,
     id: Id,
-    use_case: fn(&mut PgConnection, &Authorized, Id) -> ApiResult<R>,
+    use_case: ReadOne<Id, R>,
 ) -> ApiResult<HttpResponse>
 where
     Id: Send + 'static,
@@ -67,7 +82,7 @@ pub async fn list<Of, K, R>(
     auth: Authorized,
     of: Of,
     paging: Paging<K>,
-    use_case: fn(&mut PgConnection, &Authorized, Of, &Paging<K>) -> ApiResult<Page<R>>,
+    use_case: ReadPage<Of, K, R>,
 ) -> ApiResult<HttpResponse>
 where
     Of: Send + 'static,
@@ -88,7 +103,7 @@ pub async fn add<P, T, R>(
     auth: Authorized,
     parent: P,
     body: T,
-    use_case: fn(&mut PgConnection, &Authorized, P, Valid<T>, DateTime<Utc>) -> ApiResult<R>,
+    use_case: AddUnder<P, T, R>,
     location: fn(&R) -> String,
 ) -> ApiResult<HttpResponse>
 where
@@ -114,7 +129,7 @@ pub async fn record<T, R>(
     auth: Authorized,
     key: IdempotencyKey,
     body: T,
-    use_case: fn(&mut PgConnection, &Authorized, Valid<T>, DateTime<Utc>) -> ApiResult<Saved<R>>,
+    use_case: Record<T, R>,
     location: fn(&R) -> String,
 ) -> ApiResult<HttpResponse>
 where
@@ -147,14 +162,7 @@ pub async fn change<Id, T, R>(
     db: &Db,
     auth: Authorized,
     edit: Edit<Id, T>,
-    use_case: fn(
-        &mut PgConnection,
-        &Authorized,
-        Id,
-        Expected,
-        Valid<T>,
-        DateTime<Utc>,
-    ) -> ApiResult<R>,
+    use_case: ChangeAt<Id, T, R>,
 ) -> ApiResult<HttpResponse>
 where
     Id: Send + 'static,

@@ -94,14 +94,14 @@ mod tests {
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "only deserialized, to see which field fails")]
     struct Body {
         name: String,
         inner: Inner,
     }
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "only deserialized, to see which field fails")]
     struct Inner {
         count: u8,
     }

@@ -107,7 +107,7 @@ impl<T> Done<T> {
 }
 
 impl<T: ETagged> Done<T> {
-    /// 201 with `Location`, or 200; both with the ETag.
+    /// 201 with `Location`, or 200; both with the `ETag`.
     pub fn respond(&self) -> HttpResponse {
         if self.created {
             let mut res = HttpResponse::Created();

@@ -1,5 +1,9 @@
 //! Patients in the database. Every query starts from [`rows`], the caller's
 //! organization's patients, so none can reach another organization's.
+#![expect(
+    clippy::ref_option_ref,
+    reason = "diesel's derives take the optional borrowed columns by reference"
+)]
 
 use std::collections::HashMap;
 

@@ -228,6 +228,33 @@ fn language(rng: &mut StdRng) -> (&'static str, bool) {
     (lang, interpreter)
 }
 
+/// A home address, or the clinic's care-of line for someone unhoused.
+fn demo_address(rng: &mut StdRng, housed: bool, city: &str, zip3: &str) -> Address {
+    if housed {
+        Address {
+            line1: Some(format!(
+                "{} {}",
+                rng.random_range(100..9999),
+                pick(rng, STREETS)
+            )),
+            line2: rng
+                .random_bool(0.3)
+                .then(|| format!("Apt {}", rng.random_range(1..40))),
+            city: Some(city.into()),
+            state: Some("OR".into()),
+            postal_code: Some(format!("{zip3}{:02}", rng.random_range(1..40))),
+        }
+    } else {
+        Address {
+            line1: None,
+            line2: Some("No fixed address; mail c/o Riverside clinic".into()),
+            city: Some(city.into()),
+            state: Some("OR".into()),
+            postal_code: None,
+        }
+    }
+}
+
 fn demo_patient(rng: &mut StdRng, mrn_system: &str, n: usize, today: NaiveDate) -> NewPatient {
     let sex = weighted(
         rng,
@@ -285,29 +312,7 @@ fn demo_patient(rng: &mut StdRng, mrn_system: &str, n: usize, today: NaiveDate) 
                 n
             )
         }),
-        address: Some(if housed {
-            Address {
-                line1: Some(format!(
-                    "{} {}",
-                    rng.random_range(100..9999),
-                    pick(rng, STREETS)
-                )),
-                line2: rng
-                    .random_bool(0.3)
-                    .then(|| format!("Apt {}", rng.random_range(1..40))),
-                city: Some(city.into()),
-                state: Some("OR".into()),
-                postal_code: Some(format!("{zip3}{:02}", rng.random_range(1..40))),
-            }
-        } else {
-            Address {
-                line1: None,
-                line2: Some("No fixed address; mail c/o Riverside clinic".into()),
-                city: Some(city.into()),
-                state: Some("OR".into()),
-                postal_code: None,
-            }
-        }),
+        address: Some(demo_address(rng, housed, city, zip3)),
         preferred_language: Some(lang.into()),
         interpreter_needed: interpreter,
         insurance: insured.then(|| Insurance {

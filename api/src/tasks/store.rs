@@ -307,6 +307,10 @@ pub fn active_for_assignee(
 
 /// The columns working a task sets (`None` leaves a column alone).
 #[derive(Debug, Default, AsChangeset)]
+#[expect(
+    clippy::option_option,
+    reason = "diesel's changeset for a nullable column: leave it, clear it, or set it"
+)]
 #[diesel(table_name = tasks)]
 struct Changes {
     assignee_id: Option<Option<Uuid>>,

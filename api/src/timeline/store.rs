@@ -126,9 +126,7 @@ fn summary(r: &Row) -> String {
         ),
         ("alert", _) => format!("{} alert: {b}", label(a, AlertKind::label)),
         ("status_change", _) => {
-            let from = a
-                .map(|s| s.replace('_', " "))
-                .unwrap_or_else(|| "new".into());
+            let from = a.map_or_else(|| "new".into(), |s| s.replace('_', " "));
             match c {
                 Some(reason) => format!("Case {from} → {}: {reason}", b.replace('_', " ")),
                 None => format!("Case {from} → {}", b.replace('_', " ")),

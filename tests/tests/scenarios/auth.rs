@@ -75,12 +75,12 @@ fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
 
 #[test]
 fn once_a_lock_expires_the_right_password_works_and_resets_the_count() {
+    use api::schema::users;
     let app = TestApp::spawn();
     let team = app.team("Unlock Org");
     for _ in 0..5 {
         login_as(&app, &team.viewer.email, "guess-guess-guess").expect(401);
     }
-    use api::schema::users;
     diesel::update(users::table.find(team.viewer.id.get()))
         .set(users::locked_until.eq(Utc::now() - TimeDelta::seconds(1)))
         .execute(&mut app.conn())

@@ -2,6 +2,8 @@
 //! manager, events recorded through the API, and readers for what the rules
 //! produced.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::{Value, json};
 use shared::encounters::Encounter;
@@ -147,10 +149,10 @@ pub fn worklist(app: &TestApp, token: &str, user: Option<UserId>) -> Vec<Worklis
     loop {
         let mut path = "/api/v1/worklist?limit=2".to_string();
         if let Some(u) = user {
-            path.push_str(&format!("&user_id={u}"));
+            let _ = write!(path, "&user_id={u}");
         }
         if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
+            let _ = write!(path, "&cursor={c}");
         }
         let page: Page<WorklistItem> = app.get(&path).token(token).send().expect(200).json();
         items.extend(page.items);

@@ -51,13 +51,15 @@ fn a_case_moves_from_referral_to_closure_and_back_with_reasons_recorded() {
     .expect(200)
     .json();
     assert_eq!(reopened.status, CaseStatus::Intake);
-    use api::schema::patient_status_changes::dsl::*;
-    let history: Vec<(Option<String>, String, Option<String>)> = patient_status_changes
-        .filter(patient_id.eq(p.id.get()))
-        .order(changed_at.asc())
-        .select((from_status, to_status, reason))
-        .load(&mut app.conn())
-        .unwrap();
+    let history: Vec<(Option<String>, String, Option<String>)> = {
+        use api::schema::patient_status_changes::dsl::*;
+        patient_status_changes
+            .filter(patient_id.eq(p.id.get()))
+            .order(changed_at.asc())
+            .select((from_status, to_status, reason))
+            .load(&mut app.conn())
+            .unwrap()
+    };
     assert_eq!(history.len(), 7, "creation plus six changes");
     assert_eq!(
         history[5],

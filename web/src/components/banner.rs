@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::transport::ApiError;
 
 /// Shows an API error, if there is one.
 #[component]
@@ -39,17 +39,33 @@ pub fn ErrorBanner(
     }
 }
 
-/// A confirmation ("Changes saved."), if there is one.
+/// A confirmation ("Changes saved."), if there is one, announced politely.
 #[component]
 pub fn Notice(
     /// The message.
     #[prop(into)]
     message: Signal<Option<String>>,
+    /// An id, for a notice that focus moves to after the change it confirms
+    /// (it can then take focus).
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// A one-line confirmation inside a card or a row, instead of a banner.
+    #[prop(optional)]
+    inline: bool,
 ) -> impl IntoView {
+    let focusable = id.is_some().then_some("-1");
     view! {
-        <div class="banner-slot" role="status">
+        <div id=id class="banner-slot" role="status" tabindex=focusable>
             {move || {
-                message.get().map(|m| view! { <div class="banner banner-success">{m}</div> })
+                message
+                    .get()
+                    .map(|m| {
+                        if inline {
+                            view! { <p class="inline-notice">{m}</p> }.into_any()
+                        } else {
+                            view! { <div class="banner banner-success">{m}</div> }.into_any()
+                        }
+                    })
             }}
         </div>
     }
@@ -58,9 +74,8 @@ pub fn Notice(
 /// "Loading …" for a region that is on its way.
 #[component]
 pub fn Loading(
-    /// What is loading.
-    #[prop(into)]
-    what: String,
+    /// What is loading ("patients" reads "Loading patients…").
+    what: &'static str,
 ) -> impl IntoView {
     view! {
         <p class="loading" role="status">

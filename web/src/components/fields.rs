@@ -3,12 +3,44 @@
 
 use leptos::prelude::*;
 
+use crate::components::forms::Bound;
+
 fn described_by(id: &str, has_hint: bool) -> String {
     if has_hint {
         format!("{id}-hint {id}-error")
     } else {
         format!("{id}-error")
     }
+}
+
+/// How a field is wired: its text, what typing or choosing does, and its
+/// error. With `bind` all three come from the form field (the error
+/// sentence naming it by `error_label`, else by its visible `label`);
+/// without, from the field's own props.
+fn wire(
+    bind: Option<Bound>,
+    label: &str,
+    error_label: Option<&'static str>,
+    own: (Signal<String>, Option<Callback<String>>, MaybeProp<String>),
+) -> (
+    Signal<String>,
+    impl Fn(String) + Copy + 'static,
+    MaybeProp<String>,
+) {
+    let (value, on_input, error) = match bind {
+        Some(b) => (
+            b.value(),
+            Some(b.on_input()),
+            b.error(error_label.unwrap_or(label)).into(),
+        ),
+        None => own,
+    };
+    let input = move |text: String| {
+        if let Some(cb) = on_input {
+            cb.run(text);
+        }
+    };
+    (value, input, error)
 }
 
 /// A label with a required marker (the marker is hidden from screen readers;
@@ -48,7 +80,44 @@ fn FieldError(
     }
 }
 
-/// A labelled one-line text input.
+/// What every labelled control shares around it: the label (with the
+/// required mark), the hint, and the error line. `children` is the control,
+/// which points back with `aria-describedby` (see [`described_by`]).
+#[component]
+fn FieldFrame(
+    /// The control's id.
+    id: String,
+    /// The visible label.
+    label: String,
+    /// Whether to mark it required.
+    required: bool,
+    /// A hint under the label.
+    hint: Option<String>,
+    /// The error to show.
+    error: MaybeProp<String>,
+    /// Extra class on the wrapper (grid sizing, checkbox layout).
+    class: &'static str,
+    /// The control.
+    children: Children,
+) -> impl IntoView {
+    let wrapper = if class.is_empty() {
+        "field".to_string()
+    } else {
+        format!("field {class}")
+    };
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class=wrapper class:has-error=move || error.with(Option::is_some)>
+            <FieldLabel for_id=id.clone() label=label required=required />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {children()}
+            <FieldError for_id=id error=error />
+        </div>
+    }
+}
+
+/// A labelled text input: one line, or several with `multiline` (notes,
+/// outcomes, reasons).
 #[component]
 pub fn TextField(
     /// The input's id (the label points at it).
@@ -57,11 +126,18 @@ pub fn TextField(
     /// The visible label.
     #[prop(into)]
     label: String,
+    /// The form field it edits (instead of `value`, `on_input`, `error`).
+    #[prop(optional)]
+    bind: Option<Bound>,
+    /// The field's name in error sentences, when not its label.
+    #[prop(optional)]
+    error_label: Option<&'static str>,
     /// The current text.
-    #[prop(into)]
+    #[prop(optional, into)]
     value: Signal<String>,
     /// Called with the new text as the person types.
-    on_input: Callback<String>,
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
     /// The error to show beside the field.
     #[prop(into, optional)]
     error: MaybeProp<String>,
@@ -95,22 +171,39 @@ pub fn TextField(
     /// Extra class on the wrapper (grid sizing).
     #[prop(optional)]
     class: &'static str,
+    /// Several lines of text (a `<textarea>`).
+    #[prop(optional)]
+    multiline: bool,
 ) -> impl IntoView {
+    let (value, input, error) = wire(bind, &label, error_label, (value, on_input, error));
     let described = described_by(&id, hint.is_some());
-    let hint_id = format!("{id}-hint");
-    let has_error = move || error.get().is_some();
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    if multiline {
+        return view! {
+            <FieldFrame id=id.clone() label=label required=required hint=hint error=error class=class>
+                <textarea
+                    id=id
+                    rows="3"
+                    prop:value=move || value.get()
+                    on:input=move |ev| input(event_target_value(&ev))
+                    aria-required=required.then_some("true")
+                    aria-invalid=invalid
+                    aria-describedby=described
+                ></textarea>
+            </FieldFrame>
+        }
+        .into_any();
+    }
     view! {
-        <div class=format!("field {class}") class:has-error=has_error>
-            <FieldLabel for_id=id.clone() label=label required=required />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+        <FieldFrame id=id.clone() label=label required=required hint=hint error=error class=class>
             <input
-                id=id.clone()
+                id=id
                 type=input_type
                 prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:input=move |ev| input(event_target_value(&ev))
                 on:blur=move |_| {
                     if let Some(cb) = on_blur {
-                        cb.run(())
+                        cb.run(());
                     }
                 }
                 autocomplete=autocomplete
@@ -119,61 +212,30 @@ pub fn TextField(
                 maxlength=maxlength
                 max=max
                 aria-required=required.then_some("true")
-                aria-invalid=move || has_error().then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described
             />
-            <FieldError for_id=id error=error />
-        </div>
+        </FieldFrame>
     }
-}
-
-/// A labelled multi-line text input.
-#[component]
-pub fn TextArea(
-    /// The textarea's id.
-    #[prop(into)]
-    id: String,
-    /// The visible label.
-    #[prop(into)]
-    label: String,
-    /// The current text.
-    #[prop(into)]
-    value: Signal<String>,
-    /// Called with the new text.
-    on_input: Callback<String>,
-    /// The error to show.
-    #[prop(into, optional)]
-    error: MaybeProp<String>,
-    /// Whether the field is required.
-    #[prop(optional)]
-    required: bool,
-    /// A hint under the label.
-    #[prop(optional, into)]
-    hint: Option<String>,
-) -> impl IntoView {
-    let described = described_by(&id, hint.is_some());
-    let hint_id = format!("{id}-hint");
-    let has_error = move || error.get().is_some();
-    view! {
-        <div class="field" class:has-error=has_error>
-            <FieldLabel for_id=id.clone() label=label required=required />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            <textarea
-                id=id.clone()
-                rows="3"
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
-                aria-required=required.then_some("true")
-                aria-invalid=move || has_error().then_some("true")
-                aria-describedby=described
-            ></textarea>
-            <FieldError for_id=id error=error />
-        </div>
-    }
+    .into_any()
 }
 
 /// One `<option>`: value and words.
 pub type Choice = (String, String);
+
+/// Options for a `<select>` over enum values: the wire value and the words,
+/// after an optional first "choose" option with an empty value.
+pub fn choices<T: Copy + AsRef<str>>(
+    items: &[T],
+    label: impl Fn(T) -> String,
+    placeholder: Option<&str>,
+) -> Vec<Choice> {
+    placeholder
+        .map(|p| (String::new(), p.to_string()))
+        .into_iter()
+        .chain(items.iter().map(|i| (i.as_ref().to_string(), label(*i))))
+        .collect()
+}
 
 /// A labelled `<select>`.
 #[component]
@@ -184,14 +246,21 @@ pub fn SelectField(
     /// The visible label.
     #[prop(into)]
     label: String,
-    /// The selected value.
-    #[prop(into)]
-    value: Signal<String>,
     /// The options.
     #[prop(into)]
     options: Signal<Vec<Choice>>,
+    /// The form field it edits (instead of `value`, `on_change`, `error`).
+    #[prop(optional)]
+    bind: Option<Bound>,
+    /// The field's name in error sentences, when not its label.
+    #[prop(optional)]
+    error_label: Option<&'static str>,
+    /// The selected value.
+    #[prop(optional, into)]
+    value: Signal<String>,
     /// Called with the chosen value.
-    on_change: Callback<String>,
+    #[prop(optional)]
+    on_change: Option<Callback<String>>,
     /// The error to show.
     #[prop(into, optional)]
     error: MaybeProp<String>,
@@ -205,18 +274,16 @@ pub fn SelectField(
     #[prop(optional)]
     class: &'static str,
 ) -> impl IntoView {
+    let (value, change, error) = wire(bind, &label, error_label, (value, on_change, error));
     let described = described_by(&id, hint.is_some());
-    let hint_id = format!("{id}-hint");
-    let has_error = move || error.get().is_some();
+    let invalid = move || error.with(Option::is_some).then_some("true");
     view! {
-        <div class=format!("field {class}") class:has-error=has_error>
-            <FieldLabel for_id=id.clone() label=label required=required />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+        <FieldFrame id=id.clone() label=label required=required hint=hint error=error class=class>
             <select
-                id=id.clone()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
+                id=id
+                on:change=move |ev| change(event_target_value(&ev))
                 aria-required=required.then_some("true")
-                aria-invalid=move || has_error().then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described
             >
                 <For
@@ -232,8 +299,7 @@ pub fn SelectField(
                     }
                 />
             </select>
-            <FieldError for_id=id error=error />
-        </div>
+        </FieldFrame>
     }
 }
 
@@ -269,5 +335,28 @@ pub fn CheckboxField(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::tasks::TaskStatus;
+
+    #[test]
+    fn select_options_carry_wire_values_and_words() {
+        let c = choices(
+            &[TaskStatus::Open, TaskStatus::InProgress],
+            |s| s.label().to_string(),
+            Some("Choose…"),
+        );
+        assert_eq!(
+            c,
+            vec![
+                (String::new(), "Choose…".to_string()),
+                ("open".to_string(), "Open".to_string()),
+                ("in_progress".to_string(), "In progress".to_string()),
+            ]
+        );
     }
 }

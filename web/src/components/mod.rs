@@ -1,18 +1,29 @@
-//! Reusable pieces of the UI.
+//! Reusable pieces of the UI. The pages use them through the re-exports
+//! below; inside this folder each module names the sibling it uses.
 
 pub mod badges;
 pub mod banner;
+pub mod card;
 pub mod clock;
 pub mod dialog;
 pub mod fields;
 pub mod forms;
 pub mod nav;
-pub mod pager;
-pub mod patient_form;
+pub mod page;
+pub mod paged_list;
+pub mod patient_form_view;
+pub mod table;
 pub mod task_actions;
 
 pub use badges::{RiskBadge, StatusBadge, Tag};
 pub use banner::{ErrorBanner, Loading, Notice};
+pub use card::{Card, ListCard};
 pub use dialog::Modal;
-pub use fields::{CheckboxField, Choice, SelectField, TextArea, TextField};
-pub use pager::LoadMore;
+pub use fields::{CheckboxField, Choice, SelectField, TextField, choices};
+pub use forms::{
+    ActionForm, AddForm, AddFormState, AddFormToggle, Button, Disclosure, FormActions, FormErrors,
+    InputReader, SubmitButton, text_inputs,
+};
+pub use page::{Breadcrumb, PageHeader, TabSection};
+pub use paged_list::{PagedItems, PagedList, PagedTable, use_paged_list};
+pub use table::Column;

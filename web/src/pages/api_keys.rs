@@ -7,20 +7,36 @@ use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
 use shared::auth::{Permission, Scope};
 use shared::problem::FieldError;
 use strum::VariantArray;
-use validator::Validate;
 
-use super::{NotAllowed, PageHeader};
-use crate::api::{self, ApiError, KeyListQuery};
-use crate::components::{ErrorBanner, LoadMore, Loading, Modal, Notice, Tag, TextField};
+use super::not_found::NotAllowed;
+use crate::client;
+use crate::components::{
+    ActionForm, Button, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader, PagedTable,
+    Tag, TextField, use_paged_list,
+};
+use crate::dom::{focus_element, set_title};
 use crate::format;
+use crate::rules;
 use crate::state::use_auth;
+use crate::transport::ApiError;
+
+/// Keys per page.
+const PAGE: i64 = 50;
+
+/// The key table's columns.
+const COLUMNS: &[Column] = &[
+    Column::Text("Name"),
+    Column::Text("Key"),
+    Column::Text("Scopes"),
+    Column::Text("Created"),
+    Column::Text("Last used"),
+    Column::Text("Status"),
+    Column::Actions,
+];
 
 /// The rules a new key must meet, as the API checks them.
 pub fn new_key_errors(new: &NewApiKey) -> Vec<FieldError> {
-    match new.validate() {
-        Ok(()) => vec![],
-        Err(e) => shared::validation::field_errors(&e),
-    }
+    rules::errors(new.clone())
 }
 
 /// The scopes in their fixed order, from checkbox states.
@@ -38,57 +54,25 @@ pub fn chosen_scopes(checked: &[(Scope, bool)]) -> Vec<Scope> {
 /// The API keys page (admins).
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
-    super::set_title("API keys");
+    set_title("API keys");
     let auth = use_auth();
     if !auth.can(Permission::ApiKeysManage) {
         return view! { <NotAllowed /> }.into_any();
     }
-    let keys = RwSignal::new(Vec::<ApiKey>::new());
-    let next_cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u32);
-
-    let load = move |append: bool| {
-        let query = KeyListQuery {
-            limit: Some(50),
-            cursor: if append {
-                next_cursor.get_untracked()
-            } else {
-                None
-            },
-        };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        spawn_local(async move {
-            let result = api::list_api_keys(&query).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        keys.update(|k| k.extend(page.items));
-                    } else {
-                        keys.set(page.items);
-                    }
-                    next_cursor.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    load(false);
+    let list = use_paged_list(
+        PAGE,
+        |page| async move { client::list_api_keys(&page).await },
+    );
+    list.reload();
 
     let create_open = RwSignal::new(false);
     let revoke_open = RwSignal::new(false);
     let revoke_key = RwSignal::new(None::<ApiKey>);
     let revoking = RwSignal::new(false);
 
-    let revoke = move |_| {
+    let revoke = move |()| {
         let Some(k) = revoke_key.get_untracked() else {
             return;
         };
@@ -96,7 +80,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         error.set(None);
         notice.set(None);
         spawn_local(async move {
-            let result = api::revoke_api_key(k.id).await;
+            let result = client::revoke_api_key(k.id).await;
             revoking.set(false);
             revoke_open.set(false);
             match result {
@@ -105,7 +89,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                         "The key \u{201c}{}\u{201d} was revoked. Anything using it is refused from now on.",
                         k.name
                     )));
-                    load(false);
+                    list.reload();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -123,106 +107,82 @@ pub fn ApiKeysPage() -> impl IntoView {
             </button>
         </PageHeader>
         <Notice message=notice />
-        <ErrorBanner error=error />
+        <ErrorBanner error=list.error_or(error) />
 
-        <Show when=move || !keys.with(Vec::is_empty) fallback=move || view! {
-            <Show
-                when=move || loading.get()
-                fallback=|| view! {
+        <PagedTable
+            list=list
+            what="API keys"
+            more="Load more keys"
+            empty=|| {
+                view! {
                     <div class="empty-state">
                         <h2>"No API keys yet"</h2>
                         <p>"Create a key for each integration or script, with only the scopes it needs."</p>
                     </div>
                 }
-            >
-                <Loading what="API keys" />
-            </Show>
-        }>
-            <div class="table-wrap">
-                <table class="data-table responsive-table">
-                    <caption class="visually-hidden">"API keys"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Key"</th>
-                            <th scope="col">"Scopes"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"Last used"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || keys.get()
-                            key=|k| (k.id, k.revoked_at)
-                            children=move |k| {
-                                let revoked = k.revoked_at.is_some();
-                                let name = k.name.clone();
-                                let target = k.clone();
-                                view! {
-                                    <tr class:inactive=revoked>
-                                        <th scope="row" data-label="Name">{k.name.clone()}</th>
-                                        <td data-label="Key" class="mono">{format!("{}…", k.prefix)}</td>
-                                        <td data-label="Scopes">
-                                            <span class="tag-list">
-                                                {k
-                                                    .scopes
-                                                    .iter()
-                                                    .map(|s| view! { <code class="scope">{s.as_ref().to_string()}</code> })
-                                                    .collect_view()}
-                                            </span>
-                                        </td>
-                                        <td data-label="Created">{format::datetime(k.created_at)}</td>
-                                        <td data-label="Last used">{format::datetime_or(k.last_used_at, "Never")}</td>
-                                        <td data-label="Status">
-                                            {match k.revoked_at {
-                                                Some(at) => view! {
-                                                    <Tag text=format!("Revoked {}", format::datetime(at)) kind="muted" />
+            }
+            caption="API keys"
+            columns=COLUMNS
+        >
+            <For
+                each=move || list.items.get()
+                key=|k| (k.id, k.revoked_at)
+                children=move |k| {
+                    let revoked = k.revoked_at.is_some();
+                    let name = k.name.clone();
+                    let target = k.clone();
+                    view! {
+                        <tr class:inactive=revoked>
+                            <th scope="row" data-label="Name">{k.name.clone()}</th>
+                            <td data-label="Key" class="mono">{format!("{}…", k.prefix)}</td>
+                            <td data-label="Scopes">
+                                <span class="tag-list">
+                                    {k
+                                        .scopes
+                                        .iter()
+                                        .map(|s| view! { <code class="scope">{s.as_ref().to_string()}</code> })
+                                        .collect_view()}
+                                </span>
+                            </td>
+                            <td data-label="Created">{format::datetime(k.created_at)}</td>
+                            <td data-label="Last used">{format::datetime_or(k.last_used_at, "Never")}</td>
+                            <td data-label="Status">
+                                {match k.revoked_at {
+                                    Some(at) => view! {
+                                        <Tag text=format!("Revoked {}", format::datetime(at)) kind="muted" />
+                                    }
+                                        .into_any(),
+                                    None => view! { <Tag text="Active" kind="ok" /> }.into_any(),
+                                }}
+                            </td>
+                            <td class="actions">
+                                {(!revoked)
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="button ghost small danger-text"
+                                                on:click=move |_| {
+                                                    revoke_key.set(Some(target.clone()));
+                                                    revoke_open.set(true);
                                                 }
-                                                    .into_any(),
-                                                None => view! { <Tag text="Active" kind="ok" /> }.into_any(),
-                                            }}
-                                        </td>
-                                        <td class="actions">
-                                            {(!revoked)
-                                                .then(|| {
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="button ghost small danger-text"
-                                                            on:click=move |_| {
-                                                                revoke_key.set(Some(target.clone()));
-                                                                revoke_open.set(true);
-                                                            }
-                                                        >
-                                                            "Revoke"
-                                                            <span class="visually-hidden">{format!(" {name}")}</span>
-                                                        </button>
-                                                    }
-                                                })}
-                                        </td>
-                                    </tr>
-                                }
-                            }
-                        />
-                    </tbody>
-                </table>
-            </div>
-        </Show>
-        <LoadMore
-            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
-            loading=loading
-            on_load=Callback::new(move |_| load(true))
-            label="Load more keys"
-        />
+                                            >
+                                                "Revoke"
+                                                <span class="visually-hidden">{format!(" {name}")}</span>
+                                            </button>
+                                        }
+                                    })}
+                            </td>
+                        </tr>
+                    }
+                }
+            />
+        </PagedTable>
 
         <Modal open=create_open title="Create API key".to_string() id="create-key-dialog">
             <CreateKey
-                on_created=Callback::new(move |_| load(false))
-                on_done=Callback::new(move |_| create_open.set(false))
+                on_created=Callback::new(move |()| list.reload())
+                on_done=Callback::new(move |()| create_open.set(false))
             />
         </Modal>
 
@@ -236,14 +196,10 @@ pub fn ApiKeysPage() -> impl IntoView {
             <p>
                 "Anything using this key will be refused at once. This cannot be undone; the key stays listed as revoked."
             </p>
-            <div class="form-actions">
-                <button type="button" class="button danger" disabled=move || revoking.get() on:click=revoke>
-                    {move || if revoking.get() { "Revoking…" } else { "Revoke key" }}
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| revoke_open.set(false)>
-                    "Cancel"
-                </button>
-            </div>
+            <FormActions
+                button=Button::run("Revoke key", Callback::new(revoke)).busy(revoking, "Revoking…").look("danger")
+                on_back=Callback::new(move |()| revoke_open.set(false))
+            />
         </Modal>
     }
     .into_any()
@@ -289,11 +245,7 @@ fn CreateKey(
     let name_error = error_for("name", "Name");
     let scopes_error = error_for("scopes", "Scopes");
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
+    let on_submit = Callback::new(move |()| {
         submitted.set(true);
         banner.set(None);
         let new = current();
@@ -303,12 +255,12 @@ fn CreateKey(
             } else {
                 "scope-0"
             };
-            crate::components::patient_form::focus_element(id);
+            focus_element(id);
             return;
         }
         busy.set(true);
         spawn_local(async move {
-            let result = api::create_api_key(&new).await;
+            let result = client::create_api_key(&new).await;
             busy.set(false);
             match result {
                 Ok(k) => {
@@ -316,12 +268,12 @@ fn CreateKey(
                     on_created.run(());
                     // The key's field exists once the view has rendered.
                     leptos::task::tick().await;
-                    crate::components::patient_form::focus_element("new-key-value");
+                    focus_element("new-key-value");
                 }
                 Err(e) => banner.set(Some(e)),
             }
         });
-    };
+    });
 
     view! {
         <Show
@@ -329,7 +281,7 @@ fn CreateKey(
             fallback=move || {
                 view! {
                     <ErrorBanner error=banner />
-                    <form class="stack" novalidate on:submit=on_submit>
+                    <ActionForm on_submit=on_submit busy=busy>
                         <TextField
                             id="key-name"
                             label="Name"
@@ -380,15 +332,11 @@ fn CreateKey(
                                 {move || scopes_error.get()}
                             </p>
                         </fieldset>
-                        <div class="form-actions">
-                            <button type="submit" class="button primary" disabled=move || busy.get()>
-                                {move || if busy.get() { "Creating…" } else { "Create key" }}
-                            </button>
-                            <button type="button" class="button secondary" on:click=move |_| on_done.run(())>
-                                "Cancel"
-                            </button>
-                        </div>
-                    </form>
+                        <FormActions
+                            button=Button::submit("Create key").busy(busy, "Creating…")
+                            on_back=on_done
+                        />
+                    </ActionForm>
                 }
             }
         >
@@ -499,7 +447,7 @@ mod tests {
     #[test]
     fn a_key_needs_a_name_and_a_scope() {
         let errs = new_key_errors(&NewApiKey {
-            name: "".into(),
+            name: String::new(),
             scopes: vec![],
         });
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();

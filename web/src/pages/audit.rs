@@ -3,125 +3,127 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
-use shared::audit::{AuditEvent, AuditQuery};
+use shared::audit::{AuditAction, AuditQuery};
 use shared::auth::Permission;
-use uuid::Uuid;
+use shared::ids::{PatientId, UserId};
+use strum::VariantArray;
 
-use super::{NotAllowed, PageHeader};
-use crate::api::{self, ApiError};
-use crate::components::{Choice, ErrorBanner, LoadMore, Loading, SelectField, TextField};
+use super::not_found::NotAllowed;
+use crate::client;
+use crate::components::{
+    Column, ErrorBanner, PageHeader, PagedTable, SelectField, TextField, choices, text_inputs,
+    use_paged_list,
+};
+use crate::dom::set_title;
 use crate::format;
+use crate::routes::use_query_value;
 use crate::state::{Directory, use_auth};
 
-/// Actions people filter by, with their words.
-pub const ACTIONS: &[(&str, &str)] = &[
-    ("patient.read", "Viewed a patient"),
-    ("patient.list", "Listed or searched patients"),
-    ("patient.create", "Registered a patient"),
-    ("patient.update", "Changed a patient"),
-    ("patient.status_change", "Changed a case status"),
-    ("user.create", "Added a user"),
-    ("user.update", "Changed a user"),
-    ("api_key.create", "Created an API key"),
-    ("api_key.revoke", "Revoked an API key"),
-    ("auth.login", "Signed in"),
-    ("auth.login_failed", "Failed sign-in"),
-    ("auth.logout", "Signed out"),
-    ("auth.refresh_reused", "Reused a refresh token"),
+/// Events per page.
+const PAGE: i64 = 50;
+
+/// The audit table's columns.
+const COLUMNS: &[Column] = &[
+    Column::Text("When"),
+    Column::Text("Who"),
+    Column::Text("What"),
+    Column::Text("Record"),
+    Column::Text("Patient"),
+    Column::Text("From"),
 ];
 
-/// Words for an action code (the code itself when unknown).
-pub fn action_label(action: &str) -> String {
-    ACTIONS
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| action.to_string())
+/// An action in words, as people filter by it.
+pub fn action_label(action: AuditAction) -> &'static str {
+    use AuditAction as A;
+    match action {
+        A::AlertAcknowledge => "Acknowledged an alert",
+        A::AlertList => "Listed alerts",
+        A::ApiKeyCreate => "Created an API key",
+        A::ApiKeyRevoke => "Revoked an API key",
+        A::AppointmentCreate => "Recorded an appointment",
+        A::AppointmentList => "Listed appointments",
+        A::AppointmentRead => "Viewed an appointment",
+        A::AppointmentUpdate => "Changed an appointment",
+        A::AuditQuery => "Searched the audit trail",
+        A::AuthLogin => "Signed in",
+        A::AuthLoginFailed => "Failed sign-in",
+        A::AuthLogout => "Signed out",
+        A::AuthRefreshReused => "Reused a refresh token",
+        A::CareTeamCreate => "Added a care team member",
+        A::CareTeamList => "Listed a care team",
+        A::CareTeamUpdate => "Changed a care team member",
+        A::ContactCreate => "Added a contact",
+        A::ContactList => "Listed contacts",
+        A::ContactUpdate => "Changed a contact",
+        A::EncounterCreate => "Recorded an encounter",
+        A::EncounterList => "Listed encounters",
+        A::EncounterRead => "Viewed an encounter",
+        A::EncounterUpdate => "Changed an encounter",
+        A::NoteAddendum => "Added an addendum",
+        A::NoteCreate => "Wrote a note",
+        A::NoteList => "Listed notes",
+        A::NoteRead => "Viewed a note",
+        A::NoteSign => "Signed a note",
+        A::NoteUpdate => "Changed a note",
+        A::OrganizationUpdate => "Changed the organization",
+        A::OutreachCreate => "Logged an outreach attempt",
+        A::OutreachList => "Listed outreach attempts",
+        A::PatientCreate => "Registered a patient",
+        A::PatientCreateReplayed => "Registered a patient again (replayed)",
+        A::PatientList => "Listed or searched patients",
+        A::PatientRead => "Viewed a patient",
+        A::PatientStatusChange => "Changed a case status",
+        A::PatientUpdate => "Changed a patient",
+        A::TaskCreate => "Created a task",
+        A::TaskList => "Listed tasks",
+        A::TaskRead => "Viewed a task",
+        A::TaskUpdate => "Changed a task",
+        A::TimelineRead => "Viewed a timeline",
+        A::UserCreate => "Added a user",
+        A::UserUpdate => "Changed a user",
+        A::WorklistRead => "Viewed a worklist",
+    }
 }
 
-/// The query for the chosen filters; `since` is a `YYYY-MM-DD` date (UTC midnight).
+/// The API's filters for the chosen ones; `since` is a `YYYY-MM-DD` date
+/// (UTC midnight). Choices that are not (yet) values filter nothing.
 pub fn audit_query(
     action: &str,
     user: &str,
     since: &str,
-    patient: Option<Uuid>,
-    cursor: Option<String>,
+    patient: Option<PatientId>,
 ) -> AuditQuery {
     AuditQuery {
         patient_id: patient,
-        user_id: Uuid::parse_str(user).ok(),
+        user_id: user.parse::<UserId>().ok(),
         since: NaiveDate::parse_from_str(since.trim(), "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|dt| Utc.from_utc_datetime(&dt)),
-        action: (!action.is_empty()).then(|| action.to_string()),
-        limit: Some(50),
-        cursor,
+        action: action.parse::<AuditAction>().ok(),
     }
 }
 
 /// The audit page.
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    super::set_title("Audit trail");
+    set_title("Audit trail");
     let auth = use_auth();
     if !auth.can(Permission::AuditRead) {
         return view! { <NotAllowed /> }.into_any();
     }
     let directory = expect_context::<Directory>();
-    let query_map = use_query_map();
-    let patient = Memo::new(move |_| {
-        query_map
-            .with(|q| q.get("patient_id"))
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    });
-    let action = RwSignal::new(String::new());
-    let user = RwSignal::new(String::new());
-    let since = RwSignal::new(String::new());
-    let events = RwSignal::new(Vec::<AuditEvent>::new());
-    let next_cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let error = RwSignal::new(None::<ApiError>);
-    let generation = StoredValue::new(0u32);
-
-    let load = move |append: bool| {
-        let cursor = if append {
-            next_cursor.get_untracked()
-        } else {
-            None
-        };
-        let q = audit_query(
+    let patient = use_query_value::<PatientId>("patient_id");
+    let [action, user, since] = text_inputs();
+    let list = use_paged_list(PAGE, move |page| {
+        let filters = audit_query(
             &action.get_untracked(),
             &user.get_untracked(),
             &since.get_untracked(),
             patient.get_untracked(),
-            cursor,
         );
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::list_audit(&q).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        events.update(|e| e.extend(page.items));
-                    } else {
-                        events.set(page.items);
-                    }
-                    next_cursor.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+        async move { client::list_audit(&filters, &page).await }
+    });
     Effect::new(move || {
         action.track();
         user.track();
@@ -129,13 +131,15 @@ pub fn AuditPage() -> impl IntoView {
         // Only whole dates filter.
         let s = since.get();
         if s.is_empty() || NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() {
-            load(false);
+            list.reload();
         }
     });
 
-    let action_choices = std::iter::once((String::new(), "Any action".to_string()))
-        .chain(ACTIONS.iter().map(|(a, l)| (a.to_string(), l.to_string())))
-        .collect::<Vec<Choice>>();
+    let action_choices = choices(
+        AuditAction::VARIANTS,
+        |a| action_label(a).into(),
+        Some("Any action"),
+    );
     let user_choices = Signal::derive(move || {
         std::iter::once((String::new(), "Anyone".to_string()))
             .chain(
@@ -145,7 +149,7 @@ pub fn AuditPage() -> impl IntoView {
                     .into_iter()
                     .map(|u| (u.id.to_string(), u.name)),
             )
-            .collect::<Vec<Choice>>()
+            .collect::<Vec<_>>()
     });
 
     view! {
@@ -190,85 +194,64 @@ pub fn AuditPage() -> impl IntoView {
                 />
             </div>
         </section>
-        <ErrorBanner error=error />
-        <Show when=move || !events.with(Vec::is_empty) fallback=move || view! {
-            <Show
-                when=move || loading.get()
-                fallback=|| view! {
+        <ErrorBanner error=list.error />
+        <PagedTable
+            list=list
+            what="the audit trail"
+            more="Load older events"
+            empty=|| {
+                view! {
                     <div class="empty-state">
                         <h2>"No events"</h2>
                         <p>"Nothing matches these filters."</p>
                     </div>
                 }
-            >
-                <Loading what="the audit trail" />
-            </Show>
-        }>
-            <div class="table-wrap">
-                <table class="data-table responsive-table">
-                    <caption class="visually-hidden">"Audit events"</caption>
-                    <thead>
+            }
+            caption="Audit events"
+            columns=COLUMNS
+        >
+            <For
+                each=move || list.items.get()
+                key=|e| e.id
+                children=move |e| {
+                    let who = e
+                        .actor_label
+                        .clone()
+                        .unwrap_or_else(|| e.actor_type.as_ref().replace('_', " "));
+                    let changed = e
+                        .details
+                        .get("changed")
+                        .and_then(|c| c.as_array())
+                        .map(|c| {
+                            c.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                        })
+                        .filter(|s| !s.is_empty());
+                    view! {
                         <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"Who"</th>
-                            <th scope="col">"What"</th>
-                            <th scope="col">"Record"</th>
-                            <th scope="col">"Patient"</th>
-                            <th scope="col">"From"</th>
+                            <td data-label="When">{format::datetime(e.occurred_at)}</td>
+                            <td data-label="Who" class="wrap">{who}</td>
+                            <td data-label="What">
+                                {action_label(e.action)}
+                                {changed.map(|c| view! { <span class="muted small block">{format!("Fields: {c}")}</span> })}
+                            </td>
+                            <td data-label="Record" class="mono small">
+                                {e.resource_type.clone()}
+                            </td>
+                            <td data-label="Patient">
+                                {e
+                                    .patient_id
+                                    .map(|p| {
+                                        view! { <a href=format!("/patients/{p}")>"Open"</a> }
+                                    })}
+                            </td>
+                            <td data-label="From" class="mono small">
+                                {e.client_addr.clone()}
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || events.get()
-                            key=|e| e.id
-                            children=move |e| {
-                                let who = e
-                                    .actor_label
-                                    .clone()
-                                    .unwrap_or_else(|| e.actor_type.as_ref().replace('_', " "));
-                                let changed = e
-                                    .details
-                                    .get("changed")
-                                    .and_then(|c| c.as_array())
-                                    .map(|c| {
-                                        c.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-                                    })
-                                    .filter(|s| !s.is_empty());
-                                view! {
-                                    <tr>
-                                        <td data-label="When">{format::datetime(e.occurred_at)}</td>
-                                        <td data-label="Who" class="wrap">{who}</td>
-                                        <td data-label="What">
-                                            {action_label(&e.action)}
-                                            {changed.map(|c| view! { <span class="muted small block">{format!("Fields: {c}")}</span> })}
-                                        </td>
-                                        <td data-label="Record" class="mono small">
-                                            {e.resource_type.clone()}
-                                        </td>
-                                        <td data-label="Patient">
-                                            {e
-                                                .patient_id
-                                                .map(|p| {
-                                                    view! { <a href=format!("/patients/{p}")>"Open"</a> }
-                                                })}
-                                        </td>
-                                        <td data-label="From" class="mono small">
-                                            {e.client_addr.clone()}
-                                        </td>
-                                    </tr>
-                                }
-                            }
-                        />
-                    </tbody>
-                </table>
-            </div>
-        </Show>
-        <LoadMore
-            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
-            loading=loading
-            on_load=Callback::new(move |_| load(true))
-            label="Load older events"
-        />
+                    }
+                }
+            />
+        </PagedTable>
     }
     .into_any()
 }
@@ -276,24 +259,40 @@ pub fn AuditPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn filters_become_an_audit_query() {
-        let id = Uuid::from_u128(3);
-        let q = audit_query("patient.read", &id.to_string(), "2026-11-01", None, None);
-        assert_eq!(q.action.as_deref(), Some("patient.read"));
+        let id = UserId::from(Uuid::from_u128(3));
+        let q = audit_query("patient.read", &id.to_string(), "2026-11-01", None);
+        assert_eq!(q.action, Some(AuditAction::PatientRead));
         assert_eq!(q.user_id, Some(id));
         assert_eq!(q.since.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
-        let empty = audit_query("", "", "", Some(id), Some("c".into()));
+        let patient = PatientId::from(Uuid::from_u128(4));
+        let empty = audit_query("", "", "", Some(patient));
         assert_eq!(empty.action, None);
         assert_eq!(empty.user_id, None);
         assert_eq!(empty.since, None);
-        assert_eq!(empty.patient_id, Some(id));
+        assert_eq!(empty.patient_id, Some(patient));
     }
 
     #[test]
     fn actions_read_as_words() {
-        assert_eq!(action_label("patient.update"), "Changed a patient");
-        assert_eq!(action_label("something.new"), "something.new");
+        assert_eq!(
+            action_label(AuditAction::PatientUpdate),
+            "Changed a patient"
+        );
+        assert_eq!(action_label(AuditAction::AuthLoginFailed), "Failed sign-in");
+    }
+
+    #[test]
+    fn every_action_has_its_own_words_so_each_can_be_chosen() {
+        let mut labels: Vec<_> = AuditAction::VARIANTS
+            .iter()
+            .map(|a| action_label(*a))
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), AuditAction::VARIANTS.len());
     }
 }

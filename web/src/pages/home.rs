@@ -20,10 +20,7 @@ pub fn home_for(role: Role) -> &'static str {
 /// Sends the person to their starting page.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let to = use_auth()
-        .me()
-        .map(|m| home_for(m.role))
-        .unwrap_or("/patients");
+    let to = use_auth().me().map_or("/patients", |m| home_for(m.role));
     let options = NavigateOptions {
         replace: true,
         ..Default::default()

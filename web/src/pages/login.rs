@@ -5,16 +5,18 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, ApiError};
-use crate::components::{ErrorBanner, TextField};
+use crate::client;
+use crate::components::{ActionForm, Button, ErrorBanner, SubmitButton, TextField};
+use crate::dom::{focus_element, set_title};
 use crate::session::{self, safe_next};
 use crate::state::{AuthState, use_auth};
+use crate::transport::ApiError;
 
 /// The sign-in page. After signing in, the person goes back to where they
 /// were (`?next=`), else to the patient list.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    super::set_title("Sign in");
+    set_title("Sign in");
     let auth = use_auth();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -49,11 +51,7 @@ pub fn LoginPage() -> impl IntoView {
         })
     };
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
+    let on_submit = Callback::new(move |()| {
         let e = email.get_untracked();
         let p = password.get_untracked();
         email_error.set(
@@ -63,18 +61,18 @@ pub fn LoginPage() -> impl IntoView {
         );
         password_error.set(p.is_empty().then(|| "Enter your password.".into()));
         if e.trim().is_empty() {
-            crate::components::patient_form::focus_element("login-email");
+            focus_element("login-email");
             return;
         }
         if p.is_empty() {
-            crate::components::patient_form::focus_element("login-password");
+            focus_element("login-password");
             return;
         }
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             let result = match session::sign_in(&e, &p).await {
-                Ok(()) => api::me().await,
+                Ok(()) => client::me().await,
                 Err(err) => Err(err),
             };
             busy.set(false);
@@ -83,10 +81,34 @@ pub fn LoginPage() -> impl IntoView {
                 Err(err) => {
                     password.set(String::new());
                     error.set(Some(err));
-                    crate::components::patient_form::focus_element("login-password");
+                    focus_element("login-password");
                 }
             }
         });
+    });
+
+    // Both inputs are required and forget their error as the person types.
+    let credential = |id: &'static str,
+                      label: &'static str,
+                      input_type: &'static str,
+                      autocomplete: &'static str,
+                      value: RwSignal<String>,
+                      error: RwSignal<Option<String>>| {
+        view! {
+            <TextField
+                id=id
+                label=label
+                input_type=input_type
+                autocomplete=autocomplete
+                required=true
+                value=value
+                on_input=Callback::new(move |v| {
+                    value.set(v);
+                    error.set(None);
+                })
+                error=error
+            />
+        }
     };
 
     view! {
@@ -108,37 +130,20 @@ pub fn LoginPage() -> impl IntoView {
                         })
                 }}
                 <ErrorBanner error=error />
-                <form class="login-form" novalidate on:submit=on_submit>
-                    <TextField
-                        id="login-email"
-                        label="Email"
-                        input_type="email"
-                        autocomplete="username"
-                        required=true
-                        value=email
-                        on_input=Callback::new(move |v| {
-                            email.set(v);
-                            email_error.set(None);
-                        })
-                        error=email_error
+                <ActionForm on_submit=on_submit busy=busy class="login-form">
+                    {credential("login-email", "Email", "email", "username", email, email_error)}
+                    {credential(
+                        "login-password",
+                        "Password",
+                        "password",
+                        "current-password",
+                        password,
+                        password_error,
+                    )}
+                    <SubmitButton
+                        button=Button::submit("Sign in").busy(busy, "Signing in…").look("primary wide")
                     />
-                    <TextField
-                        id="login-password"
-                        label="Password"
-                        input_type="password"
-                        autocomplete="current-password"
-                        required=true
-                        value=password
-                        on_input=Callback::new(move |v| {
-                            password.set(v);
-                            password_error.set(None);
-                        })
-                        error=password_error
-                    />
-                    <button type="submit" class="button primary wide" disabled=move || busy.get()>
-                        {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </form>
+                </ActionForm>
                 <p class="login-foot">
                     "For care-management staff. Access is logged."
                 </p>

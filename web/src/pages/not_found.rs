@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::dom::set_title;
+
 /// No such page.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    super::set_title("Page not found");
+    set_title("Page not found");
     view! {
         <main class="center-page">
             <div class="card narrow">
@@ -24,7 +26,7 @@ pub fn NotFound() -> impl IntoView {
 /// The signed-in person's role does not allow this page.
 #[component]
 pub fn NotAllowed() -> impl IntoView {
-    super::set_title("Not allowed");
+    set_title("Not allowed");
     view! {
         <div class="card narrow">
             <h1>"You do not have access to this page"</h1>

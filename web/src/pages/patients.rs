@@ -9,41 +9,34 @@ use shared::patients::Patient;
 use shared::risk::RiskLevel;
 use strum::VariantArray;
 
-use super::PageHeader;
-use crate::api::{self, ApiError};
+use crate::client;
 use crate::components::{
-    Choice, ErrorBanner, LoadMore, Loading, RiskBadge, SelectField, StatusBadge,
+    Choice, Column, ErrorBanner, PageHeader, PagedTable, RiskBadge, SelectField, StatusBadge,
+    choices, use_paged_list,
 };
+use crate::dom::set_title;
 use crate::format;
-use crate::state::{CareManagerFilter, Directory, ListState, use_auth};
+use crate::state::{
+    CareManagerFilter, Directory, ListState, PATIENT_PAGE, PatientFilters, use_auth,
+};
 
 /// How long typing must pause before the search runs.
 const DEBOUNCE_MS: u32 = 300;
 
-fn status_choices() -> Vec<Choice> {
-    std::iter::once((String::new(), "Any status".to_string()))
-        .chain(
-            CaseStatus::VARIANTS
-                .iter()
-                .map(|s| (s.as_ref().to_string(), s.label().to_string())),
-        )
-        .collect()
-}
-
-fn risk_choices() -> Vec<Choice> {
-    std::iter::once((String::new(), "Any risk level".to_string()))
-        .chain(
-            RiskLevel::VARIANTS
-                .iter()
-                .map(|r| (r.as_ref().to_string(), r.label().to_string())),
-        )
-        .collect()
-}
+/// The patient table's columns.
+const COLUMNS: &[Column] = &[
+    Column::Text("Name"),
+    Column::Text("Date of birth"),
+    Column::Text("Status"),
+    Column::Text("Risk"),
+    Column::Text("Care manager"),
+    Column::Text("Identifier"),
+];
 
 /// The patient list.
 #[component]
 pub fn PatientsPage() -> impl IntoView {
-    super::set_title("Patients");
+    set_title("Patients");
     let auth = use_auth();
     let directory = expect_context::<Directory>();
     let filters = expect_context::<ListState>().filters;
@@ -52,47 +45,14 @@ pub fn PatientsPage() -> impl IntoView {
     let me_id = auth.me().map(|m| m.id);
 
     let search_text = RwSignal::new(filters.with_untracked(|f| f.q.clone()));
-    let items = RwSignal::new(Vec::<Patient>::new());
-    let next_cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let error = RwSignal::new(None::<ApiError>);
-    let generation = StoredValue::new(0u32);
     let debounce = StoredValue::new(0u32);
-
-    let load = move |append: bool| {
-        let cursor = if append {
-            next_cursor.get_untracked()
-        } else {
-            None
-        };
-        let query = filters.with_untracked(|f| f.to_query(me_id, cursor));
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::list_patients(&query).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        items.update(|v| v.extend(page.items));
-                    } else {
-                        items.set(page.items);
-                    }
-                    next_cursor.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-
+    let list = use_paged_list(PATIENT_PAGE, move |page| {
+        let query = filters.with_untracked(|f| f.to_query(me_id));
+        async move { client::list_patients(&query, &page).await }
+    });
     Effect::new(move || {
         filters.track();
-        load(false);
+        list.reload();
     });
 
     let on_search_input = move |text: String| {
@@ -113,13 +73,13 @@ pub fn PatientsPage() -> impl IntoView {
         if filters.with_untracked(|f| f.q != text) {
             filters.update(|f| f.q = text);
         } else {
-            load(false);
+            list.reload();
         }
     };
     let clear_filters = move |_| {
         search_text.set(String::new());
         debounce.update_value(|d| *d += 1);
-        filters.set(Default::default());
+        filters.set(PatientFilters::default());
     };
 
     let care_manager_choices = Signal::derive(move || {
@@ -138,15 +98,11 @@ pub fn PatientsPage() -> impl IntoView {
     });
     let mine_on = move || filters.with(|f| f.care_manager == CareManagerFilter::Mine);
 
-    let count_text = move || {
-        let n = items.with(Vec::len);
-        let more = next_cursor.with(Option::is_some);
-        match (n, more) {
-            (0, _) => String::new(),
-            (1, false) => "1 patient".to_string(),
-            (n, false) => format!("{n} patients"),
-            (n, true) => format!("Showing the first {n} patients"),
-        }
+    let count_text = move || match (list.len(), list.has_more()) {
+        (0, _) => String::new(),
+        (1, false) => "1 patient".to_string(),
+        (n, false) => format!("{n} patients"),
+        (n, true) => format!("Showing the first {n} patients"),
     };
 
     view! {
@@ -214,7 +170,7 @@ pub fn PatientsPage() -> impl IntoView {
                     value=Signal::derive(move || {
                         filters.with(|f| f.status.map(|s| s.as_ref().to_string()).unwrap_or_default())
                     })
-                    options=Signal::stored(status_choices())
+                    options=Signal::stored(choices(CaseStatus::VARIANTS, |s| s.label().into(), Some("Any status")))
                     on_change=Callback::new(move |v: String| filters.update(|f| f.status = v.parse().ok()))
                 />
                 <SelectField
@@ -223,9 +179,9 @@ pub fn PatientsPage() -> impl IntoView {
                     value=Signal::derive(move || {
                         filters.with(|f| f.risk_level.map(|r| r.as_ref().to_string()).unwrap_or_default())
                     })
-                    options=Signal::stored(risk_choices())
+                    options=Signal::stored(choices(RiskLevel::VARIANTS, |r| r.label().into(), Some("Any risk level")))
                     on_change=Callback::new(move |v: String| {
-                        filters.update(|f| f.risk_level = v.parse().ok())
+                        filters.update(|f| f.risk_level = v.parse().ok());
                     })
                 />
                 <SelectField
@@ -234,10 +190,10 @@ pub fn PatientsPage() -> impl IntoView {
                     value=Signal::derive(move || filters.with(|f| f.care_manager.as_value()))
                     options=care_manager_choices
                     on_change=Callback::new(move |v: String| {
-                        filters.update(|f| f.care_manager = CareManagerFilter::from_value(&v))
+                        filters.update(|f| f.care_manager = CareManagerFilter::from_value(&v));
                     })
                 />
-                <Show when=move || filters.with(|f| f.is_filtered())>
+                <Show when=move || filters.with(PatientFilters::is_filtered)>
                     <div class="field clear-field">
                         <button type="button" class="button ghost" on:click=clear_filters>
                             "Clear filters"
@@ -247,67 +203,46 @@ pub fn PatientsPage() -> impl IntoView {
             </div>
         </section>
 
-        <ErrorBanner error=error />
+        <ErrorBanner error=list.error />
         <p class="result-count" aria-live="polite">
             {count_text}
         </p>
 
-        <Show when=move || !items.with(Vec::is_empty)>
-            <div class="table-wrap">
-                <table class="data-table responsive-table patients-table">
-                    <caption class="visually-hidden">"Patients"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Date of birth"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Risk"</th>
-                            <th scope="col">"Care manager"</th>
-                            <th scope="col">"Identifier"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || items.get()
-                            key=|p| (p.id, p.version)
-                            children=move |p| view! { <PatientRow patient=p /> }
-                        />
-                    </tbody>
-                </table>
-            </div>
-        </Show>
-
-        <Show when=move || loading.get() && items.with(Vec::is_empty)>
-            <Loading what="patients" />
-        </Show>
-
-        <Show when=move || {
-            !loading.get() && error.with(Option::is_none) && items.with(Vec::is_empty)
-        }>
-            <div class="empty-state">
-                <h2>"No patients found"</h2>
-                {move || {
-                    if filters.with(|f| f.is_filtered()) {
-                        view! {
-                            <p>"No patient matches this search and these filters."</p>
-                            <button type="button" class="button secondary" on:click=clear_filters>
-                                "Clear search and filters"
-                            </button>
-                        }
-                            .into_any()
-                    } else {
-                        view! { <p>"There are no patients in your organization yet."</p> }.into_any()
-                    }
-                }}
-            </div>
-        </Show>
-
-        <LoadMore
-            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
-            loading=loading
-            on_load=Callback::new(move |_| load(true))
-            label="Load more patients"
-        />
+        <PagedTable
+            list=list
+            what="patients"
+            more="Load more patients"
+            empty=move || {
+                view! {
+                    <div class="empty-state">
+                        <h2>"No patients found"</h2>
+                        {move || {
+                            if filters.with(PatientFilters::is_filtered) {
+                                view! {
+                                    <p>"No patient matches this search and these filters."</p>
+                                    <button type="button" class="button secondary" on:click=clear_filters>
+                                        "Clear search and filters"
+                                    </button>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <p>"There are no patients in your organization yet."</p> }
+                                    .into_any()
+                            }
+                        }}
+                    </div>
+                }
+            }
+            caption="Patients"
+            columns=COLUMNS
+            class="patients-table"
+        >
+            <For
+                each=move || list.items.get()
+                key=|p| (p.id, p.version)
+                children=move |p| view! { <PatientRow patient=p /> }
+            />
+        </PagedTable>
     }
 }
 

@@ -4,24 +4,39 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::auth::{Permission, Role};
-use shared::problem::{FieldError, Problem};
+use shared::problem::{FieldError, ProblemKind};
 use shared::users::{NewUser, User, UserListQuery, UserPatch};
+use shared::validation::Normalize;
 use strum::VariantArray;
-use validator::Validate;
 
-use super::{NotAllowed, PageHeader};
-use crate::api::{self, ApiError};
+use super::not_found::NotAllowed;
+use crate::client;
+use crate::components::forms::{field_message, stale_with};
 use crate::components::{
-    Choice, ErrorBanner, LoadMore, Loading, Modal, Notice, SelectField, Tag, TextField,
+    ActionForm, Button, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader, PagedList,
+    PagedTable, SelectField, Tag, TextField, choices, use_paged_list,
 };
+use crate::dom::{focus_element, set_title};
 use crate::format;
+use crate::rules;
 use crate::state::{Directory, use_auth};
+use crate::transport::ApiError;
 
-fn role_choices() -> Vec<Choice> {
-    Role::VARIANTS
-        .iter()
-        .map(|r| (r.as_ref().to_string(), r.label().to_string()))
-        .collect()
+/// Users per page.
+const PAGE: i64 = 50;
+
+/// The user table's columns.
+const COLUMNS: &[Column] = &[
+    Column::Text("Name"),
+    Column::Text("Email"),
+    Column::Text("Role"),
+    Column::Text("Status"),
+    Column::Text("Last sign-in"),
+    Column::Actions,
+];
+
+fn role_choices() -> Signal<Vec<crate::components::Choice>> {
+    Signal::stored(choices(Role::VARIANTS, |r| r.label().into(), None))
 }
 
 fn label_of(field: &str) -> &str {
@@ -36,12 +51,7 @@ fn label_of(field: &str) -> &str {
 
 /// The message for `field` among `errors`, as a sentence.
 fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
-    let msgs: Vec<String> = errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| format!("{} {}.", label_of(field), e.message))
-        .collect();
-    (!msgs.is_empty()).then(|| msgs.join(" "))
+    field_message(errors, field, label_of(field))
 }
 
 /// The add-user form's fields, top to bottom.
@@ -60,118 +70,43 @@ fn first_in_form(errors: &[FieldError]) -> Option<&FieldError> {
 
 /// The rules a new user must meet, as the API checks them.
 pub fn new_user_errors(new: &NewUser) -> Vec<FieldError> {
-    match new.clone().normalized().validate() {
-        Ok(()) => vec![],
-        Err(e) => shared::validation::field_errors(&e),
-    }
+    rules::errors(new.clone())
 }
 
 fn stale(what: &str) -> ApiError {
-    ApiError::from(Problem {
-        problem_type: "/problems/stale-version".into(),
-        title: format!("{what} was changed by someone else"),
-        status: 412,
-        detail: Some(
-            "Nothing was changed. The list now shows the latest version; please try again.".into(),
-        ),
-        errors: None,
-        request_id: None,
-    })
+    stale_with(
+        what,
+        "Nothing was changed. The list now shows the latest version; please try again.",
+    )
 }
 
 /// The users page (admins).
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    super::set_title("Users");
+    set_title("Users");
     let auth = use_auth();
     if !auth.can(Permission::UsersManage) {
         return view! { <NotAllowed /> }.into_any();
     }
     let me_id = auth.me().map(|m| m.id);
     let directory = expect_context::<Directory>();
-    let users = RwSignal::new(Vec::<User>::new());
-    let next_cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u32);
+    let list = use_paged_list(PAGE, |page| async move {
+        client::list_users(&UserListQuery::default(), &page).await
+    });
+    list.reload();
+    let users = list.items;
 
-    let load = move |append: bool| {
-        let query = UserListQuery {
-            limit: Some(50),
-            cursor: if append {
-                next_cursor.get_untracked()
-            } else {
-                None
-            },
-            ..Default::default()
-        };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        spawn_local(async move {
-            let result = api::list_users(&query).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        users.update(|u| u.extend(page.items));
-                    } else {
-                        users.set(page.items);
-                    }
-                    next_cursor.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+    let changes = UserChanges {
+        list,
+        error,
+        notice,
+        directory,
     };
-    load(false);
-
-    let replace = move |updated: User| {
-        users.update(|list| {
-            if let Some(slot) = list.iter_mut().find(|u| u.id == updated.id) {
-                *slot = updated;
-            }
-        });
-        directory.reload();
-    };
-
-    // Sends a change; on a stale version reloads and explains.
-    let apply = move |user: User, patch: UserPatch, done: String, after: Option<RwSignal<bool>>| {
-        error.set(None);
-        notice.set(None);
-        spawn_local(async move {
-            match api::update_user(user.id, &patch, user.version).await {
-                Ok(updated) => {
-                    replace(updated);
-                    notice.set(Some(done));
-                    if let Some(open) = after {
-                        open.set(false);
-                    }
-                }
-                Err(e) => {
-                    if let Some(open) = after {
-                        open.set(false);
-                    }
-                    if e.is(412) {
-                        load(false);
-                        error.set(Some(stale(&user.name)));
-                    } else {
-                        error.set(Some(e));
-                    }
-                }
-            }
-        });
-    };
-
     let create_open = RwSignal::new(false);
-    let role_open = RwSignal::new(false);
-    let role_user = RwSignal::new(None::<User>);
-    let deactivate_open = RwSignal::new(false);
-    let deactivate_user = RwSignal::new(None::<User>);
+    let role_dialog = UserDialog::new();
+    let deactivate_dialog = UserDialog::new();
 
     view! {
         <PageHeader
@@ -184,240 +119,307 @@ pub fn UsersPage() -> impl IntoView {
             </button>
         </PageHeader>
         <Notice message=notice />
-        <ErrorBanner error=error />
+        <ErrorBanner error=list.error_or(error) />
 
-        <Show when=move || !users.with(Vec::is_empty) fallback=move || view! {
-            <Show when=move || loading.get()>
-                <Loading what="users" />
-            </Show>
-        }>
-            <div class="table-wrap">
-                <table class="data-table responsive-table">
-                    <caption class="visually-hidden">"Users"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Last sign-in"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+        <PagedTable
+            list=list
+            what="users"
+            more="Load more users"
+            caption="Users"
+            columns=COLUMNS
+        >
+            <For
+                each=move || users.get()
+                key=|u| (u.id, u.version)
+                children=move |u| {
+                    let is_me = Some(u.id) == me_id;
+                    view! {
+                        <tr class:inactive=!u.active>
+                            <th scope="row" data-label="Name">
+                                {u.name.clone()}
+                                {is_me.then(|| view! { <span class="muted small">" (you)"</span> })}
                             </th>
+                            <td data-label="Email" class="wrap">{u.email.clone()}</td>
+                            <td data-label="Role">{u.role.label()}</td>
+                            <td data-label="Status">
+                                {if u.active {
+                                    view! { <Tag text="Active" kind="ok" /> }.into_any()
+                                } else {
+                                    view! { <Tag text="Inactive" kind="muted" /> }.into_any()
+                                }}
+                            </td>
+                            <td data-label="Last sign-in">
+                                {format::datetime_or(u.last_login_at, "Never")}
+                            </td>
+                            <td class="actions">
+                                {(!is_me)
+                                    .then(|| {
+                                        view! {
+                                            <UserRowActions
+                                                user=u.clone()
+                                                changes=changes
+                                                role_dialog=role_dialog
+                                                deactivate_dialog=deactivate_dialog
+                                            />
+                                        }
+                                    })}
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || users.get()
-                            key=|u| (u.id, u.version)
-                            children=move |u| {
-                                let is_me = Some(u.id) == me_id;
-                                let for_role = u.clone();
-                                let for_active = u.clone();
-                                let name = u.name.clone();
-                                view! {
-                                    <tr class:inactive=!u.active>
-                                        <th scope="row" data-label="Name">
-                                            {u.name.clone()}
-                                            {is_me.then(|| view! { <span class="muted small">" (you)"</span> })}
-                                        </th>
-                                        <td data-label="Email" class="wrap">{u.email.clone()}</td>
-                                        <td data-label="Role">{u.role.label()}</td>
-                                        <td data-label="Status">
-                                            {if u.active {
-                                                view! { <Tag text="Active" kind="ok" /> }.into_any()
-                                            } else {
-                                                view! { <Tag text="Inactive" kind="muted" /> }.into_any()
-                                            }}
-                                        </td>
-                                        <td data-label="Last sign-in">
-                                            {format::datetime_or(u.last_login_at, "Never")}
-                                        </td>
-                                        <td class="actions">
-                                            {(!is_me)
-                                                .then(|| {
-                                                    let name2 = name.clone();
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="button ghost small"
-                                                            on:click=move |_| {
-                                                                role_user.set(Some(for_role.clone()));
-                                                                role_open.set(true);
-                                                            }
-                                                        >
-                                                            "Change role"
-                                                            <span class="visually-hidden">{format!(" for {name}")}</span>
-                                                        </button>
-                                                        {if for_active.active {
-                                                            view! {
-                                                                <button
-                                                                    type="button"
-                                                                    class="button ghost small danger-text"
-                                                                    on:click=move |_| {
-                                                                        deactivate_user.set(Some(for_active.clone()));
-                                                                        deactivate_open.set(true);
-                                                                    }
-                                                                >
-                                                                    "Deactivate"
-                                                                    <span class="visually-hidden">{format!(" {name2}")}</span>
-                                                                </button>
-                                                            }
-                                                                .into_any()
-                                                        } else {
-                                                            view! {
-                                                                <button
-                                                                    type="button"
-                                                                    class="button ghost small"
-                                                                    on:click=move |_| {
-                                                                        let u = for_active.clone();
-                                                                        let done = format!("{} can sign in again.", u.name);
-                                                                        apply(
-                                                                            u,
-                                                                            UserPatch { active: Some(true), ..Default::default() },
-                                                                            done,
-                                                                            None,
-                                                                        );
-                                                                    }
-                                                                >
-                                                                    "Reactivate"
-                                                                    <span class="visually-hidden">{format!(" {name2}")}</span>
-                                                                </button>
-                                                            }
-                                                                .into_any()
-                                                        }}
-                                                    }
-                                                })}
-                                        </td>
-                                    </tr>
-                                }
-                            }
-                        />
-                    </tbody>
-                </table>
-            </div>
-        </Show>
-        <LoadMore
-            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
-            loading=loading
-            on_load=Callback::new(move |_| load(true))
-            label="Load more users"
-        />
+                    }
+                }
+            />
+        </PagedTable>
 
         <Modal open=create_open title="Add user".to_string() id="add-user-dialog">
             <CreateUserForm
                 on_created=Callback::new(move |u: User| {
                     create_open.set(false);
                     notice.set(Some(format!("{} was added as {}.", u.name, u.role.label().to_lowercase())));
-                    load(false);
+                    list.reload();
                     directory.reload();
                 })
-                on_cancel=Callback::new(move |_| create_open.set(false))
+                on_cancel=Callback::new(move |()| create_open.set(false))
             />
         </Modal>
 
         <Modal
-            open=role_open
-            title=Signal::derive(move || {
-                role_user.with(|u| u.as_ref().map(|u| format!("Change role for {}", u.name)).unwrap_or_default())
-            })
+            open=role_dialog.open
+            title=role_dialog.title(|u| format!("Change role for {}", u.name))
             id="role-dialog"
         >
             {move || {
-                role_user
+                role_dialog
+                    .user
                     .get()
-                    .map(|u| {
-                        let role = RwSignal::new(u.role.as_ref().to_string());
-                        let busy = RwSignal::new(false);
-                        let u2 = u.clone();
-                        view! {
-                            <form
-                                class="stack"
-                                novalidate
-                                on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    let Ok(new_role) = role.get_untracked().parse::<Role>() else { return };
-                                    if new_role == u2.role {
-                                        role_open.set(false);
-                                        return;
-                                    }
-                                    busy.set(true);
-                                    let done = format!("{} is now {}.", u2.name, new_role.label().to_lowercase());
-                                    apply(
-                                        u2.clone(),
-                                        UserPatch { role: Some(new_role), ..Default::default() },
-                                        done,
-                                        Some(role_open),
-                                    );
-                                }
-                            >
-                                <SelectField
-                                    id="role-select"
-                                    label="Role"
-                                    value=role
-                                    options=Signal::stored(role_choices())
-                                    on_change=Callback::new(move |v| role.set(v))
-                                    hint="Admins manage users and API keys. Supervisors assign caseloads and read the audit trail. Care managers work their caseload. Viewers only read."
-                                />
-                                <div class="form-actions">
-                                    <button type="submit" class="button primary" disabled=move || busy.get()>
-                                        "Save role"
-                                    </button>
-                                    <button type="button" class="button secondary" on:click=move |_| role_open.set(false)>
-                                        "Cancel"
-                                    </button>
-                                </div>
-                            </form>
-                        }
-                    })
+                    .map(|u| view! { <RoleForm user=u changes=changes open=role_dialog.open /> })
             }}
         </Modal>
 
         <Modal
-            open=deactivate_open
-            title=Signal::derive(move || {
-                deactivate_user.with(|u| u.as_ref().map(|u| format!("Deactivate {}?", u.name)).unwrap_or_default())
-            })
+            open=deactivate_dialog.open
+            title=deactivate_dialog.title(|u| format!("Deactivate {}?", u.name))
             id="deactivate-dialog"
         >
             {move || {
-                deactivate_user
+                deactivate_dialog
+                    .user
                     .get()
                     .map(|u| {
-                        let u2 = u.clone();
-                        view! {
-                            <p>
-                                {format!(
-                                    "{} will be signed out everywhere at once and will not be able to sign in. Their records and audit history stay. You can reactivate them later.",
-                                    u.name,
-                                )}
-                            </p>
-                            <div class="form-actions">
-                                <button
-                                    type="button"
-                                    class="button danger"
-                                    on:click=move |_| {
-                                        let done = format!("{} was deactivated.", u2.name);
-                                        apply(
-                                            u2.clone(),
-                                            UserPatch { active: Some(false), ..Default::default() },
-                                            done,
-                                            Some(deactivate_open),
-                                        );
-                                    }
-                                >
-                                    "Deactivate"
-                                </button>
-                                <button type="button" class="button secondary" on:click=move |_| deactivate_open.set(false)>
-                                    "Cancel"
-                                </button>
-                            </div>
-                        }
+                        view! { <DeactivateConfirm user=u changes=changes open=deactivate_dialog.open /> }
                     })
             }}
         </Modal>
     }
     .into_any()
+}
+
+/// Changes to the listed users, one dialog or button at a time.
+#[derive(Clone, Copy)]
+struct UserChanges {
+    list: PagedList<User>,
+    error: RwSignal<Option<ApiError>>,
+    notice: RwSignal<Option<String>>,
+    directory: Directory,
+}
+
+impl UserChanges {
+    /// Sends `patch` for `user` and says `done` once saved (closing the
+    /// dialog `after`, if one asked); on a stale version the list reloads
+    /// and the person is told nothing was changed.
+    fn apply(self, user: User, patch: UserPatch, done: String, after: Option<RwSignal<bool>>) {
+        self.error.set(None);
+        self.notice.set(None);
+        spawn_local(async move {
+            let result = client::update_user(user.id, &patch, user.version).await;
+            if let Some(open) = after {
+                open.set(false);
+            }
+            match result {
+                Ok(updated) => {
+                    self.list.items.update(|all| {
+                        if let Some(slot) = all.iter_mut().find(|u| u.id == updated.id) {
+                            *slot = updated;
+                        }
+                    });
+                    self.directory.reload();
+                    self.notice.set(Some(done));
+                }
+                Err(e) if e.is(ProblemKind::StaleVersion) => {
+                    self.list.reload();
+                    self.error.set(Some(stale(&user.name)));
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+}
+
+/// A dialog about one user: whether it is open, and for whom.
+#[derive(Debug, Clone, Copy)]
+struct UserDialog {
+    open: RwSignal<bool>,
+    user: RwSignal<Option<User>>,
+}
+
+impl UserDialog {
+    fn new() -> Self {
+        UserDialog {
+            open: RwSignal::new(false),
+            user: RwSignal::new(None),
+        }
+    }
+
+    /// Opens the dialog about `user`.
+    fn show(self, user: User) {
+        self.user.set(Some(user));
+        self.open.set(true);
+    }
+
+    /// The dialog's title, `title` of the user it is about (tracked).
+    fn title(self, title: fn(&User) -> String) -> Signal<String> {
+        Signal::derive(move || {
+            self.user
+                .with(|u| u.as_ref().map(title).unwrap_or_default())
+        })
+    }
+}
+
+/// A row's buttons: change the role, deactivate or reactivate (never for
+/// the signed-in admin themself). Each names the user for screen readers.
+#[component]
+fn UserRowActions(
+    /// The user of the row.
+    user: User,
+    /// How changes are sent.
+    changes: UserChanges,
+    /// The role dialog.
+    role_dialog: UserDialog,
+    /// The deactivation dialog.
+    deactivate_dialog: UserDialog,
+) -> impl IntoView {
+    let name = user.name.clone();
+    let for_role = user.clone();
+    let change_role = view! {
+        <button
+            type="button"
+            class="button ghost small"
+            on:click=move |_| role_dialog.show(for_role.clone())
+        >
+            "Change role"
+            <span class="visually-hidden">{format!(" for {name}")}</span>
+        </button>
+    };
+    let name = format!(" {}", user.name);
+    let activation = if user.active {
+        view! {
+            <button
+                type="button"
+                class="button ghost small danger-text"
+                on:click=move |_| deactivate_dialog.show(user.clone())
+            >
+                "Deactivate"
+                <span class="visually-hidden">{name}</span>
+            </button>
+        }
+        .into_any()
+    } else {
+        let reactivate = move |_| {
+            let done = format!("{} can sign in again.", user.name);
+            let patch = UserPatch {
+                active: Some(true),
+                ..Default::default()
+            };
+            changes.apply(user.clone(), patch, done, None);
+        };
+        view! {
+            <button type="button" class="button ghost small" on:click=reactivate>
+                "Reactivate"
+                <span class="visually-hidden">{name}</span>
+            </button>
+        }
+        .into_any()
+    };
+    view! {
+        {change_role}
+        {activation}
+    }
+}
+
+/// Changing a user's role.
+#[component]
+fn RoleForm(
+    /// The user.
+    user: User,
+    /// How the change is sent.
+    changes: UserChanges,
+    /// Whether the dialog is open.
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let role = RwSignal::new(user.role.as_ref().to_string());
+    let busy = RwSignal::new(false);
+    let save = Callback::new(move |()| {
+        let Ok(new_role) = role.get_untracked().parse::<Role>() else {
+            return;
+        };
+        if new_role == user.role {
+            open.set(false);
+            return;
+        }
+        busy.set(true);
+        let done = format!("{} is now {}.", user.name, new_role.label().to_lowercase());
+        let patch = UserPatch {
+            role: Some(new_role),
+            ..Default::default()
+        };
+        changes.apply(user.clone(), patch, done, Some(open));
+    });
+    view! {
+        <ActionForm on_submit=save busy=busy>
+            <SelectField
+                id="role-select"
+                label="Role"
+                value=role
+                options=role_choices()
+                on_change=Callback::new(move |v| role.set(v))
+                hint="Admins manage users and API keys. Supervisors assign caseloads and read the audit trail. Care managers work their caseload. Viewers only read."
+            />
+            <FormActions
+                button=Button::submit("Save role").disabled_while(busy)
+                on_back=Callback::new(move |()| open.set(false))
+            />
+        </ActionForm>
+    }
+}
+
+/// Confirming that a user is to be deactivated.
+#[component]
+fn DeactivateConfirm(
+    /// The user.
+    user: User,
+    /// How the change is sent.
+    changes: UserChanges,
+    /// Whether the dialog is open.
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let warning = format!(
+        "{} will be signed out everywhere at once and will not be able to sign in. Their records and audit history stay. You can reactivate them later.",
+        user.name,
+    );
+    let deactivate = Callback::new(move |()| {
+        let done = format!("{} was deactivated.", user.name);
+        let patch = UserPatch {
+            active: Some(false),
+            ..Default::default()
+        };
+        changes.apply(user.clone(), patch, done, Some(open));
+    });
+    view! {
+        <p>{warning}</p>
+        <FormActions
+            button=Button::run("Deactivate", deactivate).look("danger")
+            on_back=Callback::new(move |()| open.set(false))
+        />
+    }
 }
 
 /// The add-user form.
@@ -461,35 +463,33 @@ fn CreateUserForm(
         })
     };
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
+    let on_submit = Callback::new(move |()| {
         submitted.set(true);
         banner.set(None);
         let new = current();
         let errors = new_user_errors(&new);
         if let Some(first) = first_in_form(&errors) {
-            crate::components::patient_form::focus_element(&format!("new-user-{}", first.field));
+            focus_element(&format!("new-user-{}", first.field));
             return;
         }
         let new = new.normalized();
         busy.set(true);
         spawn_local(async move {
-            let result = api::create_user(&new).await;
+            let result = client::create_user(&new).await;
             busy.set(false);
             match result {
                 Ok(u) => on_created.run(u),
-                Err(e) if e.is(422) && !e.field_errors().is_empty() => server.set(e.field_errors()),
+                Err(e) if e.is(ProblemKind::Validation) && !e.field_errors().is_empty() => {
+                    server.set(e.field_errors());
+                }
                 Err(e) => banner.set(Some(e)),
             }
         });
-    };
+    });
 
     view! {
         <ErrorBanner error=banner />
-        <form class="stack" novalidate on:submit=on_submit>
+        <ActionForm on_submit=on_submit busy=busy>
             <TextField id="new-user-name" label="Name" required=true value=name on_input=edit("name", name) error=error_for("name") autocomplete="off" />
             <TextField
                 id="new-user-email"
@@ -507,7 +507,7 @@ fn CreateUserForm(
                 label="Role"
                 required=true
                 value=role
-                options=Signal::stored(role_choices())
+                options=role_choices()
                 on_change=edit("role", role)
                 error=error_for("role")
             />
@@ -522,15 +522,11 @@ fn CreateUserForm(
                 autocomplete="new-password"
                 hint="12 to 128 characters. Give it to the person in a safe way."
             />
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Adding…" } else { "Add user" }}
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
-                </button>
-            </div>
-        </form>
+            <FormActions
+                button=Button::submit("Add user").busy(busy, "Adding…")
+                on_back=on_cancel
+            />
+        </ActionForm>
     }
 }
 

@@ -5,21 +5,22 @@
 //! reassigned items leave the list.
 
 use chrono::{DateTime, Utc};
-use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::auth::Permission;
+use shared::ids::{TaskId, UserId};
 use shared::tasks::{Task, TaskStatus};
 use shared::worklist::WorklistItem;
-use uuid::Uuid;
 
-use super::{NotAllowed, PageHeader};
-use crate::api::{self, ApiError, WorklistQuery};
+use super::not_found::NotAllowed;
+use crate::client::{self, WorklistQuery};
 use crate::components::clock::use_clock;
 use crate::components::task_actions::{TaskActions, TaskChange};
-use crate::components::{ErrorBanner, LoadMore, Loading, RiskBadge, Tag};
+use crate::components::{
+    Breadcrumb, ErrorBanner, Notice, PageHeader, PagedItems, RiskBadge, Tag, use_paged_list,
+};
+use crate::dom::{focus_element, set_title};
 use crate::format;
+use crate::routes::use_path_value;
 use crate::state::{Directory, use_auth};
 
 /// Worklist page size.
@@ -51,7 +52,7 @@ pub fn band_hint(band: u8) -> &'static str {
 }
 
 /// Whether a task still belongs on `owner`'s worklist.
-pub fn stays_on_worklist(task: &Task, owner: Option<Uuid>) -> bool {
+pub fn stays_on_worklist(task: &Task, owner: Option<UserId>) -> bool {
     task.status.is_active() && (owner.is_none() || task.assignee_id == owner)
 }
 
@@ -73,10 +74,19 @@ pub fn summary_line(total: usize, overdue: usize, more: bool) -> String {
     }
 }
 
+/// `3 outreach attempts`.
+fn attempts_text(n: i64) -> String {
+    format::count(
+        usize::try_from(n).unwrap_or(0),
+        "outreach attempt",
+        "outreach attempts",
+    )
+}
+
 /// One item, with a signal of its own so it can change in place.
 #[derive(Debug, Clone)]
 struct Row {
-    id: Uuid,
+    id: TaskId,
     band: u8,
     item: ArcRwSignal<WorklistItem>,
 }
@@ -94,7 +104,7 @@ impl Row {
 /// "My worklist".
 #[component]
 pub fn WorklistPage() -> impl IntoView {
-    super::set_title("My worklist");
+    set_title("My worklist");
     let auth = use_auth();
     if !auth.can(Permission::TasksRead) {
         return view! { <NotAllowed /> }.into_any();
@@ -114,18 +124,13 @@ pub fn WorklistPage() -> impl IntoView {
 /// Someone else's worklist (supervisors), from the team page.
 #[component]
 pub fn MemberWorklistPage() -> impl IntoView {
-    super::set_title("Worklist");
+    set_title("Worklist");
     let auth = use_auth();
     if !auth.can(Permission::TeamView) {
         return view! { <NotAllowed /> }.into_any();
     }
     let directory = expect_context::<Directory>();
-    let params = use_params_map();
-    let user = Memo::new(move |_| {
-        params
-            .with(|p| p.get("user_id"))
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    });
+    let user = use_path_value::<UserId>("user_id");
     let name = move || {
         user.get()
             .map(|u| {
@@ -138,15 +143,11 @@ pub fn MemberWorklistPage() -> impl IntoView {
     Effect::new(move || {
         let n = name();
         if !n.is_empty() {
-            super::set_title(&format!("Worklist of {n}"));
+            set_title(&format!("Worklist of {n}"));
         }
     });
     view! {
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-            <a href="/team">"Team"</a>
-            <span aria-hidden="true">" / "</span>
-            <span aria-current="page">{name}</span>
-        </nav>
+        <Breadcrumb href="/team" label="Team" current=Signal::derive(name) />
         <PageHeader
             title=Signal::derive(move || format!("Worklist of {}", name()))
             subtitle="In worklist order. Reassign work to balance the team's load.".to_string()
@@ -171,66 +172,24 @@ pub fn MemberWorklistPage() -> impl IntoView {
 #[component]
 fn WorklistView(
     /// Whose worklist to ask for (`None`: the signed-in person's).
-    owner: Option<Uuid>,
+    owner: Option<UserId>,
     /// Whose worklist it is (to know when an item leaves it).
-    list_owner: Option<Uuid>,
+    list_owner: Option<UserId>,
 ) -> impl IntoView {
     let auth = use_auth();
     let can_work = auth.can(Permission::TasksWrite);
     let can_reassign = auth.can(Permission::TasksAssign);
-    let rows = RwSignal::new(Vec::<Row>::new());
-    let next_cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let loaded = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u32);
     let now = use_clock();
-    let notice_ref = NodeRef::<html::Div>::new();
-
-    let load = move |append: bool| {
-        let query = WorklistQuery {
-            user_id: owner,
-            limit: Some(PAGE),
-            cursor: if append {
-                next_cursor.get_untracked()
-            } else {
-                None
-            },
-        };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::worklist(&query).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            now.set(Utc::now());
-            match result {
-                Ok(page) => {
-                    let fresh = page.items.into_iter().map(Row::new);
-                    if append {
-                        rows.update(|r| {
-                            for row in fresh {
-                                if !r.iter().any(|x| x.id == row.id) {
-                                    r.push(row);
-                                }
-                            }
-                        });
-                    } else {
-                        rows.set(fresh.collect());
-                    }
-                    next_cursor.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    load(false);
+    let list = use_paged_list(PAGE, move |page| async move {
+        let result = client::worklist(&WorklistQuery { user_id: owner }, &page).await;
+        // Countdowns start from the moment the ranking was made.
+        now.set(Utc::now());
+        result.map(|p| crate::components::paged_list::map_page(p, Row::new))
+    })
+    .skip_repeats(|a, b| a.id == b.id);
+    list.reload();
+    let rows = list.items;
 
     let on_change = Callback::new(move |(task, said): TaskChange| {
         if stays_on_worklist(&task, list_owner) {
@@ -246,9 +205,7 @@ fn WorklistView(
             } else {
                 said
             }));
-            if let Some(el) = notice_ref.get_untracked() {
-                let _ = el.focus();
-            }
+            focus_element("worklist-notice");
         }
     });
 
@@ -261,7 +218,7 @@ fn WorklistView(
                 .count();
             (r.len(), late)
         });
-        summary_line(total, overdue, next_cursor.with(Option::is_some))
+        summary_line(total, overdue, list.has_more())
     };
 
     view! {
@@ -272,84 +229,78 @@ fn WorklistView(
             <button
                 type="button"
                 class="button small ghost"
-                disabled=move || loading.get()
+                disabled=move || list.loading.get()
                 on:click=move |_| {
                     notice.set(None);
-                    load(false);
+                    list.reload();
                 }
             >
                 "Refresh"
             </button>
         </div>
-        <div class="banner-slot" role="status" tabindex="-1" node_ref=notice_ref>
-            {move || notice.get().map(|m| view! { <div class="banner banner-success">{m}</div> })}
-        </div>
-        <ErrorBanner error=error />
+        <Notice message=notice id="worklist-notice" />
+        <ErrorBanner error=list.error />
 
-        <Show when=move || loading.get() && !loaded.get()>
-            <Loading what="the worklist" />
-        </Show>
-
-        {BANDS
-            .into_iter()
-            .map(|band| {
-                let heading = format!("band-{band}-heading");
-                let in_band = move || {
-                    rows.with(|r| r.iter().filter(|x| x.band == band).cloned().collect::<Vec<_>>())
-                };
-                let count = move || rows.with(|r| r.iter().filter(|x| x.band == band).count());
+        <PagedItems
+            list=list
+            what="the worklist"
+            more="Load more work"
+            empty=|| {
                 view! {
-                    <Show when=move || { count() > 0 }>
-                        <section
-                            class=format!("band band-{band}")
-                            aria-labelledby=heading.clone()
-                            data-band=band
-                        >
-                            <h2 id=heading.clone()>
-                                {band_title(band)}
-                                <span class="band-count">
-                                    {move || format!(" ({})", count())}
-                                </span>
-                            </h2>
-                            <p class="band-hint">{band_hint(band)}</p>
-                            <ol class="worklist">
-                                <For
-                                    each=in_band
-                                    key=|row| row.id
-                                    children=move |row| {
-                                        view! {
-                                            <WorkItem
-                                                item=row.item
-                                                now=now
-                                                can_work=can_work
-                                                can_reassign=can_reassign
-                                                on_change=on_change
-                                            />
-                                        }
-                                    }
-                                />
-                            </ol>
-                        </section>
-                    </Show>
+                    <div class="empty-state">
+                        <h2>"Nothing on this worklist"</h2>
+                        <p>
+                            "New work arrives here as discharges, missed appointments and other tasks come in."
+                        </p>
+                    </div>
                 }
-            })
-            .collect_view()}
-
-        <Show when=move || loaded.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)>
-            <div class="empty-state">
-                <h2>"Nothing on this worklist"</h2>
-                <p>
-                    "New work arrives here as discharges, missed appointments and other tasks come in."
-                </p>
-            </div>
-        </Show>
-
-        <LoadMore
-            has_more=Signal::derive(move || next_cursor.with(Option::is_some))
-            loading=loading
-            on_load=Callback::new(move |_| load(true))
-            label="Load more work"
-        />
+            }
+        >
+            {BANDS
+                .into_iter()
+                .map(|band| {
+                    let heading = format!("band-{band}-heading");
+                    let in_band = move || {
+                        rows.with(|r| r.iter().filter(|x| x.band == band).cloned().collect::<Vec<_>>())
+                    };
+                    let count = move || rows.with(|r| r.iter().filter(|x| x.band == band).count());
+                    view! {
+                        <Show when=move || { count() > 0 }>
+                            <section
+                                class=format!("band band-{band}")
+                                aria-labelledby=heading.clone()
+                                data-band=band
+                            >
+                                <h2 id=heading.clone()>
+                                    {band_title(band)}
+                                    <span class="band-count">
+                                        {move || format!(" ({})", count())}
+                                    </span>
+                                </h2>
+                                <p class="band-hint">{band_hint(band)}</p>
+                                <ol class="worklist">
+                                    <For
+                                        each=in_band
+                                        key=|row| row.id
+                                        children=move |row| {
+                                            view! {
+                                                <WorkItem
+                                                    item=row.item
+                                                    now=now
+                                                    can_work=can_work
+                                                    can_reassign=can_reassign
+                                                    on_change=on_change
+                                                />
+                                            }
+                                        }
+                                    />
+                                </ol>
+                            </section>
+                        </Show>
+                    }
+                })
+                .collect_view()}
+        </PagedItems>
     }
 }
 
@@ -378,15 +329,8 @@ fn WorkItem(
         task.with(
             |t| match (t.outreach_attempts, t.failed_outreach_attempts) {
                 (0, _) => None,
-                (n, 0) => Some(format::count(
-                    n as usize,
-                    "outreach attempt",
-                    "outreach attempts",
-                )),
-                (n, f) => Some(format!(
-                    "{}, {f} reached no one",
-                    format::count(n as usize, "outreach attempt", "outreach attempts")
-                )),
+                (n, 0) => Some(attempts_text(n)),
+                (n, f) => Some(format!("{}, {f} reached no one", attempts_text(n))),
             },
         )
     };
@@ -462,35 +406,11 @@ fn WorkItem(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::tasks::{Priority, TaskKind};
+    use shared::tasks::TaskKind;
+    use uuid::Uuid;
 
-    fn task(status: TaskStatus, assignee: Option<Uuid>) -> Task {
-        let t: DateTime<Utc> = "2026-03-02T18:00:00Z".parse().unwrap();
-        Task {
-            id: Uuid::from_u128(1),
-            patient_id: Uuid::from_u128(2),
-            assignee_id: assignee,
-            kind: TaskKind::Outreach,
-            title: "Call".into(),
-            details: None,
-            due_at: t,
-            priority: Priority::Normal,
-            status,
-            outcome: None,
-            transition_outcome: None,
-            cancel_reason: None,
-            source_type: "manual".into(),
-            source_id: None,
-            context: None,
-            outreach_attempts: 0,
-            failed_outreach_attempts: 0,
-            created_by: None,
-            completed_at: None,
-            completed_by: None,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        }
+    fn task(status: TaskStatus, assignee: Option<UserId>) -> Task {
+        crate::test_support::task(TaskKind::Outreach, status, assignee)
     }
 
     #[test]
@@ -506,8 +426,8 @@ mod tests {
 
     #[test]
     fn finished_cancelled_and_reassigned_work_leaves_the_list() {
-        let me = Some(Uuid::from_u128(7));
-        let other = Some(Uuid::from_u128(8));
+        let me = Some(UserId::from(Uuid::from_u128(7)));
+        let other = Some(UserId::from(Uuid::from_u128(8)));
         assert!(stays_on_worklist(&task(TaskStatus::InProgress, me), me));
         assert!(!stays_on_worklist(&task(TaskStatus::Done, me), me));
         assert!(!stays_on_worklist(&task(TaskStatus::Cancelled, me), me));

@@ -1,17 +1,19 @@
-//! The patient form as plain data: what the inputs hold, how that becomes a
-//! `NewPatient` or a `PatientPatch` (validated with the shared rules), which
+//! The patient form's model, as plain data (the view that shows it is
+//! `components::patient_form_view`): what the inputs hold, how that becomes
+//! a `NewPatient` or a `PatientPatch` (checked with the shared rules), which
 //! fields differ between two versions of a patient, and how unsaved input is
 //! carried over onto a newer version after an edit conflict.
 
 use chrono::NaiveDate;
 use shared::case_status::CaseStatus;
+use shared::ids::UserId;
+use shared::patch::Patch;
 use shared::patients::{
     Address, EARLIEST_BIRTH_DATE, Identifier, Insurance, NewPatient, Patient, PatientPatch, Sex,
 };
 use shared::problem::FieldError;
 use shared::risk::RiskLevel;
-use shared::validation::field_errors;
-use uuid::Uuid;
+use shared::validation::{Context, Valid, blank_to_none, field_errors};
 
 /// One identifier row; `row` is a stable key for the UI (not sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub struct IdentifierRow {
 
 /// Everything the patient form's inputs hold, as typed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PatientFormData {
+pub struct PatientFormModel {
     /// Given name.
     pub given_name: String,
     /// Family name.
@@ -68,14 +70,14 @@ pub struct PatientFormData {
     /// Risk level.
     pub risk_level: RiskLevel,
     /// Primary care manager.
-    pub care_manager: Option<Uuid>,
+    pub care_manager: Option<UserId>,
     /// The key the next added identifier row gets.
     pub next_row: u32,
 }
 
-impl Default for PatientFormData {
+impl Default for PatientFormModel {
     fn default() -> Self {
-        PatientFormData {
+        PatientFormModel {
             given_name: String::new(),
             family_name: String::new(),
             preferred_name: String::new(),
@@ -115,37 +117,33 @@ pub struct FieldChange {
     pub after: String,
 }
 
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
+/// An optional text as an input holds it (empty for none).
+fn text(o: Option<&String>) -> String {
+    o.cloned().unwrap_or_default()
 }
 
-fn text(o: &Option<String>) -> String {
-    o.clone().unwrap_or_default()
-}
-
-impl PatientFormData {
+impl PatientFormModel {
     /// The form filled in from a patient.
     pub fn from_patient(p: &Patient) -> Self {
         let address = p.address.clone().unwrap_or_default();
         let insurance = p.insurance.clone().unwrap_or_default();
-        let mut form = PatientFormData {
+        let mut form = PatientFormModel {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
-            preferred_name: text(&p.preferred_name),
+            preferred_name: text(p.preferred_name.as_ref()),
             birth_date: p.birth_date.format("%Y-%m-%d").to_string(),
             sex: p.sex,
-            phone: text(&p.phone),
-            email: text(&p.email),
-            line1: text(&address.line1),
-            line2: text(&address.line2),
-            city: text(&address.city),
-            state: text(&address.state),
-            postal_code: text(&address.postal_code),
+            phone: text(p.phone.as_ref()),
+            email: text(p.email.as_ref()),
+            line1: text(address.line1.as_ref()),
+            line2: text(address.line2.as_ref()),
+            city: text(address.city.as_ref()),
+            state: text(address.state.as_ref()),
+            postal_code: text(address.postal_code.as_ref()),
             preferred_language: p.preferred_language.clone(),
             interpreter_needed: p.interpreter_needed,
-            payer: text(&insurance.payer),
-            member_id: text(&insurance.member_id),
+            payer: text(insurance.payer.as_ref()),
+            member_id: text(insurance.member_id.as_ref()),
             medicaid: insurance.medicaid,
             identifiers: Vec::new(),
             status: p.status,
@@ -192,11 +190,11 @@ impl PatientFormData {
     /// The address as the API takes it; nothing when every part is empty.
     pub fn address(&self) -> Option<Address> {
         let a = Address {
-            line1: opt(&self.line1),
-            line2: opt(&self.line2),
-            city: opt(&self.city),
-            state: opt(&self.state).map(|s| s.to_ascii_uppercase()),
-            postal_code: opt(&self.postal_code),
+            line1: blank_to_none(&self.line1),
+            line2: blank_to_none(&self.line2),
+            city: blank_to_none(&self.city),
+            state: blank_to_none(&self.state).map(|s| s.to_ascii_uppercase()),
+            postal_code: blank_to_none(&self.postal_code),
         };
         (a != Address::default()).then_some(a)
     }
@@ -204,8 +202,8 @@ impl PatientFormData {
     /// The insurance as the API takes it; nothing when it is all empty.
     pub fn insurance(&self) -> Option<Insurance> {
         let i = Insurance {
-            payer: opt(&self.payer),
-            member_id: opt(&self.member_id),
+            payer: blank_to_none(&self.payer),
+            member_id: blank_to_none(&self.member_id),
             medicaid: self.medicaid,
         };
         (i != Insurance::default()).then_some(i)
@@ -231,41 +229,37 @@ impl PatientFormData {
             .map_err(|_| FieldError::new("birth_date", "is not a valid date"))
     }
 
-    /// The `NewPatient` to send, or every field error by the shared rules.
-    /// `assign` says whether to send the chosen care manager.
-    pub fn new_patient(
-        &self,
-        today: NaiveDate,
-        assign: bool,
-    ) -> Result<NewPatient, Vec<FieldError>> {
+    /// The `NewPatient` to send (normalized as the API will store it), or
+    /// every field error by the shared rules judged on `ctx`. `assign` says
+    /// whether to send the chosen care manager.
+    pub fn new_patient(&self, ctx: &Context, assign: bool) -> Result<NewPatient, Vec<FieldError>> {
         let birth = self.parsed_birth_date();
-        let new = NewPatient {
+        let raw = NewPatient {
             given_name: self.given_name.clone(),
             family_name: self.family_name.clone(),
-            preferred_name: opt(&self.preferred_name),
+            preferred_name: blank_to_none(&self.preferred_name),
             birth_date: *birth.as_ref().unwrap_or(&EARLIEST_BIRTH_DATE),
             sex: self.sex,
-            phone: opt(&self.phone),
-            email: opt(&self.email),
+            phone: blank_to_none(&self.phone),
+            email: blank_to_none(&self.email),
             address: self.address(),
-            preferred_language: opt(&self.preferred_language),
+            preferred_language: blank_to_none(&self.preferred_language),
             interpreter_needed: self.interpreter_needed,
             insurance: self.insurance(),
             identifiers: self.identifier_list(),
             status: Some(self.status),
             primary_care_manager_id: if assign { self.care_manager } else { None },
             risk_level: Some(self.risk_level),
-        }
-        .normalized();
-        let mut errors = match new.validate_on(today) {
-            Ok(()) => vec![],
-            Err(e) => field_errors(&e),
         };
+        let checked = Valid::new(raw, ctx);
+        let mut errors = checked.as_ref().err().map(field_errors).unwrap_or_default();
         if let Err(e) = birth {
+            // The placeholder date stood in for an unreadable one: only
+            // the reading error is about what the person typed.
             errors.retain(|f| f.field != "birth_date");
             errors.push(e);
         }
-        finish(new, errors)
+        finish(checked.map(Valid::into_inner), errors)
     }
 
     /// The merge patch that turns `base` into what the form says (only the
@@ -273,7 +267,7 @@ impl PatientFormData {
     pub fn patch_against(
         &self,
         base: &Patient,
-        today: NaiveDate,
+        ctx: &Context,
         assign: bool,
     ) -> Result<PatientPatch, Vec<FieldError>> {
         let mut errors = vec![];
@@ -291,9 +285,9 @@ impl PatientFormData {
         }
         macro_rules! clearable {
             ($field:ident) => {
-                let v = opt(&self.$field);
+                let v = blank_to_none(&self.$field);
                 if v != base.$field {
-                    p.$field = Some(v);
+                    p.$field = Patch::from(v);
                 }
             };
         }
@@ -310,9 +304,9 @@ impl PatientFormData {
         }
         let address = self.address();
         if address != base.address {
-            p.address = Some(address);
+            p.address = Patch::from(address);
         }
-        match opt(&self.preferred_language) {
+        match blank_to_none(&self.preferred_language) {
             Some(l) if l != base.preferred_language => p.preferred_language = Some(l),
             Some(_) => {}
             None => errors.push(FieldError::new("preferred_language", "is required")),
@@ -322,7 +316,7 @@ impl PatientFormData {
         }
         let insurance = self.insurance();
         if insurance != base.insurance {
-            p.insurance = Some(insurance);
+            p.insurance = Patch::from(insurance);
         }
         let ids = self.identifier_list();
         if ids != base.identifiers {
@@ -332,19 +326,19 @@ impl PatientFormData {
             p.risk_level = Some(self.risk_level);
         }
         if assign && self.care_manager != base.primary_care_manager_id {
-            p.primary_care_manager_id = Some(self.care_manager);
+            p.primary_care_manager_id = Patch::from(self.care_manager);
         }
-        let p = p.normalized();
-        if let Err(e) = p.validate_on(today) {
-            errors.extend(field_errors(&e));
+        let checked = Valid::new(p, ctx);
+        if let Err(e) = &checked {
+            errors.extend(field_errors(e));
         }
-        finish(p, errors)
+        finish(checked.map(Valid::into_inner), errors)
     }
 
     /// The form with every text trimmed and the state upper-cased, for comparing.
     fn canonical(&self) -> Self {
         let t = |s: &String| s.trim().to_string();
-        PatientFormData {
+        PatientFormModel {
             given_name: t(&self.given_name),
             family_name: t(&self.family_name),
             preferred_name: t(&self.preferred_name),
@@ -367,7 +361,7 @@ impl PatientFormData {
     /// relative to `base`.
     pub fn changed_keys(&self, base: &Patient) -> Vec<&'static str> {
         let mine = self.canonical();
-        let theirs = PatientFormData::from_patient(base);
+        let theirs = PatientFormModel::from_patient(base);
         let mut keys = vec![];
         macro_rules! check {
             ($key:literal: $($field:ident),+) => {
@@ -399,10 +393,10 @@ impl PatientFormData {
     /// person changed relative to `old_base` keeps their value; everything
     /// else takes the newer version's value, so saving again does not undo
     /// what someone else saved meanwhile.
-    pub fn rebase(&self, old_base: &Patient, latest: &Patient) -> PatientFormData {
+    pub fn rebase(&self, old_base: &Patient, latest: &Patient) -> PatientFormModel {
         let mine = self.canonical();
-        let old = PatientFormData::from_patient(old_base);
-        let mut out = PatientFormData::from_patient(latest);
+        let old = PatientFormModel::from_patient(old_base);
+        let mut out = PatientFormModel::from_patient(latest);
         macro_rules! keep_mine {
             ($($field:ident),+) => {$(
                 if mine.$field != old.$field {
@@ -433,22 +427,24 @@ impl PatientFormData {
         );
         // Keys must stay unique against rows already on screen.
         out.next_row = self.next_row;
-        if self.identifier_list() != old_base.identifiers {
-            out.identifiers = self.identifiers.clone();
-        } else {
+        if self.identifier_list() == old_base.identifiers {
             out.set_identifiers(&latest.identifiers);
+        } else {
+            out.identifiers.clone_from(&self.identifiers);
         }
         out.status = latest.status;
         out
     }
 }
 
-fn finish<T>(value: T, mut errors: Vec<FieldError>) -> Result<T, Vec<FieldError>> {
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        Err(errors)
+/// The checked value when nothing at all is wrong, else every error, by path.
+fn finish<T, E>(checked: Result<T, E>, mut errors: Vec<FieldError>) -> Result<T, Vec<FieldError>> {
+    match checked {
+        Ok(value) if errors.is_empty() => Ok(value),
+        _ => {
+            errors.sort_by(|a, b| a.field.cmp(&b.field));
+            Err(errors)
+        }
     }
 }
 
@@ -471,7 +467,7 @@ pub const FIELD_KEYS: &[(&str, &str)] = &[
     ("status", "Case status"),
 ];
 
-fn describe(key: &str, p: &Patient, care_manager: &dyn Fn(Option<Uuid>) -> String) -> String {
+fn describe(key: &str, p: &Patient, care_manager: &dyn Fn(Option<UserId>) -> String) -> String {
     let or_none = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
     match key {
         "given_name" => p.given_name.clone(),
@@ -484,8 +480,7 @@ fn describe(key: &str, p: &Patient, care_manager: &dyn Fn(Option<Uuid>) -> Strin
         "address" => p
             .address
             .as_ref()
-            .map(Address::one_line)
-            .unwrap_or_else(|| "(none)".into()),
+            .map_or_else(|| "(none)".into(), Address::one_line),
         "preferred_language" => p.preferred_language.clone(),
         "interpreter_needed" => crate::format::yes_no(p.interpreter_needed).into(),
         "insurance" => match &p.insurance {
@@ -524,7 +519,7 @@ fn describe(key: &str, p: &Patient, care_manager: &dyn Fn(Option<Uuid>) -> Strin
 pub fn patient_changes(
     before: &Patient,
     after: &Patient,
-    care_manager: &dyn Fn(Option<Uuid>) -> String,
+    care_manager: &dyn Fn(Option<UserId>) -> String,
 ) -> Vec<FieldChange> {
     FIELD_KEYS
         .iter()
@@ -689,9 +684,18 @@ pub fn element_id(path: &str, rows: &[IdentifierRow]) -> String {
 mod tests {
     use super::*;
     use chrono::DateTime;
+    use shared::ids::PatientId;
+    use uuid::Uuid;
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    fn ctx() -> Context {
+        Context {
+            now: "2026-11-23T18:00:00Z".parse().unwrap(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        }
+    }
+
+    fn user(n: u128) -> UserId {
+        UserId::from(Uuid::from_u128(n))
     }
 
     #[test]
@@ -729,7 +733,7 @@ mod tests {
 
     fn patient() -> Patient {
         Patient {
-            id: Uuid::from_u128(7),
+            id: PatientId::from(Uuid::from_u128(7)),
             given_name: "Maria".into(),
             family_name: "Lopez".into(),
             preferred_name: None,
@@ -757,7 +761,7 @@ mod tests {
             }],
             status: CaseStatus::Active,
             status_reason: None,
-            primary_care_manager_id: Some(Uuid::from_u128(1)),
+            primary_care_manager_id: Some(user(1)),
             risk_level: RiskLevel::Moderate,
             version: 3,
             created_at: DateTime::UNIX_EPOCH,
@@ -771,8 +775,8 @@ mod tests {
 
     #[test]
     fn an_empty_form_names_every_required_field() {
-        let errs = PatientFormData::default()
-            .new_patient(today(), false)
+        let errs = PatientFormModel::default()
+            .new_patient(&ctx(), false)
             .unwrap_err();
         assert_eq!(
             fields(errs),
@@ -782,20 +786,20 @@ mod tests {
 
     #[test]
     fn a_filled_form_becomes_a_trimmed_new_patient() {
-        let mut f = PatientFormData {
+        let mut f = PatientFormModel {
             given_name: " Maria ".into(),
             family_name: "Lopez".into(),
             birth_date: "1984-03-12".into(),
             sex: Sex::Female,
             state: "or".into(),
             city: "Salem".into(),
-            care_manager: Some(Uuid::from_u128(9)),
+            care_manager: Some(user(9)),
             ..Default::default()
         };
         let row = f.add_identifier();
         f.identifiers[0].system = " urn:mrn ".into();
         f.identifiers[0].value = "MRN-9".into();
-        let new = f.new_patient(today(), false).unwrap();
+        let new = f.new_patient(&ctx(), false).unwrap();
         assert_eq!(new.given_name, "Maria");
         assert_eq!(
             new.birth_date,
@@ -807,10 +811,8 @@ mod tests {
         assert_eq!(new.preferred_language.as_deref(), Some("en"));
         assert_eq!(new.primary_care_manager_id, None, "only assigners send it");
         assert_eq!(
-            f.new_patient(today(), true)
-                .unwrap()
-                .primary_care_manager_id,
-            Some(Uuid::from_u128(9))
+            f.new_patient(&ctx(), true).unwrap().primary_care_manager_id,
+            Some(user(9))
         );
         f.remove_identifier(row);
         assert!(f.identifiers.is_empty());
@@ -818,7 +820,7 @@ mod tests {
 
     #[test]
     fn nested_and_listed_errors_use_the_api_paths() {
-        let mut f = PatientFormData {
+        let mut f = PatientFormModel {
             given_name: "A".into(),
             family_name: "B".into(),
             birth_date: "2999-01-01".into(),
@@ -831,7 +833,7 @@ mod tests {
         f.identifiers[0].system = "s".into();
         f.identifiers[0].value = "v".into();
         f.identifiers[1].system = "s".into();
-        let errs = f.new_patient(today(), false).unwrap_err();
+        let errs = f.new_patient(&ctx(), false).unwrap_err();
         assert_eq!(
             fields(errs),
             vec![
@@ -845,13 +847,13 @@ mod tests {
 
     #[test]
     fn an_unreadable_birth_date_is_reported_once() {
-        let f = PatientFormData {
+        let f = PatientFormModel {
             given_name: "A".into(),
             family_name: "B".into(),
             birth_date: "12/03/1984".into(),
             ..Default::default()
         };
-        let errs = f.new_patient(today(), false).unwrap_err();
+        let errs = f.new_patient(&ctx(), false).unwrap_err();
         assert_eq!(
             errs,
             vec![FieldError::new("birth_date", "is not a valid date")]
@@ -861,8 +863,8 @@ mod tests {
     #[test]
     fn an_unchanged_form_patches_nothing_but_names_the_version() {
         let p = patient();
-        let patch = PatientFormData::from_patient(&p)
-            .patch_against(&p, today(), true)
+        let patch = PatientFormModel::from_patient(&p)
+            .patch_against(&p, &ctx(), true)
             .unwrap();
         assert!(patch.is_empty());
         assert_eq!(patch.version, Some(3));
@@ -871,7 +873,7 @@ mod tests {
     #[test]
     fn a_patch_carries_only_what_changed_and_null_for_what_was_cleared() {
         let p = patient();
-        let mut f = PatientFormData::from_patient(&p);
+        let mut f = PatientFormModel::from_patient(&p);
         f.phone = " 503-555-0199 ".into();
         f.line1.clear();
         f.line2.clear();
@@ -879,27 +881,31 @@ mod tests {
         f.state.clear();
         f.postal_code.clear();
         f.care_manager = None;
-        let patch = f.patch_against(&p, today(), false).unwrap();
-        assert_eq!(patch.phone, Some(Some("503-555-0199".into())));
-        assert_eq!(patch.address, Some(None));
-        assert_eq!(patch.primary_care_manager_id, None, "not an assigner");
+        let patch = f.patch_against(&p, &ctx(), false).unwrap();
+        assert_eq!(patch.phone, Patch::Value("503-555-0199".into()));
+        assert_eq!(patch.address, Patch::Null);
+        assert_eq!(
+            patch.primary_care_manager_id,
+            Patch::Absent,
+            "not an assigner"
+        );
         assert_eq!(patch.given_name, None);
         let json = serde_json::to_value(&patch).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"phone": "503-555-0199", "address": null, "version": 3})
         );
-        let assigned = f.patch_against(&p, today(), true).unwrap();
-        assert_eq!(assigned.primary_care_manager_id, Some(None));
+        let assigned = f.patch_against(&p, &ctx(), true).unwrap();
+        assert_eq!(assigned.primary_care_manager_id, Patch::Null);
     }
 
     #[test]
     fn a_patch_is_checked_with_the_shared_rules() {
         let p = patient();
-        let mut f = PatientFormData::from_patient(&p);
+        let mut f = PatientFormModel::from_patient(&p);
         f.phone = "x".into();
         f.preferred_language = " ".into();
-        let errs = f.patch_against(&p, today(), false).unwrap_err();
+        let errs = f.patch_against(&p, &ctx(), false).unwrap_err();
         assert_eq!(fields(errs), vec!["phone", "preferred_language"]);
     }
 
@@ -910,7 +916,7 @@ mod tests {
         after.phone = Some("503-555-0111".into());
         after.primary_care_manager_id = None;
         after.version = 4;
-        let name = |id: Option<Uuid>| match id {
+        let name = |id: Option<UserId>| match id {
             Some(_) => "Carmen Ruiz".to_string(),
             None => "Unassigned".to_string(),
         };
@@ -938,13 +944,13 @@ mod tests {
     #[test]
     fn the_fields_a_person_changed_are_known() {
         let p = patient();
-        let mut f = PatientFormData::from_patient(&p);
+        let mut f = PatientFormModel::from_patient(&p);
         assert!(f.changed_keys(&p).is_empty());
         f.phone = "503-555-0123 ".into();
         f.city = "Portland".into();
         f.identifiers[0].value = "MRN-2".into();
         assert_eq!(f.changed_keys(&p), vec!["phone", "address", "identifiers"]);
-        let mut g = PatientFormData::from_patient(&p);
+        let mut g = PatientFormModel::from_patient(&p);
         g.given_name = " Maria".into();
         assert!(g.changed_keys(&p).is_empty(), "whitespace is no change");
     }
@@ -960,7 +966,7 @@ mod tests {
             value: "OR9".into(),
         });
         latest.version = 4;
-        let mut mine = PatientFormData::from_patient(&old);
+        let mut mine = PatientFormModel::from_patient(&old);
         mine.phone = "503-555-0199".into();
         mine.family_name = "Lopez-Garcia".into();
         let rebased = mine.rebase(&old, &latest);
@@ -969,11 +975,11 @@ mod tests {
         assert_eq!(rebased.email, "maria@example.com", "theirs is taken");
         assert_eq!(rebased.identifiers.len(), 2);
         assert!(rebased.identifiers.iter().all(|r| r.row >= mine.next_row));
-        let patch = rebased.patch_against(&latest, today(), true).unwrap();
+        let patch = rebased.patch_against(&latest, &ctx(), true).unwrap();
         assert_eq!(patch.version, Some(4));
-        assert_eq!(patch.phone, Some(Some("503-555-0199".into())));
+        assert_eq!(patch.phone, Patch::Value("503-555-0199".into()));
         assert_eq!(patch.family_name.as_deref(), Some("Lopez-Garcia"));
-        assert_eq!(patch.email, None, "their email is not undone");
+        assert_eq!(patch.email, Patch::Absent, "their email is not undone");
         assert_eq!(patch.identifiers, None);
     }
 

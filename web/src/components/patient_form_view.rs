@@ -1,23 +1,25 @@
-//! The patient form used to register a patient and to edit one: every
-//! field labelled, checked with the shared rules as the person types (after
-//! they leave a field, or once they tried to submit), and server errors shown
-//! beside the fields they name.
+//! The patient form's view (its model is `crate::patient_form_model`),
+//! used to register a patient and to edit one: every field labelled,
+//! checked with the shared rules as the person types (after they leave a
+//! field, or once they tried to submit), and server errors shown beside the
+//! fields they name.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use shared::case_status::CaseStatus;
+use shared::ids::UserId;
 use shared::patients::Sex;
 use shared::problem::FieldError;
 use shared::risk::RiskLevel;
 use shared::validation::US_STATES;
 use strum::VariantArray;
-use uuid::Uuid;
-use wasm_bindgen::JsCast;
 
-use crate::components::{CheckboxField, Choice, SelectField, TextField};
-use crate::patient_form::{
-    PatientFormData, element_id, error_sentence, identifier_path, in_form_order,
+use crate::components::fields::choices;
+use crate::components::fields::{CheckboxField, Choice, SelectField, TextField};
+use crate::dom::{focus_element, focus_later};
+use crate::patient_form_model::{
+    IdentifierRow, PatientFormModel, element_id, error_sentence, identifier_path, in_form_order,
 };
 use crate::state::Directory;
 
@@ -25,7 +27,7 @@ use crate::state::Directory;
 #[derive(Debug, Clone, Copy)]
 pub struct PatientFormState {
     /// What the inputs hold.
-    pub data: RwSignal<PatientFormData>,
+    pub data: RwSignal<PatientFormModel>,
     /// Paths of fields the person has left (their errors show from then on).
     pub touched: RwSignal<BTreeSet<String>>,
     /// Whether the person tried to submit (all errors show).
@@ -39,8 +41,8 @@ pub struct PatientFormState {
 impl PatientFormState {
     /// A form holding `initial`, checked by `validate`.
     pub fn new(
-        initial: PatientFormData,
-        validate: impl Fn(&PatientFormData) -> Vec<FieldError> + Send + Sync + 'static,
+        initial: PatientFormModel,
+        validate: impl Fn(&PatientFormModel) -> Vec<FieldError> + Send + Sync + 'static,
     ) -> Self {
         let data = RwSignal::new(initial);
         PatientFormState {
@@ -77,7 +79,7 @@ impl PatientFormState {
     }
 
     /// Changes the data for an edit of `path`; the server's error about it goes.
-    pub fn edit(&self, path: &str, f: impl FnOnce(&mut PatientFormData)) {
+    pub fn edit(&self, path: &str, f: impl FnOnce(&mut PatientFormModel)) {
         self.data.update(f);
         if self
             .server
@@ -115,37 +117,13 @@ impl PatientFormState {
     }
 }
 
-/// Focuses the element with `id`, if it exists.
-pub fn focus_element(id: &str) {
-    let el = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = el {
-        let _ = el.focus();
-    }
-}
-
-fn sex_choices() -> Vec<Choice> {
-    Sex::VARIANTS
-        .iter()
-        .map(|s| (s.as_ref().to_string(), s.label().to_string()))
-        .collect()
-}
-
-fn risk_choices() -> Vec<Choice> {
-    RiskLevel::VARIANTS
-        .iter()
-        .map(|r| (r.as_ref().to_string(), r.label().to_string()))
-        .collect()
-}
-
 fn initial_status_choices() -> Vec<Choice> {
-    CaseStatus::VARIANTS
+    let initial: Vec<CaseStatus> = CaseStatus::VARIANTS
         .iter()
+        .copied()
         .filter(|s| s.valid_initial())
-        .map(|s| (s.as_ref().to_string(), s.label().to_string()))
-        .collect()
+        .collect();
+    choices(&initial, |s| s.label().into(), None)
 }
 
 fn state_choices() -> Vec<Choice> {
@@ -210,8 +188,7 @@ pub fn PatientFormFields(
     let add_identifier = move |_| {
         let mut added = 0;
         state.edit("identifiers", |d| added = d.add_identifier());
-        let id = format!("pf-identifier-{added}-system");
-        request_animation_focus(id);
+        focus_later(format!("pf-identifier-{added}-system"));
     };
 
     view! {
@@ -233,9 +210,9 @@ pub fn PatientFormFields(
                         id="pf-sex"
                         label="Sex"
                         value=Signal::derive(move || state.data.with(|d| d.sex.as_ref().to_string()))
-                        options=Signal::stored(sex_choices())
+                        options=Signal::stored(choices(Sex::VARIANTS, |s| s.label().into(), None))
                         on_change=Callback::new(move |v: String| {
-                            state.edit("sex", |d| d.sex = v.parse().unwrap_or_default())
+                            state.edit("sex", |d| d.sex = v.parse().unwrap_or_default());
                         })
                         error=Signal::derive(move || state.error("sex"))
                     />
@@ -260,7 +237,7 @@ pub fn PatientFormFields(
                     label="Interpreter needed"
                     checked=Signal::derive(move || state.data.with(|d| d.interpreter_needed))
                     on_change=Callback::new(move |v: bool| {
-                        state.edit("interpreter_needed", |d| d.interpreter_needed = v)
+                        state.edit("interpreter_needed", |d| d.interpreter_needed = v);
                     })
                 />
             </fieldset>
@@ -317,78 +294,12 @@ pub fn PatientFormFields(
                         each=rows
                         key=|row| *row
                         children=move |row| {
-                            let system_path = move || format!("identifiers[{}].system", index_of(row));
-                            let value_path = move || format!("identifiers[{}].value", index_of(row));
-                            let system_id = format!("pf-identifier-{row}-system");
-                            let value_id = format!("pf-identifier-{row}-value");
-                            let get = move |f: fn(&crate::patient_form::IdentifierRow) -> String| {
-                                Signal::derive(move || {
-                                    state.data.with(|d| {
-                                        d.identifiers.iter().find(|r| r.row == row).map(f).unwrap_or_default()
-                                    })
-                                })
-                            };
                             let number = move || index_of(row) + 1;
                             view! {
                                 <li class="identifier-row">
                                     <div class="grid grid-identifier">
-                                        <div class="field" class:has-error=move || state.error(&system_path()).is_some()>
-                                            <label for=system_id.clone()>
-                                                "System"
-                                                <span class="visually-hidden">" of identifier " {number}</span>
-                                            </label>
-                                            <input
-                                                id=system_id.clone()
-                                                type="text"
-                                                autocomplete="off"
-                                                maxlength="200"
-                                                placeholder="urn:ehr:mrn"
-                                                prop:value=get(|r| r.system.clone())
-                                                on:input=move |ev| {
-                                                    let v = event_target_value(&ev);
-                                                    state.edit(&system_path(), |d| {
-                                                        if let Some(r) = d.identifiers.iter_mut().find(|r| r.row == row) {
-                                                            r.system = v;
-                                                        }
-                                                    })
-                                                }
-                                                on:blur=move |_| state.touch(&system_path())
-                                                aria-required="true"
-                                                aria-invalid=move || state.error(&system_path()).map(|_| "true")
-                                                aria-describedby=format!("{system_id}-error")
-                                            />
-                                            <p class="field-error" id=format!("{system_id}-error") aria-live="polite">
-                                                {move || state.error(&system_path())}
-                                            </p>
-                                        </div>
-                                        <div class="field" class:has-error=move || state.error(&value_path()).is_some()>
-                                            <label for=value_id.clone()>
-                                                "Value"
-                                                <span class="visually-hidden">" of identifier " {number}</span>
-                                            </label>
-                                            <input
-                                                id=value_id.clone()
-                                                type="text"
-                                                autocomplete="off"
-                                                maxlength="100"
-                                                prop:value=get(|r| r.value.clone())
-                                                on:input=move |ev| {
-                                                    let v = event_target_value(&ev);
-                                                    state.edit(&value_path(), |d| {
-                                                        if let Some(r) = d.identifiers.iter_mut().find(|r| r.row == row) {
-                                                            r.value = v;
-                                                        }
-                                                    })
-                                                }
-                                                on:blur=move |_| state.touch(&value_path())
-                                                aria-required="true"
-                                                aria-invalid=move || state.error(&value_path()).map(|_| "true")
-                                                aria-describedby=format!("{value_id}-error")
-                                            />
-                                            <p class="field-error" id=format!("{value_id}-error") aria-live="polite">
-                                                {move || state.error(&value_path())}
-                                            </p>
-                                        </div>
+                                        <IdentifierInput state=state row=row part=IdentifierPart::System />
+                                        <IdentifierInput state=state row=row part=IdentifierPart::Value />
                                         <div class="identifier-remove">
                                             <button
                                                 type="button"
@@ -430,9 +341,9 @@ pub fn PatientFormFields(
                         id="pf-risk_level"
                         label="Risk level"
                         value=Signal::derive(move || state.data.with(|d| d.risk_level.as_ref().to_string()))
-                        options=Signal::stored(risk_choices())
+                        options=Signal::stored(choices(RiskLevel::VARIANTS, |r| r.label().into(), None))
                         on_change=Callback::new(move |v: String| {
-                            state.edit("risk_level", |d| d.risk_level = v.parse().unwrap_or_default())
+                            state.edit("risk_level", |d| d.risk_level = v.parse().unwrap_or_default());
                         })
                         error=Signal::derive(move || state.error("risk_level"))
                     />
@@ -445,7 +356,7 @@ pub fn PatientFormFields(
                                     value=Signal::derive(move || state.data.with(|d| d.status.as_ref().to_string()))
                                     options=Signal::stored(initial_status_choices())
                                     on_change=Callback::new(move |v: String| {
-                                        state.edit("status", |d| d.status = v.parse().unwrap_or_default())
+                                        state.edit("status", |d| d.status = v.parse().unwrap_or_default());
                                     })
                                     error=Signal::derive(move || state.error("status"))
                                 />
@@ -462,7 +373,7 @@ pub fn PatientFormFields(
                                     })
                                     options=care_manager_choices
                                     on_change=Callback::new(move |v: String| {
-                                        state.edit("primary_care_manager_id", |d| d.care_manager = Uuid::parse_str(&v).ok())
+                                        state.edit("primary_care_manager_id", |d| d.care_manager = v.parse::<UserId>().ok());
                                     })
                                     error=Signal::derive(move || state.error("primary_care_manager_id"))
                                 />
@@ -474,12 +385,128 @@ pub fn PatientFormFields(
     }
 }
 
-/// Focuses an element once the UI has rendered it.
-fn request_animation_focus(id: String) {
-    leptos::task::spawn_local(async move {
-        leptos::task::tick().await;
-        focus_element(&id);
-    });
+/// Which input of an identifier row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdentifierPart {
+    /// The issuing system.
+    System,
+    /// The identifier within that system.
+    Value,
+}
+
+impl IdentifierPart {
+    /// The part's name in field paths and element ids.
+    fn key(self) -> &'static str {
+        match self {
+            IdentifierPart::System => "system",
+            IdentifierPart::Value => "value",
+        }
+    }
+
+    /// The visible label.
+    fn label(self) -> &'static str {
+        match self {
+            IdentifierPart::System => "System",
+            IdentifierPart::Value => "Value",
+        }
+    }
+
+    /// The longest input the API accepts.
+    fn maxlength(self) -> &'static str {
+        match self {
+            IdentifierPart::System => "200",
+            IdentifierPart::Value => "100",
+        }
+    }
+
+    /// An example of what goes in.
+    fn placeholder(self) -> Option<&'static str> {
+        (self == IdentifierPart::System).then_some("urn:ehr:mrn")
+    }
+
+    /// The part's text in a row.
+    fn text(self, r: &IdentifierRow) -> String {
+        match self {
+            IdentifierPart::System => r.system.clone(),
+            IdentifierPart::Value => r.value.clone(),
+        }
+    }
+
+    /// Changes the part's text in a row.
+    fn set(self, r: &mut IdentifierRow, text: String) {
+        match self {
+            IdentifierPart::System => r.system = text,
+            IdentifierPart::Value => r.value = text,
+        }
+    }
+}
+
+/// One input of an identifier row. Its label names the row's number (for
+/// screen readers) and its errors follow the row's place in the list,
+/// which changes as rows above it are removed.
+#[component]
+fn IdentifierInput(
+    /// The form.
+    state: PatientFormState,
+    /// The row's stable key.
+    row: u32,
+    /// Which input.
+    part: IdentifierPart,
+) -> impl IntoView {
+    let index = move || {
+        state
+            .data
+            .with(|d| d.identifiers.iter().position(|r| r.row == row))
+            .unwrap_or(0)
+    };
+    let path = move || format!("identifiers[{}].{}", index(), part.key());
+    let id = format!("pf-identifier-{row}-{}", part.key());
+    let error_id = format!("{id}-error");
+    let error = move || state.error(&path());
+    let text = move || {
+        state.data.with(|d| {
+            d.identifiers
+                .iter()
+                .find(|r| r.row == row)
+                .map(|r| part.text(r))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for=id.clone()>
+                {part.label()}
+                <span class="visually-hidden">" of identifier " {move || index() + 1}</span>
+            </label>
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                maxlength=part.maxlength()
+                placeholder=part.placeholder()
+                prop:value=text
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    state
+                        .edit(
+                            &path(),
+                            |d| {
+                                if let Some(r) = d.identifiers.iter_mut().find(|r| r.row == row) {
+                                    part.set(r, v);
+                                }
+                            },
+                        );
+                }
+                on:blur=move |_| state.touch(&path())
+                aria-required="true"
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=error_id.clone()
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {error}
+            </p>
+        </div>
+    }
 }
 
 /// The list of problems shown at the top of a form after a failed submit.

@@ -1,0 +1,481 @@
+//! The typed API calls the screens make, one function per endpoint: lists
+//! take their filters and a [`PageQuery`] (the API reads both from one
+//! query string), changes take the version they are based on, and records
+//! come back with the version their `ETag` names.
+//!
+//! Sits on [`crate::session`] (signed-in requests) in the SPA's one-way
+//! stack `transport → session → client → state`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::alerts::{Alert, AlertListQuery};
+use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
+use shared::appointments::{Appointment, AppointmentListQuery, AppointmentPatch, NewAppointment};
+use shared::audit::{AuditEvent, AuditQuery};
+use shared::auth::Me;
+use shared::care_team::{CareTeamMember, NewCareTeamMember};
+use shared::case_status::StatusChangeRequest;
+use shared::contacts::{Contact, NewContact};
+use shared::encounters::{Encounter, EncounterListQuery, EncounterPatch, NewEncounter};
+use shared::ids::{PatientId, TaskId, UserId};
+use shared::notes::{NewAddendum, NewNote, Note, NotePatch, SignRequest};
+use shared::organization::Workload;
+use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
+use shared::pagination::{MAX_LIMIT, Page, PageQuery};
+use shared::patients::{NewPatient, Patient, PatientListQuery, PatientPatch};
+use shared::tasks::{Task, TaskListQuery, TaskPatch};
+use shared::timeline::TimelineEntry;
+use shared::users::{NewUser, User, UserListQuery, UserPatch};
+use shared::worklist::WorklistItem;
+use uuid::Uuid;
+
+use crate::session;
+use crate::transport::{ApiError, Method, json, paged_path};
+
+/// A list that has no filters of its own, only paging.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct NoFilters {}
+
+/// Whose worklist `GET /worklist` answers with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WorklistQuery {
+    /// Someone else's worklist (supervisors); mine when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+}
+
+/// `GET path` as `T`.
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    session::request(Method::Get, path, None, None)
+        .await?
+        .decode()
+}
+
+/// One page of the list at `path`.
+async fn page<F: Serialize, T: DeserializeOwned>(
+    path: &str,
+    filters: &F,
+    page: &PageQuery,
+) -> Result<Page<T>, ApiError> {
+    get(&paged_path(path, filters, page)).await
+}
+
+/// `POST path` with `body`, answered with a `T`.
+async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    session::request(Method::Post, path, Some(json(body)?), None)
+        .await?
+        .decode()
+}
+
+/// Records whose version is their concurrency token (the `ETag`).
+pub trait Versioned {
+    /// Where the version is kept.
+    fn version_mut(&mut self) -> &mut i32;
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {
+        $(impl Versioned for $t {
+            fn version_mut(&mut self) -> &mut i32 {
+                &mut self.version
+            }
+        })*
+    };
+}
+
+versioned!(
+    Patient,
+    User,
+    Task,
+    Note,
+    Encounter,
+    Appointment,
+    Contact,
+    CareTeamMember
+);
+
+/// Sends a request and reads a record whose version is the one its `ETag`
+/// names (the token the next change must send back).
+async fn versioned<T: DeserializeOwned + Versioned>(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    if_match: Option<i32>,
+) -> Result<T, ApiError> {
+    let answer = session::request(method, path, body, if_match).await?;
+    let mut record: T = answer.decode()?;
+    if let Some(v) = answer.etag {
+        *record.version_mut() = v;
+    }
+    Ok(record)
+}
+
+/// Reads a versioned record at `path`.
+async fn read<T: DeserializeOwned + Versioned>(path: &str) -> Result<T, ApiError> {
+    versioned(Method::Get, path, None, None).await
+}
+
+/// Creates a versioned record at `path`.
+async fn create<B: Serialize + ?Sized, T: DeserializeOwned + Versioned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    versioned(Method::Post, path, Some(json(body)?), None).await
+}
+
+/// Changes a versioned record at `path` (`method` is PATCH, or POST for
+/// actions such as a status change); `version` is the one it is based on.
+async fn change<B: Serialize + ?Sized, T: DeserializeOwned + Versioned>(
+    method: Method,
+    path: &str,
+    body: &B,
+    version: i32,
+) -> Result<T, ApiError> {
+    versioned(method, path, Some(json(body)?), Some(version)).await
+}
+
+/// The signed-in user.
+pub async fn me() -> Result<Me, ApiError> {
+    get("/api/v1/auth/me").await
+}
+
+/// A page of patients.
+pub async fn list_patients(
+    filters: &PatientListQuery,
+    at: &PageQuery,
+) -> Result<Page<Patient>, ApiError> {
+    page("/api/v1/patients", filters, at).await
+}
+
+/// One patient.
+pub async fn get_patient(id: PatientId) -> Result<Patient, ApiError> {
+    read(&format!("/api/v1/patients/{id}")).await
+}
+
+/// Registers a patient.
+pub async fn create_patient(new: &NewPatient) -> Result<Patient, ApiError> {
+    create("/api/v1/patients", new).await
+}
+
+/// Changes a patient; `version` is the one the change is based on.
+pub async fn update_patient(
+    id: PatientId,
+    changes: &PatientPatch,
+    version: i32,
+) -> Result<Patient, ApiError> {
+    let path = format!("/api/v1/patients/{id}");
+    change(Method::Patch, &path, changes, version).await
+}
+
+/// Moves a case to another status.
+pub async fn change_status(
+    id: PatientId,
+    request: &StatusChangeRequest,
+    version: i32,
+) -> Result<Patient, ApiError> {
+    let path = format!("/api/v1/patients/{id}/status");
+    change(Method::Post, &path, request, version).await
+}
+
+/// A page of users.
+pub async fn list_users(filters: &UserListQuery, at: &PageQuery) -> Result<Page<User>, ApiError> {
+    page("/api/v1/users", filters, at).await
+}
+
+/// Every user of the organization (following the pages).
+pub async fn all_users() -> Result<Vec<User>, ApiError> {
+    let mut at = PageQuery::first(MAX_LIMIT);
+    let mut users = Vec::new();
+    loop {
+        let next = list_users(&UserListQuery::default(), &at).await?;
+        users.extend(next.items);
+        match next.next_cursor {
+            Some(cursor) => at = PageQuery::after(at.limit, Some(cursor)),
+            None => return Ok(users),
+        }
+    }
+}
+
+/// Creates a user (admins).
+pub async fn create_user(new: &NewUser) -> Result<User, ApiError> {
+    create("/api/v1/users", new).await
+}
+
+/// Changes a user (admins); `version` is the one the change is based on.
+pub async fn update_user(id: UserId, changes: &UserPatch, version: i32) -> Result<User, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/users/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// A page of API keys.
+pub async fn list_api_keys(at: &PageQuery) -> Result<Page<ApiKey>, ApiError> {
+    page("/api/v1/api-keys", &NoFilters {}, at).await
+}
+
+/// Creates an API key; the answer holds the secret, this once.
+pub async fn create_api_key(new: &NewApiKey) -> Result<CreatedApiKey, ApiError> {
+    post("/api/v1/api-keys", new).await
+}
+
+/// Revokes an API key.
+pub async fn revoke_api_key(id: Uuid) -> Result<(), ApiError> {
+    let path = format!("/api/v1/api-keys/{id}");
+    session::request(Method::Delete, &path, None, None).await?;
+    Ok(())
+}
+
+/// A page of the audit trail.
+pub async fn list_audit(
+    filters: &AuditQuery,
+    at: &PageQuery,
+) -> Result<Page<AuditEvent>, ApiError> {
+    page("/api/v1/audit-events", filters, at).await
+}
+
+/// A page of a worklist, in order.
+pub async fn worklist(
+    filters: &WorklistQuery,
+    at: &PageQuery,
+) -> Result<Page<WorklistItem>, ApiError> {
+    page("/api/v1/worklist", filters, at).await
+}
+
+/// A page of the team's workload (supervisors).
+pub async fn team_workload(at: &PageQuery) -> Result<Page<Workload>, ApiError> {
+    page("/api/v1/team/workload", &NoFilters {}, at).await
+}
+
+/// A page of tasks.
+pub async fn list_tasks(filters: &TaskListQuery, at: &PageQuery) -> Result<Page<Task>, ApiError> {
+    page("/api/v1/tasks", filters, at).await
+}
+
+/// One task.
+pub async fn get_task(id: TaskId) -> Result<Task, ApiError> {
+    read(&format!("/api/v1/tasks/{id}")).await
+}
+
+/// Changes a task (start, finish, cancel, reassign); `version` is the one
+/// the change is based on.
+pub async fn update_task(id: TaskId, changes: &TaskPatch, version: i32) -> Result<Task, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/tasks/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// Logs an outreach attempt.
+pub async fn log_outreach(
+    patient: PatientId,
+    attempt: &NewOutreachAttempt,
+) -> Result<OutreachAttempt, ApiError> {
+    post(
+        &format!("/api/v1/patients/{patient}/outreach-attempts"),
+        attempt,
+    )
+    .await
+}
+
+/// A page of alerts.
+pub async fn list_alerts(
+    filters: &AlertListQuery,
+    at: &PageQuery,
+) -> Result<Page<Alert>, ApiError> {
+    page("/api/v1/alerts", filters, at).await
+}
+
+/// Acknowledges an alert.
+pub async fn acknowledge_alert(id: Uuid) -> Result<Alert, ApiError> {
+    let path = format!("/api/v1/alerts/{id}/acknowledge");
+    session::request(Method::Post, &path, None, None)
+        .await?
+        .decode()
+}
+
+/// A page of a patient's contacts.
+pub async fn list_contacts(patient: PatientId, at: &PageQuery) -> Result<Page<Contact>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/contacts");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Adds a contact.
+pub async fn create_contact(patient: PatientId, new: &NewContact) -> Result<Contact, ApiError> {
+    create(&format!("/api/v1/patients/{patient}/contacts"), new).await
+}
+
+/// A page of a patient's care team.
+pub async fn list_care_team(
+    patient: PatientId,
+    at: &PageQuery,
+) -> Result<Page<CareTeamMember>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/care-team");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Adds a care team member.
+pub async fn add_care_team_member(
+    patient: PatientId,
+    new: &NewCareTeamMember,
+) -> Result<CareTeamMember, ApiError> {
+    create(&format!("/api/v1/patients/{patient}/care-team"), new).await
+}
+
+/// A page of a patient's timeline, newest first.
+pub async fn timeline(patient: PatientId, at: &PageQuery) -> Result<Page<TimelineEntry>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/timeline");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// A page of encounters.
+pub async fn list_encounters(
+    filters: &EncounterListQuery,
+    at: &PageQuery,
+) -> Result<Page<Encounter>, ApiError> {
+    page("/api/v1/encounters", filters, at).await
+}
+
+/// Records an admission or a discharge by hand.
+pub async fn create_encounter(new: &NewEncounter) -> Result<Encounter, ApiError> {
+    create("/api/v1/encounters", new).await
+}
+
+/// Changes an encounter (adds the discharge, say).
+pub async fn update_encounter(
+    id: Uuid,
+    changes: &EncounterPatch,
+    version: i32,
+) -> Result<Encounter, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/encounters/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// A page of appointments.
+pub async fn list_appointments(
+    filters: &AppointmentListQuery,
+    at: &PageQuery,
+) -> Result<Page<Appointment>, ApiError> {
+    page("/api/v1/appointments", filters, at).await
+}
+
+/// Records an appointment.
+pub async fn create_appointment(new: &NewAppointment) -> Result<Appointment, ApiError> {
+    create("/api/v1/appointments", new).await
+}
+
+/// Changes an appointment (its status, say).
+pub async fn update_appointment(
+    id: Uuid,
+    changes: &AppointmentPatch,
+    version: i32,
+) -> Result<Appointment, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/appointments/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// A page of a patient's notes.
+pub async fn list_notes(patient: PatientId, at: &PageQuery) -> Result<Page<Note>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/notes");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Writes a note (unsigned).
+pub async fn create_note(patient: PatientId, new: &NewNote) -> Result<Note, ApiError> {
+    create(&format!("/api/v1/patients/{patient}/notes"), new).await
+}
+
+/// One note.
+pub async fn get_note(id: Uuid) -> Result<Note, ApiError> {
+    read(&format!("/api/v1/notes/{id}")).await
+}
+
+/// Edits an unsigned note.
+pub async fn update_note(id: Uuid, changes: &NotePatch, version: i32) -> Result<Note, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/notes/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// Signs a note: the version read becomes final.
+pub async fn sign_note(id: Uuid, version: i32) -> Result<Note, ApiError> {
+    let body = SignRequest {
+        version: Some(version),
+    };
+    change(
+        Method::Post,
+        &format!("/api/v1/notes/{id}/sign"),
+        &body,
+        version,
+    )
+    .await
+}
+
+/// Adds an addendum to a signed note.
+pub async fn add_addendum(id: Uuid, new: &NewAddendum) -> Result<Note, ApiError> {
+    create(&format!("/api/v1/notes/{id}/addenda"), new).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worklist_queries_name_the_person_only_when_it_is_someone_else() {
+        assert_eq!(
+            paged_path(
+                "/api/v1/worklist",
+                &WorklistQuery::default(),
+                &PageQuery::default()
+            ),
+            "/api/v1/worklist"
+        );
+        let id = Uuid::from_u128(9);
+        let q = WorklistQuery {
+            user_id: Some(UserId::from(id)),
+        };
+        assert_eq!(
+            paged_path(
+                "/api/v1/worklist",
+                &q,
+                &PageQuery::after(None, Some("k".into()))
+            ),
+            format!("/api/v1/worklist?user_id={id}&cursor=k")
+        );
+    }
+
+    #[test]
+    fn lists_without_filters_send_only_the_page() {
+        assert_eq!(
+            paged_path(
+                "/api/v1/team/workload",
+                &NoFilters {},
+                &PageQuery::first(50)
+            ),
+            "/api/v1/team/workload?limit=50"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! One patient's record: the page with its header and tabs (`record`),
+//! editing the record (`edit`), and one folder or module a tab. What the
+//! parts share — the loaded patient, the tabs' addresses — is in `context`.
+
+mod appointments;
+mod context;
+mod edit;
+mod encounters;
+mod header;
+mod notes;
+mod overview;
+mod record;
+mod timeline;
+
+pub use appointments::PatientAppointmentsTab;
+pub use encounters::PatientEncountersTab;
+pub use notes::PatientNotesTab;
+pub use overview::PatientOverviewTab;
+pub use record::PatientPage;
+pub use timeline::PatientTimelineTab;
