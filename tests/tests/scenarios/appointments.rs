@@ -9,20 +9,18 @@ use shared::risk::RiskLevel;
 use shared::tasks::{TaskKind, TaskStatus};
 use tests::TestApp;
 
-use crate::care::{alerts_of, appointment, mark_missed, now, patient_of, task, tasks_of, worklist};
+use crate::care::{
+    Scene, alerts_of, appointment, mark_missed, now, patient_of, scene, task, tasks_of, worklist,
+};
 
 #[test]
 fn marking_an_appointment_missed_creates_a_followup_due_at_the_end_of_the_next_business_day() {
-    let app = TestApp::spawn();
-    let team = app.team("Missed Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Missed",
-        RiskLevel::Moderate,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Missed Org", "Missed", RiskLevel::Moderate);
     let appt = appointment(&app, &token, p.id, now() - Duration::hours(3));
 
     let before = now();
@@ -113,16 +111,12 @@ fn an_organization_holiday_pushes_the_missed_appointment_followup_to_the_next_bu
 
 #[test]
 fn two_missed_appointments_within_30_days_raise_one_disengagement_alert_and_suggest_outreach() {
-    let app = TestApp::spawn();
-    let team = app.team("Disengaged Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Disengaged",
-        RiskLevel::High,
-    );
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Disengaged Org", "Disengaged", RiskLevel::High);
     let first = appointment(&app, &token, p.id, now() - Duration::days(12));
     mark_missed(&app, &token, &first);
     let kinds = |app: &TestApp| -> Vec<String> {
@@ -162,10 +156,12 @@ fn two_missed_appointments_within_30_days_raise_one_disengagement_alert_and_sugg
 
 #[test]
 fn misses_more_than_30_days_apart_are_not_disengagement() {
-    let app = TestApp::spawn();
-    let team = app.team("Spread Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Spread", RiskLevel::High);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Spread Org", "Spread", RiskLevel::High);
     let old = appointment(&app, &token, p.id, now() - Duration::days(45));
     mark_missed(&app, &token, &old);
     let recent = appointment(&app, &token, p.id, now() - Duration::hours(4));
@@ -179,10 +175,12 @@ fn misses_more_than_30_days_apart_are_not_disengagement() {
 
 #[test]
 fn correcting_a_missed_appointment_to_attended_cancels_its_followup() {
-    let app = TestApp::spawn();
-    let team = app.team("Corrected Miss Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Attended", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Corrected Miss Org", "Attended", RiskLevel::Low);
     let appt = appointment(&app, &token, p.id, now() - Duration::hours(6));
     let missed = mark_missed(&app, &token, &appt);
     app.patch(&format!(
@@ -201,10 +199,12 @@ fn correcting_a_missed_appointment_to_attended_cancels_its_followup() {
 
 #[test]
 fn an_appointment_update_with_a_stale_version_is_a_412_and_changes_nothing() {
-    let app = TestApp::spawn();
-    let team = app.team("Stale Appt Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Stale", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Stale Appt Org", "Stale", RiskLevel::Low);
     let appt = appointment(&app, &token, p.id, now() - Duration::hours(6));
     mark_missed(&app, &token, &appt);
     let res = app

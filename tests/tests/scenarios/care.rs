@@ -14,11 +14,38 @@ use shared::risk::RiskLevel;
 use shared::tasks::Task;
 use shared::worklist::WorklistItem;
 use tests::TestApp;
-use tests::fixtures::{TestUser, new_patient};
+use tests::fixtures::{Team, TestUser, new_patient};
 
 /// Now, to the second (the API stores microseconds; tests compare exactly).
 pub fn now() -> DateTime<Utc> {
     Utc::now().duration_trunc(Duration::seconds(1)).unwrap()
+}
+
+/// Where most scenarios start: a fresh server, an organization with one
+/// user of each role, the care manager's token, and one of their patients.
+pub struct Scene {
+    /// The server under test.
+    pub app: TestApp,
+    /// The organization and its users.
+    pub team: Team,
+    /// The care manager's access token.
+    pub token: String,
+    /// A patient of the care manager.
+    pub patient: Patient,
+}
+
+/// A [`Scene`] in organization `org` with a patient named `family` at `risk`.
+pub fn scene(org: &str, family: &str, risk: RiskLevel) -> Scene {
+    let app = TestApp::spawn();
+    let team = app.team(org);
+    let token = app.token(&team.care_manager);
+    let patient = patient_of(&app, &token, &team.care_manager, family, risk);
+    Scene {
+        app,
+        team,
+        token,
+        patient,
+    }
 }
 
 /// A patient whose primary care manager is `cm`.

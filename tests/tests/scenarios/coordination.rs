@@ -8,22 +8,18 @@ use shared::tasks::TaskStatus;
 use tests::TestApp;
 
 use crate::care::{
-    alerts_of, appointment, discharge, manual_task, mark_missed, now, patient_of, tasks_of,
-    worklist,
+    Scene, alerts_of, appointment, discharge, manual_task, mark_missed, now, patient_of, scene,
+    tasks_of, worklist,
 };
 
 #[test]
 fn closing_a_case_cancels_its_open_tasks_with_the_closure_reason() {
-    let app = TestApp::spawn();
-    let team = app.team("Closure Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Closing",
-        RiskLevel::Moderate,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Closure Org", "Closing", RiskLevel::Moderate);
     let p: shared::patients::Patient = app
         .post(&format!("/api/v1/patients/{}/status", p.id))
         .token(&token)
@@ -57,10 +53,12 @@ fn closing_a_case_cancels_its_open_tasks_with_the_closure_reason() {
 
 #[test]
 fn an_alert_is_acknowledged_once_and_records_who_and_when() {
-    let app = TestApp::spawn();
-    let team = app.team("Ack Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Alerted", RiskLevel::High);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Ack Org", "Alerted", RiskLevel::High);
     discharge(&app, &token, p.id, now() - Duration::hours(1));
     let alert = alerts_of(&app, &token, p.id)[0].clone();
     let mine: Value = app
@@ -111,10 +109,12 @@ fn an_alert_is_acknowledged_once_and_records_who_and_when() {
 
 #[test]
 fn the_timeline_shows_every_kind_of_event_newest_first() {
-    let app = TestApp::spawn();
-    let team = app.team("Timeline Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Timeline", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Timeline Org", "Timeline", RiskLevel::Low);
     discharge(&app, &token, p.id, now() - Duration::hours(5));
     let appt = appointment(&app, &token, p.id, now() - Duration::hours(4));
     mark_missed(&app, &token, &appt);
@@ -248,10 +248,12 @@ fn another_organizations_care_records_are_404_everywhere() {
 
 #[test]
 fn care_team_members_receive_the_patients_alerts() {
-    let app = TestApp::spawn();
-    let team = app.team("Care Team Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Teamed", RiskLevel::Low);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Care Team Org", "Teamed", RiskLevel::Low);
     let peer = app.user(&team.org, shared::auth::Role::CareManager);
     app.post(&format!("/api/v1/patients/{}/care-team", p.id))
         .token(&token)

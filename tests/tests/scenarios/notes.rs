@@ -6,7 +6,7 @@ use shared::notes::Note;
 use shared::risk::RiskLevel;
 use tests::TestApp;
 
-use crate::care::{now, patient_of};
+use crate::care::{Scene, now, scene};
 
 fn write(app: &TestApp, token: &str, patient: shared::ids::PatientId, body: Value) -> Note {
     app.post(&format!("/api/v1/patients/{patient}/notes"))
@@ -19,10 +19,12 @@ fn write(app: &TestApp, token: &str, patient: shared::ids::PatientId, body: Valu
 
 #[test]
 fn a_signed_note_cannot_be_edited_and_takes_addenda_instead() {
-    let app = TestApp::spawn();
-    let team = app.team("Notes Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Noted", RiskLevel::Low);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Notes Org", "Noted", RiskLevel::Low);
     let note = write(
         &app,
         &token,
@@ -78,10 +80,12 @@ fn a_signed_note_cannot_be_edited_and_takes_addenda_instead() {
 #[test]
 fn the_database_itself_refuses_to_change_a_signed_note() {
     use diesel::prelude::*;
-    let app = TestApp::spawn();
-    let team = app.team("Trigger Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Trigger", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Trigger Org", "Trigger", RiskLevel::Low);
     let note = write(
         &app,
         &token,
@@ -103,10 +107,12 @@ fn the_database_itself_refuses_to_change_a_signed_note() {
 
 #[test]
 fn an_addendum_on_an_unsigned_note_is_a_409_because_the_note_can_still_be_edited() {
-    let app = TestApp::spawn();
-    let team = app.team("Unsigned Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Unsigned", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Unsigned Org", "Unsigned", RiskLevel::Low);
     let note = write(
         &app,
         &token,
@@ -123,10 +129,12 @@ fn an_addendum_on_an_unsigned_note_is_a_409_because_the_note_can_still_be_edited
 
 #[test]
 fn only_the_author_edits_or_signs_an_unsigned_note() {
-    let app = TestApp::spawn();
-    let team = app.team("Author Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Authored", RiskLevel::Low);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Author Org", "Authored", RiskLevel::Low);
     let note = write(
         &app,
         &token,
@@ -150,16 +158,12 @@ fn only_the_author_edits_or_signs_an_unsigned_note() {
 
 #[test]
 fn minutes_are_summed_per_activity_type_per_user_per_day() {
-    let app = TestApp::spawn();
-    let team = app.team("Productivity Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Productive",
-        RiskLevel::Low,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Productivity Org", "Productive", RiskLevel::Low);
     let day = now() - Duration::days(1);
     for (kind, minutes) in [
         ("care_coordination", 20),

@@ -11,20 +11,16 @@ use shared::tasks::{Task, TaskKind, TaskStatus};
 use tests::TestApp;
 use tests::fixtures::new_patient;
 
-use crate::care::{alerts_of, discharge, now, patient_of, post_encounter, task, tasks_of};
+use crate::care::{Scene, alerts_of, discharge, now, post_encounter, scene, task, tasks_of};
 
 #[test]
 fn a_discharge_creates_a_transition_followup_due_24_hours_later_for_the_primary_care_manager() {
-    let app = TestApp::spawn();
-    let team = app.team("Transition Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Discharged",
-        RiskLevel::High,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Transition Org", "Discharged", RiskLevel::High);
     let discharged_at = now() - Duration::hours(3);
 
     let e = discharge(&app, &token, p.id, discharged_at);
@@ -52,10 +48,12 @@ fn a_discharge_creates_a_transition_followup_due_24_hours_later_for_the_primary_
 
 #[test]
 fn the_discharge_and_its_followup_are_written_by_the_same_transaction() {
-    let app = TestApp::spawn();
-    let team = app.team("Atomic Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Atomic", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Atomic Org", "Atomic", RiskLevel::Low);
     let e = discharge(&app, &token, p.id, now() - Duration::hours(1));
     // Postgres' now() is the transaction's start time: equal values mean one
     // transaction wrote both rows.
@@ -83,16 +81,12 @@ struct Xacts {
 
 #[test]
 fn an_integration_resending_the_same_encounter_updates_it_and_never_duplicates_it_or_its_task() {
-    let app = TestApp::spawn();
-    let team = app.team("Resend Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Resend",
-        RiskLevel::Moderate,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Resend Org", "Resend", RiskLevel::Moderate);
     let key = app.api_key(&team.admin, &[Scope::EncountersWrite]);
     let discharged_at = now() - Duration::hours(2);
     let body = |disposition: &str| {
@@ -134,10 +128,12 @@ fn an_integration_resending_the_same_encounter_updates_it_and_never_duplicates_i
 
 #[test]
 fn an_api_key_without_encounters_write_cannot_record_a_discharge() {
-    let app = TestApp::spawn();
-    let team = app.team("Scope Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Scoped", RiskLevel::Low);
+    let Scene {
+        app,
+        team,
+        patient: p,
+        ..
+    } = scene("Scope Org", "Scoped", RiskLevel::Low);
     let key = app.api_key(&team.admin, &[Scope::EncountersRead]);
     let res = post_encounter(
         &app,
@@ -149,16 +145,12 @@ fn an_api_key_without_encounters_write_cannot_record_a_discharge() {
 
 #[test]
 fn an_admission_alerts_the_care_team_and_the_later_discharge_adds_the_followup() {
-    let app = TestApp::spawn();
-    let team = app.team("Admission Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Admitted",
-        RiskLevel::VeryHigh,
-    );
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Admission Org", "Admitted", RiskLevel::VeryHigh);
     let admitted: Encounter = post_encounter(
         &app,
         &token,
@@ -191,16 +183,12 @@ fn an_admission_alerts_the_care_team_and_the_later_discharge_adds_the_followup()
 
 #[test]
 fn a_corrected_discharge_time_moves_the_followup_due_time() {
-    let app = TestApp::spawn();
-    let team = app.team("Correction Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Corrected",
-        RiskLevel::Low,
-    );
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Correction Org", "Corrected", RiskLevel::Low);
     let e = discharge(&app, &token, p.id, now() - Duration::hours(5));
     let corrected_time = now() - Duration::hours(2);
     app.patch(&format!("/api/v1/encounters/{}", e.id))
@@ -228,10 +216,12 @@ fn a_discharge_of_a_patient_without_a_care_manager_goes_to_a_supervisor() {
 
 #[test]
 fn completing_a_transition_followup_requires_its_outcome_and_counts_toward_the_on_time_share() {
-    let app = TestApp::spawn();
-    let team = app.team("Outcome Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Outcome", RiskLevel::High);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Outcome Org", "Outcome", RiskLevel::High);
     let e = discharge(&app, &token, p.id, now() - Duration::hours(4));
     let t = task(&app, &token, e.followup_task_id.unwrap());
 
@@ -303,10 +293,12 @@ fn completing_a_transition_followup_requires_its_outcome_and_counts_toward_the_o
 
 #[test]
 fn recording_and_reading_encounters_writes_audit_rows() {
-    let app = TestApp::spawn();
-    let team = app.team("Audited Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Audited", RiskLevel::Low);
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Audited Org", "Audited", RiskLevel::Low);
     let e = discharge(&app, &token, p.id, now() - Duration::hours(1));
     app.get(&format!("/api/v1/encounters/{}", e.id))
         .token(&token)

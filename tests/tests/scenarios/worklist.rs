@@ -8,7 +8,7 @@ use shared::tasks::{Task, TaskKind, TaskStatus};
 use tests::TestApp;
 
 use crate::care::{
-    appointment, discharge, manual_task, mark_missed, now, patient_of, task, worklist,
+    Scene, appointment, discharge, manual_task, mark_missed, now, patient_of, scene, task, worklist,
 };
 
 #[test]
@@ -156,16 +156,12 @@ fn only_supervisors_reassign_a_task_to_someone_else() {
 
 #[test]
 fn a_task_change_with_a_stale_version_is_a_412_and_one_without_a_version_is_a_428() {
-    let app = TestApp::spawn();
-    let team = app.team("Versioned Task Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Versioned",
-        RiskLevel::Low,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Versioned Task Org", "Versioned", RiskLevel::Low);
     let t = manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
     let started: Task = app
         .patch(&format!("/api/v1/tasks/{}", t.id))
@@ -192,16 +188,12 @@ fn a_task_change_with_a_stale_version_is_a_412_and_one_without_a_version_is_a_42
 
 #[test]
 fn cancelling_a_task_needs_a_reason() {
-    let app = TestApp::spawn();
-    let team = app.team("Cancel Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Cancelled",
-        RiskLevel::Low,
-    );
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Cancel Org", "Cancelled", RiskLevel::Low);
     let t = manual_task(&app, &token, p.id, team.care_manager.id, "outreach", now());
     let res = app
         .patch(&format!("/api/v1/tasks/{}", t.id))
@@ -225,16 +217,12 @@ fn cancelling_a_task_needs_a_reason() {
 
 #[test]
 fn three_failed_outreach_attempts_on_a_task_show_on_the_task_and_its_worklist_reason() {
-    let app = TestApp::spawn();
-    let team = app.team("Outreach Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(
-        &app,
-        &token,
-        &team.care_manager,
-        "Unreached",
-        RiskLevel::High,
-    );
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Outreach Org", "Unreached", RiskLevel::High);
     let e = discharge(&app, &token, p.id, now() - Duration::hours(3));
     let task_id = e.followup_task_id.unwrap();
     for outcome in ["no_answer", "left_message", "wrong_number"] {
@@ -263,10 +251,12 @@ fn three_failed_outreach_attempts_on_a_task_show_on_the_task_and_its_worklist_re
 
 #[test]
 fn sharing_information_with_a_contact_needs_their_consent_for_that_scope() {
-    let app = TestApp::spawn();
-    let team = app.team("Consent Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Consent", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Consent Org", "Consent", RiskLevel::Low);
     let today = now().date_naive();
     let contact: Value = app
         .post(&format!("/api/v1/patients/{}/contacts", p.id))
@@ -372,10 +362,12 @@ fn the_supervisor_view_counts_each_care_managers_open_overdue_and_due_today_task
 
 #[test]
 fn a_rule_task_kind_cannot_be_created_by_hand() {
-    let app = TestApp::spawn();
-    let team = app.team("Manual Org");
-    let token = app.token(&team.care_manager);
-    let p = patient_of(&app, &token, &team.care_manager, "Manual", RiskLevel::Low);
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Manual Org", "Manual", RiskLevel::Low);
     let res = app
         .post("/api/v1/tasks")
         .token(&token)
