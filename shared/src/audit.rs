@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
 use uuid::Uuid;
 
 use crate::ids::{PatientId, UserId};
@@ -20,207 +19,197 @@ code_enum! {
     }
 }
 
-/// What was done: every action the audit trail records. Stored and sent
-/// as `<record>.<verb>` (`patient.read`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum AuditAction {
-    /// An alert was acknowledged.
-    #[serde(rename = "alert.acknowledge")]
-    #[strum(serialize = "alert.acknowledge")]
-    AlertAcknowledge,
-    /// Alerts were listed.
-    #[serde(rename = "alert.list")]
-    #[strum(serialize = "alert.list")]
-    AlertList,
-    /// An API key was created.
-    #[serde(rename = "api_key.create")]
-    #[strum(serialize = "api_key.create")]
-    ApiKeyCreate,
-    /// An API key was revoked.
-    #[serde(rename = "api_key.revoke")]
-    #[strum(serialize = "api_key.revoke")]
-    ApiKeyRevoke,
-    /// An appointment was recorded.
-    #[serde(rename = "appointment.create")]
-    #[strum(serialize = "appointment.create")]
-    AppointmentCreate,
-    /// Appointments were listed.
-    #[serde(rename = "appointment.list")]
-    #[strum(serialize = "appointment.list")]
-    AppointmentList,
-    /// An appointment was read.
-    #[serde(rename = "appointment.read")]
-    #[strum(serialize = "appointment.read")]
-    AppointmentRead,
-    /// An appointment was changed.
-    #[serde(rename = "appointment.update")]
-    #[strum(serialize = "appointment.update")]
-    AppointmentUpdate,
-    /// The audit trail was searched.
-    #[serde(rename = "audit.query")]
-    #[strum(serialize = "audit.query")]
-    AuditQuery,
-    /// Someone signed in.
-    #[serde(rename = "auth.login")]
-    #[strum(serialize = "auth.login")]
-    AuthLogin,
-    /// A sign-in failed.
-    #[serde(rename = "auth.login_failed")]
-    #[strum(serialize = "auth.login_failed")]
-    AuthLoginFailed,
-    /// Someone signed out.
-    #[serde(rename = "auth.logout")]
-    #[strum(serialize = "auth.logout")]
-    AuthLogout,
-    /// A spent refresh token was presented again.
-    #[serde(rename = "auth.refresh_reused")]
-    #[strum(serialize = "auth.refresh_reused")]
-    AuthRefreshReused,
-    /// Someone joined a care team.
-    #[serde(rename = "care_team.create")]
-    #[strum(serialize = "care_team.create")]
-    CareTeamCreate,
-    /// A care team was listed.
-    #[serde(rename = "care_team.list")]
-    #[strum(serialize = "care_team.list")]
-    CareTeamList,
-    /// A care-team membership changed.
-    #[serde(rename = "care_team.update")]
-    #[strum(serialize = "care_team.update")]
-    CareTeamUpdate,
-    /// A contact was added.
-    #[serde(rename = "contact.create")]
-    #[strum(serialize = "contact.create")]
-    ContactCreate,
-    /// Contacts were listed.
-    #[serde(rename = "contact.list")]
-    #[strum(serialize = "contact.list")]
-    ContactList,
-    /// A contact or their consent changed.
-    #[serde(rename = "contact.update")]
-    #[strum(serialize = "contact.update")]
-    ContactUpdate,
-    /// An encounter was recorded.
-    #[serde(rename = "encounter.create")]
-    #[strum(serialize = "encounter.create")]
-    EncounterCreate,
-    /// Encounters were listed.
-    #[serde(rename = "encounter.list")]
-    #[strum(serialize = "encounter.list")]
-    EncounterList,
-    /// An encounter was read.
-    #[serde(rename = "encounter.read")]
-    #[strum(serialize = "encounter.read")]
-    EncounterRead,
-    /// An encounter was changed.
-    #[serde(rename = "encounter.update")]
-    #[strum(serialize = "encounter.update")]
-    EncounterUpdate,
-    /// An addendum was added to a note.
-    #[serde(rename = "note.addendum")]
-    #[strum(serialize = "note.addendum")]
-    NoteAddendum,
-    /// A note was written.
-    #[serde(rename = "note.create")]
-    #[strum(serialize = "note.create")]
-    NoteCreate,
-    /// Notes were listed.
-    #[serde(rename = "note.list")]
-    #[strum(serialize = "note.list")]
-    NoteList,
-    /// A note was read.
-    #[serde(rename = "note.read")]
-    #[strum(serialize = "note.read")]
-    NoteRead,
-    /// A note was signed.
-    #[serde(rename = "note.sign")]
-    #[strum(serialize = "note.sign")]
-    NoteSign,
-    /// An unsigned note was changed.
-    #[serde(rename = "note.update")]
-    #[strum(serialize = "note.update")]
-    NoteUpdate,
-    /// The organization's settings changed.
-    #[serde(rename = "organization.update")]
-    #[strum(serialize = "organization.update")]
-    OrganizationUpdate,
-    /// An outreach attempt was logged.
-    #[serde(rename = "outreach.create")]
-    #[strum(serialize = "outreach.create")]
-    OutreachCreate,
-    /// Outreach attempts were listed.
-    #[serde(rename = "outreach.list")]
-    #[strum(serialize = "outreach.list")]
-    OutreachList,
-    /// A patient was registered.
-    #[serde(rename = "patient.create")]
-    #[strum(serialize = "patient.create")]
-    PatientCreate,
-    /// A retried registration was answered from its first result.
-    #[serde(rename = "patient.create_replayed")]
-    #[strum(serialize = "patient.create_replayed")]
-    PatientCreateReplayed,
-    /// Patients were listed or searched.
-    #[serde(rename = "patient.list")]
-    #[strum(serialize = "patient.list")]
-    PatientList,
-    /// A patient was read.
-    #[serde(rename = "patient.read")]
-    #[strum(serialize = "patient.read")]
-    PatientRead,
-    /// A case moved through its lifecycle.
-    #[serde(rename = "patient.status_change")]
-    #[strum(serialize = "patient.status_change")]
-    PatientStatusChange,
-    /// A patient's record changed.
-    #[serde(rename = "patient.update")]
-    #[strum(serialize = "patient.update")]
-    PatientUpdate,
-    /// A task was created by hand.
-    #[serde(rename = "task.create")]
-    #[strum(serialize = "task.create")]
-    TaskCreate,
-    /// Tasks were listed.
-    #[serde(rename = "task.list")]
-    #[strum(serialize = "task.list")]
-    TaskList,
-    /// A task was read.
-    #[serde(rename = "task.read")]
-    #[strum(serialize = "task.read")]
-    TaskRead,
-    /// A task was worked, reassigned or rescheduled.
-    #[serde(rename = "task.update")]
-    #[strum(serialize = "task.update")]
-    TaskUpdate,
-    /// A patient's timeline was read.
-    #[serde(rename = "timeline.read")]
-    #[strum(serialize = "timeline.read")]
-    TimelineRead,
-    /// A user was created.
-    #[serde(rename = "user.create")]
-    #[strum(serialize = "user.create")]
-    UserCreate,
-    /// A user was changed.
-    #[serde(rename = "user.update")]
-    #[strum(serialize = "user.update")]
-    UserUpdate,
-    /// A worklist was read.
-    #[serde(rename = "worklist.read")]
-    #[strum(serialize = "worklist.read")]
-    WorklistRead,
+code_enum! {
+    #[spelled_per_variant]
+    /// What was done: every action the audit trail records. Stored and sent
+    /// as `<record>.<verb>` (`patient.read`).
+    #[derive(PartialOrd, Ord)]
+    pub enum AuditAction {
+        /// An alert was acknowledged.
+        #[serde(rename = "alert.acknowledge")]
+        #[strum(serialize = "alert.acknowledge")]
+        AlertAcknowledge,
+        /// Alerts were listed.
+        #[serde(rename = "alert.list")]
+        #[strum(serialize = "alert.list")]
+        AlertList,
+        /// An API key was created.
+        #[serde(rename = "api_key.create")]
+        #[strum(serialize = "api_key.create")]
+        ApiKeyCreate,
+        /// An API key was revoked.
+        #[serde(rename = "api_key.revoke")]
+        #[strum(serialize = "api_key.revoke")]
+        ApiKeyRevoke,
+        /// An appointment was recorded.
+        #[serde(rename = "appointment.create")]
+        #[strum(serialize = "appointment.create")]
+        AppointmentCreate,
+        /// Appointments were listed.
+        #[serde(rename = "appointment.list")]
+        #[strum(serialize = "appointment.list")]
+        AppointmentList,
+        /// An appointment was read.
+        #[serde(rename = "appointment.read")]
+        #[strum(serialize = "appointment.read")]
+        AppointmentRead,
+        /// An appointment was changed.
+        #[serde(rename = "appointment.update")]
+        #[strum(serialize = "appointment.update")]
+        AppointmentUpdate,
+        /// The audit trail was searched.
+        #[serde(rename = "audit.query")]
+        #[strum(serialize = "audit.query")]
+        AuditQuery,
+        /// Someone signed in.
+        #[serde(rename = "auth.login")]
+        #[strum(serialize = "auth.login")]
+        AuthLogin,
+        /// A sign-in failed.
+        #[serde(rename = "auth.login_failed")]
+        #[strum(serialize = "auth.login_failed")]
+        AuthLoginFailed,
+        /// Someone signed out.
+        #[serde(rename = "auth.logout")]
+        #[strum(serialize = "auth.logout")]
+        AuthLogout,
+        /// A spent refresh token was presented again.
+        #[serde(rename = "auth.refresh_reused")]
+        #[strum(serialize = "auth.refresh_reused")]
+        AuthRefreshReused,
+        /// Someone joined a care team.
+        #[serde(rename = "care_team.create")]
+        #[strum(serialize = "care_team.create")]
+        CareTeamCreate,
+        /// A care team was listed.
+        #[serde(rename = "care_team.list")]
+        #[strum(serialize = "care_team.list")]
+        CareTeamList,
+        /// A care-team membership changed.
+        #[serde(rename = "care_team.update")]
+        #[strum(serialize = "care_team.update")]
+        CareTeamUpdate,
+        /// A contact was added.
+        #[serde(rename = "contact.create")]
+        #[strum(serialize = "contact.create")]
+        ContactCreate,
+        /// Contacts were listed.
+        #[serde(rename = "contact.list")]
+        #[strum(serialize = "contact.list")]
+        ContactList,
+        /// A contact or their consent changed.
+        #[serde(rename = "contact.update")]
+        #[strum(serialize = "contact.update")]
+        ContactUpdate,
+        /// An encounter was recorded.
+        #[serde(rename = "encounter.create")]
+        #[strum(serialize = "encounter.create")]
+        EncounterCreate,
+        /// Encounters were listed.
+        #[serde(rename = "encounter.list")]
+        #[strum(serialize = "encounter.list")]
+        EncounterList,
+        /// An encounter was read.
+        #[serde(rename = "encounter.read")]
+        #[strum(serialize = "encounter.read")]
+        EncounterRead,
+        /// An encounter was changed.
+        #[serde(rename = "encounter.update")]
+        #[strum(serialize = "encounter.update")]
+        EncounterUpdate,
+        /// An addendum was added to a note.
+        #[serde(rename = "note.addendum")]
+        #[strum(serialize = "note.addendum")]
+        NoteAddendum,
+        /// A note was written.
+        #[serde(rename = "note.create")]
+        #[strum(serialize = "note.create")]
+        NoteCreate,
+        /// Notes were listed.
+        #[serde(rename = "note.list")]
+        #[strum(serialize = "note.list")]
+        NoteList,
+        /// A note was read.
+        #[serde(rename = "note.read")]
+        #[strum(serialize = "note.read")]
+        NoteRead,
+        /// A note was signed.
+        #[serde(rename = "note.sign")]
+        #[strum(serialize = "note.sign")]
+        NoteSign,
+        /// An unsigned note was changed.
+        #[serde(rename = "note.update")]
+        #[strum(serialize = "note.update")]
+        NoteUpdate,
+        /// The organization's settings changed.
+        #[serde(rename = "organization.update")]
+        #[strum(serialize = "organization.update")]
+        OrganizationUpdate,
+        /// An outreach attempt was logged.
+        #[serde(rename = "outreach.create")]
+        #[strum(serialize = "outreach.create")]
+        OutreachCreate,
+        /// Outreach attempts were listed.
+        #[serde(rename = "outreach.list")]
+        #[strum(serialize = "outreach.list")]
+        OutreachList,
+        /// A patient was registered.
+        #[serde(rename = "patient.create")]
+        #[strum(serialize = "patient.create")]
+        PatientCreate,
+        /// A retried registration was answered from its first result.
+        #[serde(rename = "patient.create_replayed")]
+        #[strum(serialize = "patient.create_replayed")]
+        PatientCreateReplayed,
+        /// Patients were listed or searched.
+        #[serde(rename = "patient.list")]
+        #[strum(serialize = "patient.list")]
+        PatientList,
+        /// A patient was read.
+        #[serde(rename = "patient.read")]
+        #[strum(serialize = "patient.read")]
+        PatientRead,
+        /// A case moved through its lifecycle.
+        #[serde(rename = "patient.status_change")]
+        #[strum(serialize = "patient.status_change")]
+        PatientStatusChange,
+        /// A patient's record changed.
+        #[serde(rename = "patient.update")]
+        #[strum(serialize = "patient.update")]
+        PatientUpdate,
+        /// A task was created by hand.
+        #[serde(rename = "task.create")]
+        #[strum(serialize = "task.create")]
+        TaskCreate,
+        /// Tasks were listed.
+        #[serde(rename = "task.list")]
+        #[strum(serialize = "task.list")]
+        TaskList,
+        /// A task was read.
+        #[serde(rename = "task.read")]
+        #[strum(serialize = "task.read")]
+        TaskRead,
+        /// A task was worked, reassigned or rescheduled.
+        #[serde(rename = "task.update")]
+        #[strum(serialize = "task.update")]
+        TaskUpdate,
+        /// A patient's timeline was read.
+        #[serde(rename = "timeline.read")]
+        #[strum(serialize = "timeline.read")]
+        TimelineRead,
+        /// A user was created.
+        #[serde(rename = "user.create")]
+        #[strum(serialize = "user.create")]
+        UserCreate,
+        /// A user was changed.
+        #[serde(rename = "user.update")]
+        #[strum(serialize = "user.update")]
+        UserUpdate,
+        /// A worklist was read.
+        #[serde(rename = "worklist.read")]
+        #[strum(serialize = "worklist.read")]
+        WorklistRead,
+    }
 }
 
 impl AuditAction {
@@ -327,6 +316,7 @@ pub struct AuditQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn actions_travel_as_record_dot_verb() {

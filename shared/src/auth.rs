@@ -3,7 +3,7 @@
 //! only the navigation a role may use; the API enforces it.
 
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumString, VariantArray};
+use strum::VariantArray;
 use validator::Validate;
 
 use crate::ids::{OrganizationId, UserId};
@@ -40,54 +40,44 @@ impl Role {
     }
 }
 
-/// What an API key may do. Keys carry only the scopes they were created with.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[derive(AsRefStr, Display, EnumString, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Scope {
-    /// Read patients.
-    #[serde(rename = "patients:read")]
-    #[strum(serialize = "patients:read")]
-    PatientsRead,
-    /// Create and update patients, including their status and care manager.
-    #[serde(rename = "patients:write")]
-    #[strum(serialize = "patients:write")]
-    PatientsWrite,
-    /// Read hospital/ED/crisis encounters.
-    #[serde(rename = "encounters:read")]
-    #[strum(serialize = "encounters:read")]
-    EncountersRead,
-    /// Send admissions and discharges (creates transition follow-ups).
-    #[serde(rename = "encounters:write")]
-    #[strum(serialize = "encounters:write")]
-    EncountersWrite,
-    /// Read appointments.
-    #[serde(rename = "appointments:read")]
-    #[strum(serialize = "appointments:read")]
-    AppointmentsRead,
-    /// Send appointments and their outcomes (a miss creates a follow-up).
-    #[serde(rename = "appointments:write")]
-    #[strum(serialize = "appointments:write")]
-    AppointmentsWrite,
-    /// Read tasks.
-    #[serde(rename = "tasks:read")]
-    #[strum(serialize = "tasks:read")]
-    TasksRead,
-    /// Read the audit trail.
-    #[serde(rename = "audit:read")]
-    #[strum(serialize = "audit:read")]
-    AuditRead,
+code_enum! {
+    #[spelled_per_variant]
+    /// What an API key may do. Keys carry only the scopes they were created with.
+    #[derive(PartialOrd, Ord)]
+    pub enum Scope {
+        /// Read patients.
+        #[serde(rename = "patients:read")]
+        #[strum(serialize = "patients:read")]
+        PatientsRead,
+        /// Create and update patients, including their status and care manager.
+        #[serde(rename = "patients:write")]
+        #[strum(serialize = "patients:write")]
+        PatientsWrite,
+        /// Read hospital/ED/crisis encounters.
+        #[serde(rename = "encounters:read")]
+        #[strum(serialize = "encounters:read")]
+        EncountersRead,
+        /// Send admissions and discharges (creates transition follow-ups).
+        #[serde(rename = "encounters:write")]
+        #[strum(serialize = "encounters:write")]
+        EncountersWrite,
+        /// Read appointments.
+        #[serde(rename = "appointments:read")]
+        #[strum(serialize = "appointments:read")]
+        AppointmentsRead,
+        /// Send appointments and their outcomes (a miss creates a follow-up).
+        #[serde(rename = "appointments:write")]
+        #[strum(serialize = "appointments:write")]
+        AppointmentsWrite,
+        /// Read tasks.
+        #[serde(rename = "tasks:read")]
+        #[strum(serialize = "tasks:read")]
+        TasksRead,
+        /// Read the audit trail.
+        #[serde(rename = "audit:read")]
+        #[strum(serialize = "audit:read")]
+        AuditRead,
+    }
 }
 
 /// One thing a caller may be allowed to do.

@@ -581,18 +581,18 @@ pub struct TaskListQuery {
     pub kind: Option<TaskKind>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::TaskStatus::*;
-    use super::*;
-    use crate::validation::{Context, Valid, field_errors};
-    use strum::VariantArray;
+/// Task records for unit tests, built the same way in every crate (the SPA
+/// turns this on with the `fixtures` feature for its own tests).
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures {
+    use chrono::{DateTime, Utc};
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
+    use super::{Priority, Task, TaskKind, TaskSource, TaskStatus};
+    use crate::ids::{PatientId, TaskId};
 
-    fn task(kind: TaskKind, status: TaskStatus) -> Task {
+    /// An unassigned manual task of `kind` in `status`, titled "Call", due
+    /// (and created) at `due_at`.
+    pub fn task(kind: TaskKind, status: TaskStatus, due_at: DateTime<Utc>) -> Task {
         Task {
             id: TaskId::default(),
             patient_id: PatientId::default(),
@@ -600,7 +600,7 @@ mod tests {
             kind,
             title: "Call".into(),
             details: None,
-            due_at: at("2026-03-02T17:00:00Z"),
+            due_at,
             priority: Priority::Normal,
             status,
             outcome: None,
@@ -615,9 +615,25 @@ mod tests {
             completed_at: None,
             completed_by: None,
             version: 1,
-            created_at: DateTime::UNIX_EPOCH,
-            updated_at: DateTime::UNIX_EPOCH,
+            created_at: due_at,
+            updated_at: due_at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskStatus::*;
+    use super::*;
+    use crate::validation::{Context, Valid, field_errors};
+    use strum::VariantArray;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn task(kind: TaskKind, status: TaskStatus) -> Task {
+        fixtures::task(kind, status, at("2026-03-02T17:00:00Z"))
     }
 
     /// The fields a 422 would name when `patch` works an open task of `kind`.

@@ -227,7 +227,7 @@ mod tests {
     use super::*;
     use crate::appointments::AppointmentKind;
     use crate::encounters::EncounterKind;
-    use crate::tasks::{Priority, TaskSource, TaskStatus};
+    use crate::tasks::{TaskStatus, fixtures};
     use chrono::Duration;
     use uuid::Uuid;
 
@@ -247,28 +247,14 @@ mod tests {
         Entry {
             task: Task {
                 id,
-                patient_id: PatientId::default(),
-                assignee_id: None,
-                kind,
                 title: format!("{kind} {due_in_hours}"),
-                details: None,
-                due_at: now() + Duration::hours(due_in_hours),
-                priority: Priority::Normal,
-                status: TaskStatus::Open,
-                outcome: None,
-                transition_outcome: None,
-                cancel_reason: None,
-                source_type: TaskSource::Manual,
-                source_id: None,
-                context: None,
-                outreach_attempts: 0,
-                failed_outreach_attempts: 0,
-                created_by: None,
-                completed_at: None,
-                completed_by: None,
-                version: 1,
                 created_at: now(),
                 updated_at: now(),
+                ..fixtures::task(
+                    kind,
+                    TaskStatus::Open,
+                    now() + Duration::hours(due_in_hours),
+                )
             },
             patient: PatientSummary {
                 id: PatientId::default(),

@@ -117,29 +117,10 @@ pub fn made_up_problem(
     Problem {
         problem_type: kind.type_uri(),
         title: title.into(),
-        status: status_of(kind),
+        status: kind.status(),
         detail: Some(detail.into()),
         errors: None,
         request_id: None,
-    }
-}
-
-/// The HTTP status the API answers a problem of `kind` with.
-pub fn status_of(kind: ProblemKind) -> u16 {
-    match kind {
-        ProblemKind::Validation => 422,
-        ProblemKind::BadRequest => 400,
-        ProblemKind::Unauthorized => 401,
-        ProblemKind::Forbidden => 403,
-        ProblemKind::NotFound => 404,
-        ProblemKind::Conflict => 409,
-        ProblemKind::StaleVersion => 412,
-        ProblemKind::VersionRequired => 428,
-        ProblemKind::PayloadTooLarge => 413,
-        ProblemKind::UnsupportedMediaType => 415,
-        ProblemKind::TooManyRequests => 429,
-        ProblemKind::Unavailable => 503,
-        ProblemKind::Internal => 500,
     }
 }
 
@@ -149,7 +130,7 @@ fn kind_of_status(status: u16) -> Option<ProblemKind> {
     ProblemKind::VARIANTS
         .iter()
         .copied()
-        .find(|k| status_of(*k) == status)
+        .find(|k| k.status() == status)
 }
 
 /// Reads an error body: the server's problem document when it is one, else
@@ -351,7 +332,7 @@ mod tests {
         assert!(ApiError::from(problem_from_body(409, "")).is_lost_race());
         assert_eq!(problem_from_body(418, "").kind(), None);
         for kind in <ProblemKind as strum::VariantArray>::VARIANTS {
-            assert_eq!(kind_of_status(status_of(*kind)), Some(*kind));
+            assert_eq!(kind_of_status(kind.status()), Some(*kind));
         }
     }
 
