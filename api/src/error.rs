@@ -201,16 +201,64 @@ impl From<DieselError> for ApiError {
                     "This conflicts with an existing record ({}).",
                     info.constraint_name().unwrap_or("unique")
                 )),
-                // 57014 query_canceled (statement_timeout) and 57P01 admin
-                // shutdown arrive as Unknown; the database is the bottleneck.
-                _ if info.message().contains("statement timeout")
-                    || info.message().contains("terminating connection") =>
-                {
-                    ApiError::Unavailable(e.to_string())
-                }
-                _ => ApiError::Internal(e.to_string()),
+                _ => match Unclassified::of(info.message()) {
+                    Some(Unclassified::Busy) => ApiError::Unavailable(e.to_string()),
+                    Some(Unclassified::Deadlock) => ApiError::Conflict(
+                        "A concurrent change got in the way; please retry.".into(),
+                    ),
+                    Some(Unclassified::BadValue) => {
+                        log::warn!("data exception reached the database: {e}");
+                        ApiError::field("body", "has a value the database cannot store")
+                    }
+                    None => ApiError::Internal(e.to_string()),
+                },
             },
             _ => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Database errors diesel reports as `Unknown`. Diesel does not expose the
+/// SQLSTATE, so they are told apart by Postgres' (English) primary
+/// message. Input rules ([`shared::wire`], field validation) stop bad
+/// values first; this keeps one that slips through from being a 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unclassified {
+    /// 57014 statement timeout, 55P03 lock timeout / lock not available,
+    /// 57P01 admin shutdown: the database is the bottleneck, retry later.
+    Busy,
+    /// 40P01 deadlock detected: one of the two changes lost; retry.
+    Deadlock,
+    /// Class 22 data exceptions: a value the column cannot hold.
+    BadValue,
+}
+
+impl Unclassified {
+    fn of(message: &str) -> Option<Unclassified> {
+        const BUSY: [&str; 4] = [
+            "statement timeout",
+            "lock timeout",
+            "could not obtain lock",
+            "terminating connection",
+        ];
+        const BAD_VALUE: [&str; 8] = [
+            "out of range",
+            "invalid input syntax",
+            "invalid byte sequence",
+            "value too long",
+            "numeric field overflow",
+            "division by zero",
+            "null character not permitted",
+            "unsupported Unicode escape sequence",
+        ];
+        if BUSY.iter().any(|m| message.contains(m)) {
+            Some(Unclassified::Busy)
+        } else if message.contains("deadlock detected") {
+            Some(Unclassified::Deadlock)
+        } else if BAD_VALUE.iter().any(|m| message.contains(m)) {
+            Some(Unclassified::BadValue)
+        } else {
+            None
         }
     }
 }
@@ -256,5 +304,35 @@ mod tests {
     fn unauthorized_answers_carry_a_bearer_challenge() {
         let res = ApiError::Unauthorized("x".into()).error_response();
         assert!(res.headers().get("www-authenticate").is_some());
+    }
+
+    #[test]
+    fn database_errors_diesel_cannot_classify_are_told_apart_by_message() {
+        use Unclassified::{BadValue, Busy, Deadlock};
+        let cases = [
+            ("canceling statement due to statement timeout", Some(Busy)),
+            ("canceling statement due to lock timeout", Some(Busy)),
+            (
+                "could not obtain lock on row in relation \"tasks\"",
+                Some(Busy),
+            ),
+            ("deadlock detected", Some(Deadlock)),
+            (
+                "date/time field value out of range: \"-4800-01-01\"",
+                Some(BadValue),
+            ),
+            (
+                "invalid byte sequence for encoding \"UTF8\": 0x00",
+                Some(BadValue),
+            ),
+            (
+                "value too long for type character varying(20)",
+                Some(BadValue),
+            ),
+            ("relation \"nope\" does not exist", None),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(Unclassified::of(message), expected, "{message}");
+        }
     }
 }

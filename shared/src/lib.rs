@@ -30,4 +30,5 @@ pub mod timeline;
 pub mod users;
 pub mod validation;
 pub mod version;
+pub mod wire;
 pub mod worklist;

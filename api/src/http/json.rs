@@ -61,10 +61,58 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
     }
+    let mut refused = Vec::new();
+    check_strings(&value, "", &mut refused);
+    if !refused.is_empty() {
+        return Err(ApiError::Validation(refused));
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         ApiError::Validation(vec![field_error(&path, err.inner())])
     })
+}
+
+/// Applies the [`shared::wire`] rules to every string (keys included) in
+/// `value`, naming each refused one by its path (`a.b`, `a[2].b`).
+fn check_strings(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    let field = |path: &str| {
+        if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match value {
+        Value::String(s) => {
+            if let Err(refusal) = shared::wire::check(s) {
+                out.push(FieldError::new(field(path), refusal.message()));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_strings(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(members) => {
+            for (key, item) in members {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if let Err(refusal) = shared::wire::check(key) {
+                    out.push(FieldError::new(
+                        field(path),
+                        format!("has a field name that {}", refusal.message()),
+                    ));
+                    continue;
+                }
+                check_strings(item, &inner, out);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Turns a serde data error at `path` into a field error people can read.
@@ -147,5 +195,17 @@ mod tests {
     fn a_body_of_the_wrong_shape_names_the_body() {
         let f = fields(parse::<Body>(b"[1, 2]").unwrap_err());
         assert_eq!(f[0].0, "body");
+    }
+
+    #[test]
+    fn control_characters_and_absurd_dates_anywhere_are_422s_naming_each_path() {
+        let err = parse::<serde_json::Value>(
+            br#"{"name": "a\u0000b", "list": [{"at": "-4800-01-01T00:00:00Z"}], "ok": "fine\nline"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(err).into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["list[0].at", "name"]
+        );
     }
 }

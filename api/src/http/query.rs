@@ -4,6 +4,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::{Ready, ready};
 use serde::de::DeserializeOwned;
+use shared::problem::FieldError;
 
 use crate::error::ApiError;
 use crate::http::json::field_error;
@@ -21,6 +22,17 @@ impl<T> Query<T> {
 
 /// Parses a query string, naming the failing parameter on error.
 pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let refused: Vec<FieldError> = form_urlencoded::parse(query.as_bytes())
+        .filter_map(|(name, value)| {
+            let refusal = shared::wire::check(&name)
+                .and_then(|()| shared::wire::check(&value))
+                .err()?;
+            Some(FieldError::new(name, refusal.message()))
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(ApiError::Validation(refused));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -53,6 +65,18 @@ mod tests {
         assert_eq!(q.q.as_deref(), Some("smi"));
         let page: PageQuery = parse("q=smi&status=active&limit=10").unwrap();
         assert_eq!(page.limit, Some(10));
+    }
+
+    #[test]
+    fn a_control_character_or_an_absurd_date_is_a_422_naming_the_parameter() {
+        for query in ["q=%00", "q=a%07b", "to=%2B262142-12-31", "from=-4800-01-01"] {
+            match parse::<PatientListQuery>(query) {
+                Err(ApiError::Validation(errs)) => {
+                    assert_eq!(errs[0].field, query.split('=').next().unwrap(), "{query}");
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod care;
 mod coordination;
 mod errors;
 mod health;
+mod hostile_input;
 mod notes;
 mod patient_status;
 mod patients;
