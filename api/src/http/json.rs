@@ -66,11 +66,41 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !refused.is_empty() {
         return Err(ApiError::Validation(refused));
     }
-    serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = err.path().to_string();
-        ApiError::Validation(vec![field_error(&path, err.inner())])
-    })
+    let mut unknown = Vec::new();
+    let mut on_unknown =
+        |path: serde_ignored::Path<'_>| unknown.push(FieldError::new(field_path(&path), UNKNOWN));
+    let parsed: T =
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut on_unknown))
+            .map_err(|err| {
+                let path = err.path().to_string();
+                ApiError::Validation(vec![field_error(&path, err.inner())])
+            })?;
+    if unknown.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(ApiError::Validation(unknown))
+    }
 }
+
+/// `a.b` / `a[2].b`, as every other 422 names a field.
+fn field_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
+        Path::Map { parent, key } => match field_path(parent) {
+            p if p.is_empty() => key.clone(),
+            p => format!("{p}.{key}"),
+        },
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => field_path(parent),
+    }
+}
+
+/// What a 422 says of a field the body's type does not have: a misspelt
+/// field silently dropped would look like a saved change that never was.
+const UNKNOWN: &str = "is not a field of this request";
 
 /// Applies the [`shared::wire`] rules to every string (keys included) in
 /// `value`, naming each refused one by its path (`a.b`, `a[2].b`).
@@ -146,6 +176,8 @@ mod tests {
     struct Body {
         name: String,
         inner: Inner,
+        #[serde(default)]
+        list: Option<Vec<Inner>>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -206,6 +238,21 @@ mod tests {
         assert_eq!(
             fields(err).into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
             ["list[0].at", "name"]
+        );
+    }
+
+    #[test]
+    fn a_field_the_type_does_not_have_is_a_422_naming_it_with_its_path() {
+        let err =
+            parse::<Body>(br#"{"name": "a", "nmae": "b", "inner": {"count": 1, "cuont": 2}, "list": [{"count": 1, "x": 0}]}"#)
+                .unwrap_err();
+        assert_eq!(
+            fields(err),
+            [
+                ("inner.cuont".to_string(), UNKNOWN.to_string()),
+                ("list[0].x".to_string(), UNKNOWN.to_string()),
+                ("nmae".to_string(), UNKNOWN.to_string())
+            ]
         );
     }
 }

@@ -69,3 +69,27 @@ fn a_productivity_report_to_the_year_262142_is_a_422_not_a_panic() {
         .send();
     assert_eq!(res.invalid_fields(), vec!["to"]);
 }
+
+#[test]
+fn a_misspelt_field_is_a_422_naming_it_rather_than_silently_dropped() {
+    let Scene {
+        app,
+        token,
+        patient,
+        ..
+    } = scene("Typo Org", "Typo", RiskLevel::Low);
+    let res = app
+        .patch(&format!("/api/v1/patients/{}", patient.id))
+        .token(&token)
+        .header("If-Match", &format!("\"{}\"", patient.version))
+        .json(&json!({"phnoe": "503-555-0100", "address": {"city": "Salem", "zip": "97301"}}))
+        .send();
+    assert_eq!(res.invalid_fields(), vec!["address.zip", "phnoe"]);
+    let unchanged: shared::patients::Patient = app
+        .get(&format!("/api/v1/patients/{}", patient.id))
+        .token(&token)
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(unchanged.version, patient.version);
+}
