@@ -14,7 +14,8 @@ use crate::error::ApiError;
 pub enum Expected {
     /// Exactly this version.
     Version(i32),
-    /// `If-Match: *`: whatever version exists.
+    /// Whatever version exists: only for the system's own work (the demo
+    /// seed), never from a request — `If-Match: *` names no version.
     Any,
     /// An `If-Match` that cannot match any version.
     Never,
@@ -44,17 +45,22 @@ impl Expected {
 #[derive(Debug, Clone)]
 pub struct IfMatch(pub Option<Expected>);
 
-/// Parses an `If-Match` value: `*`, `"3"` or `W/"3"` (the first of a list).
-pub fn parse_if_match(value: &str) -> Expected {
+/// Parses an `If-Match` value: `"3"` or `W/"3"` (the first of a list).
+/// `*` names no version, so it is as if the header were absent: HTTP reads
+/// it as "any version", which is exactly the lost update the check exists
+/// to prevent.
+pub fn parse_if_match(value: &str) -> Option<Expected> {
     let first = value.split(',').next().unwrap_or("").trim();
     if first == "*" {
-        return Expected::Any;
+        return None;
     }
-    first
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_or(Expected::Never, Expected::Version)
+    Some(
+        first
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .parse()
+            .map_or(Expected::Never, Expected::Version),
+    )
 }
 
 impl IfMatch {
@@ -77,7 +83,7 @@ impl FromRequest for IfMatch {
         let value = req
             .headers()
             .get(header::IF_MATCH)
-            .map(|v| v.to_str().map_or(Expected::Never, parse_if_match));
+            .and_then(|v| v.to_str().map_or(Some(Expected::Never), parse_if_match));
         ready(Ok(IfMatch(value)))
     }
 }
@@ -128,12 +134,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn if_match_accepts_weak_strong_and_star() {
-        assert_eq!(parse_if_match("W/\"3\""), Expected::Version(3));
-        assert_eq!(parse_if_match("\"3\""), Expected::Version(3));
-        assert_eq!(parse_if_match("*"), Expected::Any);
-        assert_eq!(parse_if_match("\"abc\""), Expected::Never);
-        assert_eq!(parse_if_match("W/\"4\", W/\"5\""), Expected::Version(4));
+    fn if_match_accepts_weak_and_strong_tags_and_star_names_no_version() {
+        assert_eq!(parse_if_match("W/\"3\""), Some(Expected::Version(3)));
+        assert_eq!(parse_if_match("\"3\""), Some(Expected::Version(3)));
+        assert_eq!(parse_if_match("*"), None);
+        assert_eq!(parse_if_match("\"abc\""), Some(Expected::Never));
+        assert_eq!(
+            parse_if_match("W/\"4\", W/\"5\""),
+            Some(Expected::Version(4))
+        );
     }
 
     #[test]

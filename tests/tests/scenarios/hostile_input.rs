@@ -93,3 +93,26 @@ fn a_misspelt_field_is_a_422_naming_it_rather_than_silently_dropped() {
         .json();
     assert_eq!(unchanged.version, patient.version);
 }
+
+#[test]
+fn if_match_star_names_no_version_so_the_change_needs_one() {
+    let Scene {
+        app,
+        token,
+        patient,
+        ..
+    } = scene("Star Org", "Star", RiskLevel::Low);
+    let path = format!("/api/v1/patients/{}", patient.id);
+    app.patch(&path)
+        .token(&token)
+        .header("If-Match", "*")
+        .json(&json!({"phone": "503-555-0100"}))
+        .send()
+        .expect(428);
+    app.patch(&path)
+        .token(&token)
+        .header("If-Match", "*")
+        .json(&json!({"phone": "503-555-0100", "version": patient.version + 1}))
+        .send()
+        .expect(412);
+}
