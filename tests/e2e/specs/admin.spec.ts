@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '../support/a11y';
 import { Api, expect, mainNav, openPatients, people, screen, signIn, test, uniqueName } from '../support/app';
 
 test.describe('administration', () => {
@@ -18,6 +19,7 @@ test.describe('administration', () => {
     await dialog.getByRole('button', { name: 'Create key' }).click();
     await expect(dialog.getByText('Name is required.')).toBeVisible();
     await expect(dialog.getByLabel('Name')).toBeFocused();
+    await expectNoAxeViolations(page, 'create-api-key-invalid');
 
     const name = `EHR sync ${uniqueName('')}`;
     await dialog.getByLabel('Name').fill(name);
@@ -55,6 +57,8 @@ test.describe('administration', () => {
 
     await row.getByRole('button', { name: `Revoke ${name}` }).click();
     const confirm = page.getByRole('dialog', { name: `Revoke “${name}”?` });
+    await expect(confirm).toBeVisible();
+    await expectNoAxeViolations(page, 'revoke-api-key-confirm');
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
     await expect(page.getByRole('status').filter({ hasText: `The key “${name}” was revoked.` })).toBeVisible();
     await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');
@@ -110,6 +114,7 @@ test.describe('administration', () => {
     await row.getByRole('button', { name: `Change role for ${newName}` }).click();
     const roleDialog = page.getByRole('dialog', { name: `Change role for ${newName}` });
     await roleDialog.getByLabel('Role').selectOption({ label: 'Care manager' });
+    await expectNoAxeViolations(page, 'change-role-dialog');
     await roleDialog.getByRole('button', { name: 'Save role' }).click();
     await expect(roleDialog).toBeHidden();
     await expect(page.getByRole('status').filter({ hasText: `${newName} is now care manager.` })).toBeVisible();
@@ -146,6 +151,7 @@ test.describe('administration', () => {
     await row.getByRole('button', { name: `Deactivate ${name}` }).click();
     const confirm = page.getByRole('dialog', { name: `Deactivate ${name}?` });
     await expect(confirm).toContainText('will be signed out everywhere at once');
+    await expectNoAxeViolations(page, 'deactivate-user-confirm');
     await confirm.getByRole('button', { name: 'Deactivate' }).click();
     await expect(page.getByRole('status').filter({ hasText: `${name} was deactivated.` })).toBeVisible();
     await expect(row).toContainText('Inactive');

@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '../support/a11y';
 import { expect, openPatients, people, screen, signIn, test } from '../support/app';
 
 test.describe('signing in and out', () => {
@@ -62,6 +63,7 @@ test.describe('signing in and out', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByText('Enter your password.')).toBeVisible();
     await expect(page.getByLabel('Password')).toBeFocused();
+    await expectNoAxeViolations(page, 'sign-in-missing-password');
     expect(requests).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '../support/a11y';
 import { expect, people, test, uniqueName } from '../support/app';
 import {
   CareApi,
@@ -88,6 +89,7 @@ test.describe('a patient\'s record', () => {
     await team.getByLabel('Role on the team').selectOption({ label: 'PCP' });
     await team.getByRole('button', { name: 'Add to care team' }).click();
     await expect(team.getByText(/^Name is required/)).toBeVisible();
+    await expectNoAxeViolations(page, 'care-team-form-invalid');
     await team.getByLabel('Name').fill('Dr. Ana Alvarez');
     await team.getByLabel('Organization', { exact: true }).fill('Eastside Family Medicine');
     await team.getByLabel('Phone').fill('503-555-0150');
@@ -106,6 +108,7 @@ test.describe('a patient\'s record', () => {
     await contacts.getByRole('button', { name: 'Save contact' }).click();
     await expect(contacts.getByText(/^Phone /)).toBeVisible();
     await expect(contacts.getByLabel('Phone')).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(page, 'contact-form-invalid');
     await contacts.getByLabel('Phone').fill('503-555-0177');
     await contacts.getByLabel('Emergency contact').check();
     await contacts.getByLabel('Consent to share').selectOption({ label: 'Appointments and logistics' });
@@ -142,6 +145,7 @@ test.describe('a patient\'s record', () => {
     await form.getByRole('button', { name: 'Save note' }).click();
     await expect(form.getByText('Minutes is required.')).toBeVisible();
     await expect(form.getByText('Note is required.')).toBeVisible();
+    await expectNoAxeViolations(page, 'note-form-invalid');
     await form.getByLabel('Minutes spent').fill('20');
     await form.getByRole('textbox', { name: 'Note', exact: true }).fill('Called about the discharge plan; left a message.');
     await form.getByRole('button', { name: 'Save note' }).click();
@@ -156,6 +160,7 @@ test.describe('a patient\'s record', () => {
     await note.getByRole('button', { name: 'Edit note' }).click();
     await note.getByLabel('Minutes spent').fill('25');
     await note.getByRole('textbox', { name: 'Note', exact: true }).fill('Called about the discharge plan; reached her sister.');
+    await expectNoAxeViolations(page, 'note-edit');
     await note.getByRole('button', { name: 'Save changes' }).click();
     await expect(note.getByRole('status')).toContainText('Changes saved. The note is still a draft.');
     await expect(note).toContainText('25 minutes');
@@ -164,6 +169,7 @@ test.describe('a patient\'s record', () => {
     // Signing is final.
     await note.getByRole('button', { name: 'Sign note' }).click();
     await expect(note.getByText('Sign this note?')).toBeVisible();
+    await expectNoAxeViolations(page, 'note-sign-confirm');
     await note.getByRole('button', { name: 'Sign now' }).click();
     await expect(note.getByRole('status')).toContainText('Signed. The note is now final');
     await expect(note).toContainText('Signed by Carmen Ruiz');
@@ -181,6 +187,7 @@ test.describe('a patient\'s record', () => {
     await expect(note.getByLabel('Addendum')).toBeFocused();
     await note.getByRole('button', { name: 'Save addendum' }).click();
     await expect(note.getByText('Addendum is required.')).toBeVisible();
+    await expectNoAxeViolations(page, 'addendum-invalid');
     await note.getByLabel('Addendum').fill('Correction: it was her brother, not her sister.');
     await note.getByRole('button', { name: 'Save addendum' }).click();
     await expect(note.getByRole('status')).toContainText('Addendum added.');
@@ -210,6 +217,7 @@ test.describe('a patient\'s record', () => {
     await page.getByRole('button', { name: 'Record stay' }).click();
     await expect(page.getByText('Kind of stay must be chosen.')).toBeVisible();
     await expect(page.getByText('Admission time is required.')).toBeVisible();
+    await expectNoAxeViolations(page, 'stay-form-invalid');
     await page.getByLabel('Kind of stay').selectOption({ label: 'Inpatient medical' });
     await page.getByLabel('Facility').fill(facility);
     await page.getByLabel('Admitted at').fill(localInput(new Date(Date.now() - 50 * 3600_000)));
@@ -258,6 +266,7 @@ test.describe('a patient\'s record', () => {
     await page.getByLabel('Provider').fill('Jordan Lee, LCSW');
     await page.getByLabel('Kind').selectOption({ label: 'Therapy' });
     await page.getByLabel('Date and time').fill(localInput(new Date(Date.now() + 50 * 3600_000)));
+    await expectNoAxeViolations(page, 'appointment-form');
     await page.getByRole('button', { name: 'Save appointment' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Appointment with Jordan Lee, LCSW' })).toBeVisible();
     const upcoming = page.getByRole('row').filter({ hasText: 'Jordan Lee, LCSW' });

@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '../support/a11y';
 import { Api, expect, fact, openPatients, people, screen, signIn, test, uniqueName } from '../support/app';
 
 test.describe('one patient', () => {
@@ -100,6 +101,7 @@ test.describe('one patient', () => {
     await card.getByRole('button', { name: 'Change status' }).click();
     await expect(card.getByText('A reason is required when closing or reopening a case.')).toBeVisible();
     await expect(card.getByLabel('Reason')).toBeFocused();
+    await expectNoAxeViolations(page, 'case-status-reason-required');
 
     await card.getByLabel('Reason').fill('Moved out of the service area');
     await card.getByRole('button', { name: 'Change status' }).click();

@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '../support/a11y';
 import { expect, people, test, uniqueName } from '../support/app';
 import {
   CareApi,
@@ -166,6 +167,7 @@ test.describe('my worklist', () => {
     // Nothing chosen yet: the form says so beside the field.
     await item.getByRole('button', { name: 'Log attempt' }).click();
     await expect(item.getByText('Outcome must be chosen.')).toBeVisible();
+    await expectNoAxeViolations(page, 'worklist-outreach-invalid');
     await expect(item.getByLabel('Method')).toHaveValue('phone');
     await item.getByLabel('Outcome').selectOption({ label: 'Left message' });
     await item.getByLabel('Notes').fill('Voicemail; will call back after 3 pm.');
@@ -202,6 +204,7 @@ test.describe('my worklist', () => {
     await item.getByRole('button', { name: 'Cancel task' }).click();
     await item.getByRole('button', { name: 'Cancel this task' }).click();
     await expect(item.getByText('Reason is required to cancel a task.')).toBeVisible();
+    await expectNoAxeViolations(page, 'worklist-cancel-invalid');
     await item.getByLabel('Reason').fill('Form no longer needed');
 
     // Meanwhile the same task is started elsewhere.

@@ -1,8 +1,10 @@
 // Shared helpers for the browser tests: the demo people, signing in through
 // the UI, a small JSON API client for arranging data, unique names, and the
-// full-page screenshots kept under artifacts/screens/.
+// full-page screenshots kept under artifacts/screens/, each of a screen that
+// is checked with axe (support/a11y.ts).
 import path from 'node:path';
 import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './a11y';
 
 export { expect };
 
@@ -63,12 +65,17 @@ export function uniqueName(prefix: string): string {
   return prefix + out;
 }
 
-/** Saves a full-page screenshot as artifacts/screens/<name>.png and attaches it to the report. */
+/**
+ * A key point of a test: saves a full-page screenshot as
+ * artifacts/screens/<name>.png, attaches it to the report, and then fails the
+ * test unless the screen as shown passes axe (WCAG 2.1 AA) with no violations.
+ */
 export async function screen(page: Page, name: string): Promise<void> {
   const info = base.info();
   const file = path.join(info.project.outputDir, 'screens', `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   await info.attach(name, { path: file, contentType: 'image/png' });
+  await expectNoAxeViolations(page, name);
 }
 
 /** Signs in through the sign-in page and waits for the signed-in shell. */

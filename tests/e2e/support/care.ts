@@ -1,11 +1,10 @@
 // Helpers for the care-coordination browser tests (worklist, patient record
 // tabs, team view): a JSON API client to arrange patients, stays,
 // appointments and tasks; signing in without assuming the start page;
-// wall-clock values for `datetime-local` inputs; and screenshots kept as
-// artifacts/screens/<name>.png.
-import path from 'node:path';
+// wall-clock values for `datetime-local` inputs; and `screenshot`, the
+// key-point screenshot plus axe check of support/app.ts under its old name.
 import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, type Person } from './app';
+import { DEMO_PASSWORD, screen, type Person } from './app';
 
 export type Me = { id: string; email: string; name: string; role: string };
 export type PatientRef = { id: string; given_name: string; family_name: string; version: number };
@@ -58,14 +57,8 @@ export function localDate(days: number): string {
   return localInput(new Date(Date.now() + days * 24 * HOUR)).slice(0, 10);
 }
 
-/** Saves a full-page screenshot as artifacts/screens/<name>.png and attaches it to the report. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  const info = base.info();
-  const root = path.dirname(info.config.configFile ?? path.join(process.cwd(), 'playwright.config.ts'));
-  const file = path.join(root, 'artifacts', 'screens', `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await info.attach(name, { path: file, contentType: 'image/png' });
-}
+/** Screenshot as artifacts/screens/<name>.png plus the axe check: `screen` of support/app.ts. */
+export const screenshot = screen;
 
 /** Signs in through the sign-in page and waits for the signed-in shell (wherever it starts). */
 export async function signInAs(page: Page, who: Person): Promise<void> {
