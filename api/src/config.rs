@@ -27,6 +27,9 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// Lifetime of refresh tokens.
     pub refresh_token_ttl: Duration,
+    /// How long an `Idempotency-Key` is remembered
+    /// (`IDEMPOTENCY_TTL_HOURS`, default 24).
+    pub idempotency_ttl: Duration,
 }
 
 /// Why the configuration is refused.
@@ -112,6 +115,9 @@ impl Config {
             pool_size,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
+            idempotency_ttl: Duration::from_secs(
+                3600 * bounded(&var, "IDEMPOTENCY_TTL_HOURS", 1..=24 * 30)?.unwrap_or(24),
+            ),
         })
     }
 
@@ -163,6 +169,7 @@ mod tests {
         assert_eq!(c.jwt_secret, STRONG.as_bytes());
         assert!(!c.dev_mode);
         assert_eq!(c.access_token_ttl.as_secs(), 900);
+        assert_eq!(c.idempotency_ttl.as_secs(), 24 * 3600);
     }
 
     #[test]

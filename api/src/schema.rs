@@ -148,6 +148,8 @@ diesel::table! {
         response_body -> Jsonb,
         location -> Nullable<Text>,
         created_at -> Timestamptz,
+        resource_id -> Nullable<Uuid>,
+        patient_id -> Nullable<Uuid>,
     }
 }
 

@@ -87,6 +87,10 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let policy = web::Data::new(SecurityPolicy::new(
         spa.as_ref().map(Spa::script_hashes).unwrap_or_default(),
     ));
+    let idempotency = web::Data::new(crate::idempotency::Policy {
+        ttl: chrono::Duration::from_std(config.idempotency_ttl)
+            .unwrap_or(chrono::Duration::hours(24)),
+    });
     let workers = config.workers;
     let server = HttpServer::new(move || {
         let (app, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
@@ -95,6 +99,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(db.clone())
             .app_data(keys.clone())
             .app_data(policy.clone())
+            .app_data(idempotency.clone())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()

@@ -45,6 +45,10 @@ code_enum! {
         #[serde(rename = "appointment.create")]
         #[strum(serialize = "appointment.create")]
         AppointmentCreate,
+        /// A retried appointment was answered from its first result.
+        #[serde(rename = "appointment.create_replayed")]
+        #[strum(serialize = "appointment.create_replayed")]
+        AppointmentCreateReplayed,
         /// Appointments were listed.
         #[serde(rename = "appointment.list")]
         #[strum(serialize = "appointment.list")]
@@ -105,6 +109,10 @@ code_enum! {
         #[serde(rename = "encounter.create")]
         #[strum(serialize = "encounter.create")]
         EncounterCreate,
+        /// A retried encounter was answered from its first result.
+        #[serde(rename = "encounter.create_replayed")]
+        #[strum(serialize = "encounter.create_replayed")]
+        EncounterCreateReplayed,
         /// Encounters were listed.
         #[serde(rename = "encounter.list")]
         #[strum(serialize = "encounter.list")]
@@ -181,6 +189,10 @@ code_enum! {
         #[serde(rename = "task.create")]
         #[strum(serialize = "task.create")]
         TaskCreate,
+        /// A retried task was answered from its first result.
+        #[serde(rename = "task.create_replayed")]
+        #[strum(serialize = "task.create_replayed")]
+        TaskCreateReplayed,
         /// Tasks were listed.
         #[serde(rename = "task.list")]
         #[strum(serialize = "task.list")]
@@ -219,6 +231,7 @@ impl AuditAction {
             AuditAction::AlertAcknowledge | AuditAction::AlertList => "alert",
             AuditAction::ApiKeyCreate | AuditAction::ApiKeyRevoke => "api_key",
             AuditAction::AppointmentCreate
+            | AuditAction::AppointmentCreateReplayed
             | AuditAction::AppointmentList
             | AuditAction::AppointmentRead
             | AuditAction::AppointmentUpdate => "appointment",
@@ -236,6 +249,7 @@ impl AuditAction {
                 "contact"
             }
             AuditAction::EncounterCreate
+            | AuditAction::EncounterCreateReplayed
             | AuditAction::EncounterList
             | AuditAction::EncounterRead
             | AuditAction::EncounterUpdate => "encounter",
@@ -255,6 +269,7 @@ impl AuditAction {
             | AuditAction::PatientUpdate
             | AuditAction::TimelineRead => "patient",
             AuditAction::TaskCreate
+            | AuditAction::TaskCreateReplayed
             | AuditAction::TaskList
             | AuditAction::TaskRead
             | AuditAction::TaskUpdate

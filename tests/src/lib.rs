@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use shared::problem::Problem;
 
 /// The JWT secret the test servers use (tests forge tokens with it).
-pub const JWT_SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuv";
+pub const JWT_SECRET: &str = "tests-only-k3Y-0123456789-abcdefghijklmnopqrstuv";
 
 /// The Postgres server tests create databases on: `TEST_DATABASE_URL`, else
 /// `DATABASE_URL`, else the local server on 127.0.0.1:5432.
@@ -208,19 +208,25 @@ impl Drop for TestDatabase {
     }
 }
 
-/// The configuration a test server runs with.
+/// The configuration a test server runs with: the production defaults
+/// (read the same way), on `database_url`, a free port, one worker and no
+/// SPA.
 pub fn test_config(database_url: String) -> api::config::Config {
-    api::config::Config {
-        database_url,
-        bind_addr: "127.0.0.1:0".parse().expect("address"),
-        jwt_secret: JWT_SECRET.as_bytes().to_vec(),
-        static_dir: None,
-        dev_mode: false,
-        pool_size: 4,
-        workers: 1,
-        access_token_ttl: Duration::from_secs(15 * 60),
-        refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
-    }
+    let vars = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("BIND_ADDR", "127.0.0.1:0"),
+        ("DATABASE_POOL_SIZE", "4"),
+        ("HTTP_WORKERS", "1"),
+    ];
+    let mut config = api::config::Config::from_vars(|name| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| (*v).to_string())
+    })
+    .expect("the test configuration is valid");
+    config.static_dir = None;
+    config
 }
 
 /// A running server on its own database.

@@ -22,6 +22,7 @@ use crate::db::Db;
 use crate::error::ApiResult;
 use crate::http::concurrency::Expected;
 use crate::http::{ETagged, IfMatch, Json, Paging};
+use crate::idempotency::Subject;
 use crate::idempotency::{self, Done, IdempotencyKey};
 
 /// A request body's rules, as [`Valid::new`] runs them.
@@ -134,7 +135,7 @@ pub async fn record<T, R>(
 ) -> ApiResult<HttpResponse>
 where
     T: Checked,
-    R: ETagged + Send + 'static,
+    R: ETagged + Subject + Send + 'static,
 {
     let now = Utc::now();
     let body = Valid::new(body, &auth.context(now))?;

@@ -1,5 +1,6 @@
 //! Stored first answers, keyed by organization, principal and key.
 
+use chrono::{Duration, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -22,6 +23,10 @@ pub struct Saved {
     pub body: Value,
     /// Its `Location`, for a creation.
     pub location: Option<String>,
+    /// The record it was about.
+    pub resource_id: Option<Uuid>,
+    /// The patient that record belongs to.
+    pub patient_id: Option<Uuid>,
 }
 
 /// Serializes the requests of one key until the transaction ends: a second
@@ -39,34 +44,46 @@ pub fn lock_key(
     Ok(())
 }
 
-/// The answer stored for `key`, if any.
+/// The answer stored for `key` within the last `ttl`, if any.
 pub fn find(
     conn: &mut PgConnection,
     auth: &Authorized,
     principal: Uuid,
     key: &str,
+    ttl: Duration,
 ) -> ApiResult<Option<Saved>> {
     Ok(of_org!(keys, auth)
         .filter(keys::principal_id.eq(principal))
         .filter(keys::key.eq(key))
+        .filter(keys::created_at.gt(Utc::now() - ttl))
         .select((
             keys::request_hash,
             keys::status_code,
             keys::response_body,
             keys::location,
+            keys::resource_id,
+            keys::patient_id,
         ))
         .first(conn)
         .optional()?)
 }
 
-/// Stores the first answer for `key`.
+/// Stores the first answer for `key`, first forgetting this principal's
+/// expired keys (`key` itself among them, if it was used before `ttl`).
 pub fn save(
     conn: &mut PgConnection,
     auth: &Authorized,
     principal: Uuid,
     key: &str,
     answer: &Saved,
+    ttl: Duration,
 ) -> ApiResult<()> {
+    diesel::delete(
+        of_org!(keys, auth)
+            .filter(keys::principal_id.eq(principal))
+            .filter(keys::created_at.le(Utc::now() - ttl)),
+    )
+    .execute(conn)?;
     diesel::insert_into(keys::table)
         .values((
             keys::organization_id.eq(auth.org().get()),
@@ -76,6 +93,8 @@ pub fn save(
             keys::status_code.eq(answer.status_code),
             keys::response_body.eq(&answer.body),
             keys::location.eq(&answer.location),
+            keys::resource_id.eq(answer.resource_id),
+            keys::patient_id.eq(answer.patient_id),
         ))
         .execute(conn)?;
     Ok(())

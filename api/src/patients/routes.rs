@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
-use shared::audit::AuditAction;
 use shared::auth::Permission;
 use shared::case_status::StatusChangeRequest;
 use shared::ids::PatientId;
@@ -12,13 +11,12 @@ use shared::problem::Problem;
 use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::http::flow::{self, Edit};
 use crate::http::{Json, Paging, Query};
-use crate::idempotency::{self, Done, IdempotencyKey, Outcome};
+use crate::idempotency::{self, Done, IdempotencyKey};
 use crate::patients::service;
 use crate::patients::store::ListKey;
 
@@ -76,21 +74,13 @@ pub async fn create_patient(
     let auth = caller.authorize(Permission::PatientsWrite)?;
     let now = Utc::now();
     let new = Valid::new(body.into_inner(), &auth.context(now))?;
-    // Not `flow::record`: a replayed registration is audited on its own.
+    // Not `flow::record`: a registration is not an upsert by external id.
     let outcome = db
         .tx(move |conn| {
-            let outcome = idempotency::once(conn, &auth, &idem, new, |conn, new| {
+            idempotency::once(conn, &auth, &idem, new, |conn, new| {
                 let p = service::register(conn, &auth, new, now)?;
                 Ok(Done::created(location(&p), p))
-            })?;
-            if let Outcome::Replayed(stored) = &outcome {
-                let mut entry = Entry::new(AuditAction::PatientCreateReplayed);
-                if let Some(id) = stored.resource_id().map(PatientId::from) {
-                    entry = entry.on(id).patient(id);
-                }
-                audit::record(conn, auth.actor(), entry)?;
-            }
-            Ok(outcome)
+            })
         })
         .await?;
     Ok(outcome.respond())

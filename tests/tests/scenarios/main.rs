@@ -10,6 +10,7 @@ mod coordination;
 mod errors;
 mod health;
 mod hostile_input;
+mod idempotency;
 mod notes;
 mod patient_status;
 mod patients;
