@@ -460,6 +460,14 @@ impl std::fmt::Display for TaskRefusal {
 }
 
 impl Task {
+    /// Whether `by` may cancel this task. Anyone who works tasks may cancel
+    /// one made by hand; a follow-up the rules created (safety, transition,
+    /// missed appointment) exists because a patient is at risk, so only its
+    /// assignee or someone who `supervises` (may reassign tasks) cancels it.
+    pub fn may_cancel(&self, by: Option<UserId>, supervises: bool) -> bool {
+        !self.kind.is_rule_generated() || supervises || (by.is_some() && by == self.assignee_id)
+    }
+
     /// What `patch` does to this task when `by` (a person, or `None` for an
     /// integration) works it at `now`: the lifecycle `open ⇄ in_progress →
     /// done | cancelled`, where finishing needs an outcome (a transition
@@ -658,6 +666,22 @@ mod tests {
         assert!(InProgress.can_become(Open));
         assert!(Open.can_become(Done) && InProgress.can_become(Done));
         assert!(Open.can_become(Cancelled) && InProgress.can_become(Cancelled));
+    }
+
+    #[test]
+    fn only_the_assignee_or_a_supervisor_cancels_a_follow_up_the_rules_created() {
+        let me = UserId::from(Uuid::from_u128(7));
+        let someone = UserId::from(Uuid::from_u128(8));
+        let mut follow_up = task(TaskKind::TransitionFollowup, Open);
+        follow_up.assignee_id = Some(me);
+        assert!(follow_up.may_cancel(Some(me), false));
+        assert!(!follow_up.may_cancel(Some(someone), false));
+        assert!(!follow_up.may_cancel(None, false), "an integration");
+        assert!(follow_up.may_cancel(Some(someone), true));
+        follow_up.assignee_id = None;
+        assert!(!follow_up.may_cancel(None, false), "nobody is its assignee");
+        let by_hand = task(TaskKind::Outreach, Open);
+        assert!(by_hand.may_cancel(Some(someone), false));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use shared::audit::AuditAction;
 use shared::auth::Permission;
 use shared::ids::TaskId;
 use shared::pagination::Page;
-use shared::tasks::{NewTask, Task, TaskListQuery, TaskPatch, TaskRefusal, TaskSource};
+use shared::tasks::{NewTask, Task, TaskListQuery, TaskPatch, TaskRefusal, TaskSource, TaskStatus};
 use shared::validation::Valid;
 use uuid::Uuid;
 
@@ -122,6 +122,13 @@ pub fn work(
             TaskRefusal::Invalid(errors) => ApiError::from(errors),
             other => ApiError::Conflict(other.to_string()),
         })?;
+    if changes.status == Some(TaskStatus::Cancelled)
+        && !current.may_cancel(auth.user_id(), auth.permits(Permission::TasksAssign))
+    {
+        return Err(ApiError::Forbidden(
+            "Only the assignee or a supervisor may cancel a follow-up the rules created.".into(),
+        ));
+    }
     match changes.assignee_id {
         None => {}
         Some(Some(a)) if Some(a) == auth.user_id() => {

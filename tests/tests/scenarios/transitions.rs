@@ -314,3 +314,60 @@ fn recording_and_reading_encounters_writes_audit_rows() {
     );
     assert_eq!(app.audit_of("encounter.read").len(), 1);
 }
+
+#[test]
+fn only_the_assignee_or_a_supervisor_may_cancel_a_transition_follow_up() {
+    let Scene {
+        app,
+        team,
+        token,
+        patient,
+    } = scene("Cancel Rule Org", "Cancelled", RiskLevel::High);
+    discharge(&app, &token, patient.id, now() - Duration::hours(2));
+    let follow_up = tasks_of(&app, &token, patient.id)
+        .into_iter()
+        .find(|t| t.kind == TaskKind::TransitionFollowup)
+        .expect("a follow-up");
+    let colleague = app.user(&team.org, shared::auth::Role::CareManager);
+    let cancel = |who: &str, version: i32| {
+        app.patch(&format!("/api/v1/tasks/{}", follow_up.id))
+            .token(who)
+            .json(&json!({"status": "cancelled", "cancel_reason": "Seen at the clinic", "version": version}))
+            .send()
+    };
+    let refused = cancel(&app.token(&colleague), follow_up.version).expect(403);
+    assert!(
+        refused
+            .problem()
+            .detail
+            .unwrap()
+            .contains("assignee or a supervisor")
+    );
+    let no_reason = app
+        .patch(&format!("/api/v1/tasks/{}", follow_up.id))
+        .token(&token)
+        .json(&json!({"status": "cancelled", "version": follow_up.version}))
+        .send();
+    assert_eq!(no_reason.invalid_fields(), vec!["cancel_reason"]);
+    let done: Task = cancel(&token, follow_up.version).expect(200).json();
+    assert_eq!(done.status, TaskStatus::Cancelled);
+    // A supervisor may cancel one assigned to someone else.
+    let other = scene("Cancel Rule Org Two", "Supervised", RiskLevel::High);
+    discharge(
+        &other.app,
+        &other.token,
+        other.patient.id,
+        now() - Duration::hours(2),
+    );
+    let theirs = tasks_of(&other.app, &other.token, other.patient.id)
+        .into_iter()
+        .find(|t| t.kind == TaskKind::TransitionFollowup)
+        .expect("a follow-up");
+    other
+        .app
+        .patch(&format!("/api/v1/tasks/{}", theirs.id))
+        .token(&other.app.token(&other.team.supervisor))
+        .json(&json!({"status": "cancelled", "cancel_reason": "Duplicate", "version": theirs.version}))
+        .send()
+        .expect(200);
+}
