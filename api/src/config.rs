@@ -27,6 +27,9 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// Lifetime of refresh tokens.
     pub refresh_token_ttl: Duration,
+    /// The address users reach the server at (`PUBLIC_URL`, e.g.
+    /// `https://care.example.org`). An `https` one turns on HSTS.
+    pub public_url: Option<String>,
     /// How long an `Idempotency-Key` is remembered
     /// (`IDEMPOTENCY_TTL_HOURS`, default 24).
     pub idempotency_ttl: Duration,
@@ -105,7 +108,13 @@ impl Config {
         let pool_size = bounded(&var, "DATABASE_POOL_SIZE", 1..=200)?.unwrap_or(16);
         let workers = bounded(&var, "HTTP_WORKERS", 1..=256)?
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+        let public_url = match var("PUBLIC_URL") {
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u),
+            Some(u) => return Err(ConfigError::Invalid("PUBLIC_URL", u)),
+            None => None,
+        };
         Ok(Config {
+            public_url,
             database_url,
             workers,
             bind_addr,
@@ -119,6 +128,13 @@ impl Config {
                 3600 * bounded(&var, "IDEMPOTENCY_TTL_HOURS", 1..=24 * 30)?.unwrap_or(24),
             ),
         })
+    }
+
+    /// Whether users reach the server over HTTPS.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
     /// Reads the configuration from the process environment.
@@ -170,6 +186,26 @@ mod tests {
         assert!(!c.dev_mode);
         assert_eq!(c.access_token_ttl.as_secs(), 900);
         assert_eq!(c.idempotency_ttl.as_secs(), 24 * 3600);
+        assert!(!c.https());
+    }
+
+    #[test]
+    fn an_https_public_url_means_https_and_a_bare_host_is_refused() {
+        let https = [
+            ("DATABASE_URL", "postgres://x"),
+            ("JWT_SECRET", STRONG),
+            ("PUBLIC_URL", "https://care.example.org"),
+        ];
+        assert!(config(&https).unwrap().https());
+        let bare = [
+            ("DATABASE_URL", "postgres://x"),
+            ("JWT_SECRET", STRONG),
+            ("PUBLIC_URL", "care.example.org"),
+        ];
+        assert!(matches!(
+            config(&bare),
+            Err(ConfigError::Invalid("PUBLIC_URL", _))
+        ));
     }
 
     #[test]

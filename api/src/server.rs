@@ -86,6 +86,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     };
     let policy = web::Data::new(SecurityPolicy::new(
         spa.as_ref().map(Spa::script_hashes).unwrap_or_default(),
+        config.https(),
     ));
     let idempotency = web::Data::new(crate::idempotency::Policy {
         ttl: chrono::Duration::from_std(config.idempotency_ttl)
@@ -104,6 +105,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()
             }))
+            .route("/api/docs", web::get().to(docs_without_slash))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc));
         let app = match &spa {
             Some(spa) => app.service(spa.service()),
@@ -114,12 +116,26 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         app.wrap(from_fn(fallback::middleware))
             .wrap(from_fn(security::middleware))
             .wrap(from_fn(request_id::middleware))
-            .wrap(Logger::new("%a \"%r\" %s %b %Dms req=%{x-request-id}o"))
+            .wrap(access_log())
     })
     .workers(workers)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// `/api/docs` is where people type; the UI lives at `/api/docs/`.
+async fn docs_without_slash() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
+/// One access-log line per request: method and path but never the query
+/// string, since searches (`?q=lopez`) and filters are PHI.
+fn access_log() -> Logger {
+    Logger::new("%a \"%{method}xi %U\" %s %b %Dms req=%{x-request-id}o")
+        .custom_request_replace("method", |req| req.method().to_string())
 }
 
 /// Migrates, binds `BIND_ADDR` and serves until stopped.
@@ -133,4 +149,54 @@ pub async fn serve(config: Config) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.bind_addr)?;
     log::info!("serving on http://{}", listener.local_addr()?);
     build(config, listener)?.await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use actix_web::{App, HttpResponse, test, web};
+
+    use super::access_log;
+
+    /// Keeps every log line, so a test can read what the access log wrote.
+    struct Lines(Mutex<Vec<String>>);
+
+    impl log::Log for Lines {
+        fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            if let Ok(mut lines) = self.0.lock() {
+                lines.push(record.args().to_string());
+            }
+        }
+        fn flush(&self) {}
+    }
+
+    static LINES: Lines = Lines(Mutex::new(Vec::new()));
+
+    #[actix_rt::test]
+    async fn the_access_log_names_method_and_path_but_never_the_query_string() {
+        log::set_logger(&LINES).expect("the only logger of this test binary");
+        log::set_max_level(log::LevelFilter::Info);
+        let app = test::init_service(
+            App::new()
+                .wrap(access_log())
+                .route("/api/v1/patients", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/api/v1/patients?q=lopez%20maria")
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        drop(test::read_body(res).await);
+        let lines = LINES.0.lock().expect("log lines").clone();
+        let line = lines
+            .iter()
+            .find(|l| l.contains("/api/v1/patients"))
+            .expect("an access-log line");
+        assert!(line.contains("\"GET /api/v1/patients\" 200"), "{line}");
+        assert!(!line.contains("lopez") && !line.contains('?'), "{line}");
+    }
 }

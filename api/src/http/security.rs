@@ -14,12 +14,18 @@ pub struct SecurityPolicy {
     pub app: HeaderValue,
     /// For the Swagger UI pages, which need inline styles.
     pub docs: HeaderValue,
+    /// `Strict-Transport-Security`, when the server is reached over HTTPS.
+    pub hsts: Option<HeaderValue>,
 }
 
 impl SecurityPolicy {
     /// Builds the policies; `script_hashes` are the `sha256-…` sources of the
     /// SPA's inline bootstrap scripts (trunk emits one to start the wasm).
-    pub fn new(script_hashes: &[String]) -> Self {
+    /// `https`: the public address is HTTPS (TLS ends here or at a proxy in
+    /// front), so browsers are told never to use plain HTTP for a year.
+    /// Never sent otherwise: HSTS on a plain-HTTP deployment would lock
+    /// its users out.
+    pub fn new(script_hashes: &[String], https: bool) -> Self {
         let hashes: String = script_hashes.iter().fold(String::new(), |mut all, h| {
             all.push_str(" '");
             all.push_str(h);
@@ -41,6 +47,7 @@ impl SecurityPolicy {
             app: HeaderValue::from_str(&app)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
             docs: HeaderValue::from_static(docs),
+            hsts: https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         }
     }
 }
@@ -79,6 +86,9 @@ pub async fn middleware(
             policy.app.clone()
         };
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        if let Some(hsts) = &policy.hsts {
+            headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        }
     }
     if path.starts_with("/api/") && !path.starts_with("/api/docs") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -92,11 +102,21 @@ mod tests {
 
     #[test]
     fn the_app_policy_allows_wasm_and_the_given_inline_scripts_only() {
-        let p = SecurityPolicy::new(&["sha256-abc=".to_string()]);
+        let p = SecurityPolicy::new(&["sha256-abc=".to_string()], false);
         let csp = p.app.to_str().unwrap();
         assert!(csp.contains("'wasm-unsafe-eval'"));
         assert!(csp.contains("'sha256-abc='"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
+        assert!(p.hsts.is_none());
+    }
+
+    #[test]
+    fn hsts_is_sent_only_for_an_https_deployment() {
+        let p = SecurityPolicy::new(&[], true);
+        assert_eq!(
+            p.hsts.unwrap().to_str().unwrap(),
+            "max-age=31536000; includeSubDomains"
+        );
     }
 }

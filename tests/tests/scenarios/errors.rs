@@ -170,3 +170,23 @@ fn the_openapi_document_and_swagger_ui_are_served() {
     let ui = app.get("/api/docs/").send().expect(200);
     assert!(ui.text().contains("swagger"), "{}", ui.text());
 }
+
+#[test]
+fn the_api_docs_without_a_trailing_slash_redirect_to_the_ui() {
+    let app = TestApp::spawn();
+    let res = app.get("/api/docs").send().expect(308);
+    assert_eq!(res.header("location").as_deref(), Some("/api/docs/"));
+}
+
+#[test]
+fn an_https_deployment_sends_hsts_and_a_plain_http_one_does_not() {
+    let https = TestApp::spawn_with(|c| c.public_url = Some("https://care.example.org".into()));
+    let res = https.get("/api/health").send().expect(200);
+    assert_eq!(
+        res.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let plain = TestApp::spawn();
+    let res = plain.get("/api/health").send().expect(200);
+    assert_eq!(res.header("strict-transport-security"), None);
+}
