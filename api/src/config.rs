@@ -30,6 +30,12 @@ pub struct Config {
     /// The address users reach the server at (`PUBLIC_URL`, e.g.
     /// `https://care.example.org`). An `https` one turns on HSTS.
     pub public_url: Option<String>,
+    /// Sign-in attempts one client address may make a minute
+    /// (`LOGIN_ATTEMPTS_PER_MINUTE`, default 30).
+    pub login_attempts_per_minute: std::num::NonZeroU32,
+    /// Passwords hashed at once (`LOGIN_CONCURRENT_HASHES`, default half
+    /// the CPUs, at least one): a login flood cannot take every core.
+    pub login_concurrent_hashes: usize,
     /// How long an `Idempotency-Key` is remembered
     /// (`IDEMPOTENCY_TTL_HOURS`, default 24).
     pub idempotency_ttl: Duration,
@@ -64,6 +70,11 @@ pub fn secret_is_strong(secret: &[u8]) -> bool {
         .any(|p| lowered.contains(p));
     secret.len() >= 32 && distinct >= 12 && !placeholder
 }
+
+/// Enough for a clinic whose staff all sign in from behind one address at
+/// the start of a shift; far too few for guessing passwords.
+const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: std::num::NonZeroU32 =
+    std::num::NonZeroU32::new(30).expect("30 is not zero");
 
 /// A numeric variable within `range`, if set.
 fn bounded<N>(
@@ -113,7 +124,16 @@ impl Config {
             Some(u) => return Err(ConfigError::Invalid("PUBLIC_URL", u)),
             None => None,
         };
+        let login_attempts_per_minute = bounded(&var, "LOGIN_ATTEMPTS_PER_MINUTE", 1..=100_000)?
+            .and_then(std::num::NonZeroU32::new)
+            .unwrap_or(DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE);
+        let login_concurrent_hashes = bounded(&var, "LOGIN_CONCURRENT_HASHES", 1..=256)?
+            .unwrap_or_else(|| {
+                (std::thread::available_parallelism().map_or(2, usize::from) / 2).max(1)
+            });
         Ok(Config {
+            login_attempts_per_minute,
+            login_concurrent_hashes,
             public_url,
             database_url,
             workers,
@@ -187,6 +207,8 @@ mod tests {
         assert_eq!(c.access_token_ttl.as_secs(), 900);
         assert_eq!(c.idempotency_ttl.as_secs(), 24 * 3600);
         assert!(!c.https());
+        assert_eq!(c.login_attempts_per_minute.get(), 30);
+        assert!(c.login_concurrent_hashes >= 1);
     }
 
     #[test]

@@ -65,7 +65,7 @@ diesel::table! {
 diesel::table! {
     audit_events (id) {
         id -> Int8,
-        organization_id -> Uuid,
+        organization_id -> Nullable<Uuid>,
         occurred_at -> Timestamptz,
         actor_type -> Text,
         actor_id -> Nullable<Uuid>,
@@ -150,6 +150,15 @@ diesel::table! {
         created_at -> Timestamptz,
         resource_id -> Nullable<Uuid>,
         patient_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    login_throttle (email_digest) {
+        email_digest -> Bytea,
+        failures -> Int4,
+        first_failed_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
     }
 }
 
@@ -323,8 +332,6 @@ diesel::table! {
         role -> Text,
         password_hash -> Text,
         active -> Bool,
-        failed_login_count -> Int4,
-        locked_until -> Nullable<Timestamptz>,
         last_login_at -> Nullable<Timestamptz>,
         session_epoch -> Int4,
         version -> Int4,
@@ -348,6 +355,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     encounters,
     idempotency_keys,
+    login_throttle,
     note_addenda,
     notes,
     organization_holidays,

@@ -92,6 +92,10 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         ttl: chrono::Duration::from_std(config.idempotency_ttl)
             .unwrap_or(chrono::Duration::hours(24)),
     });
+    let login_guard = web::Data::new(crate::auth::guard::LoginGuard::new(
+        config.login_attempts_per_minute,
+        config.login_concurrent_hashes,
+    ));
     let workers = config.workers;
     let server = HttpServer::new(move || {
         let (app, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
@@ -101,6 +105,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(keys.clone())
             .app_data(policy.clone())
             .app_data(idempotency.clone())
+            .app_data(login_guard.clone())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()

@@ -80,6 +80,8 @@ pub struct AuditRow {
     pub actor_type: String,
     /// Actor id.
     pub actor_id: Option<Uuid>,
+    /// Actor label (an email, a key's name).
+    pub actor_label: Option<String>,
     /// Patient.
     pub patient_id: Option<Uuid>,
     /// Resource id.
@@ -192,8 +194,8 @@ impl TestApp {
     /// Every audit row, oldest first.
     pub fn audit(&self) -> Vec<AuditRow> {
         use api::schema::audit_events::dsl::{
-            action, actor_id, actor_type, audit_events, client_addr, details, id, patient_id,
-            request_id, resource_id,
+            action, actor_id, actor_label, actor_type, audit_events, client_addr, details, id,
+            patient_id, request_id, resource_id,
         };
         audit_events
             .order(id.asc())
@@ -201,6 +203,7 @@ impl TestApp {
                 action,
                 actor_type,
                 actor_id,
+                actor_label,
                 patient_id,
                 resource_id,
                 request_id,

@@ -17,8 +17,9 @@ use crate::store::of_org;
 /// Who is acting, and from where.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// The actor's organization.
-    pub org: OrganizationId,
+    /// The actor's organization; none for a sign-in attempt with an email
+    /// no one has.
+    pub org: Option<OrganizationId>,
     /// Person, key or system.
     pub actor_type: ActorType,
     /// The user or key id.
@@ -88,7 +89,7 @@ impl Entry {
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
 struct NewEvent<'a> {
-    organization_id: Uuid,
+    organization_id: Option<Uuid>,
     actor_type: &'a str,
     actor_id: Option<Uuid>,
     actor_label: Option<&'a str>,
@@ -132,7 +133,7 @@ pub fn on_patient(
 pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values(NewEvent {
-            organization_id: actor.org.get(),
+            organization_id: actor.org.map(OrganizationId::get),
             actor_type: actor.actor_type.as_ref(),
             actor_id: actor.actor_id,
             actor_label: actor.label.as_deref(),

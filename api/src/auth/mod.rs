@@ -2,6 +2,7 @@
 //! refresh tokens with reuse detection, API keys, and the `Caller` every
 //! protected handler receives.
 
+pub mod guard;
 pub mod lockout;
 pub mod passwords;
 pub mod principal;

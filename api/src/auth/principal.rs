@@ -39,13 +39,31 @@ impl RequestMeta {
     /// A user acting through this request (for routes without a `Caller`, like login).
     pub fn user_actor(&self, org: OrganizationId, user: UserId, email: Option<&str>) -> Actor {
         Actor {
-            org,
+            org: Some(org),
             actor_type: ActorType::User,
             actor_id: Some(user.get()),
             label: email.map(str::to_owned),
             request_id: self.request_id.clone(),
             client_addr: self.client_addr.clone(),
         }
+    }
+
+    /// Someone who gave an email no one has: no organization, no id, the
+    /// email they typed as the label.
+    pub fn stranger(&self, email: &str) -> Actor {
+        Actor {
+            org: None,
+            actor_type: ActorType::User,
+            actor_id: None,
+            label: Some(email.to_owned()),
+            request_id: self.request_id.clone(),
+            client_addr: self.client_addr.clone(),
+        }
+    }
+
+    /// The client's address, if known.
+    pub fn client_ip(&self) -> Option<std::net::IpAddr> {
+        self.client_addr.as_deref()?.parse().ok()
     }
 
     fn of(req: &HttpRequest) -> RequestMeta {
@@ -176,7 +194,7 @@ fn actor_of(org: OrganizationId, principal: &Principal, meta: &RequestMeta) -> A
         Principal::System { label, .. } => (ActorType::System, None, label.clone()),
     };
     Actor {
-        org,
+        org: Some(org),
         actor_type,
         actor_id,
         label: Some(label),

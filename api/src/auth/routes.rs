@@ -6,8 +6,10 @@ use shared::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use shared::validation::{Context, Valid};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::guard::LoginGuard;
+use crate::auth::lockout::Verdict;
 use crate::auth::service::{self, Refusal};
-use crate::auth::store::{self, RefreshOutcome, UserAuth};
+use crate::auth::store::{RefreshOutcome, UserAuth};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, RequestMeta, passwords};
 use crate::db::Db;
@@ -47,15 +49,19 @@ fn token_response(
 
 /// Sign in with email and password.
 ///
-/// Returns a 15-minute access token and a refresh token. Five wrong
-/// passwords in a row lock the account for 15 minutes (doubling on further
-/// failures); a locked account answers 429 with `Retry-After`.
+/// Returns a 15-minute access token and a refresh token. An unknown email,
+/// a wrong password and a deactivated account all answer the same 401.
+/// After five failed attempts for one email within 15 minutes, further
+/// attempts for it are refused with 429 and `Retry-After` for 15 minutes
+/// (whether or not anyone has that email), and one client address may try
+/// only so often a minute (also 429).
 #[utoipa::path(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong email or password, or the account is inactive", body = shared::problem::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Locked after repeated failures; see `Retry-After`", body = shared::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts for this email or from this address; see `Retry-After`", body = shared::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Sign-in is saturated; retry after `Retry-After` seconds", body = shared::problem::Problem, content_type = "application/problem+json"),
     ),
     security(())
 )]
@@ -63,47 +69,64 @@ fn token_response(
 pub async fn login(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
+    guard: web::Data<LoginGuard>,
     meta: RequestMeta,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
+    guard.admit(meta.client_ip())?;
     let body = Valid::new(body.into_inner(), &Context::before_sign_in(now))?.into_inner();
-    let email = body.email.clone();
-    let user = db
-        .run(move |conn| Ok(store::find_user_by_email(conn, &email)?))
-        .await?;
-    let Some(user) = user else {
-        web::block(move || passwords::verify_dummy(&body.password))
-            .await
-            .map_err(ApiError::internal)?;
-        return Err(ApiError::Unauthorized(BAD_CREDENTIALS.into()));
+    let email = service::login_email(&body.email);
+    let (verdict, user) = {
+        let email = email.clone();
+        db.tx(move |conn| service::begin_sign_in(conn, &email, now))
+            .await?
     };
-    if let Some(retry_after_secs) = user.locked_for(now) {
+    if let Verdict::Locked { retry_after_secs } = verdict {
+        let meta = meta.clone();
+        db.tx(move |conn| {
+            service::sign_in_refused(conn, &meta, &email, user.as_ref(), Refusal::Locked)
+        })
+        .await?;
         return Err(ApiError::TooManyRequests {
-            detail: "Too many failed sign-ins; this account is locked for a while.".into(),
+            detail: "Too many failed sign-ins for this email; try again later.".into(),
             retry_after_secs,
         });
     }
-    let hash = user.password_hash.clone();
-    let password_ok = web::block(move || passwords::verify(&body.password, &hash))
+    let password_ok = {
+        let _slot = guard.hashing_slot().await?;
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        // An email no one has costs the same hash as a wrong password, so
+        // timing does not tell them apart.
+        web::block(move || {
+            if let Some(hash) = hash {
+                passwords::verify(&body.password, &hash)
+            } else {
+                passwords::verify_dummy(&body.password);
+                false
+            }
+        })
         .await
-        .map_err(ApiError::internal)?;
-    let actor = meta.user_actor(user.organization_id, user.id, Some(&user.email));
-    let refusal = match (password_ok, user.active) {
-        (false, _) => Some(Refusal::WrongPassword),
-        (true, false) => Some(Refusal::Inactive),
-        (true, true) => None,
+        .map_err(ApiError::internal)?
+    };
+    let refusal = match (&user, password_ok) {
+        (None, _) => Some(Refusal::UnknownEmail),
+        (Some(_), false) => Some(Refusal::WrongPassword),
+        (Some(u), true) if !u.active => Some(Refusal::Inactive),
+        (Some(_), true) => None,
     };
     if let Some(why) = refusal {
-        let id = user.id;
-        db.tx(move |conn| service::sign_in_refused(conn, &actor, id, why, now))
+        db.tx(move |conn| service::sign_in_refused(conn, &meta, &email, user.as_ref(), why))
             .await?;
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS.into()));
     }
+    let Some(user) = user else {
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS.into()));
+    };
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
     let (user, refresh_token) = db
         .tx(move |conn| {
-            let token = service::signed_in(conn, &actor, &user, ttl, now)?;
+            let token = service::signed_in(conn, &meta, &user, ttl, now)?;
             Ok((user, token))
         })
         .await?;

@@ -11,57 +11,91 @@ use shared::auth::Me;
 use shared::ids::UserId;
 use uuid::Uuid;
 
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{self, Entry};
 use crate::auth::RequestMeta;
+use crate::auth::lockout::Verdict;
 use crate::auth::store::{self, RefreshOutcome, UserAuth};
+use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 
-/// Why a sign-in was refused (what the audit trail records).
-#[derive(Debug, Clone, Copy)]
+/// Why a sign-in was refused (what the audit trail records; the caller
+/// hears the same 401 for each but `Locked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// The password was wrong: the failure counts towards a lockout.
+    /// No one has the email.
+    UnknownEmail,
+    /// The password was wrong.
     WrongPassword,
     /// The password was right but the account is deactivated.
     Inactive,
+    /// Too many failures for this email: refused without checking.
+    Locked,
 }
 
-/// Records a refused sign-in.
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::UnknownEmail => "unknown_email",
+            Refusal::WrongPassword => "wrong_password",
+            Refusal::Inactive => "inactive",
+            Refusal::Locked => "locked",
+        }
+    }
+}
+
+/// The email as logins compare it.
+pub fn login_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Starts a sign-in for `email`: counts the attempt (before any password
+/// is checked, so concurrent guesses count one by one) and finds the user.
+pub fn begin_sign_in(
+    conn: &mut PgConnection,
+    email: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<(Verdict, Option<UserAuth>)> {
+    let verdict = store::claim_attempt(conn, &digest(email), now)?;
+    let user = store::find_user_by_email(conn, email)?;
+    Ok((verdict, user))
+}
+
+/// Records a refused sign-in, of a known user or of an email no one has.
 pub fn sign_in_refused(
     conn: &mut PgConnection,
-    actor: &Actor,
-    user: UserId,
+    meta: &RequestMeta,
+    email: &str,
+    user: Option<&UserAuth>,
     why: Refusal,
-    now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let reason = match why {
-        Refusal::WrongPassword => {
-            store::record_failed_login(conn, user, now)?;
-            "wrong_password"
-        }
-        Refusal::Inactive => "inactive",
+    let (actor, entry) = match user {
+        Some(u) => (
+            meta.user_actor(u.organization_id, u.id, Some(&u.email)),
+            Entry::new(AuditAction::AuthLoginFailed).on(u.id),
+        ),
+        None => (
+            meta.stranger(email),
+            Entry::new(AuditAction::AuthLoginFailed),
+        ),
     };
-    audit::record(
-        conn,
-        actor,
-        Entry::new(AuditAction::AuthLoginFailed)
-            .on(user)
-            .details(json!({"reason": reason})),
-    )?;
+    audit::record(conn, &actor, entry.details(json!({"reason": why.code()})))?;
     Ok(())
 }
 
-/// Records a sign-in and starts its family of refresh tokens; returns the
-/// first refresh token.
+/// Records a sign-in, forgets the email's failures and starts the sign-in's
+/// family of refresh tokens; returns the first refresh token.
 pub fn signed_in(
     conn: &mut PgConnection,
-    actor: &Actor,
+    meta: &RequestMeta,
     user: &UserAuth,
     refresh_ttl: TimeDelta,
     now: DateTime<Utc>,
 ) -> ApiResult<String> {
+    store::clear_attempts(conn, &digest(&login_email(&user.email)))?;
     store::record_login(conn, user.id, now)?;
     let token = store::issue_refresh_token(conn, user, Uuid::now_v7(), now, refresh_ttl)?;
-    audit::record(conn, actor, Entry::new(AuditAction::AuthLogin).on(user.id))?;
+    let actor = meta.user_actor(user.organization_id, user.id, Some(&user.email));
+    audit::record(conn, &actor, Entry::new(AuditAction::AuthLogin).on(user.id))?;
     Ok(token)
 }
 

@@ -8,10 +8,10 @@ use shared::auth::{Role, Scope};
 use shared::ids::{OrganizationId, UserId};
 use uuid::Uuid;
 
-use crate::auth::lockout;
+use crate::auth::lockout::{self, Throttle, Verdict};
 use crate::auth::tokens::{digest, random_token};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{api_keys, organizations, refresh_tokens, users};
+use crate::schema::{api_keys, login_throttle, organizations, refresh_tokens, users};
 
 /// A user as authentication sees them.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,10 +33,6 @@ pub struct UserAuth {
     pub password_hash: String,
     /// Whether the user may sign in.
     pub active: bool,
-    /// Consecutive failed logins.
-    pub failed_login_count: i32,
-    /// Locked until this time.
-    pub locked_until: Option<DateTime<Utc>>,
     /// Current session epoch.
     pub session_epoch: i32,
 }
@@ -50,15 +46,6 @@ impl UserAuth {
     /// Whether a token of session epoch `sep` is still good for this user.
     pub fn accepts_session(&self, sep: i32) -> bool {
         self.active && sep == self.session_epoch
-    }
-
-    /// Seconds the account stays locked after `now`, if it is locked.
-    pub fn locked_for(&self, now: DateTime<Utc>) -> Option<u64> {
-        self.locked_until.filter(|until| *until > now).map(|until| {
-            u64::try_from((until - now).num_seconds())
-                .unwrap_or(0)
-                .max(1)
-        })
     }
 }
 
@@ -102,32 +89,58 @@ pub fn organization_name(conn: &mut PgConnection, org: OrganizationId) -> QueryR
         .first(conn)
 }
 
-/// Counts a failed login and locks the account when the policy says so.
-pub fn record_failed_login(
+/// Counts a sign-in attempt for the address with `email_digest` before
+/// its password is checked, and says whether it may be. Call inside a
+/// transaction: the row lock makes concurrent attempts count one by one.
+pub fn claim_attempt(
     conn: &mut PgConnection,
-    id: UserId,
+    email_digest: &[u8],
     now: DateTime<Utc>,
-) -> QueryResult<()> {
-    let failures: i32 = diesel::update(users::table.find(id.get()))
-        .set(users::failed_login_count.eq(users::failed_login_count + 1))
-        .returning(users::failed_login_count)
-        .get_result(conn)?;
-    if let Some(lock) = lockout::lock_for(failures) {
-        diesel::update(users::table.find(id.get()))
-            .set(users::locked_until.eq(now + lock))
-            .execute(conn)?;
-    }
-    Ok(())
+) -> QueryResult<Verdict> {
+    diesel::insert_into(login_throttle::table)
+        .values((
+            login_throttle::email_digest.eq(email_digest),
+            login_throttle::failures.eq(0),
+            login_throttle::first_failed_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    let (failures, first_failed_at, locked_until) = login_throttle::table
+        .find(email_digest)
+        .select((
+            login_throttle::failures,
+            login_throttle::first_failed_at,
+            login_throttle::locked_until,
+        ))
+        .for_update()
+        .first::<(i32, DateTime<Utc>, Option<DateTime<Utc>>)>(conn)?;
+    let before = (failures > 0).then_some(Throttle {
+        failures,
+        first_failed_at,
+        locked_until,
+    });
+    let (after, verdict) = lockout::attempt(before, now);
+    diesel::update(login_throttle::table.find(email_digest))
+        .set((
+            login_throttle::failures.eq(after.failures),
+            login_throttle::first_failed_at.eq(after.first_failed_at),
+            login_throttle::locked_until.eq(after.locked_until),
+        ))
+        .execute(conn)?;
+    Ok(verdict)
 }
 
-/// Records a successful login: the failure count resets.
+/// Forgets the failures of an address after a successful sign-in.
+pub fn clear_attempts(conn: &mut PgConnection, email_digest: &[u8]) -> QueryResult<()> {
+    diesel::delete(login_throttle::table.find(email_digest))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a successful login.
 pub fn record_login(conn: &mut PgConnection, id: UserId, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(users::table.find(id.get()))
-        .set((
-            users::failed_login_count.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
-            users::last_login_at.eq(now),
-        ))
+        .set(users::last_login_at.eq(now))
         .execute(conn)
         .map(drop)
 }

@@ -47,17 +47,26 @@ fn the_email_is_matched_without_regard_to_case() {
 }
 
 #[test]
-fn a_wrong_password_and_an_unknown_email_get_the_same_401_problem() {
+fn a_wrong_password_and_an_unknown_email_get_the_same_401_problem_and_both_are_audited() {
     let app = TestApp::spawn();
     let team = app.team("Wrong Org");
     let wrong = login_as(&app, &team.admin.email, "not-the-password")
         .expect(401)
         .problem();
-    let unknown = login_as(&app, "nobody@nowhere.test", "whatever-password")
+    let unknown = login_as(&app, "Nobody@Nowhere.test", "whatever-password")
         .expect(401)
         .problem();
     assert_eq!(wrong.detail, unknown.detail);
-    assert_eq!(app.audit_of("auth.login_failed").len(), 1);
+    let failed = app.audit_of("auth.login_failed");
+    assert_eq!(failed.len(), 2);
+    assert_eq!(failed[0].actor_id, Some(team.admin.id.get()));
+    assert_eq!(failed[0].details["reason"], "wrong_password");
+    assert_eq!(failed[1].actor_id, None);
+    assert_eq!(
+        failed[1].actor_label.as_deref(),
+        Some("nobody@nowhere.test")
+    );
+    assert_eq!(failed[1].details["reason"], "unknown_email");
 }
 
 #[test]
@@ -74,24 +83,55 @@ fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
 }
 
 #[test]
+fn an_email_no_one_has_locks_exactly_like_a_real_one_so_a_lock_reveals_nothing() {
+    let app = TestApp::spawn();
+    let team = app.team("Alike Org");
+    let answers = |email: &str| {
+        (0..6)
+            .map(|_| login_as(&app, email, "guess-guess-guess").status)
+            .collect::<Vec<_>>()
+    };
+    let real = answers(&team.viewer.email);
+    let made_up = answers("made-up-person@alike.test");
+    assert_eq!(real, vec![401, 401, 401, 401, 401, 429]);
+    assert_eq!(made_up, real);
+}
+
+#[test]
 fn once_a_lock_expires_the_right_password_works_and_resets_the_count() {
-    use api::schema::users;
+    use api::schema::login_throttle;
     let app = TestApp::spawn();
     let team = app.team("Unlock Org");
-    for _ in 0..5 {
-        login_as(&app, &team.viewer.email, "guess-guess-guess").expect(401);
+    for _ in 0..6 {
+        login_as(&app, &team.viewer.email, "guess-guess-guess");
     }
-    diesel::update(users::table.find(team.viewer.id.get()))
-        .set(users::locked_until.eq(Utc::now() - TimeDelta::seconds(1)))
+    login_as(&app, &team.viewer.email, PASSWORD).expect(429);
+    diesel::update(login_throttle::table)
+        .set(login_throttle::locked_until.eq(Utc::now() - TimeDelta::seconds(1)))
         .execute(&mut app.conn())
         .unwrap();
     login_as(&app, &team.viewer.email, PASSWORD).expect(200);
-    let count: i32 = users::table
-        .find(team.viewer.id.get())
-        .select(users::failed_login_count)
-        .first(&mut app.conn())
+    let remembered: i64 = login_throttle::table
+        .count()
+        .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!(count, 0);
+    assert_eq!(remembered, 0, "a success forgets the failures");
+}
+
+#[test]
+fn after_a_lock_expires_one_more_wrong_password_does_not_lock_again() {
+    use api::schema::login_throttle;
+    let app = TestApp::spawn();
+    let team = app.team("Rearm Org");
+    for _ in 0..6 {
+        login_as(&app, &team.viewer.email, "guess-guess-guess");
+    }
+    diesel::update(login_throttle::table)
+        .set(login_throttle::locked_until.eq(Utc::now() - TimeDelta::seconds(1)))
+        .execute(&mut app.conn())
+        .unwrap();
+    login_as(&app, &team.viewer.email, "one-more-typo").expect(401);
+    login_as(&app, &team.viewer.email, PASSWORD).expect(200);
 }
 
 #[test]

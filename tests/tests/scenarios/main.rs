@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod hostile_input;
 mod idempotency;
+mod login_abuse;
 mod notes;
 mod patient_status;
 mod patients;
