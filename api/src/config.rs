@@ -30,6 +30,11 @@ pub struct Config {
     /// The address users reach the server at (`PUBLIC_URL`, e.g.
     /// `https://care.example.org`). An `https` one turns on HSTS.
     pub public_url: Option<String>,
+    /// How long a sign-in lasts at most (`SESSION_MAX_HOURS`, default 12).
+    pub session_lifetime: Duration,
+    /// How long a sign-in lasts without activity (`SESSION_IDLE_MINUTES`,
+    /// default 30).
+    pub session_idle: Duration,
     /// Sign-in attempts one client address may make a minute
     /// (`LOGIN_ATTEMPTS_PER_MINUTE`, default 30).
     pub login_attempts_per_minute: std::num::NonZeroU32,
@@ -131,7 +136,15 @@ impl Config {
             .unwrap_or_else(|| {
                 (std::thread::available_parallelism().map_or(2, usize::from) / 2).max(1)
             });
+        let session_lifetime = Duration::from_secs(
+            3600 * bounded(&var, "SESSION_MAX_HOURS", 1..=24 * 7)?.unwrap_or(12),
+        );
+        let session_idle = Duration::from_secs(
+            60 * bounded(&var, "SESSION_IDLE_MINUTES", 1..=24 * 60)?.unwrap_or(30),
+        );
         Ok(Config {
+            session_lifetime,
+            session_idle,
             login_attempts_per_minute,
             login_concurrent_hashes,
             public_url,
@@ -148,6 +161,15 @@ impl Config {
                 3600 * bounded(&var, "IDEMPOTENCY_TTL_HOURS", 1..=24 * 30)?.unwrap_or(24),
             ),
         })
+    }
+
+    /// How long sign-ins live.
+    pub fn session_policy(&self) -> crate::auth::sessions::SessionPolicy {
+        let delta = |d: Duration| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX);
+        crate::auth::sessions::SessionPolicy {
+            lifetime: delta(self.session_lifetime),
+            idle: delta(self.session_idle),
+        }
     }
 
     /// Whether users reach the server over HTTPS.
@@ -208,6 +230,8 @@ mod tests {
         assert_eq!(c.idempotency_ttl.as_secs(), 24 * 3600);
         assert!(!c.https());
         assert_eq!(c.login_attempts_per_minute.get(), 30);
+        assert_eq!(c.session_lifetime.as_secs(), 12 * 3600);
+        assert_eq!(c.session_idle.as_secs(), 30 * 60);
         assert!(c.login_concurrent_hashes >= 1);
     }
 

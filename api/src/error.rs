@@ -23,6 +23,9 @@ pub enum ApiError {
     /// Missing, expired or otherwise unacceptable credentials (401).
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// The sign-in ended; the message says why (401).
+    #[error("session ended: {0}")]
+    SessionEnded(String),
     /// Authenticated, but the role or key scope does not allow this (403).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::Validation(_) => ProblemKind::Validation,
             ApiError::BadRequest(_) => ProblemKind::BadRequest,
             ApiError::Unauthorized(_) => ProblemKind::Unauthorized,
+            ApiError::SessionEnded(_) => ProblemKind::SessionEnded,
             ApiError::Forbidden(_) => ProblemKind::Forbidden,
             ApiError::NotFound(_) => ProblemKind::NotFound,
             ApiError::Conflict(_) => ProblemKind::Conflict,
@@ -108,6 +112,7 @@ impl ApiError {
             ApiError::Validation(errs) => format!("{} fields are invalid", errs.len()),
             ApiError::BadRequest(d)
             | ApiError::Unauthorized(d)
+            | ApiError::SessionEnded(d)
             | ApiError::Forbidden(d)
             | ApiError::NotFound(d)
             | ApiError::Conflict(d)
@@ -160,7 +165,7 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         match self {
-            ApiError::Unauthorized(_) => {
+            ApiError::Unauthorized(_) | ApiError::SessionEnded(_) => {
                 res.insert_header((
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"caremgr\""),

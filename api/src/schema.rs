@@ -297,6 +297,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_ins (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        user_id -> Uuid,
+        started_at -> Timestamptz,
+        last_active_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     tasks (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -365,6 +378,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     patient_status_changes,
     patients,
     refresh_tokens,
+    sign_ins,
     tasks,
     users,
 );

@@ -96,6 +96,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         config.login_attempts_per_minute,
         config.login_concurrent_hashes,
     ));
+    let sessions = web::Data::new(config.session_policy());
     let workers = config.workers;
     let server = HttpServer::new(move || {
         let (app, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
@@ -106,6 +107,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(policy.clone())
             .app_data(idempotency.clone())
             .app_data(login_guard.clone())
+            .app_data(sessions.clone())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()

@@ -25,6 +25,9 @@ pub enum ProblemKind {
     BadRequest,
     /// Missing or unacceptable credentials (401).
     Unauthorized,
+    /// The sign-in ended — signed out, idle too long, past its lifetime —
+    /// and the person must sign in again; `detail` says why (401).
+    SessionEnded,
     /// The role or key scope does not allow this (403).
     Forbidden,
     /// No such record in the caller's organization (404).
@@ -63,7 +66,7 @@ impl ProblemKind {
         match self {
             ProblemKind::Validation => 422,
             ProblemKind::BadRequest => 400,
-            ProblemKind::Unauthorized => 401,
+            ProblemKind::Unauthorized | ProblemKind::SessionEnded => 401,
             ProblemKind::Forbidden => 403,
             ProblemKind::NotFound => 404,
             ProblemKind::Conflict => 409,
@@ -83,6 +86,7 @@ impl ProblemKind {
             ProblemKind::Validation => "The request has invalid fields",
             ProblemKind::BadRequest => "The request could not be read",
             ProblemKind::Unauthorized => "Authentication required",
+            ProblemKind::SessionEnded => "Your sign-in has ended",
             ProblemKind::Forbidden => "Not allowed",
             ProblemKind::NotFound => "Not found",
             ProblemKind::Conflict => "Conflict with the current state",

@@ -148,15 +148,24 @@ impl TestApp {
         }
     }
 
-    /// A valid access token for `user`, minted the way login does.
+    /// A valid access token for `user`, minted the way login does: a new
+    /// sign-in, and a token naming it.
     pub fn token(&self, user: &TestUser) -> String {
-        let epoch: i32 = api::schema::users::table
-            .find(user.id.get())
-            .select(api::schema::users::session_epoch)
-            .first(&mut self.conn())
+        let mut conn = self.conn();
+        let found = api::auth::store::find_user(&mut conn, user.id)
+            .expect("read user")
             .expect("user exists");
+        let policy = api::auth::sessions::SessionPolicy::default();
+        let (sid, _) = api::auth::store::start_sign_in(&mut conn, &found, Utc::now(), &policy)
+            .expect("start a sign-in");
+        let bearer = api::auth::tokens::Bearer {
+            user: user.id.get(),
+            org: user.org.get(),
+            sep: found.session_epoch,
+            sid,
+        };
         api::auth::tokens::TokenKeys::new(JWT_SECRET.as_bytes(), 900, 3600)
-            .issue(user.id.get(), user.org.get(), epoch, Utc::now())
+            .issue(bearer, Utc::now())
             .expect("token")
     }
 

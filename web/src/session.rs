@@ -22,6 +22,7 @@ use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use leptos::task::spawn_local;
 use shared::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use shared::problem::ProblemKind;
 
 use crate::transport::{self, Answer, ApiError, Method};
 
@@ -48,6 +49,17 @@ pub fn renew_delay_ms(expires_in_secs: i64) -> u32 {
     let life = expires_in_secs.max(0) * 1000;
     let lead = (life / 4).min(60_000);
     u32::try_from((life - lead).max(5_000)).unwrap_or(u32::MAX)
+}
+
+/// What to tell someone the server would no longer serve: its own reason
+/// when it ended the sign-in (inactivity, the daily limit, a sign-out
+/// elsewhere), else that the session has ended.
+pub fn ended_notice(refusal: &ApiError) -> String {
+    if refusal.is(ProblemKind::SessionEnded) {
+        refusal.message()
+    } else {
+        "Your session has ended. Please sign in again.".into()
+    }
 }
 
 /// Whether a token expiring at `expires_at_ms` must be renewed before use at `now_ms`.
@@ -215,9 +227,7 @@ pub async fn request(
         let token = access_token().await?;
         answer = transport::send(method, path, body.as_deref(), Some(&token), if_match).await?;
         if answer.status == 401 {
-            return Err(end(Some(
-                "Your session has ended. Please sign in again.".into(),
-            )));
+            return Err(end(Some(ended_notice(&answer.problem()))));
         }
     }
     answer.success()
@@ -304,9 +314,7 @@ async fn exchange_refresh_token() -> Result<(), ApiError> {
             keep(answer.decode::<TokenResponse>()?);
             Ok(())
         }
-        400 | 401 | 403 | 422 => Err(end(Some(
-            "Your session has ended. Please sign in again.".into(),
-        ))),
+        400 | 401 | 403 | 422 => Err(end(Some(ended_notice(&answer.problem())))),
         _ => Err(answer.problem()),
     }
 }
@@ -333,6 +341,21 @@ fn release_lock() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_the_server_ended_is_explained_in_the_servers_words() {
+        let idle = ApiError::of_kind(
+            ProblemKind::SessionEnded,
+            "Your sign-in has ended",
+            "You were signed out after 30 minutes without activity; sign in again.",
+        );
+        assert!(ended_notice(&idle).contains("30 minutes without activity"));
+        let unknown = ApiError::of_kind(ProblemKind::Unauthorized, "Authentication required", "x");
+        assert_eq!(
+            ended_notice(&unknown),
+            "Your session has ended. Please sign in again."
+        );
+    }
 
     #[test]
     fn a_fifteen_minute_token_is_renewed_a_minute_before_it_expires() {

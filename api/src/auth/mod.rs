@@ -8,6 +8,7 @@ pub mod passwords;
 pub mod principal;
 pub mod routes;
 pub mod service;
+pub mod sessions;
 pub mod store;
 pub mod tokens;
 

@@ -20,8 +20,9 @@ use shared::validation::Context;
 use uuid::Uuid;
 
 use crate::audit::Actor;
+use crate::auth::sessions::SessionPolicy;
 use crate::auth::store;
-use crate::auth::tokens::{API_KEY_PREFIX, TokenKeys};
+use crate::auth::tokens::{API_KEY_PREFIX, Claims, TokenKeys};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::http::request_id::RequestId;
@@ -357,6 +358,36 @@ fn bearer(req: &HttpRequest) -> ApiResult<String> {
     }
 }
 
+/// The user an access token's claims name, with their organization's time
+/// zone, if the token's sign-in is still live: checked, and its activity
+/// recorded, on every request. A sign-in found over is ended here, so the
+/// refresh that follows is refused for the same reason. The refusal is the
+/// inner `Err`, so that ending the sign-in still commits.
+fn signed_in_user(
+    conn: &mut diesel::PgConnection,
+    claims: &Claims,
+    policy: &SessionPolicy,
+    now: DateTime<Utc>,
+) -> ApiResult<ApiResult<(store::UserAuth, String)>> {
+    let ended = || ApiError::SessionEnded("This sign-in has ended; sign in again.".into());
+    let Some((user, time_zone, sign_in)) =
+        store::find_session_user(conn, claims.sub.into(), claims.sid)?
+    else {
+        return Ok(Err(ended()));
+    };
+    if user.organization_id != claims.org.into() || !user.accepts_session(claims.sep) {
+        return Ok(Err(ended()));
+    }
+    if let Err(reason) = sign_in.live_at(now, policy) {
+        store::end_sign_in(conn, claims.sid, reason, now)?;
+        return Ok(Err(ApiError::SessionEnded(reason.explanation(policy))));
+    }
+    if sign_in.needs_touch(now, policy) {
+        store::touch_sign_in(conn, claims.sid, now)?;
+    }
+    Ok(Ok((user, time_zone)))
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -366,6 +397,7 @@ impl FromRequest for Caller {
         let meta = RequestMeta::of(req);
         let db = req.app_data::<web::Data<Db>>().cloned();
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
+        let sessions = req.app_data::<web::Data<SessionPolicy>>().cloned();
         Box::pin(async move {
             let token = token?;
             let (Some(db), Some(keys)) = (db, keys) else {
@@ -390,15 +422,10 @@ impl FromRequest for Caller {
                 });
             }
             let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
+            let policy = sessions.map(|p| **p).unwrap_or_default();
             let (user, time_zone) = db
-                .run(move |conn| Ok(store::find_session_user(conn, claims.sub.into())?))
-                .await?
-                .filter(|(u, _)| {
-                    u.organization_id == claims.org.into() && u.accepts_session(claims.sep)
-                })
-                .ok_or_else(|| {
-                    ApiError::Unauthorized("This session has ended; sign in again.".into())
-                })?;
+                .tx(move |conn| signed_in_user(conn, &claims, &policy, Utc::now()))
+                .await??;
             Ok(Caller {
                 org: user.organization_id,
                 tz: zone(&time_zone),

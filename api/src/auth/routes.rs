@@ -5,12 +5,14 @@ use chrono::{TimeDelta, Utc};
 use shared::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use shared::validation::{Context, Valid};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
 use crate::auth::guard::LoginGuard;
 use crate::auth::lockout::Verdict;
 use crate::auth::service::{self, Refusal};
+use crate::auth::sessions::{EndReason, SessionPolicy};
 use crate::auth::store::{RefreshOutcome, UserAuth};
-use crate::auth::tokens::TokenKeys;
+use crate::auth::tokens::{Bearer, TokenKeys};
 use crate::auth::{Caller, RequestMeta, passwords};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
@@ -29,16 +31,16 @@ const BAD_CREDENTIALS: &str = "The email or password is not right.";
 fn token_response(
     keys: &TokenKeys,
     user: &UserAuth,
+    sid: Uuid,
     refresh_token: String,
 ) -> ApiResult<TokenResponse> {
-    let access_token = keys
-        .issue(
-            user.id.get(),
-            user.organization_id.get(),
-            user.session_epoch,
-            Utc::now(),
-        )
-        .map_err(ApiError::internal)?;
+    let bearer = Bearer {
+        user: user.id.get(),
+        org: user.organization_id.get(),
+        sep: user.session_epoch,
+        sid,
+    };
+    let access_token = keys.issue(bearer, Utc::now()).map_err(ApiError::internal)?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -69,6 +71,7 @@ fn token_response(
 pub async fn login(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
+    sessions: web::Data<SessionPolicy>,
     guard: web::Data<LoginGuard>,
     meta: RequestMeta,
     body: Json<LoginRequest>,
@@ -124,13 +127,14 @@ pub async fn login(
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS.into()));
     };
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
-    let (user, refresh_token) = db
+    let policy = **sessions;
+    let (user, sid, refresh_token) = db
         .tx(move |conn| {
-            let token = service::signed_in(conn, &meta, &user, ttl, now)?;
-            Ok((user, token))
+            let (sid, token) = service::signed_in(conn, &meta, &user, ttl, &policy, now)?;
+            Ok((user, sid, token))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(token_response(&keys, &user, refresh_token)?))
+    Ok(HttpResponse::Ok().json(token_response(&keys, &user, sid, refresh_token)?))
 }
 
 /// Exchange a refresh token for new tokens.
@@ -149,28 +153,36 @@ pub async fn login(
 pub async fn refresh(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
+    sessions: web::Data<SessionPolicy>,
     meta: RequestMeta,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = Valid::new(body.into_inner(), &Context::before_sign_in(Utc::now()))?.into_inner();
     let ttl = TimeDelta::seconds(keys.refresh_ttl_secs);
+    let policy = **sessions;
     let outcome = db
-        .tx(move |conn| service::refresh(conn, &meta, &body.refresh_token, ttl, Utc::now()))
+        .tx(move |conn| {
+            service::refresh(conn, &meta, &body.refresh_token, ttl, &policy, Utc::now())
+        })
         .await?;
     match outcome {
-        RefreshOutcome::Rotated { user, token } => {
-            Ok(HttpResponse::Ok().json(token_response(&keys, &user, token)?))
+        RefreshOutcome::Rotated { user, sid, token } => {
+            Ok(HttpResponse::Ok().json(token_response(&keys, &user, sid, token)?))
         }
-        RefreshOutcome::Refused => Err(ApiError::Unauthorized(
+        RefreshOutcome::Refused(Some(reason)) => {
+            Err(ApiError::SessionEnded(reason.explanation(&policy)))
+        }
+        RefreshOutcome::Refused(None) => Err(ApiError::Unauthorized(
             "The refresh token is unknown, expired or revoked; sign in again.".into(),
         )),
-        RefreshOutcome::Reused { .. } => Err(ApiError::Unauthorized(
-            "This refresh token was already used, so every session of this sign-in has been ended; sign in again.".into(),
+        RefreshOutcome::Reused { .. } => Err(ApiError::SessionEnded(
+            EndReason::RefreshTokenReused.explanation(&policy),
         )),
     }
 }
 
-/// Sign out: revokes the refresh token and every token rotated from the same sign-in.
+/// Sign out: ends the sign-in — its access tokens stop working at once, and
+/// its refresh tokens are revoked.
 ///
 /// Always answers 204, even for an unknown token, so it can be retried safely.
 #[utoipa::path(

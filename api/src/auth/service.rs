@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::audit::{self, Entry};
 use crate::auth::RequestMeta;
 use crate::auth::lockout::Verdict;
+use crate::auth::sessions::SessionPolicy;
 use crate::auth::store::{self, RefreshOutcome, UserAuth};
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
@@ -82,21 +83,30 @@ pub fn sign_in_refused(
     Ok(())
 }
 
-/// Records a sign-in, forgets the email's failures and starts the sign-in's
-/// family of refresh tokens; returns the first refresh token.
+/// Records a sign-in, forgets the email's failures and starts the sign-in
+/// with its first refresh token; returns the sign-in's id and that token.
 pub fn signed_in(
     conn: &mut PgConnection,
     meta: &RequestMeta,
     user: &UserAuth,
     refresh_ttl: TimeDelta,
+    policy: &SessionPolicy,
     now: DateTime<Utc>,
-) -> ApiResult<String> {
+) -> ApiResult<(Uuid, String)> {
     store::clear_attempts(conn, &digest(&login_email(&user.email)))?;
     store::record_login(conn, user.id, now)?;
-    let token = store::issue_refresh_token(conn, user, Uuid::now_v7(), now, refresh_ttl)?;
+    let (sid, ends_at) = store::start_sign_in(conn, user, now, policy)?;
+    let expires_at = (now + refresh_ttl).min(ends_at);
+    let token = store::issue_refresh_token(conn, user, sid, now, expires_at)?;
     let actor = meta.user_actor(user.organization_id, user.id, Some(&user.email));
-    audit::record(conn, &actor, Entry::new(AuditAction::AuthLogin).on(user.id))?;
-    Ok(token)
+    audit::record(
+        conn,
+        &actor,
+        Entry::new(AuditAction::AuthLogin)
+            .on(user.id)
+            .details(json!({"sign_in": sid})),
+    )?;
+    Ok((sid, token))
 }
 
 /// Uses a refresh token: rotates it, or (when it was spent already) ends
@@ -106,9 +116,10 @@ pub fn refresh(
     meta: &RequestMeta,
     token: &str,
     refresh_ttl: TimeDelta,
+    policy: &SessionPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<RefreshOutcome> {
-    let outcome = store::use_refresh_token(conn, token, now, refresh_ttl)?;
+    let outcome = store::use_refresh_token(conn, token, now, refresh_ttl, policy)?;
     if let RefreshOutcome::Reused { user, org } = &outcome {
         audit::record(
             conn,

@@ -1,5 +1,6 @@
-//! Credentials in the database: users as login sees them, refresh tokens
-//! (hashed, rotating, revocable by family) and API key lookup.
+//! Credentials in the database: users as login sees them, sign-ins and
+//! their refresh tokens (hashed, rotating, revocable by family), and API
+//! key lookup.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::PgConnection;
@@ -9,9 +10,10 @@ use shared::ids::{OrganizationId, UserId};
 use uuid::Uuid;
 
 use crate::auth::lockout::{self, Throttle, Verdict};
+use crate::auth::sessions::{EndReason, SessionPolicy, SignIn};
 use crate::auth::tokens::{digest, random_token};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{api_keys, login_throttle, organizations, refresh_tokens, users};
+use crate::schema::{api_keys, login_throttle, organizations, refresh_tokens, sign_ins, users};
 
 /// A user as authentication sees them.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -58,18 +60,98 @@ pub fn find_user(conn: &mut PgConnection, id: UserId) -> QueryResult<Option<User
         .optional()
 }
 
-/// The user with `id` and their organization's time zone: what every
-/// authenticated request needs, in one round trip.
+/// The user with `id`, their organization's time zone and their sign-in
+/// `sid`: what every request with an access token needs, in one round trip.
 pub fn find_session_user(
     conn: &mut PgConnection,
     id: UserId,
-) -> QueryResult<Option<(UserAuth, String)>> {
-    users::table
-        .inner_join(organizations::table)
+    sid: Uuid,
+) -> QueryResult<Option<(UserAuth, String, SignIn)>> {
+    let row: Option<(UserAuth, String, SignInRow)> = sign_ins::table
+        .inner_join(users::table.on(users::id.eq(sign_ins::user_id)))
+        .inner_join(organizations::table.on(organizations::id.eq(users::organization_id)))
+        .filter(sign_ins::id.eq(sid))
         .filter(users::id.eq(id.get()))
-        .select((UserAuth::as_select(), organizations::time_zone))
+        .select((
+            UserAuth::as_select(),
+            organizations::time_zone,
+            SignInRow::as_select(),
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(row.map(|(user, tz, sign_in)| (user, tz, sign_in.into())))
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sign_ins)]
+struct SignInRow {
+    last_active_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    end_reason: Option<String>,
+}
+
+impl From<SignInRow> for SignIn {
+    fn from(row: SignInRow) -> SignIn {
+        SignIn {
+            last_active_at: row.last_active_at,
+            expires_at: row.expires_at,
+            // A reason this build does not know still means "ended".
+            ended: row
+                .end_reason
+                .map(|r| r.parse().unwrap_or(EndReason::SessionsEnded)),
+        }
+    }
+}
+
+/// Starts a sign-in for `user` at `now`; its id is also the family of its
+/// refresh tokens and the `sid` of its access tokens.
+pub fn start_sign_in(
+    conn: &mut PgConnection,
+    user: &UserAuth,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> QueryResult<(Uuid, DateTime<Utc>)> {
+    let id = Uuid::now_v7();
+    let expires_at = now + policy.lifetime;
+    diesel::insert_into(sign_ins::table)
+        .values((
+            sign_ins::id.eq(id),
+            sign_ins::organization_id.eq(user.organization_id.get()),
+            sign_ins::user_id.eq(user.id.get()),
+            sign_ins::started_at.eq(now),
+            sign_ins::last_active_at.eq(now),
+            sign_ins::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok((id, expires_at))
+}
+
+/// Records activity on sign-in `sid`.
+pub fn touch_sign_in(conn: &mut PgConnection, sid: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(sign_ins::table.find(sid))
+        .set(sign_ins::last_active_at.eq(now))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends sign-in `sid` (if still open) for `reason`, with its refresh tokens.
+pub fn end_sign_in(
+    conn: &mut PgConnection,
+    sid: Uuid,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(
+        sign_ins::table
+            .find(sid)
+            .filter(sign_ins::ended_at.is_null()),
+    )
+    .set((
+        sign_ins::ended_at.eq(now),
+        sign_ins::end_reason.eq(reason.as_ref()),
+    ))
+    .execute(conn)?;
+    revoke_family(conn, sid, now)
 }
 
 /// The user whose login is `email` (case-insensitive).
@@ -152,6 +234,16 @@ pub fn end_sessions(conn: &mut PgConnection, user: UserId, now: DateTime<Utc>) -
         .set(users::session_epoch.eq(users::session_epoch + 1))
         .execute(conn)?;
     diesel::update(
+        sign_ins::table
+            .filter(sign_ins::user_id.eq(user.get()))
+            .filter(sign_ins::ended_at.is_null()),
+    )
+    .set((
+        sign_ins::ended_at.eq(now),
+        sign_ins::end_reason.eq(EndReason::SessionsEnded.as_ref()),
+    ))
+    .execute(conn)?;
+    diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user.get()))
             .filter(refresh_tokens::revoked_at.is_null()),
@@ -173,14 +265,14 @@ struct NewRefreshToken {
     expires_at: DateTime<Utc>,
 }
 
-/// Issues a refresh token in `family` (a new login starts a new family) and
-/// returns the secret; only its hash is stored.
+/// Issues a refresh token in `family` (the sign-in's id), good until
+/// `expires_at`, and returns the secret; only its hash is stored.
 pub fn issue_refresh_token(
     conn: &mut PgConnection,
     user: &UserAuth,
     family: Uuid,
     now: DateTime<Utc>,
-    ttl: TimeDelta,
+    expires_at: DateTime<Utc>,
 ) -> QueryResult<String> {
     let token = random_token(32);
     diesel::insert_into(refresh_tokens::table)
@@ -191,7 +283,7 @@ pub fn issue_refresh_token(
             family_id: family,
             token_hash: digest(&token),
             issued_at: now,
-            expires_at: now + ttl,
+            expires_at,
         })
         .execute(conn)?;
     Ok(token)
@@ -204,11 +296,14 @@ pub enum RefreshOutcome {
     Rotated {
         /// The user.
         user: Box<UserAuth>,
+        /// The sign-in.
+        sid: Uuid,
         /// The new refresh token.
         token: String,
     },
-    /// Unknown, expired, revoked, or the user can no longer sign in.
-    Refused,
+    /// Unknown, expired, revoked, or the user can no longer sign in; the
+    /// reason, when it is that the sign-in ended.
+    Refused(Option<EndReason>),
     /// The token had already been used: its family is now revoked.
     Reused {
         /// The user whose token it was.
@@ -230,13 +325,16 @@ struct RefreshRow {
     revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Uses a refresh token: rotates it, or detects its reuse. Call inside a
-/// transaction; the row is locked so two racing refreshes cannot both win.
+/// Uses a refresh token: rotates it, or detects its reuse, or finds its
+/// sign-in over (ending it, if that is news). Call inside a transaction;
+/// the row is locked so two racing refreshes cannot both win. A refresh is
+/// not activity: it does not move the sign-in's idle clock.
 pub fn use_refresh_token(
     conn: &mut PgConnection,
     token: &str,
     now: DateTime<Utc>,
     ttl: TimeDelta,
+    policy: &SessionPolicy,
 ) -> QueryResult<RefreshOutcome> {
     let Some(row) = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(digest(token)))
@@ -245,13 +343,26 @@ pub fn use_refresh_token(
         .first(conn)
         .optional()?
     else {
-        return Ok(RefreshOutcome::Refused);
+        return Ok(RefreshOutcome::Refused(None));
     };
+    let sign_in: Option<SignIn> = sign_ins::table
+        .find(row.family_id)
+        .select(SignInRow::as_select())
+        .first::<SignInRow>(conn)
+        .optional()?
+        .map(SignIn::from);
+    let Some(sign_in) = sign_in else {
+        return Ok(RefreshOutcome::Refused(None));
+    };
+    if let Err(reason) = sign_in.live_at(now, policy) {
+        end_sign_in(conn, row.family_id, reason, now)?;
+        return Ok(RefreshOutcome::Refused(Some(reason)));
+    }
     if row.revoked_at.is_some() || row.expires_at <= now {
-        return Ok(RefreshOutcome::Refused);
+        return Ok(RefreshOutcome::Refused(None));
     }
     if row.used_at.is_some() {
-        revoke_family(conn, row.family_id, now)?;
+        end_sign_in(conn, row.family_id, EndReason::RefreshTokenReused, now)?;
         return Ok(RefreshOutcome::Reused {
             user: row.user_id.into(),
             org: row.organization_id.into(),
@@ -262,13 +373,15 @@ pub fn use_refresh_token(
         .execute(conn)?;
     match find_user(conn, row.user_id.into())? {
         Some(user) if user.active => {
-            let token = issue_refresh_token(conn, &user, row.family_id, now, ttl)?;
+            let expires_at = (now + ttl).min(sign_in.expires_at);
+            let token = issue_refresh_token(conn, &user, row.family_id, now, expires_at)?;
             Ok(RefreshOutcome::Rotated {
                 user: Box::new(user),
+                sid: row.family_id,
                 token,
             })
         }
-        _ => Ok(RefreshOutcome::Refused),
+        _ => Ok(RefreshOutcome::Refused(None)),
     }
 }
 
@@ -283,7 +396,8 @@ fn revoke_family(conn: &mut PgConnection, family: Uuid, now: DateTime<Utc>) -> Q
     .map(drop)
 }
 
-/// Revokes the family of `token` (logout); the user and organization, if the token was known.
+/// Ends the sign-in of `token` (logout), its access tokens with it; the
+/// user and organization, if the token was known.
 pub fn revoke_refresh_token(
     conn: &mut PgConnection,
     token: &str,
@@ -300,7 +414,7 @@ pub fn revoke_refresh_token(
         .optional()?;
     match row {
         Some((family, user, org)) => {
-            revoke_family(conn, family, now)?;
+            end_sign_in(conn, family, EndReason::SignedOut, now)?;
             Ok(Some((user.into(), org.into())))
         }
         None => Ok(None),

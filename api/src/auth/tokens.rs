@@ -36,6 +36,21 @@ pub struct Claims {
     pub jti: Uuid,
     /// The user's session epoch when issued; a token from an older epoch is refused.
     pub sep: i32,
+    /// The sign-in the token belongs to: once it ends, so does the token.
+    pub sid: Uuid,
+}
+
+/// Whom an access token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bearer {
+    /// The user.
+    pub user: Uuid,
+    /// Their organization.
+    pub org: Uuid,
+    /// Their session epoch.
+    pub sep: i32,
+    /// The sign-in.
+    pub sid: Uuid,
 }
 
 /// Keys and rules for access tokens.
@@ -69,18 +84,13 @@ impl TokenKeys {
         }
     }
 
-    /// A signed access token for `user` in `org` and session epoch `sep`, issued at `now`.
-    pub fn issue(
-        &self,
-        user: Uuid,
-        org: Uuid,
-        sep: i32,
-        now: DateTime<Utc>,
-    ) -> Result<String, String> {
+    /// A signed access token for `bearer`, issued at `now`.
+    pub fn issue(&self, bearer: Bearer, now: DateTime<Utc>) -> Result<String, String> {
         let claims = Claims {
-            sep,
-            sub: user,
-            org,
+            sep: bearer.sep,
+            sid: bearer.sid,
+            sub: bearer.user,
+            org: bearer.org,
             iat: now.timestamp(),
             exp: now.timestamp() + self.access_ttl_secs,
             iss: ISSUER.into(),
@@ -155,6 +165,7 @@ mod tests {
             aud: AUDIENCE.into(),
             jti: Uuid::new_v4(),
             sep: 0,
+            sid: Uuid::new_v4(),
         }
     }
 
@@ -162,9 +173,19 @@ mod tests {
     fn an_issued_token_verifies_and_names_the_user() {
         let user = Uuid::new_v4();
         let org = Uuid::new_v4();
-        let token = keys().issue(user, org, 3, Utc::now()).unwrap();
+        let sid = Uuid::new_v4();
+        let bearer = Bearer {
+            user,
+            org,
+            sep: 3,
+            sid,
+        };
+        let token = keys().issue(bearer, Utc::now()).unwrap();
         let claims = keys().verify(&token).unwrap();
-        assert_eq!((claims.sub, claims.org, claims.sep), (user, org, 3));
+        assert_eq!(
+            (claims.sub, claims.org, claims.sep, claims.sid),
+            (user, org, 3, sid)
+        );
         assert_eq!(claims.exp - claims.iat, 900);
     }
 

@@ -1,5 +1,5 @@
 import { expectNoAxeViolations } from '../support/a11y';
-import { expect, openPatients, people, screen, signIn, test } from '../support/app';
+import { expect, mainNav, openPatients, people, screen, signIn, test } from '../support/app';
 
 test.describe('signing in and out', () => {
   test('a care manager signs in to their worklist and opens the patient list', async ({ page }) => {
@@ -92,5 +92,24 @@ test.describe('signing in and out', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/audit$/);
     await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
+  });
+
+  test('when the server ends the sign-in, the app signs the person out and says why', async ({ page }) => {
+    await signIn(page, people.cm2);
+    await openPatients(page);
+    // The sign-in ends elsewhere (another tab, or the server): its refresh
+    // token is spent, so every access token of it stops working at once.
+    const refreshToken = await page.evaluate(() => localStorage.getItem('caremgr.refresh_token'));
+    expect(refreshToken).not.toBeNull();
+    const ended = await page.request.post('/api/v1/auth/logout', {
+      data: { refresh_token: refreshToken },
+    });
+    expect(ended.status()).toBe(204);
+
+    await mainNav(page).getByRole('link', { name: 'My worklist' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByText('You signed out; sign in again.')).toBeVisible();
+    await screen(page, 'signed-out-by-the-server');
   });
 });

@@ -151,11 +151,16 @@ fn a_request_without_credentials_is_a_401_problem_with_a_bearer_challenge() {
         .problem();
 }
 
-fn claims(app_user: &tests::fixtures::TestUser) -> Value {
+/// Claims as the server issues them, for a live sign-in of `app_user`.
+fn claims(app: &TestApp, app_user: &tests::fixtures::TestUser) -> Value {
+    let issued = app.token(app_user);
+    let payload = issued.split('.').nth(1).expect("a JWT payload");
+    let issued: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     let now = Utc::now().timestamp();
     json!({
         "sub": app_user.id, "org": app_user.org, "iat": now, "exp": now + 600,
-        "iss": "caremgr", "aud": "caremgr-api", "jti": uuid::Uuid::new_v4(), "sep": 0
+        "iss": "caremgr", "aud": "caremgr-api", "jti": uuid::Uuid::new_v4(), "sep": 0,
+        "sid": issued["sid"]
     })
 }
 
@@ -169,7 +174,7 @@ fn a_correctly_forged_token_is_accepted_which_proves_the_refusals_below_are_mean
     let team = app.team("Forge Org");
     let token = sign(
         Header::new(Algorithm::HS256),
-        &claims(&team.admin),
+        &claims(&app, &team.admin),
         JWT_SECRET.as_bytes(),
     );
     app.get("/api/v1/auth/me").token(&token).send().expect(200);
@@ -179,7 +184,7 @@ fn a_correctly_forged_token_is_accepted_which_proves_the_refusals_below_are_mean
 fn tampered_tokens_are_refused() {
     let app = TestApp::spawn();
     let team = app.team("Tamper Org");
-    let good = claims(&team.admin);
+    let good = claims(&app, &team.admin);
     let none = format!(
         "{}.{}.",
         URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
@@ -249,7 +254,7 @@ fn tampered_tokens_are_refused() {
 fn an_expired_token_is_refused_with_a_message_saying_it_expired() {
     let app = TestApp::spawn();
     let team = app.team("Expiry Org");
-    let mut c = claims(&team.admin);
+    let mut c = claims(&app, &team.admin);
     c["exp"] = json!(Utc::now().timestamp() - 3600);
     let token = sign(Header::new(Algorithm::HS256), &c, JWT_SECRET.as_bytes());
     let p = app
