@@ -8,8 +8,13 @@ use std::time::Duration;
 /// Everything the server needs to know at start-up.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Postgres connection URL (`DATABASE_URL`).
+    /// Postgres connection URL (`DATABASE_URL`): the owner, whom
+    /// migrations run as.
     pub database_url: String,
+    /// The role the server serves as (`APP_DATABASE_URL`). Unset, `serve`
+    /// gives the `caremgr_app` role a login and serves as it, or, when the
+    /// owner may not, serves as the owner.
+    pub app_database_url: Option<String>,
     /// Where to listen (`BIND_ADDR`, default `127.0.0.1:8080`).
     pub bind_addr: SocketAddr,
     /// HMAC key for access tokens (`JWT_SECRET`).
@@ -143,6 +148,7 @@ impl Config {
             60 * bounded(&var, "SESSION_IDLE_MINUTES", 1..=24 * 60)?.unwrap_or(30),
         );
         Ok(Config {
+            app_database_url: var("APP_DATABASE_URL"),
             session_lifetime,
             session_idle,
             login_attempts_per_minute,

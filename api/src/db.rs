@@ -93,6 +93,42 @@ pub fn migrate(conn: &mut PgConnection) -> Result<Vec<String>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The role the server serves as (see the `serving_role` migration): it
+/// may only append to the audit trail and owns nothing.
+pub const SERVING_ROLE: &str = "caremgr_app";
+
+/// The serving role's password: derived from the token secret, so every
+/// instance of one deployment agrees on it without another secret to keep.
+pub fn serving_role_password(secret: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(b"caremgr serving-role password v1");
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// `owner_url` with the serving role's name and password in place of the
+/// owner's.
+pub fn serving_role_url(owner_url: &str, secret: &[u8]) -> Result<String, String> {
+    let mut url = url::Url::parse(owner_url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+    url.set_username(SERVING_ROLE)
+        .and_then(|()| url.set_password(Some(&serving_role_password(secret))))
+        .map_err(|()| "DATABASE_URL cannot carry a user name".to_string())?;
+    Ok(url.to_string())
+}
+
+/// Lets the serving role log in with its password. Needs an owner with
+/// CREATEROLE (and the role, which the migrations create when they can).
+pub fn enable_serving_role(owner: &mut PgConnection, secret: &[u8]) -> Result<(), String> {
+    // Hex digits only: safe inside a literal.
+    let password = serving_role_password(secret);
+    owner
+        .batch_execute(&format!(
+            "ALTER ROLE {SERVING_ROLE} WITH LOGIN PASSWORD '{password}'"
+        ))
+        .map_err(|e| e.to_string())
+}
+
 /// Opens one connection (for the command-line tools).
 pub fn connect_once(url: &str) -> Result<PgConnection, String> {
     PgConnection::establish(url).map_err(|e| format!("cannot connect to the database: {e}"))

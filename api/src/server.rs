@@ -72,7 +72,11 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 /// Builds the server on `listener` (bind it first; port 0 picks a free port).
 pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
-    let db = web::Data::new(Db::connect(&config.database_url, config.pool_size));
+    let serving = config
+        .app_database_url
+        .as_deref()
+        .unwrap_or(&config.database_url);
+    let db = web::Data::new(Db::connect(serving, config.pool_size));
     let keys = web::Data::new(TokenKeys::new(
         &config.jwt_secret,
         i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(i64::MAX),
@@ -138,6 +142,29 @@ async fn docs_without_slash() -> actix_web::HttpResponse {
         .finish()
 }
 
+/// The URL to serve as the `caremgr_app` role, once it can log in; `None`
+/// (serve as the owner, and say so) when the owner may not arrange that.
+fn serving_role(owner: &mut diesel::PgConnection, config: &Config) -> Option<String> {
+    let url = crate::db::enable_serving_role(owner, &config.jwt_secret)
+        .and_then(|()| crate::db::serving_role_url(&config.database_url, &config.jwt_secret))
+        .and_then(|url| crate::db::connect_once(&url).map(|_| url));
+    match url {
+        Ok(url) => {
+            log::info!("serving as the {} role", crate::db::SERVING_ROLE);
+            Some(url)
+        }
+        Err(e) => {
+            log::warn!(
+                "serving as the database owner, who can alter the audit trail: {e}. \
+                 Set APP_DATABASE_URL to a role with only the grants of {}, or let \
+                 DATABASE_URL's user create roles.",
+                crate::db::SERVING_ROLE
+            );
+            None
+        }
+    }
+}
+
 /// One access-log line per request: method and path but never the query
 /// string, since searches (`?q=lopez`) and filters are PHI.
 fn access_log() -> Logger {
@@ -146,11 +173,14 @@ fn access_log() -> Logger {
 }
 
 /// Migrates, binds `BIND_ADDR` and serves until stopped.
-pub async fn serve(config: Config) -> std::io::Result<()> {
+pub async fn serve(mut config: Config) -> std::io::Result<()> {
     let mut conn = crate::db::connect_once(&config.database_url).map_err(std::io::Error::other)?;
     let applied = crate::db::migrate(&mut conn).map_err(std::io::Error::other)?;
     if !applied.is_empty() {
         log::info!("applied migrations: {}", applied.join(", "));
+    }
+    if config.app_database_url.is_none() {
+        config.app_database_url = serving_role(&mut conn, &config);
     }
     drop(conn);
     let listener = TcpListener::bind(config.bind_addr)?;

@@ -139,6 +139,9 @@ fn ensure_template() -> String {
                     .execute(&mut admin)
                     .expect("publish template");
             }
+            // Every test server serves as the role production serves as.
+            api::db::enable_serving_role(&mut admin, JWT_SECRET.as_bytes())
+                .expect("let the serving role log in (the test user needs CREATEROLE)");
             diesel::sql_query("SELECT pg_advisory_unlock(727274)")
                 .execute(&mut admin)
                 .expect("advisory unlock");
@@ -184,9 +187,17 @@ impl TestDatabase {
         database_url(&self.name)
     }
 
-    /// A direct connection (for setting up fixtures and checking rows).
+    /// A direct connection (for setting up fixtures and checking rows), as
+    /// the owner.
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url()).expect("connect to the test database")
+    }
+
+    /// A connection as the role the server serves as.
+    pub fn connect_as_server(&self) -> PgConnection {
+        let url = api::db::serving_role_url(&self.url(), JWT_SECRET.as_bytes())
+            .expect("a serving-role URL");
+        PgConnection::establish(&url).expect("connect as the serving role")
     }
 }
 
@@ -225,6 +236,10 @@ pub fn test_config(database_url: String) -> api::config::Config {
             .map(|(_, v)| (*v).to_string())
     })
     .expect("the test configuration is valid");
+    config.app_database_url = Some(
+        api::db::serving_role_url(&database_url, JWT_SECRET.as_bytes())
+            .expect("a serving-role URL"),
+    );
     config.static_dir = None;
     config
 }

@@ -62,6 +62,46 @@ fn the_audit_table_refuses_updates_deletes_and_truncation_even_from_the_apis_own
 }
 
 #[test]
+fn the_role_the_server_serves_as_can_only_append_to_the_audit_trail_and_alter_nothing() {
+    let app = TestApp::spawn();
+    let team = app.team("Serving Role Org");
+    app.create_patient(
+        &app.token(&team.care_manager),
+        &new_patient("Rue", "Appended"),
+    );
+    let mut conn = app.db.connect_as_server();
+    let who: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("current_user"))
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(who, api::db::SERVING_ROLE);
+    for statement in [
+        "UPDATE audit_events SET action = 'nothing.happened'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete",
+        "DROP TRIGGER audit_events_no_update_or_delete ON audit_events",
+        "ALTER TABLE audit_events OWNER TO caremgr_app",
+        "DROP TABLE audit_events",
+        "SET ROLE postgres",
+    ] {
+        let err = diesel::sql_query(statement).execute(&mut conn).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("permission denied") || message.contains("must be owner"),
+            "{statement}: {message}"
+        );
+    }
+    // What the server does need still works.
+    diesel::sql_query(
+        "INSERT INTO audit_events (organization_id, actor_type, action, resource_type) \
+         VALUES (NULL, 'system', 'test.append', 'test')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(app.audit_of("patient.create").len(), 1);
+}
+
+#[test]
 fn supervisors_find_every_event_touching_a_patient_including_lists_that_showed_them() {
     let app = TestApp::spawn();
     let team = app.team("Trail Org");
