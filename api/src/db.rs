@@ -49,7 +49,11 @@ impl Db {
         let pool = Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(3))
+            // While the database is down a request waits at most this long
+            // for a connection, then answers 503 with `Retry-After`; the
+            // pool retries in the background every half of it, so service
+            // resumes within about a second of the database's return.
+            .connection_timeout(Duration::from_secs(1))
             .connection_customizer(Box::new(SessionSettings))
             .build_unchecked(manager);
         Db { pool }

@@ -230,7 +230,8 @@ impl From<DieselError> for ApiError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unclassified {
     /// 57014 statement timeout, 55P03 lock timeout / lock not available,
-    /// 57P01 admin shutdown: the database is the bottleneck, retry later.
+    /// 57P01 admin shutdown, 57P03 starting up or shutting down, a lost
+    /// connection: the database is the bottleneck or away; retry later.
     Busy,
     /// 40P01 deadlock detected: one of the two changes lost; retry.
     Deadlock,
@@ -240,11 +241,14 @@ enum Unclassified {
 
 impl Unclassified {
     fn of(message: &str) -> Option<Unclassified> {
-        const BUSY: [&str; 4] = [
+        const BUSY: [&str; 7] = [
             "statement timeout",
             "lock timeout",
             "could not obtain lock",
             "terminating connection",
+            "server closed the connection",
+            "no connection to the server",
+            "the database system is",
         ];
         const BAD_VALUE: [&str; 8] = [
             "out of range",
@@ -322,6 +326,8 @@ mod tests {
                 Some(Busy),
             ),
             ("deadlock detected", Some(Deadlock)),
+            ("the database system is shutting down", Some(Busy)),
+            ("server closed the connection unexpectedly", Some(Busy)),
             (
                 "date/time field value out of range: \"-4800-01-01\"",
                 Some(BadValue),

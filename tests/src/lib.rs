@@ -8,6 +8,7 @@
 )]
 
 pub mod fixtures;
+pub mod private_pg;
 
 use std::net::TcpListener;
 use std::sync::{Mutex, OnceLock};
@@ -154,6 +155,8 @@ fn ensure_template() -> String {
 pub struct TestDatabase {
     /// Its name.
     pub name: String,
+    /// The server it lives on (no database in the path).
+    server: url::Url,
 }
 
 impl TestDatabase {
@@ -179,12 +182,37 @@ impl TestDatabase {
                 Err(e) => panic!("cannot clone the template database: {e}"),
             }
         }
-        TestDatabase { name }
+        TestDatabase {
+            name,
+            server: server_url(),
+        }
     }
 
-    /// Its URL.
+    /// A database migrated from scratch on another server (a private
+    /// cluster a test may stop and start), with the serving role enabled.
+    pub fn migrated_on(server: &url::Url) -> TestDatabase {
+        let name = format!("caremgr_t_{}", uuid::Uuid::new_v4().simple());
+        let mut at = server.clone();
+        at.set_path("postgres");
+        let mut admin = PgConnection::establish(at.as_str()).expect("reach the private server");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create database");
+        let db = TestDatabase {
+            name,
+            server: server.clone(),
+        };
+        let mut conn = db.connect();
+        api::db::migrate(&mut conn).expect("migrate");
+        api::db::enable_serving_role(&mut conn, JWT_SECRET.as_bytes()).expect("serving role");
+        db
+    }
+
+    /// Its URL (as the owner).
     pub fn url(&self) -> String {
-        database_url(&self.name)
+        let mut url = self.server.clone();
+        url.set_path(&self.name);
+        url.to_string()
     }
 
     /// A direct connection (for setting up fixtures and checking rows), as
@@ -209,7 +237,9 @@ impl Default for TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&database_url("postgres")) {
+        let mut admin_url = self.server.clone();
+        admin_url.set_path("postgres");
+        if let Ok(mut admin) = PgConnection::establish(admin_url.as_str()) {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
@@ -263,10 +293,14 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], after adjusting the configuration.
     pub fn spawn_with(adjust: impl FnOnce(&mut api::config::Config)) -> TestApp {
+        TestApp::spawn_on(TestDatabase::new(), adjust)
+    }
+
+    /// A server on `db`, after adjusting the configuration.
+    pub fn spawn_on(db: TestDatabase, adjust: impl FnOnce(&mut api::config::Config)) -> TestApp {
         // `RUST_LOG=error cargo test …` shows the server's logs of a failing
         // scenario; silent otherwise.
         let _ = env_logger::builder().is_test(true).try_init();
-        let db = TestDatabase::new();
         let mut config = test_config(db.url());
         adjust(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");

@@ -15,6 +15,7 @@ mod login_abuse;
 mod notes;
 mod patient_status;
 mod patients;
+mod restarts;
 mod sessions;
 mod tenancy;
 mod transitions;
