@@ -179,6 +179,10 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
             }
+            // The current version, so a client can re-read or retry knowingly.
+            ApiError::PreconditionFailed { current } => {
+                res.insert_header((header::ETAG, crate::http::concurrency::etag(*current)));
+            }
             _ => {}
         }
         res.body(serde_json::to_string(&self.problem()).unwrap_or_default())

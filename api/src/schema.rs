@@ -59,6 +59,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        synced_version -> Nullable<Int4>,
     }
 }
 
@@ -135,6 +136,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        synced_version -> Nullable<Int4>,
     }
 }
 

@@ -142,3 +142,13 @@ mod tests {
         ));
     }
 }
+
+/// Who writes a record an integration also sends (encounters, appointments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// Its sender, resending by external id: afterwards the record is what
+    /// the sender last sent.
+    Sender,
+    /// Anyone else (a correction through `PATCH`).
+    Editor,
+}

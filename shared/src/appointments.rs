@@ -162,6 +162,12 @@ pub struct NewAppointment {
     #[serde(default)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub external_id: Option<String>,
+    /// On a resend (a known `external_id`): the version you last read.
+    /// Needed only when someone edited the appointment since your last
+    /// send — without it that edit would be silently undone (428); a stale
+    /// one is a 412. `If-Match` works too.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 /// `PATCH /api/v1/appointments/{id}`: reschedule details or record what happened.

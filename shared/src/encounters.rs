@@ -128,6 +128,12 @@ pub struct NewEncounter {
     #[serde(default)]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub external_id: Option<String>,
+    /// On a resend (a known `external_id`): the version you last read.
+    /// Needed only when someone edited the record since your last send —
+    /// without it that edit would be silently undone (428); a stale one is
+    /// a 412. `If-Match` works too.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 /// `PATCH /api/v1/encounters/{id}` (record a discharge, correct times).
@@ -359,6 +365,7 @@ mod tests {
             discharged_at: discharged.map(at),
             discharge_disposition: None,
             external_id: None,
+            version: None,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::appointments::service;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
+use crate::http::IfMatch;
 use crate::http::flow::{self, Edit};
 use crate::http::{Json, Paging, Query};
 use crate::idempotency::IdempotencyKey;
@@ -59,6 +60,7 @@ pub async fn record_appointment(
     db: web::Data<Db>,
     caller: Caller,
     idem: IdempotencyKey,
+    if_match: IfMatch,
     body: Json<NewAppointment>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::AppointmentsWrite)?;
@@ -67,6 +69,7 @@ pub async fn record_appointment(
         &db,
         auth,
         idem,
+        if_match,
         body.into_inner(),
         service::record,
         location,

@@ -17,10 +17,11 @@ use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
-use crate::http::concurrency::Expected;
+use crate::http::concurrency::{Expected, check_resend};
 use crate::http::flow::Saved;
 use crate::patients::store as patients;
 use crate::rules;
+use crate::store::Writer;
 
 /// Appointments (all, or one patient's), latest first.
 pub fn list(
@@ -50,6 +51,7 @@ pub fn record(
     conn: &mut PgConnection,
     auth: &Authorized,
     new: Valid<NewAppointment>,
+    seen: Option<Expected>,
     now: DateTime<Utc>,
 ) -> ApiResult<Saved<Appointment>> {
     patients::ensure_referenced(conn, auth, new.patient_id, "patient_id")?;
@@ -58,7 +60,7 @@ pub fn record(
         None => None,
     };
     let (appointment, before) = match existing {
-        Some(current) => {
+        Some((current, synced)) => {
             if current.patient_id != new.patient_id {
                 return Err(ApiError::Conflict(
                     "This external_id belongs to an appointment of another patient.".into(),
@@ -66,8 +68,11 @@ pub fn record(
             }
             let values = AppointmentValues::resent(&current, &new)
                 .map_err(|refused| ApiError::Conflict(refused.to_string()))?;
+            if !values.same_as(&current) {
+                check_resend(current.version, synced, seen)?;
+            }
             (
-                store::update(conn, auth, &current, &values, now)?,
+                store::update(conn, auth, &current, &values, Writer::Sender, now)?,
                 Some(current),
             )
         }
@@ -113,7 +118,7 @@ pub fn change(
     let current = store::lock(conn, auth, id, expected)?;
     let values = AppointmentValues::changed(&current, &patch)
         .map_err(|refused| ApiError::Conflict(refused.to_string()))?;
-    let updated = store::update(conn, auth, &current, &values, now)?;
+    let updated = store::update(conn, auth, &current, &values, Writer::Editor, now)?;
     rules::appointment_recorded(conn, auth, Some(&current), &updated, now)?;
     audit::record(
         conn,

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::appointments;
-use crate::store::{self, code, of_org, one_of_org, scoped_rows};
+use crate::store::{self, Writer, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "appointment";
 
@@ -92,19 +92,21 @@ pub fn lock(
     store::locked(row, NOUN, expected)
 }
 
-/// The appointment an integration sent with `external_id`, locked for update.
+/// The appointment an integration sent as `external_id`, locked for a resend,
+/// with the version it had after that send.
 pub fn lock_by_external_id(
     conn: &mut PgConnection,
     auth: &Authorized,
     external_id: &str,
-) -> ApiResult<Option<Appointment>> {
-    let by_external_id = appointments::external_id.eq(external_id.to_owned());
-    let row = rows(auth)
-        .filter(by_external_id)
+) -> ApiResult<Option<(Appointment, Option<i32>)>> {
+    let row: Option<(Row, Option<i32>)> = of_org!(appointments, auth)
+        .filter(appointments::external_id.eq(external_id.to_owned()))
+        .select((Row::as_select(), appointments::synced_version))
         .for_update()
         .first(conn)
         .optional()?;
-    row.map(Appointment::try_from).transpose()
+    row.map(|(row, synced)| Ok((Appointment::try_from(row)?, synced)))
+        .transpose()
 }
 
 /// Records a new appointment.
@@ -131,6 +133,7 @@ pub fn insert(
             appointments::notes.eq(&new.notes),
             appointments::source.eq(auth.source().as_ref()),
             appointments::external_id.eq(&new.external_id),
+            appointments::synced_version.eq(1),
             appointments::created_at.eq(now),
             appointments::updated_at.eq(now),
         ))
@@ -144,6 +147,7 @@ pub fn update(
     auth: &Authorized,
     current: &Appointment,
     values: &AppointmentValues,
+    writer: Writer,
     now: DateTime<Utc>,
 ) -> ApiResult<Appointment> {
     if values.same_as(current) {
@@ -160,6 +164,8 @@ pub fn update(
             appointments::notes.eq(&values.notes),
             status_changed.then(|| appointments::status_changed_at.eq(now)),
             appointments::version.eq(appointments::version + 1),
+            (writer == Writer::Sender)
+                .then(|| appointments::synced_version.eq((appointments::version + 1).nullable())),
             appointments::updated_at.eq(now),
         ))
         .execute(conn)?;

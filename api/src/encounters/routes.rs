@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::db::Db;
 use crate::encounters::service;
 use crate::error::ApiResult;
+use crate::http::IfMatch;
 use crate::http::flow::{self, Edit};
 use crate::http::{Json, Paging, Query};
 use crate::idempotency::IdempotencyKey;
@@ -66,6 +67,7 @@ pub async fn record_encounter(
     db: web::Data<Db>,
     caller: Caller,
     idem: IdempotencyKey,
+    if_match: IfMatch,
     body: Json<NewEncounter>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::EncountersWrite)?;
@@ -74,6 +76,7 @@ pub async fn record_encounter(
         &db,
         auth,
         idem,
+        if_match,
         body.into_inner(),
         service::record,
         location,

@@ -18,10 +18,11 @@ use crate::auth::Authorized;
 use crate::encounters::store;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
-use crate::http::concurrency::Expected;
+use crate::http::concurrency::{Expected, check_resend};
 use crate::http::flow::Saved;
 use crate::patients::store as patients;
 use crate::rules;
+use crate::store::Writer;
 
 /// Encounters (all, or one patient's), newest admission first.
 pub fn list(
@@ -49,6 +50,7 @@ pub fn record(
     conn: &mut PgConnection,
     auth: &Authorized,
     new: Valid<NewEncounter>,
+    seen: Option<Expected>,
     now: DateTime<Utc>,
 ) -> ApiResult<Saved<Encounter>> {
     patients::ensure_referenced(conn, auth, new.patient_id, "patient_id")?;
@@ -57,15 +59,18 @@ pub fn record(
         None => None,
     };
     let (encounter, before) = match existing {
-        Some(current) => {
+        Some((current, synced)) => {
             if current.patient_id != new.patient_id {
                 return Err(ApiError::Conflict(
                     "This external_id belongs to an encounter of another patient.".into(),
                 ));
             }
             let values = EncounterValues::resent(&current, &new);
+            if !values.same_as(&current) {
+                check_resend(current.version, synced, seen)?;
+            }
             (
-                store::update(conn, auth, &current, &values, now)?,
+                store::update(conn, auth, &current, &values, Writer::Sender, now)?,
                 Some(current),
             )
         }
@@ -111,7 +116,7 @@ pub fn correct(
 ) -> ApiResult<Encounter> {
     let current = store::lock(conn, auth, id, expected)?;
     let values = EncounterValues::corrected(&current, &patch, now)?;
-    let updated = store::update(conn, auth, &current, &values, now)?;
+    let updated = store::update(conn, auth, &current, &values, Writer::Editor, now)?;
     rules::encounter_recorded(conn, auth, Some(&current), &updated, now)?;
     audit::on_record(
         conn,

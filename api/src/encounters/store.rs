@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::encounters;
-use crate::store::{self, code, one_of_org, scoped_rows};
+use crate::store::{self, Writer, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "encounter";
 
@@ -88,18 +88,20 @@ pub fn lock(
     )
 }
 
-/// The encounter an integration sent with `external_id`, locked for update.
+/// The encounter an integration sent as `external_id`, locked for a resend,
+/// with the version it had after that send.
 pub fn lock_by_external_id(
     conn: &mut PgConnection,
     auth: &Authorized,
     external_id: &str,
-) -> ApiResult<Option<Encounter>> {
-    rows(auth)
+) -> ApiResult<Option<(Encounter, Option<i32>)>> {
+    let row: Option<(Row, Option<i32>)> = of_org!(encounters, auth)
         .filter(encounters::external_id.eq(external_id.to_owned()))
+        .select((Row::as_select(), encounters::synced_version))
         .for_update()
         .first(conn)
-        .optional()?
-        .map(Encounter::try_from)
+        .optional()?;
+    row.map(|(row, synced)| Ok((Encounter::try_from(row)?, synced)))
         .transpose()
 }
 
@@ -123,6 +125,7 @@ pub fn insert(
             encounters::discharge_disposition.eq(&new.discharge_disposition),
             encounters::source.eq(auth.source().as_ref()),
             encounters::external_id.eq(&new.external_id),
+            encounters::synced_version.eq(1),
             encounters::created_at.eq(now),
             encounters::updated_at.eq(now),
         ))
@@ -137,6 +140,7 @@ pub fn update(
     auth: &Authorized,
     current: &Encounter,
     values: &EncounterValues,
+    writer: Writer,
     now: DateTime<Utc>,
 ) -> ApiResult<Encounter> {
     if values.same_as(current) {
@@ -150,6 +154,8 @@ pub fn update(
             encounters::discharged_at.eq(values.discharged_at),
             encounters::discharge_disposition.eq(&values.discharge_disposition),
             encounters::version.eq(encounters::version + 1),
+            (writer == Writer::Sender)
+                .then(|| encounters::synced_version.eq((encounters::version + 1).nullable())),
             encounters::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
 use futures_util::future::{Ready, ready};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 
 /// The version an update expects the record to have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,24 @@ impl Expected {
             Err(ApiError::PreconditionFailed { current })
         }
     }
+}
+
+/// Whether an integration's resend may overwrite a record at `current`
+/// that was at `synced` after the last send, having seen `seen` (from
+/// `If-Match` or the body): a 412 when stale, a 428 when someone edited it
+/// since the last send and the resend names no version.
+pub fn check_resend(current: i32, synced: Option<i32>, seen: Option<Expected>) -> ApiResult<()> {
+    use shared::version::{ResendRefusal, resend_may_overwrite};
+    let sent = match seen {
+        None => None,
+        Some(Expected::Version(v)) => Some(v),
+        Some(Expected::Any) => return Ok(()),
+        Some(Expected::Never) => return Err(ApiError::PreconditionFailed { current }),
+    };
+    resend_may_overwrite(current, synced, sent).map_err(|refusal| match refusal {
+        ResendRefusal::Stale { current } => ApiError::PreconditionFailed { current },
+        ResendRefusal::EditedSince => ApiError::PreconditionRequired,
+    })
 }
 
 /// The `If-Match` request header, if sent.

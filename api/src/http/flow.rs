@@ -45,8 +45,14 @@ pub type ReadPage<Of, K, R> =
 pub type AddUnder<P, T, R> =
     fn(&mut PgConnection, &Authorized, P, Valid<T>, DateTime<Utc>) -> ApiResult<R>;
 /// A use case that records a record (or updates the one a resend names).
-pub type Record<T, R> =
-    fn(&mut PgConnection, &Authorized, Valid<T>, DateTime<Utc>) -> ApiResult<Saved<R>>;
+/// (A resend of a known record may name the version it saw.)
+pub type Record<T, R> = fn(
+    &mut PgConnection,
+    &Authorized,
+    Valid<T>,
+    Option<Expected>,
+    DateTime<Utc>,
+) -> ApiResult<Saved<R>>;
 /// A use case that changes a record at the version the caller read.
 pub type ChangeAt<Id, T, R> =
     fn(&mut PgConnection, &Authorized, Id, Expected, Valid<T>, DateTime<Utc>) -> ApiResult<R>;
@@ -129,20 +135,22 @@ pub async fn record<T, R>(
     db: &Db,
     auth: Authorized,
     key: IdempotencyKey,
+    if_match: IfMatch,
     body: T,
     use_case: Record<T, R>,
     location: fn(&R) -> String,
 ) -> ApiResult<HttpResponse>
 where
-    T: Checked,
+    T: Checked + BasedOn,
     R: ETagged + Subject + Send + 'static,
 {
     let now = Utc::now();
+    let seen = if_match.0.or(body.based_on().map(Expected::Version));
     let body = Valid::new(body, &auth.context(now))?;
     let outcome = db
         .tx(move |conn| {
             idempotency::once(conn, &auth, &key, body, |conn, body| {
-                let saved = use_case(conn, &auth, body, now)?;
+                let saved = use_case(conn, &auth, body, seen, now)?;
                 let at = location(&saved.record);
                 Ok(if saved.created {
                     Done::created(at, saved.record)

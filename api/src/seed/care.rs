@@ -258,12 +258,13 @@ fn encounter(
         discharged_at,
         discharge_disposition: discharged_at.map(|_| (*pick(rng, DISPOSITIONS)).into()),
         external_id: Some(format!("ADT-{}", rng.random_range(100_000..999_999))),
+        version: None,
     };
     let received =
         discharged_at.unwrap_or(admitted_at) + Duration::minutes(rng.random_range(5..90));
     let feed = auth.clone().as_feed();
     let new = valid(&feed, new, received)?;
-    Ok(encounters::record(conn, &feed, new, received)?.record)
+    Ok(encounters::record(conn, &feed, new, None, received)?.record)
 }
 
 fn recent_discharge(
@@ -349,9 +350,10 @@ fn missed_appointment(
         status: Some(AppointmentStatus::Missed),
         notes: None,
         external_id: None,
+        version: None,
     };
     let marked = scheduled_at + hours(rng, 1, 6);
-    appointments::record(conn, auth, valid(auth, new, marked)?, marked)?;
+    appointments::record(conn, auth, valid(auth, new, marked)?, None, marked)?;
     Ok(())
 }
 
@@ -372,8 +374,9 @@ fn upcoming_appointment(
         status: None,
         notes: None,
         external_id: None,
+        version: None,
     };
-    appointments::record(conn, auth, valid(auth, new, now)?, now)?;
+    appointments::record(conn, auth, valid(auth, new, now)?, None, now)?;
     Ok(())
 }
 
@@ -405,7 +408,7 @@ fn manual_task(
     };
     let created = now - Duration::days(5);
     let author = by(auth, p);
-    tasks::create(conn, &author, valid(&author, new, created)?, created)?;
+    tasks::create(conn, &author, valid(&author, new, created)?, None, created)?;
     Ok(())
 }
 

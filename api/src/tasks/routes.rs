@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
+use crate::http::IfMatch;
 use crate::http::flow::{self, Edit};
 use crate::http::{Json, Paging, Query};
 use crate::idempotency::IdempotencyKey;
@@ -57,6 +58,7 @@ pub async fn create_task(
     db: web::Data<Db>,
     caller: Caller,
     idem: IdempotencyKey,
+    if_match: IfMatch,
     body: Json<NewTask>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::TasksWrite)?;
@@ -65,6 +67,7 @@ pub async fn create_task(
         &db,
         auth,
         idem,
+        if_match,
         body.into_inner(),
         service::create,
         location,

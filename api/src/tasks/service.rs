@@ -54,6 +54,7 @@ pub fn create(
     conn: &mut PgConnection,
     auth: &Authorized,
     new: Valid<NewTask>,
+    _seen: Option<Expected>,
     now: DateTime<Utc>,
 ) -> ApiResult<Saved<Task>> {
     let new = new.into_inner();

@@ -218,3 +218,66 @@ fn an_appointment_update_with_a_stale_version_is_a_412_and_changes_nothing() {
     assert_eq!(res.status, 412);
     assert_eq!(tasks_of(&app, &token, p.id).len(), 1);
 }
+
+#[test]
+fn a_scheduling_feeds_resend_cannot_silently_undo_a_reschedule_made_in_care_manager() {
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Resend Appt Org", "Rescheduled", RiskLevel::Low);
+    let key = app.api_key(&team.admin, &[shared::auth::Scope::AppointmentsWrite]);
+    let at = now() + Duration::days(3);
+    let body = json!({
+        "patient_id": p.id,
+        "provider_name": "Jordan Lee, LCSW",
+        "kind": "therapy",
+        "scheduled_at": at,
+        "external_id": "SCHED-42",
+    });
+    let sent: Value = app
+        .post("/api/v1/appointments")
+        .token(&key)
+        .json(&body)
+        .send()
+        .expect(201)
+        .json();
+    let moved = at + Duration::days(1);
+    app.patch(&format!(
+        "/api/v1/appointments/{}",
+        sent["id"].as_str().unwrap()
+    ))
+    .token(&token)
+    .json(&json!({"scheduled_at": moved, "version": sent["version"]}))
+    .send()
+    .expect(200);
+
+    let resent = app
+        .post("/api/v1/appointments")
+        .token(&key)
+        .json(&body)
+        .send()
+        .expect(428);
+    assert_eq!(
+        resent.problem().kind(),
+        Some(shared::problem::ProblemKind::VersionRequired)
+    );
+    let now_: Value = app
+        .get(&format!(
+            "/api/v1/appointments/{}",
+            sent["id"].as_str().unwrap()
+        ))
+        .token(&token)
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(
+        now_["scheduled_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        moved
+    );
+}

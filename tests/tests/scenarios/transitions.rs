@@ -371,3 +371,74 @@ fn only_the_assignee_or_a_supervisor_may_cancel_a_transition_follow_up() {
         .send()
         .expect(200);
 }
+
+#[test]
+fn a_resend_cannot_silently_undo_a_care_managers_edit_unless_it_names_the_version_it_read() {
+    let Scene {
+        app,
+        team,
+        token,
+        patient: p,
+    } = scene("Resend Edit Org", "Edited", RiskLevel::Moderate);
+    let key = app.api_key(&team.admin, &[Scope::EncountersWrite]);
+    let discharged_at = now() - Duration::hours(4);
+    let body = |disposition: &str| {
+        json!({
+            "patient_id": p.id,
+            "kind": "inpatient_psych",
+            "facility": "Riverside General Hospital",
+            "admitted_at": discharged_at - Duration::days(2),
+            "discharged_at": discharged_at,
+            "discharge_disposition": disposition,
+            "external_id": "ADT-1001",
+        })
+    };
+    let sent: Encounter = post_encounter(&app, &key, body("home")).expect(201).json();
+    let fixed_time = discharged_at + Duration::minutes(30);
+    let edited: Encounter = app
+        .patch(&format!("/api/v1/encounters/{}", sent.id))
+        .token(&token)
+        .json(&json!({"discharged_at": fixed_time, "version": sent.version}))
+        .send()
+        .expect(200)
+        .json();
+
+    let blind = post_encounter(&app, &key, body("shelter")).expect(428);
+    assert!(blind.problem().detail.is_some());
+    let identical = post_encounter(&app, &key, body("home"));
+    assert_eq!(
+        identical.status, 428,
+        "the resend's own times would undo the care manager's correction"
+    );
+    let mut stale = body("shelter");
+    stale["version"] = json!(sent.version);
+    let stale = post_encounter(&app, &key, stale).expect(412);
+    assert_eq!(
+        stale.header("etag").as_deref(),
+        Some(&*format!("W/\"{}\"", edited.version))
+    );
+    let after: Encounter = app
+        .get(&format!("/api/v1/encounters/{}", sent.id))
+        .token(&token)
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(after.discharged_at, Some(fixed_time), "the edit stands");
+    assert_eq!(after.discharge_disposition.as_deref(), Some("home"));
+
+    let informed: Encounter = app
+        .post("/api/v1/encounters")
+        .token(&key)
+        .header("If-Match", &format!("W/\"{}\"", edited.version))
+        .json(&body("shelter"))
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(informed.discharge_disposition.as_deref(), Some("shelter"));
+    let next: Encounter = post_encounter(&app, &key, body("rehab")).expect(200).json();
+    assert_eq!(
+        next.discharge_disposition.as_deref(),
+        Some("rehab"),
+        "once the sender has overwritten knowingly, its plain resends flow again"
+    );
+}

@@ -43,6 +43,7 @@ pub fn AddAppointmentForm(
             status: None,
             notes: blank_to_none(notes.get_untracked()),
             external_id: None,
+            version: None,
         };
         if errors.show_rules(read.errors(rules::errors(new.clone()))) {
             return;

@@ -46,6 +46,7 @@ pub fn RecordStayForm(
             discharged_at,
             discharge_disposition: blank_to_none(disposition.get_untracked()),
             external_id: None,
+            version: None,
         };
         if errors.show_rules(read.errors(rules::errors(new.clone()))) {
             return;
