@@ -31,14 +31,19 @@ help:
 
 # Debian packages: libpq for diesel, the Postgres client (and server, when no
 # server is reachable — scripts/ensure-postgres.sh), Node.js for the wasm
-# optimizer and Playwright, Chromium for the browser tests (test only).
+# optimizer and Playwright, brotli and gzip to precompress the SPA, Chromium
+# for the browser tests and the Postgres server binaries for the restart test
+# (test only: WITH_BROWSER, WITH_PG_SERVER).
 system-packages:
 	@missing=""; \
 	[ -e /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
 	command -v psql >/dev/null || missing="$$missing postgresql-client"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v brotli >/dev/null || missing="$$missing brotli"; \
+	command -v gzip >/dev/null || missing="$$missing gzip"; \
 	if [ -n "$(WITH_BROWSER)" ]; then command -v chromium >/dev/null || missing="$$missing chromium"; fi; \
+	if [ -n "$(WITH_PG_SERVER)" ]; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing; \
@@ -72,8 +77,17 @@ setup: web-tools
 
 ## ---------------------------------------------------------------- build
 
+# The release SPA (profile `wasm-release` in Cargo.toml, then wasm-opt -Oz),
+# and beside each text or wasm file its brotli (.br) and gzip (.gz) copy,
+# which the server sends to browsers that accept them (api/src/spa.rs).
+# Stale copies are removed first: a .br must never outlive its original.
 web-release: web-tools
 	cd web && trunk build --release
+	@find web/dist -type f \( -name '*.br' -o -name '*.gz' \) -delete
+	@find web/dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+	  -o -name '*.svg' -o -name '*.json' \) -print0 | \
+	  while IFS= read -r -d '' f; do gzip -9 -n -k -f -- "$$f"; brotli -q 11 -k -f -- "$$f"; done
+	@echo "web/dist: precompressed $$(find web/dist -name '*.br' | wc -l) files (.br and .gz)"
 
 ## ---------------------------------------------------------------- run
 
@@ -108,8 +122,12 @@ lint: rust-tools system-packages
 	cargo clippy -p web --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests, HTTP scenarios against real Postgres (a fresh database per
-# test), CLI tests and the OpenAPI drift check (api/tests/openapi.rs).
+# test), CLI tests and the OpenAPI drift check (api/tests/openapi.rs). The
+# restart test (tests/tests/scenarios/restarts.rs) stops and starts a private
+# cluster of its own, so it needs the server binaries (initdb, pg_ctl) even
+# where a server is already running.
 unit-and-scenario-tests: system-packages
+	@$(MAKE) -s system-packages WITH_PG_SERVER=1
 	@server="$$(scripts/ensure-postgres.sh)"; \
 	TEST_DATABASE_URL="$$server/postgres" cargo test --workspace
 

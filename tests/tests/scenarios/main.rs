@@ -17,6 +17,7 @@ mod patient_status;
 mod patients;
 mod restarts;
 mod sessions;
+mod spa;
 mod tenancy;
 mod transitions;
 mod users;
