@@ -138,6 +138,16 @@ e2e: web-release e2e-tools
 	@server="$$(scripts/ensure-postgres.sh)"; \
 	DB_SERVER_URL="$$server" CAREMGR_BIN=$(TARGET_DIR)/debug/caremgr scripts/e2e.sh
 
+# Property-based API tests: schemathesis (pinned, in a virtualenv under
+# target/, from PyPI) checks the served OpenAPI document against the server on
+# a freshly seeded database: every status, header, body and limit, valid and
+# invalid requests. Any failure or warning fails (scripts/schemathesis.sh).
+.PHONY: schemathesis
+schemathesis: system-packages
+	cargo build -p api
+	@server="$$(scripts/ensure-postgres.sh)"; \
+	DB_SERVER_URL="$$server" CAREMGR_BIN=$(TARGET_DIR)/debug/caremgr scripts/schemathesis.sh
+
 test: lint unit-and-scenario-tests e2e
 	@echo "make test: all checks passed"
 

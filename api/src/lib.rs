@@ -23,6 +23,7 @@ pub mod outreach;
 pub mod patients;
 pub mod rules;
 pub mod schema;
+pub mod screenings;
 pub mod seed;
 pub mod server;
 pub mod spa;

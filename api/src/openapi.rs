@@ -41,6 +41,7 @@ Another organization's record is always a 404.",
         (name = "alerts", description = "Alerts for the care team"),
         (name = "outreach", description = "Outreach attempts"),
         (name = "notes", description = "Case notes, signing, addenda and productivity"),
+        (name = "screenings", description = "Screenings (PHQ-9, PHQ-2, GAD-7, AUDIT-C, DAST-10, C-SSRS, AHC HRSN), scored by the server; a positive suicide-risk screen opens a same-day safety follow-up"),
         (name = "contacts", description = "Family, friends and caregivers, and consent to share"),
         (name = "care-team", description = "The people who share a patient's care"),
         (name = "organization", description = "The organization's time zone and holidays"),
@@ -78,13 +79,15 @@ impl Modify for Security {
 /// The tag of an operation: the last segment of its path that names one
 /// (`/patients/{id}/contacts` is about contacts, `/patients/{id}/status`
 /// about patients).
-const TAGS: [(&str, &str); 20] = [
+const TAGS: [(&str, &str); 22] = [
     ("health", "health"),
     ("ready", "health"),
     ("auth", "auth"),
     ("patients", "patients"),
     ("timeline", "patients"),
     ("contacts", "contacts"),
+    ("screenings", "screenings"),
+    ("entered-in-error", "screenings"),
     ("care-team", "care-team"),
     ("notes", "notes"),
     ("productivity", "notes"),
@@ -110,12 +113,12 @@ fn tag_of(path: &str) -> Option<&'static str> {
 }
 
 /// Standard problem answers, as reusable response components.
-const PROBLEMS: [(&str, &str, &str); 10] = [
+const PROBLEMS: [(&str, &str, &str); 11] = [
     ("400", "BadRequest", "The body is not valid JSON"),
     (
         "401",
         "Unauthorized",
-        "Missing, invalid or expired credentials",
+        "Missing, invalid or expired credentials, or a sign-in that ended (`/problems/session-ended` says why: signed out, idle, too long, password changed)",
     ),
     (
         "403",
@@ -123,6 +126,11 @@ const PROBLEMS: [(&str, &str, &str); 10] = [
         "The role or key scopes do not allow this",
     ),
     ("404", "NotFound", "No such record in your organization"),
+    (
+        "409",
+        "Conflict",
+        "The change clashes with the record's state or another record, or a concurrent change got in the way (retry)",
+    ),
     ("413", "PayloadTooLarge", "The body is larger than 256 KiB"),
     (
         "415",
@@ -214,14 +222,17 @@ pub fn add_problem_responses(doc: &mut Document) {
     }
     let components = doc.components.clone().unwrap_or_default();
     for (path, item) in &mut doc.paths.paths {
+        // Whether the operation writes: any write can meet a concurrent
+        // one (a deadlock, a unique key taken meanwhile), which is a 409.
         let ops = [
-            item.get.as_mut(),
-            item.post.as_mut(),
-            item.put.as_mut(),
-            item.patch.as_mut(),
-            item.delete.as_mut(),
+            (item.get.as_mut(), false),
+            (item.post.as_mut(), true),
+            (item.put.as_mut(), true),
+            (item.patch.as_mut(), true),
+            (item.delete.as_mut(), true),
         ];
-        for op in ops.into_iter().flatten() {
+        for (op, writes) in ops {
+            let Some(op) = op else { continue };
             if op.tags.as_ref().is_none_or(Vec::is_empty) {
                 op.tags = tag_of(path).map(|tag| vec![tag.to_string()]);
             }
@@ -277,6 +288,7 @@ pub fn add_problem_responses(doc: &mut Document) {
                 "412" | "428" => changes_a_version,
                 "401" | "403" => !is_public(op),
                 "404" => path.contains('{'),
+                "409" => writes,
                 "422" => has_body || has_params,
                 "503" => path != "/api/health",
                 _ => false,
@@ -291,6 +303,614 @@ pub fn add_problem_responses(doc: &mut Document) {
                     .entry(status.to_string())
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
             }
+        }
+    }
+}
+
+// ------------------------------------------------------------ input rules
+//
+// What the server refuses in any request, whichever field a value fills
+// (`shared::wire`, `http::json`, `shared::validation`), said once here for
+// every schema a request can carry, so that the document states every limit
+// the server enforces and a client generated from it is refused for nothing
+// it could not know. Limits particular to a field (lengths, ranges, enums)
+// are on the field (`#[schema(...)]` beside its `#[validate(...)]`); the
+// test `every_field_rule_is_in_the_document` keeps the two in step.
+
+/// Control characters the server refuses in every string (`shared::wire`):
+/// all of Unicode's `Cc` but tab, line feed and carriage return.
+const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// What trimming removes (Unicode `White_Space`, as `str::trim` reads it),
+/// together with the control characters: a character outside this set is
+/// what makes a string not blank.
+const BLANK_OR_CONTROL: &str =
+    r"\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The whitespace trimming removes that is not a control character (the
+/// server trims request strings before their rules run).
+const SPACE: &str = r"\t\n\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The marker a field puts in its `pattern` for "must not be blank"
+/// (`validation::not_blank`): in JSON Schema's unanchored reading, "has a
+/// character that is not whitespace". The rule below spells it exactly.
+pub const NOT_BLANK_MARK: &str = r"\S";
+
+/// Free text: anything but control characters.
+pub fn text_pattern() -> String {
+    format!("^[^{CONTROL}]*$")
+}
+
+/// Required text: free text with at least one character that is not
+/// whitespace.
+pub fn not_blank_pattern() -> String {
+    format!("^[^{CONTROL}]*[^{BLANK_OR_CONTROL}][^{CONTROL}]*$")
+}
+
+/// Dates and times from year 1900 to 9999 (`shared::wire`), before their
+/// format says the rest.
+pub const YEAR_PATTERN: &str = "^(?:19[0-9]{2}|[2-9][0-9]{3})-";
+
+/// A string of one kind surrounded by the whitespace trimming removes (the
+/// server trims request strings before checking them); when the field is
+/// optional, a blank one is no value at all and passes.
+fn trimmed(kind: &str, optional: bool) -> String {
+    let blank_ok = if optional { "?" } else { "" };
+    format!("^[{SPACE}]*(?:{kind}){blank_ok}[{SPACE}]*$")
+}
+
+/// `validation::phone`: 7 to 15 digits among `+ ( ) - .` and spaces, and
+/// an optional extension of 1 to 6 digits after an `x`.
+fn phone() -> String {
+    format!(r"(?:[+().\- ]*[0-9]){{7,15}}[+().\- ]*(?:[xX][{SPACE}]*[0-9]{{1,6}})?")
+}
+
+/// `validation::us_state`: a USPS code in any case.
+fn us_state() -> String {
+    let either_case = |c: char| format!("[{}{}]", c, c.to_ascii_lowercase());
+    let codes: Vec<String> = shared::validation::US_STATES
+        .iter()
+        .map(|code| code.chars().map(either_case).collect())
+        .collect();
+    codes.join("|")
+}
+
+/// `validation::postal_code`: `12345` or `12345-6789`.
+const POSTAL_CODE: &str = "[0-9]{5}(?:-[0-9]{4})?";
+
+/// `validation::language_tag`: a well-formed BCP 47 tag (RFC 5646, as the
+/// `language-tags` crate reads it) whose language is 2 or 3 letters, in
+/// any case (a private-use tag is all language: `x-a` is one of 3).
+const LANGUAGE_TAG: &str = concat!(
+    "[xX]-[A-Za-z0-9-]|",
+    "[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}",
+    "(?:-[A-Za-z]{4})?",
+    "(?:-(?:[A-Za-z]{2}|[0-9]{3}))?",
+    "(?:-(?:[A-Za-z][A-Za-z0-9]{4,7}|[0-9][A-Za-z0-9]{3,7}))*",
+    "(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*",
+    "(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?",
+);
+
+/// `validator`'s email rule (the HTML form rule): a local part of up to 64
+/// of these characters, `@`, and a domain name.
+const EMAIL: &str = concat!(
+    "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@",
+    "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?",
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*",
+);
+
+/// The pattern a field's `format` stands for (the custom ones its
+/// `#[schema(format = …)]` names, and `email`, whose JSON Schema reading
+/// is neither the server's rule nor aware of trimming).
+fn format_pattern(format: &str, optional: bool) -> Option<String> {
+    let kind = match format {
+        "phone" => phone(),
+        "us-state" => us_state(),
+        "postal-code" => POSTAL_CODE.to_string(),
+        "language-tag" => LANGUAGE_TAG.to_string(),
+        "email" => EMAIL.to_string(),
+        _ => return None,
+    };
+    Some(trimmed(&kind, optional))
+}
+
+/// `Idempotency-Key`: 1 to 255 visible ASCII characters (and spaces
+/// between them: HTTP drops those around a header value).
+const IDEMPOTENCY_KEY_PATTERN: &str = r"^[!-~](?:[\t -~]*[!-~])?$";
+
+/// Properties whose type allows more values than the field's rule does:
+/// the values the rule allows, computed from the rule itself.
+fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
+    use shared::case_status::CaseStatus;
+    use shared::tasks::TaskKind;
+    use strum::VariantArray;
+    vec![
+        // `initial_status`: a case cannot start closed.
+        (
+            "NewPatient",
+            "status",
+            CaseStatus::VARIANTS
+                .iter()
+                .filter(|s| s.valid_initial())
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        // `made_by_hand`: the rules' own kinds are not created by hand.
+        (
+            "NewTask",
+            "kind",
+            TaskKind::VARIANTS
+                .iter()
+                .filter(|k| !k.is_rule_generated())
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        // `known_zone`: the server's tz database (exact names).
+        (
+            "OrganizationPatch",
+            "time_zone",
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .map(|tz| tz.name().to_string())
+                .collect(),
+        ),
+    ]
+}
+
+/// Lists that may not name the same item twice (`scopes_valid`,
+/// `identifiers_unique`); `#[schema]` has no `unique_items`.
+const UNIQUE_LISTS: [(&str, &str); 3] = [
+    ("NewApiKey", "scopes"),
+    ("NewPatient", "identifiers"),
+    ("PatientPatch", "identifiers"),
+];
+
+/// Adds every rule of this module: the problem answers and their headers,
+/// and the input rules.
+///
+/// # Panics
+///
+/// If the document does not survive a JSON round trip (a bug the tests
+/// here catch).
+pub fn apply_rules(doc: &mut Document) {
+    add_problem_responses(doc);
+    let mut value = serde_json::to_value(&*doc).expect("the document serializes");
+    add_answer_headers(&mut value);
+    add_input_rules(&mut value);
+    *doc = serde_json::from_value(value).expect("the document deserializes");
+}
+
+/// Headers problem answers always carry: `Retry-After` on 429 and 503,
+/// `WWW-Authenticate` on 401, the current `ETag` on 412 (`error.rs`).
+fn add_answer_headers(doc: &mut serde_json::Value) {
+    let header = |description: &str| json!({"required": true, "schema": {"type": "string"}, "description": description});
+    let add = |status: &str, response: &mut serde_json::Value| {
+        let (name, description) = match status {
+            "401" => ("WWW-Authenticate", "`Bearer realm=\"caremgr\"`"),
+            "412" => ("ETag", "The record's current version"),
+            "429" | "503" => ("Retry-After", "Seconds to wait before retrying"),
+            _ => return,
+        };
+        if let Some(response) = response.as_object_mut() {
+            if response.contains_key("$ref") {
+                return;
+            }
+            response
+                .entry("headers")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .map(|h| h.entry(name).or_insert_with(|| header(description)));
+        }
+    };
+    for (name, response) in doc["components"]["responses"]
+        .as_object_mut()
+        .into_iter()
+        .flatten()
+    {
+        let status = PROBLEMS
+            .iter()
+            .find(|(_, n, _)| n == name)
+            .map_or("", |(s, _, _)| *s);
+        add(status, response);
+    }
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let responses = op
+                .get_mut("responses")
+                .and_then(serde_json::Value::as_object_mut);
+            for (status, response) in responses.into_iter().flatten() {
+                add(status, response);
+            }
+        }
+    }
+}
+
+/// The input rules, on every schema a request can carry (its parameters,
+/// its body and every schema those name).
+fn add_input_rules(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    let mut reachable = std::collections::BTreeSet::new();
+    let mut queue: Vec<String> = Vec::new();
+    let note_refs = |v: &Value, queue: &mut Vec<String>| {
+        let mut refs = Vec::new();
+        collect_refs(v, &mut refs);
+        queue.extend(refs);
+    };
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let params = op
+                .get_mut("parameters")
+                .and_then(serde_json::Value::as_array_mut);
+            for param in params.into_iter().flatten() {
+                if param["in"] == "header" {
+                    // Header values are bytes the wire rules do not read;
+                    // an `If-Match` that names no version is simply a 412.
+                    if param["name"] == crate::idempotency::HEADER {
+                        param["schema"] = json!({
+                            "type": "string", "minLength": 1, "maxLength": 255,
+                            "pattern": IDEMPOTENCY_KEY_PATTERN
+                        });
+                    }
+                    continue;
+                }
+                note_refs(&param["schema"], &mut queue);
+                string_rules(&mut param["schema"]);
+            }
+            // (`get_mut`: indexing would add the keys it looks for.)
+            let body = op
+                .get_mut("requestBody")
+                .and_then(|b| b.get_mut("content"))
+                .and_then(|c| c.get_mut("application/json"))
+                .and_then(|j| j.get_mut("schema"));
+            if let Some(body) = body {
+                note_refs(body, &mut queue);
+                object_rules(body);
+                string_rules(body);
+            }
+        }
+    }
+    let schemas = &mut doc["components"]["schemas"];
+    while let Some(name) = queue.pop() {
+        if !reachable.insert(name.clone()) {
+            continue;
+        }
+        note_refs(&schemas[&name], &mut queue);
+    }
+    for (schema, property, values) in narrowed_enums() {
+        let p = &mut schemas[schema]["properties"][property];
+        let description = Some(p["description"].clone())
+            .filter(|d| !d.is_null())
+            .or_else(|| {
+                p["oneOf"].as_array().and_then(|branches| {
+                    branches
+                        .iter()
+                        .map(|b| b["description"].clone())
+                        .find(|d| !d.is_null())
+                })
+            })
+            .unwrap_or_default();
+        let mut allowed = json!({"type": "string", "enum": values});
+        if p.get("oneOf").is_some() || p["type"].as_array().is_some() {
+            allowed = json!({"oneOf": [{"type": "null"}, allowed]});
+        }
+        if !description.is_null() {
+            allowed["description"] = description;
+        }
+        *p = allowed;
+    }
+    for (schema, property) in UNIQUE_LISTS {
+        let p = &mut schemas[schema]["properties"][property];
+        match p.get_mut("oneOf") {
+            // `Option<Vec<_>>`: the list is the branch that is not `null`.
+            Some(branches) => branches
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .filter(|b| b["type"] != "null")
+                .for_each(|b| b["uniqueItems"] = json!(true)),
+            None => p["uniqueItems"] = json!(true),
+        }
+    }
+    for name in &reachable {
+        object_rules(&mut schemas[name]);
+        string_rules(&mut schemas[name]);
+    }
+}
+
+/// The component names `$ref`s in `v` point to.
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.push(name.to_string());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The subschemas of `schema` itself (not those behind a `$ref`).
+fn subschemas(schema: &mut serde_json::Value) -> Vec<&mut serde_json::Value> {
+    let mut out = Vec::new();
+    let Some(map) = schema.as_object_mut() else {
+        return out;
+    };
+    for (key, v) in map.iter_mut() {
+        match key.as_str() {
+            "properties" => out.extend(v.as_object_mut().into_iter().flat_map(|p| p.values_mut())),
+            "items" | "additionalProperties" | "not" => out.push(v),
+            "oneOf" | "anyOf" | "allOf" => out.extend(v.as_array_mut().into_iter().flatten()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A body with a field its type does not have is refused (`http::json`).
+fn object_rules(schema: &mut serde_json::Value) {
+    if let Some(map) = schema.as_object_mut()
+        && map.contains_key("properties")
+        && !map.contains_key("additionalProperties")
+    {
+        map.insert("additionalProperties".into(), json!(false));
+    }
+    for sub in subschemas(schema) {
+        object_rules(sub);
+    }
+}
+
+/// The string rules: no control characters anywhere; dates and times
+/// within the years allowed; the custom formats and "not blank" spelled as
+/// the patterns they stand for.
+fn string_rules(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    let is_string = match &schema["type"] {
+        Value::String(t) => t == "string",
+        Value::Array(ts) => ts.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    if is_string && schema.get("enum").is_none() {
+        let format = schema["format"].as_str().map(str::to_string);
+        let pattern = schema["pattern"].as_str().map(str::to_string);
+        let optional = schema["type"].as_array().is_some();
+        let rule = match (format.as_deref(), pattern.as_deref()) {
+            (_, Some(NOT_BLANK_MARK)) => Some(not_blank_pattern()),
+            (Some("date" | "date-time"), None) => Some(YEAR_PATTERN.to_string()),
+            (Some(custom), None) => format_pattern(custom, optional),
+            (None, None) => Some(text_pattern()),
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            schema["pattern"] = Value::String(rule);
+        }
+        if format.as_deref() == Some("email") {
+            // The pattern says it all; the format would refuse what the
+            // server accepts (surrounding spaces, a blank optional one).
+            if let Some(map) = schema.as_object_mut() {
+                map.remove("format");
+            }
+        }
+    }
+    for sub in subschemas(schema) {
+        string_rules(sub);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use regex::Regex;
+    use validator::ValidateEmail;
+
+    /// `count` strings of up to `max_len` characters from `alphabet`, and the
+    /// `extra` ones, for comparing a pattern with the rule it states.
+    fn samples(alphabet: &str, max_len: usize, count: usize, extra: &[&str]) -> Vec<String> {
+        let chars: Vec<char> = alphabet.chars().collect();
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut out: Vec<String> = extra.iter().map(ToString::to_string).collect();
+        for _ in 0..count {
+            let len = rng.random_range(0..=max_len);
+            out.push(
+                (0..len)
+                    .map(|_| chars[rng.random_range(0..chars.len())])
+                    .collect(),
+            );
+        }
+        out
+    }
+
+    /// Asserts that `pattern` accepts exactly what `rule` accepts.
+    fn agrees(pattern: &str, rule: impl Fn(&str) -> bool, samples: &[String]) {
+        let re = Regex::new(pattern).expect("the pattern compiles");
+        for s in samples {
+            assert_eq!(
+                re.is_match(s),
+                rule(s),
+                "{s:?}: the pattern {pattern} and the server disagree"
+            );
+        }
+    }
+
+    /// The server's reading of an optional field: trimmed, blank is none.
+    fn optional(rule: impl Fn(&str) -> bool) -> impl Fn(&str) -> bool {
+        move |s| shared::validation::blank_to_none(s).is_none_or(|t| rule(&t))
+    }
+
+    fn no_control_characters(s: &str) -> bool {
+        s.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+    }
+
+    const WHITESPACE: &str = " \t\n\r\u{a0}\u{2003}\u{3000}";
+
+    #[test]
+    fn the_text_patterns_state_the_wire_rules() {
+        let alphabet = format!("ab {WHITESPACE}\u{0}\u{7}\u{b}\u{c}\u{1f}\u{7f}\u{85}\u{9f}é");
+        let s = samples(&alphabet, 6, 4000, &["", " ", "a", "\u{85}"]);
+        agrees(&text_pattern(), no_control_characters, &s);
+        agrees(
+            &not_blank_pattern(),
+            |s| no_control_characters(s) && shared::validation::not_blank(s).is_ok(),
+            &s,
+        );
+    }
+
+    #[test]
+    fn the_format_patterns_state_the_field_rules() {
+        use shared::validation::{language_tag, phone, postal_code, us_state};
+        let ws = WHITESPACE;
+        let phones = samples(
+            &format!("0123456789+().-xX{ws}a"),
+            22,
+            6000,
+            &["503-555-0100", "(503) 555-0100 x12", "5035550100x", "12345"],
+        );
+        agrees(
+            &format_pattern("phone", true).unwrap(),
+            optional(|s| phone(s).is_ok()),
+            &phones,
+        );
+        let states = samples(&format!("OoRrAaLlXx{ws}"), 4, 3000, &["OR", " pr ", "XX"]);
+        agrees(
+            &format_pattern("us-state", true).unwrap(),
+            optional(|s| us_state(s).is_ok()),
+            &states,
+        );
+        let zips = samples(
+            &format!("0123456789-a{ws}"),
+            11,
+            4000,
+            &["97201", "97201-1234"],
+        );
+        agrees(
+            &format_pattern("postal-code", true).unwrap(),
+            optional(|s| postal_code(s).is_ok()),
+            &zips,
+        );
+        let tags = samples(
+            &format!("enZHx1-{ws}"),
+            14,
+            8000,
+            &["en", "es-MX", "zh-Hant-TW", "en-x-a", "english", "en-"],
+        );
+        agrees(
+            &format_pattern("language-tag", true).unwrap(),
+            optional(|s| language_tag(s).is_ok()),
+            &tags,
+        );
+        // ASCII addresses; a domain in other scripts (IDN) the server also
+        // takes is beyond what a pattern can state.
+        let emails = samples(
+            &format!("ab.@-_1+[]{ws}"),
+            12,
+            8000,
+            &["a@b.co", " a@b.co ", "a@b", "@b.co", "a@-b.co", "a@b..co"],
+        );
+        agrees(
+            &format_pattern("email", true).unwrap(),
+            optional(|s| s.validate_email()),
+            &emails,
+        );
+        agrees(
+            &format_pattern("email", false).unwrap(),
+            |s| s.trim().validate_email(),
+            &emails,
+        );
+    }
+
+    #[test]
+    fn the_year_pattern_states_the_years_the_server_takes() {
+        let re = Regex::new(YEAR_PATTERN).unwrap();
+        for year in 0..=12_000 {
+            let date = if year > 9999 {
+                format!("+{year}-01-01")
+            } else {
+                format!("{year:04}-01-01")
+            };
+            let taken = shared::wire::check(&date).is_ok();
+            assert_eq!(re.is_match(&date), taken, "{date}");
+            assert_eq!(re.is_match(&format!("{date}T00:00:00Z")), taken, "{date}");
+        }
+    }
+
+    #[test]
+    fn the_idempotency_key_pattern_states_the_header_rule() {
+        let re = Regex::new(IDEMPOTENCY_KEY_PATTERN).unwrap();
+        for ok in ["0", "retry-1", "a b", "a\tb", &"k".repeat(255)] {
+            assert!(re.is_match(ok), "{ok:?}");
+        }
+        for bad in ["", " a", "a ", "é", "a\u{7f}"] {
+            assert!(!re.is_match(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_document_survives_its_json_round_trip() {
+        let doc = crate::server::openapi_document();
+        let value = serde_json::to_value(&doc).unwrap();
+        let again: Document = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&again).unwrap(), value);
+    }
+
+    #[test]
+    fn every_list_states_its_page_size_limits() {
+        let doc = serde_json::to_value(crate::server::openapi_document()).unwrap();
+        let mut lists = 0;
+        for item in doc["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    if p["name"] == "limit" {
+                        lists += 1;
+                        assert_eq!(p["schema"]["minimum"], 1, "{op}");
+                        assert_eq!(
+                            p["schema"]["maximum"],
+                            shared::pagination::MAX_LIMIT,
+                            "{op}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(lists > 10, "{lists} lists");
+    }
+
+    #[test]
+    fn request_bodies_refuse_unknown_fields_and_bodyless_operations_take_none() {
+        let doc = serde_json::to_value(crate::server::openapi_document()).unwrap();
+        for name in [
+            "NewPatient",
+            "PatientPatch",
+            "Address",
+            "Identifier",
+            "LoginRequest",
+        ] {
+            assert_eq!(
+                doc["components"]["schemas"][name]["additionalProperties"], false,
+                "{name}"
+            );
         }
     }
 }

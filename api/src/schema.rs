@@ -299,6 +299,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    screening_answers (screening_id, item) {
+        organization_id -> Uuid,
+        screening_id -> Uuid,
+        item -> Text,
+        value -> Jsonb,
+    }
+}
+
+diesel::table! {
+    screenings (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        instrument -> Text,
+        administered_at -> Timestamptz,
+        total -> Nullable<Int4>,
+        severity -> Text,
+        positive -> Bool,
+        flags -> Array<Text>,
+        scored -> Jsonb,
+        recorded_by -> Nullable<Uuid>,
+        entered_in_error_at -> Nullable<Timestamptz>,
+        entered_in_error_by -> Nullable<Uuid>,
+        entered_in_error_reason -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sign_ins (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -380,6 +411,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     patient_status_changes,
     patients,
     refresh_tokens,
+    screening_answers,
+    screenings,
     sign_ins,
     tasks,
     users,

@@ -17,12 +17,12 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::json::MAX_JSON_BYTES;
 use crate::http::security::SecurityPolicy;
-use crate::http::{fallback, request_id, security};
-use crate::openapi::{ApiDoc, add_problem_responses};
+use crate::http::{fallback, methods, request_id, security};
+use crate::openapi::{ApiDoc, apply_rules};
 use crate::spa::Spa;
 use crate::{
     alerts, api_keys, appointments, audit, auth, care_team, contacts, encounters, health, notes,
-    organizations, outreach, patients, tasks, timeline, users, worklist,
+    organizations, outreach, patients, screenings, tasks, timeline, users, worklist,
 };
 
 /// Every documented route.
@@ -37,6 +37,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(api_keys::routes::routes)
             .configure(patients::routes::routes)
             .configure(contacts::routes::routes)
+            .configure(screenings::routes::routes)
             .configure(care_team::routes::routes)
             .configure(timeline::routes::routes)
             .configure(encounters::routes::routes)
@@ -66,7 +67,7 @@ where
 /// The `OpenAPI` document, exactly as the server serves it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
-    add_problem_responses(&mut doc);
+    apply_rules(&mut doc);
     doc
 }
 
@@ -101,10 +102,11 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         config.login_concurrent_hashes,
     ));
     let sessions = web::Data::new(config.session_policy());
+    let routes = web::Data::new(methods::Routes::of(&openapi_document()));
     let workers = config.workers;
     let server = HttpServer::new(move || {
         let (app, mut doc) = documented(App::new().into_utoipa_app()).split_for_parts();
-        add_problem_responses(&mut doc);
+        apply_rules(&mut doc);
         let app = app
             .app_data(db.clone())
             .app_data(keys.clone())
@@ -112,6 +114,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(idempotency.clone())
             .app_data(login_guard.clone())
             .app_data(sessions.clone())
+            .app_data(routes.clone())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()
@@ -124,7 +127,8 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 Ok(crate::spa::fallback(req, None))
             })),
         };
-        app.wrap(from_fn(fallback::middleware))
+        app.wrap(from_fn(methods::middleware))
+            .wrap(from_fn(fallback::middleware))
             .wrap(from_fn(security::middleware))
             .wrap(from_fn(request_id::middleware))
             .wrap(access_log())

@@ -58,6 +58,16 @@ fn seed_demo_loads_both_organizations_once() {
     assert_eq!(count(&db, "organizations"), 2);
     assert_eq!(count(&db, "patients"), 160);
     assert_eq!(count(&db, "users WHERE email = 'cm3@riverside.example'"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "users u WHERE u.role = 'care_manager' AND NOT EXISTS (SELECT 1 FROM tasks t \
+             WHERE t.assignee_id = u.id AND t.kind = 'safety_followup' AND t.status = 'open')"
+        ),
+        0,
+        "every care manager's demo worklist opens on its safety band"
+    );
+    assert!(count(&db, "screenings WHERE instrument = 'phq9'") > 200);
     let (ok, out) = run(caremgr(&db).arg("seed-demo"));
     assert!(ok, "{out}");
     assert!(out.contains("already has data"), "{out}");

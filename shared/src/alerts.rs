@@ -19,6 +19,8 @@ code_enum! {
         MissedAppointment,
         /// Two or more missed appointments in 30 days.
         Disengagement,
+        /// A screening found suicide risk.
+        Safety,
     }
 }
 
@@ -26,7 +28,7 @@ impl AlertKind {
     /// How serious this kind is.
     pub fn severity(self) -> Severity {
         match self {
-            AlertKind::Admission | AlertKind::Discharge => Severity::High,
+            AlertKind::Admission | AlertKind::Discharge | AlertKind::Safety => Severity::High,
             AlertKind::Disengagement => Severity::Warning,
             AlertKind::MissedAppointment => Severity::Info,
         }
@@ -39,6 +41,7 @@ impl AlertKind {
             AlertKind::Discharge => "Discharge",
             AlertKind::MissedAppointment => "Missed appointment",
             AlertKind::Disengagement => "Disengagement",
+            AlertKind::Safety => "Safety",
         }
     }
 }

@@ -43,9 +43,14 @@ pub struct NewApiKey {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
     /// What the key may do: at least one scope, each once.
     #[validate(custom(function = "scopes_valid"))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
 }
 

@@ -142,6 +142,10 @@ pub struct NewAppointment {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub provider_name: String,
     /// Kind of appointment.
     pub kind: AppointmentKind,
@@ -150,6 +154,7 @@ pub struct NewAppointment {
     /// Where.
     #[serde(default)]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub location: Option<String>,
     /// Initial status (integrations may report a past appointment as attended or missed).
     #[serde(default)]
@@ -157,10 +162,12 @@ pub struct NewAppointment {
     /// Free-text notes.
     #[serde(default)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
     /// The sending system's id (integrations).
     #[serde(default)]
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub external_id: Option<String>,
     /// On a resend (a known `external_id`): the version you last read.
     /// Needed only when someone edited the appointment since your last
@@ -182,6 +189,10 @@ pub struct AppointmentPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub provider_name: Option<String>,
     /// Kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,7 +202,7 @@ pub struct AppointmentPatch {
     pub scheduled_at: Option<DateTime<Utc>>,
     /// Where; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     pub location: Patch<String>,
     /// New status (see the allowed steps in `AppointmentStatus`).
@@ -199,7 +210,7 @@ pub struct AppointmentPatch {
     pub status: Option<AppointmentStatus>,
     /// Notes; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 2000))]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub notes: Patch<String>,
     /// The version this change is based on (or send `If-Match`).

@@ -185,6 +185,22 @@ code_enum! {
         #[serde(rename = "patient.update")]
         #[strum(serialize = "patient.update")]
         PatientUpdate,
+        /// A screening was recorded.
+        #[serde(rename = "screening.create")]
+        #[strum(serialize = "screening.create")]
+        ScreeningCreate,
+        /// A screening was marked entered in error.
+        #[serde(rename = "screening.entered_in_error")]
+        #[strum(serialize = "screening.entered_in_error")]
+        ScreeningEnteredInError,
+        /// Screenings were listed.
+        #[serde(rename = "screening.list")]
+        #[strum(serialize = "screening.list")]
+        ScreeningList,
+        /// A screening was read.
+        #[serde(rename = "screening.read")]
+        #[strum(serialize = "screening.read")]
+        ScreeningRead,
         /// A task was created by hand.
         #[serde(rename = "task.create")]
         #[strum(serialize = "task.create")]
@@ -268,6 +284,10 @@ impl AuditAction {
             | AuditAction::PatientStatusChange
             | AuditAction::PatientUpdate
             | AuditAction::TimelineRead => "patient",
+            AuditAction::ScreeningCreate
+            | AuditAction::ScreeningEnteredInError
+            | AuditAction::ScreeningList
+            | AuditAction::ScreeningRead => "screening",
             AuditAction::TaskCreate
             | AuditAction::TaskCreateReplayed
             | AuditAction::TaskList

@@ -200,9 +200,11 @@ pub fn scopes_permit(scopes: &[Scope], permission: Permission) -> bool {
 pub struct LoginRequest {
     /// The account's email address.
     #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub email: String,
     /// The account's password.
     #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
@@ -231,6 +233,7 @@ pub struct TokenResponse {
 pub struct RefreshRequest {
     /// The refresh token from login or the previous refresh.
     #[validate(length(min = 1, max = 512, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     pub refresh_token: String,
 }
 

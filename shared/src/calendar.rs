@@ -68,6 +68,13 @@ pub fn due_next_business_day<Tz: TimeZone>(
     local_to_utc(day, END_OF_BUSINESS, tz)
 }
 
+/// The last second of the local day of `at`: when same-day work (a
+/// safety follow-up) is due.
+pub fn end_of_local_day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
+    let last = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(END_OF_BUSINESS);
+    local_to_utc(local_date(at, tz), last, tz)
+}
+
 /// Whether `due` falls on the local date of `now` (for "due today" counts).
 pub fn is_same_local_day<Tz: TimeZone>(due: DateTime<Utc>, now: DateTime<Utc>, tz: &Tz) -> bool {
     local_date(due, tz) == local_date(now, tz)
@@ -102,6 +109,17 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn same_day_work_is_due_at_the_last_second_of_the_local_day_not_the_utc_one() {
+        // 20:00 in Los Angeles is already the next day in UTC.
+        let at = utc("2026-03-03T04:00:00Z");
+        assert_eq!(
+            end_of_local_day(at, &Los_Angeles),
+            utc("2026-03-03T07:59:59Z")
+        );
+        assert_eq!(end_of_local_day(at, &New_York), utc("2026-03-03T04:59:59Z"));
     }
 
     #[test]

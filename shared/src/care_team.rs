@@ -114,14 +114,17 @@ pub struct NewCareTeamMember {
     /// An external member's name.
     #[serde(default)]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name: Option<String>,
     /// An external member's organization.
     #[serde(default)]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub organization: Option<String>,
     /// Phone.
     #[serde(default)]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[cfg_attr(feature = "openapi", schema(format = "phone"))]
     pub phone: Option<String>,
     /// Role.
     pub role: CareTeamRole,
@@ -185,12 +188,12 @@ pub struct CareTeamPatch {
     pub role: Option<CareTeamRole>,
     /// External member's organization; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     pub organization: Patch<String>,
     /// Phone; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "phone"))]
     #[validate(custom(function = "crate::validation::patched::phone"))]
     pub phone: Patch<String>,
     /// Start date.

@@ -118,6 +118,7 @@ pub struct StatusChangeRequest {
     pub status: CaseStatus,
     /// Why; required when closing or reopening.
     #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: Option<String>,
     /// The patient version the change is based on (or send `If-Match`).
     pub version: Option<i32>,

@@ -170,16 +170,22 @@ pub struct NewContact {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: String,
     /// Relationship.
     pub relationship: Relationship,
     /// Phone.
     #[serde(default)]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[cfg_attr(feature = "openapi", schema(format = "phone"))]
     pub phone: Option<String>,
     /// Email.
     #[serde(default)]
     #[validate(email(message = "is not a valid email address"))]
+    #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: Option<String>,
     /// Emergency contact.
     #[serde(default)]
@@ -191,6 +197,7 @@ pub struct NewContact {
     /// Notes.
     #[serde(default)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
 }
 
@@ -206,18 +213,22 @@ pub struct ContactPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: Option<String>,
     /// Relationship.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Relationship>,
     /// Phone; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "phone"))]
     #[validate(custom(function = "crate::validation::patched::phone"))]
     pub phone: Patch<String>,
     /// Email; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "email"))]
     #[validate(email(message = "is not a valid email address"))]
     pub email: Patch<String>,
     /// Emergency contact.
@@ -230,7 +241,7 @@ pub struct ContactPatch {
     pub consent: Patch<Consent>,
     /// Notes; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 2000))]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub notes: Patch<String>,
     /// Active.

@@ -112,6 +112,10 @@ pub struct NewEncounter {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub facility: String,
     /// Admission time.
     #[validate(custom(function = "not_in_future", use_context))]
@@ -123,10 +127,12 @@ pub struct NewEncounter {
     /// Discharge disposition.
     #[serde(default)]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub discharge_disposition: Option<String>,
     /// The sending system's id (integrations).
     #[serde(default)]
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub external_id: Option<String>,
     /// On a resend (a known `external_id`): the version you last read.
     /// Needed only when someone edited the record since your last send —
@@ -151,6 +157,10 @@ pub struct EncounterPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub facility: Option<String>,
     /// Admission time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +171,7 @@ pub struct EncounterPatch {
     pub discharged_at: Option<DateTime<Utc>>,
     /// Discharge disposition; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     pub discharge_disposition: Patch<String>,
     /// The version this change is based on (or send `If-Match`).
@@ -280,15 +290,28 @@ impl EncounterValues {
 
     /// An integration resent `new` for the encounter that is `current`:
     /// its values win, except that ADT messages arrive out of order, so an
-    /// admission resent after the discharge keeps the discharge.
-    pub fn resent(current: &Encounter, new: &NewEncounter) -> EncounterValues {
-        EncounterValues {
+    /// admission resent after the discharge keeps the discharge. The times
+    /// are checked at `now` as they come out (a resent admission after the
+    /// kept discharge is refused on `discharged_at`).
+    pub fn resent(
+        current: &Encounter,
+        new: &NewEncounter,
+        now: DateTime<Utc>,
+    ) -> Result<EncounterValues, ValidationErrors> {
+        let v = EncounterValues {
             discharged_at: new.discharged_at.or(current.discharged_at),
             discharge_disposition: new
                 .discharge_disposition
                 .clone()
                 .or_else(|| current.discharge_disposition.clone()),
             ..EncounterValues::new(new)
+        };
+        let mut errors = ValidationErrors::new();
+        check_times(&mut errors, v.admitted_at, v.discharged_at, now);
+        if errors.is_empty() {
+            Ok(v)
+        } else {
+            Err(errors)
         }
     }
 
@@ -475,10 +498,18 @@ mod tests {
             updated_at: now,
         };
         let admission = stay("2026-03-02T10:00:00Z", None);
-        let v = EncounterValues::resent(&discharged, &admission);
+        let v = EncounterValues::resent(&discharged, &admission, now).unwrap();
         assert_eq!(v.discharged_at, discharged.discharged_at);
         assert_eq!(v.discharge_disposition.as_deref(), Some("home"));
         assert!(v.same_as(&discharged));
+        let admitted_after_the_discharge = stay("2026-03-04T10:00:00Z", None);
+        let refused = EncounterValues::resent(&discharged, &admitted_after_the_discharge, now);
+        assert!(
+            refused
+                .unwrap_err()
+                .field_errors()
+                .contains_key("discharged_at")
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod patch;
 pub mod patients;
 pub mod problem;
 pub mod risk;
+pub mod screening;
 pub mod tasks;
 pub mod timeline;
 pub mod users;

@@ -127,9 +127,14 @@ pub struct NewNote {
         custom(function = "crate::validation::not_blank"),
         length(max = 20000, message = "must be at most 20000 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 20000, pattern = r"\S")
+    )]
     pub body: String,
     /// Minutes spent (0–720).
     #[validate(range(min = 0, max = 720, message = "must be between 0 and 720"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 720))]
     pub minutes: i32,
     /// When the activity happened (now when omitted).
     #[serde(default)]
@@ -154,10 +159,15 @@ pub struct NotePatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 20000, message = "must be at most 20000 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 20000, pattern = r"\S")
+    )]
     pub body: Option<String>,
     /// Minutes spent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0, max = 720, message = "must be between 0 and 720"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 720))]
     pub minutes: Option<i32>,
     /// When it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +197,10 @@ pub struct NewAddendum {
     #[validate(
         custom(function = "crate::validation::not_blank"),
         length(max = 20000, message = "must be at most 20000 characters")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 20000, pattern = r"\S")
     )]
     pub body: String,
 }

@@ -29,6 +29,10 @@ pub struct Holiday {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
 }
 
@@ -66,6 +70,10 @@ pub struct OrganizationPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: Option<String>,
     /// IANA time zone (checked by the server against its tz database).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +86,7 @@ pub struct OrganizationPatch {
         length(max = 100, message = "must list at most 100 holidays"),
         custom(function = "dates_once")
     )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub holidays: Option<Vec<Holiday>>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -128,6 +128,7 @@ pub struct NewOutreachAttempt {
     /// Notes.
     #[serde(default)]
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub notes: Option<String>,
     /// When (now when omitted).
     #[serde(default)]

@@ -46,18 +46,23 @@ impl Sex {
 pub struct Address {
     /// Street address.
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub line1: Option<String>,
     /// Apartment, suite, unit.
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub line2: Option<String>,
     /// City.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub city: Option<String>,
     /// USPS state code, e.g. `OR`.
     #[validate(custom(function = "crate::validation::us_state"))]
+    #[cfg_attr(feature = "openapi", schema(format = "us-state"))]
     pub state: Option<String>,
     /// ZIP code.
     #[validate(custom(function = "crate::validation::postal_code"))]
+    #[cfg_attr(feature = "openapi", schema(format = "postal-code"))]
     pub postal_code: Option<String>,
 }
 
@@ -99,9 +104,11 @@ impl Address {
 pub struct Insurance {
     /// Payer or plan name.
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub payer: Option<String>,
     /// Member id on the card.
     #[validate(length(max = 64, message = "must be at most 64 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub member_id: Option<String>,
     /// Whether the coverage is Medicaid.
     #[serde(default)]
@@ -130,11 +137,19 @@ pub struct Identifier {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub system: String,
     /// The identifier within that system.
     #[validate(
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
     )]
     pub value: String,
 }
@@ -235,16 +250,25 @@ pub struct NewPatient {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub given_name: String,
     /// Family (last) name.
     #[validate(
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub family_name: String,
     /// The name the person goes by.
     #[serde(default)]
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub preferred_name: Option<String>,
     /// Date of birth (not in the future, not before 1900).
     #[validate(custom(function = "birth_date_rule", use_context))]
@@ -255,10 +279,12 @@ pub struct NewPatient {
     /// Phone number.
     #[serde(default)]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[cfg_attr(feature = "openapi", schema(format = "phone"))]
     pub phone: Option<String>,
     /// Email address.
     #[serde(default)]
     #[validate(email(message = "is not a valid email address"))]
+    #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: Option<String>,
     /// Postal address.
     #[serde(default)]
@@ -267,6 +293,7 @@ pub struct NewPatient {
     /// BCP 47 tag of the preferred language; `en` when omitted.
     #[serde(default)]
     #[validate(custom(function = "crate::validation::language_tag"))]
+    #[cfg_attr(feature = "openapi", schema(format = "language-tag"))]
     pub preferred_language: Option<String>,
     /// Whether an interpreter is needed.
     #[serde(default)]
@@ -282,6 +309,7 @@ pub struct NewPatient {
         length(max = 20, message = "must list at most 20 identifiers"),
         custom(function = "identifiers_unique")
     )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub identifiers: Vec<Identifier>,
     /// Initial case status; `referred` when omitted. A case cannot start closed.
     #[serde(default)]
@@ -363,6 +391,10 @@ pub struct PatientPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub given_name: Option<String>,
     /// Family (last) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,10 +402,14 @@ pub struct PatientPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub family_name: Option<String>,
     /// The name the person goes by; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     pub preferred_name: Patch<String>,
     /// Date of birth.
@@ -385,12 +421,12 @@ pub struct PatientPatch {
     pub sex: Option<Sex>,
     /// Phone number; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "phone"))]
     #[validate(custom(function = "crate::validation::patched::phone"))]
     pub phone: Patch<String>,
     /// Email address; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "email"))]
     #[validate(email(message = "is not a valid email address"))]
     pub email: Patch<String>,
     /// Postal address (replaced as a whole); `null` clears it.
@@ -401,6 +437,7 @@ pub struct PatientPatch {
     /// BCP 47 tag of the preferred language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "crate::validation::language_tag"))]
+    #[cfg_attr(feature = "openapi", schema(format = "language-tag"))]
     pub preferred_language: Option<String>,
     /// Whether an interpreter is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,6 +454,7 @@ pub struct PatientPatch {
         length(max = 20, message = "must list at most 20 identifiers"),
         custom(function = "identifiers_unique")
     )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub identifiers: Option<Vec<Identifier>>,
     /// The responsible care manager (supervisors and admins only); `null` unassigns.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

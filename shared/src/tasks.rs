@@ -131,6 +131,9 @@ code_enum! {
         Encounter,
         /// A missed appointment's follow-up (`source_id` is the appointment).
         Appointment,
+        /// A screening's follow-up: safety, or a PHQ-9 after a positive
+        /// PHQ-2 (`source_id` is the screening).
+        Screening,
     }
 }
 
@@ -157,6 +160,15 @@ pub enum TaskContext {
         appointment_kind: AppointmentKind,
         /// When it was.
         scheduled_at: DateTime<Utc>,
+    },
+    /// A screening that needs follow-up.
+    Screening {
+        /// The instrument.
+        instrument: crate::screening::Instrument,
+        /// When it was given.
+        administered_at: DateTime<Utc>,
+        /// Why, quoting the answer ("PHQ-9 item 9 (…): several days").
+        reason: String,
     },
 }
 
@@ -186,6 +198,7 @@ pub struct TransitionOutcome {
     /// Needs found (transport, housing, medication access …).
     #[serde(default)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub needs_identified: Option<String>,
 }
 
@@ -278,10 +291,15 @@ pub struct NewTask {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: String,
     /// More detail.
     #[serde(default)]
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub details: Option<String>,
     /// When it is due.
     pub due_at: DateTime<Utc>,
@@ -331,10 +349,14 @@ pub struct TaskPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 200, message = "must be at most 200 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: Option<String>,
     /// Details; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 4000))]
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
     pub details: Patch<String>,
     /// Due time.
@@ -351,6 +373,7 @@ pub struct TaskPatch {
     /// needs `transition_outcome` instead or as well).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub outcome: Option<String>,
     /// The structured outcome of a transition follow-up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +382,7 @@ pub struct TaskPatch {
     /// Why it is cancelled (required to cancel).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub cancel_reason: Option<String>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

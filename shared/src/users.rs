@@ -44,17 +44,23 @@ pub struct User {
 pub struct NewUser {
     /// Email address (the login).
     #[validate(email(message = "is not a valid email address"))]
+    #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: String,
     /// Display name.
     #[validate(
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
     /// Role in the organization.
     pub role: Role,
     /// Initial password (12–128 characters).
     #[validate(length(min = 12, max = 128, message = "must be between 12 and 128 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub password: String,
 }
 
@@ -81,6 +87,10 @@ pub struct UserPatch {
         custom(function = "crate::validation::not_blank"),
         length(max = 100, message = "must be at most 100 characters")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: Option<String>,
     /// Role in the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +101,7 @@ pub struct UserPatch {
     /// A new password (12–128 characters); ends every session they have.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 12, max = 128, message = "must be between 12 and 128 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub password: Option<String>,
     /// The version this change is based on (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -136,6 +136,12 @@ pub fn reason(
 ) -> String {
     let task = &entry.task;
     let mut text = match (task.kind, &task.context) {
+        (TaskKind::SafetyFollowup, Some(TaskContext::Screening { reason, .. })) => {
+            format!(
+                "Positive suicide-risk screen — {reason}; {}",
+                due_phrase(task, now, "same-day follow-up")
+            )
+        }
         (TaskKind::SafetyFollowup, _) => {
             format!(
                 "Positive suicide-risk screen; {}",

@@ -8,6 +8,7 @@
 )]
 
 pub mod fixtures;
+pub mod openapi_ops;
 pub mod private_pg;
 
 use std::net::TcpListener;

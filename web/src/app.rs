@@ -13,7 +13,7 @@ use crate::components::nav::TopBar;
 use crate::pages::{
     ApiKeysPage, AuditPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage, NotFound,
     PatientAppointmentsTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
-    PatientTimelineTab, PatientsPage, TeamPage, UsersPage, WorklistPage,
+    PatientScreeningsTab, PatientTimelineTab, PatientsPage, TeamPage, UsersPage, WorklistPage,
 };
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("encounters") view=PatientEncountersTab />
                         <Route path=path!("appointments") view=PatientAppointmentsTab />
                         <Route path=path!("notes") view=PatientNotesTab />
+                        <Route path=path!("screenings") view=PatientScreeningsTab />
                     </ParentRoute>
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/api-keys") view=ApiKeysPage />

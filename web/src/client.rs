@@ -23,6 +23,7 @@ use shared::organization::Workload;
 use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
 use shared::pagination::{MAX_LIMIT, Page, PageQuery};
 use shared::patients::{NewPatient, Patient, PatientListQuery, PatientPatch};
+use shared::screening::{EnteredInErrorRequest, NewScreening, Screening, ScreeningListQuery};
 use shared::tasks::{Task, TaskListQuery, TaskPatch};
 use shared::timeline::TimelineEntry;
 use shared::users::{NewUser, User, UserListQuery, UserPatch};
@@ -94,7 +95,8 @@ versioned!(
     Encounter,
     Appointment,
     Contact,
-    CareTeamMember
+    CareTeamMember,
+    Screening
 );
 
 /// Sends a request and reads a record whose version is the one its `ETag`
@@ -312,6 +314,45 @@ pub async fn list_contacts(patient: PatientId, at: &PageQuery) -> Result<Page<Co
 /// Adds a contact.
 pub async fn create_contact(patient: PatientId, new: &NewContact) -> Result<Contact, ApiError> {
     create(&format!("/api/v1/patients/{patient}/contacts"), new).await
+}
+
+/// A page of a patient's screenings, oldest first (one instrument's
+/// history with `filters.instrument`).
+pub async fn list_screenings(
+    patient: PatientId,
+    filters: &ScreeningListQuery,
+    at: &PageQuery,
+) -> Result<Page<Screening>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/screenings");
+    page(&path, filters, at).await
+}
+
+/// Records a screening; the server scores it.
+pub async fn create_screening(
+    patient: PatientId,
+    new: &NewScreening,
+) -> Result<Screening, ApiError> {
+    create(&format!("/api/v1/patients/{patient}/screenings"), new).await
+}
+
+/// One screening.
+pub async fn get_screening(id: Uuid) -> Result<Screening, ApiError> {
+    read(&format!("/api/v1/screenings/{id}")).await
+}
+
+/// Marks a screening entered in error (it stays in the record, counting
+/// for nothing).
+pub async fn mark_screening_entered_in_error(
+    id: Uuid,
+    reason: &str,
+    version: i32,
+) -> Result<Screening, ApiError> {
+    let path = format!("/api/v1/screenings/{id}/entered-in-error");
+    let body = EnteredInErrorRequest {
+        reason: reason.to_string(),
+        version: Some(version),
+    };
+    change(Method::Post, &path, &body, version).await
 }
 
 /// A page of a patient's care team.

@@ -65,7 +65,7 @@ pub fn record(
                     "This external_id belongs to an encounter of another patient.".into(),
                 ));
             }
-            let values = EncounterValues::resent(&current, &new);
+            let values = EncounterValues::resent(&current, &new, now)?;
             if !values.same_as(&current) {
                 check_resend(current.version, synced, seen)?;
             }

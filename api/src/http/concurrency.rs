@@ -145,6 +145,7 @@ etagged!(
     shared::appointments::Appointment,
     shared::tasks::Task,
     shared::notes::Note,
+    shared::screening::Screening,
 );
 
 #[cfg(test)]

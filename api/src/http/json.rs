@@ -56,7 +56,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// checked first (a 400 whatever the shape), then the shape (a 422 naming
 /// the field).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("The body is not valid JSON: {e}.")))?;
     if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
@@ -66,15 +66,18 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !refused.is_empty() {
         return Err(ApiError::Validation(refused));
     }
+    whole_numbers_as_integers(&mut value);
     let mut unknown = Vec::new();
     let mut on_unknown =
         |path: serde_ignored::Path<'_>| unknown.push(FieldError::new(field_path(&path), UNKNOWN));
-    let parsed: T =
-        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut on_unknown))
-            .map_err(|err| {
-                let path = err.path().to_string();
-                ApiError::Validation(vec![field_error(&path, err.inner())])
-            })?;
+    let parsed: T = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        Objects(value),
+        &mut on_unknown,
+    ))
+    .map_err(|err| {
+        let path = err.path().to_string();
+        ApiError::Validation(vec![field_error(&path, err.inner())])
+    })?;
     if unknown.is_empty() {
         Ok(parsed)
     } else {
@@ -145,6 +148,123 @@ fn check_strings(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError
     }
 }
 
+/// JSON has one number type, and JSON Schema reads `3.0` as the integer 3:
+/// so does the API (serde would refuse `3.0` for an integer field).
+/// Numbers with a fraction, and whole ones beyond 64 bits, stay as they are.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(i) = n.as_f64().and_then(whole) {
+                *n = i.into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(members) => members.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// A JSON value that reads a record only from a JSON object. serde would
+/// also read one from an array of its fields in order
+/// (`"insurance": [null, null]`), which no client means and the document
+/// does not allow; everything else reads as `serde_json::Value` reads.
+struct Objects(serde_json::Value);
+
+impl<'de> serde::Deserializer<'de> for Objects {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        use serde::de::value::{MapDeserializer, SeqDeserializer};
+        use serde_json::Value;
+        match self.0 {
+            Value::Array(items) => {
+                let mut seq = SeqDeserializer::new(items.into_iter().map(Objects));
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+            Value::Object(members) => {
+                let mut map =
+                    MapDeserializer::new(members.into_iter().map(|(k, v)| (k, Objects(v))));
+                let value = visitor.visit_map(&mut map)?;
+                map.end()?;
+                Ok(value)
+            }
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            serde_json::Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            serde_json::Value::Array(_) => Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Seq,
+                &visitor,
+            )),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+impl serde::de::IntoDeserializer<'_, serde_json::Error> for Objects {
+    type Deserializer = Objects;
+
+    fn into_deserializer(self) -> Objects {
+        self
+    }
+}
+
+/// `f` as an `i64` when it is a whole number within its range.
+#[expect(
+    clippy::float_cmp,
+    clippy::cast_possible_truncation,
+    reason = "a whole number within i64's range converts exactly"
+)]
+fn whole(f: f64) -> Option<i64> {
+    let bound = 2f64.powi(63);
+    (f.trunc() == f && (-bound..bound).contains(&f)).then_some(f as i64)
+}
+
 /// Turns a serde data error at `path` into a field error people can read.
 pub fn field_error(path: &str, err: &dyn std::fmt::Display) -> FieldError {
     let text = err.to_string();
@@ -191,6 +311,29 @@ mod tests {
             ApiError::Validation(errs) => errs.into_iter().map(|e| (e.field, e.message)).collect(),
             other => panic!("expected validation, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_fraction_is_an_integer() {
+        #[derive(Debug, Deserialize)]
+        struct Versioned {
+            version: i32,
+            minutes: Option<i32>,
+        }
+        let v = parse::<Versioned>(br#"{"version": 3.0, "minutes": -0.0}"#).unwrap();
+        assert_eq!((v.version, v.minutes), (3, Some(0)));
+        assert!(parse::<Versioned>(br#"{"version": 3.5}"#).is_err());
+        assert!(parse::<Versioned>(br#"{"version": 1e300}"#).is_err());
+    }
+
+    #[test]
+    fn a_record_is_read_only_from_an_object() {
+        let err = parse::<Body>(br#"{"name": "a", "inner": [3]}"#).unwrap_err();
+        assert_eq!(fields(err)[0].0, "inner");
+        let err = parse::<Body>(br#"{"name": "a", "inner": {"count": 1}, "list": [[2]]}"#);
+        assert_eq!(fields(err.unwrap_err())[0].0, "list[0]");
+        let ok = parse::<Body>(br#"{"name": "a", "inner": {"count": 1}, "list": [{"count": 2}]}"#);
+        assert!(ok.is_ok());
     }
 
     #[test]

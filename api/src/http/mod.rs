@@ -6,6 +6,7 @@ pub mod cursor;
 pub mod fallback;
 pub mod flow;
 pub mod json;
+pub mod methods;
 pub mod paging;
 pub mod query;
 pub mod request_id;

@@ -120,6 +120,8 @@ pub fn update(
     }
     let before = store::lock(conn, auth, id, expected)?;
     if patch.is_empty() {
+        // Nothing changes, but the answer shows the patient: a read.
+        audit::on_record(conn, auth, AuditAction::PatientRead, id, id)?;
         return Ok(before);
     }
     if let Some(cm) = patch.primary_care_manager_id.value() {

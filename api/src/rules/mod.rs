@@ -23,6 +23,9 @@ use crate::organizations::store as organizations;
 use crate::patients::store as patients;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
 
+mod screenings;
+pub use screenings::{screening_entered_in_error, screening_recorded};
+
 /// Who a rule's task goes to: the patient's active primary care manager, or
 /// the least-loaded supervisor when there is none.
 fn rule_assignee(

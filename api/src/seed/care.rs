@@ -14,6 +14,7 @@ use shared::contacts::{Consent, ConsentScope, NewContact, Relationship};
 use shared::encounters::{Encounter, EncounterKind, NewEncounter};
 use shared::ids::{PatientId, UserId};
 use shared::notes::{NewNote, NoteType, SignRequest};
+use shared::screening::{Answers, Instrument, NewScreening};
 use shared::tasks::{NewTask, Priority, TaskKind, TaskPatch, TaskStatus, TransitionOutcome};
 use shared::validation::{Normalize, Valid};
 use validator::ValidateArgs;
@@ -27,6 +28,7 @@ use crate::encounters::service as encounters;
 use crate::error::ApiResult;
 use crate::http::concurrency::Expected;
 use crate::notes::service as notes;
+use crate::screenings::service as screenings;
 use crate::tasks::service as tasks;
 
 /// A seeded patient, as the care activity needs it.
@@ -141,11 +143,23 @@ pub fn seed(
     seeded: &[Seeded],
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    // The first two of each care manager's clients answered PHQ-9 item 9
+    // this morning, so every demo worklist opens on its safety band.
+    let mut flagged: Vec<UserId> = Vec::new();
     for p in seeded {
         if matches!(p.status, CaseStatus::Closed | CaseStatus::Referred) {
             continue;
         }
         care_team_and_contacts(conn, rng, auth, p, now)?;
+        let safety = p
+            .care_manager
+            .is_some_and(|cm| flagged.iter().filter(|&&f| f == cm).count() < 2);
+        if safety {
+            flagged.extend(p.care_manager);
+        }
+        if safety || rng.random_bool(0.7) {
+            phq9_history(conn, rng, &by(auth, p), p.id, now, safety)?;
+        }
         match rng.random_range(0..100) {
             0..=11 => recent_discharge(conn, rng, auth, p, now)?,
             12..=15 => current_admission(conn, rng, auth, p, now)?,
@@ -446,6 +460,49 @@ fn note(
             sign,
             signed_at,
         )?;
+    }
+    Ok(())
+}
+
+/// A year of PHQ-9s about every 90 days, some clients improving and some
+/// not; with `safety`, the latest (two hours ago) answers item 9.
+fn phq9_history(
+    conn: &mut PgConnection,
+    rng: &mut StdRng,
+    auth: &Authorized,
+    patient: PatientId,
+    now: DateTime<Utc>,
+    safety: bool,
+) -> ApiResult<()> {
+    let improving = rng.random_bool(0.6);
+    let mut level: i64 = rng.random_range(12..22);
+    let visits: i64 = 5;
+    for visit in 0..visits {
+        let at = if visit == visits - 1 {
+            now - hours(rng, 2, 3)
+        } else {
+            now - Duration::days(90 * (visits - 1 - visit)) - hours(rng, 24, 240)
+        };
+        let mut answers = Answers::new();
+        let mut left = level;
+        for item in 1..=8 {
+            let value = left.clamp(0, 3).min(rng.random_range(0..=3));
+            left -= value;
+            answers = answers.with(item.to_string(), value);
+        }
+        let item9 = i64::from(safety && visit == visits - 1);
+        answers = answers.with("9", item9);
+        let new = NewScreening {
+            instrument: Instrument::Phq9,
+            administered_at: at,
+            answers,
+        };
+        screenings::record(conn, auth, patient, valid(auth, new, at)?, at)?;
+        level = if improving {
+            (level - rng.random_range(2..6)).max(2)
+        } else {
+            (level + rng.random_range(-2..3)).clamp(8, 24)
+        };
     }
     Ok(())
 }

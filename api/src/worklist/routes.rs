@@ -40,7 +40,10 @@ pub struct WorklistQuery {
 /// suggests something, what to consider (`suggestion`).
 #[utoipa::path(
     params(WorklistQuery, PageQuery),
-    responses((status = 200, description = "The ranked worklist", body = Page<WorklistItem>))
+    responses(
+        (status = 200, description = "The ranked worklist", body = Page<WorklistItem>),
+        (status = 404, description = "No user with that `user_id` in your organization", body = shared::problem::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/worklist")]
 pub async fn worklist(
@@ -57,7 +60,12 @@ pub async fn worklist(
         }
         (Some(u), _) => u,
         (None, Some(me)) => me,
-        (None, None) => return Err(ApiError::field("user_id", "is required for API keys")),
+        // A key has no worklist of its own: naming one is reading someone
+        // else's, which takes `team:view`.
+        (None, None) => {
+            auth.require(Permission::TeamView)?;
+            return Err(ApiError::field("user_id", "is required for API keys"));
+        }
     };
     flow::list(&db, auth, user, paging, service::worklist).await
 }

@@ -163,7 +163,7 @@ test.describe('on a 390 px wide screen', () => {
     await expect(page.getByRole('region', { name: 'Demographics' })).toBeVisible();
     await expectMainNavInReach(page, CARE_MANAGER_NAV);
     const tabs = page.getByRole('navigation', { name: 'Patient record' });
-    for (const tab of ['Overview', 'Timeline', 'Encounters', 'Appointments', 'Notes']) {
+    for (const tab of ['Overview', 'Timeline', 'Encounters', 'Appointments', 'Notes', 'Screenings']) {
       await expectInReach(tabs.getByRole('link', { name: tab }));
     }
     await expectInReach(page.getByRole('button', { name: 'Edit details' }));

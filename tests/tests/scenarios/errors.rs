@@ -21,15 +21,18 @@ fn an_unknown_page_outside_the_api_is_a_404_problem_when_no_spa_is_built() {
 }
 
 #[test]
-fn a_method_the_route_does_not_accept_is_a_problem() {
+fn a_method_the_route_does_not_accept_is_a_405_problem_naming_the_ones_it_does() {
     let app = TestApp::spawn();
     let team = app.team("Method Org");
     let res = app
         .delete("/api/v1/patients")
         .token(&app.token(&team.admin))
-        .send();
-    assert!(res.status == 404 || res.status == 405, "{}", res.status);
-    res.problem();
+        .send()
+        .expect(405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, POST"));
+    assert_eq!(res.problem().problem_type, "/problems/method-not-allowed");
+    let res = app.delete("/api/v1/patients/anything").send().expect(405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, PATCH"));
 }
 
 #[test]

@@ -410,6 +410,11 @@ fn an_empty_patch_changes_nothing_not_even_the_version() {
         .json();
     assert_eq!(same.version, 1);
     assert!(app.audit_of("patient.update").is_empty());
+    assert_eq!(
+        app.audit_of("patient.read").len(),
+        1,
+        "what it answered was read"
+    );
 }
 
 #[test]

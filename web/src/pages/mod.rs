@@ -21,7 +21,7 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use patient::{
     PatientAppointmentsTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
-    PatientTimelineTab,
+    PatientScreeningsTab, PatientTimelineTab,
 };
 pub use patient_new::NewPatientPage;
 pub use patients::PatientsPage;

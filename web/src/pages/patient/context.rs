@@ -57,6 +57,7 @@ pub const TABS: &[(&str, &str)] = &[
     ("encounters", "Encounters"),
     ("appointments", "Appointments"),
     ("notes", "Notes"),
+    ("screenings", "Screenings"),
 ];
 
 /// The address of a tab of a patient's record.
@@ -108,7 +109,14 @@ mod tests {
         let paths: Vec<_> = TABS.iter().map(|(t, _)| *t).collect();
         assert_eq!(
             paths,
-            vec!["", "timeline", "encounters", "appointments", "notes"]
+            vec![
+                "",
+                "timeline",
+                "encounters",
+                "appointments",
+                "notes",
+                "screenings"
+            ]
         );
     }
 

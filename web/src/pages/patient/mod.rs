@@ -10,6 +10,7 @@ mod header;
 mod notes;
 mod overview;
 mod record;
+mod screenings;
 mod timeline;
 
 pub use appointments::PatientAppointmentsTab;
@@ -17,4 +18,5 @@ pub use encounters::PatientEncountersTab;
 pub use notes::PatientNotesTab;
 pub use overview::PatientOverviewTab;
 pub use record::PatientPage;
+pub use screenings::PatientScreeningsTab;
 pub use timeline::PatientTimelineTab;

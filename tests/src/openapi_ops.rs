@@ -1,0 +1,651 @@
+//! Scenarios driven by the `OpenAPI` document: the operations the server
+//! serves at `/api/openapi.json` (kept equal to the committed
+//! `openapi/openapi.json` by the drift test), read generically so that a
+//! scenario covers every one of them and a new endpoint without being
+//! edited; and a [`Side`] to aim them at — an organization with a record of
+//! every kind a path can name.
+
+use std::fmt::Write as _;
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Uuid as SqlUuid};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+use shared::auth::Role;
+use uuid::Uuid;
+
+use crate::fixtures::Team;
+use crate::{Req, TestApp};
+
+/// The `OpenAPI` document, as served.
+#[derive(Debug, Clone)]
+pub struct Document(pub Value);
+
+/// One operation of the document.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Method.
+    pub method: Method,
+    /// The path template (`/api/v1/patients/{id}`).
+    pub path: String,
+    /// Documented as needing no credentials (`security: [{}]`).
+    pub public: bool,
+    /// Path parameters, in order.
+    pub path_params: Vec<String>,
+    /// Query parameters.
+    pub query: Vec<Param>,
+    /// Header parameters (`If-Match`, `Idempotency-Key`).
+    pub headers: Vec<String>,
+    /// The JSON request body's schema, `$ref`s resolved at the top.
+    pub body: Option<Value>,
+    /// The body's documented example, if any.
+    pub example: Option<Value>,
+}
+
+/// A documented parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Its schema, `$ref`s resolved at the top.
+    pub schema: Value,
+}
+
+impl TestApp {
+    /// The `OpenAPI` document the server serves.
+    pub fn openapi(&self) -> Document {
+        Document(self.get("/api/openapi.json").send().expect(200).json())
+    }
+}
+
+const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+
+impl Document {
+    /// Every operation, in path order.
+    pub fn operations(&self) -> Vec<Operation> {
+        let default_security = &self.0["security"];
+        let mut ops = Vec::new();
+        for (path, item) in self.0["paths"].as_object().expect("paths") {
+            let shared_params = item["parameters"].as_array().cloned().unwrap_or_default();
+            for method in METHODS {
+                let Some(op) = item.get(method) else {
+                    continue;
+                };
+                let id = op["operationId"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
+                    .to_string();
+                let security = op.get("security").unwrap_or(default_security);
+                let public = security
+                    .as_array()
+                    .is_none_or(|alternatives| alternatives.iter().any(is_empty_object));
+                let mut path_params = Vec::new();
+                let mut query = Vec::new();
+                let mut headers = Vec::new();
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                for param in shared_params.iter().chain(&params) {
+                    let param = self.resolve(param);
+                    let name = param["name"].as_str().expect("parameter name").to_string();
+                    match param["in"].as_str() {
+                        Some("path") => path_params.push(name),
+                        Some("query") => query.push(Param {
+                            name,
+                            schema: self.resolve(&param["schema"]).clone(),
+                        }),
+                        Some("header") => headers.push(name),
+                        _ => {}
+                    }
+                }
+                let json_body = &op["requestBody"]["content"]["application/json"];
+                let body = json_body
+                    .get("schema")
+                    .map(|schema| self.resolve(schema).clone());
+                let example = json_body
+                    .get("example")
+                    .or_else(|| body.as_ref().and_then(|b| b.get("example")))
+                    .cloned();
+                ops.push(Operation {
+                    id,
+                    method: method.to_uppercase().parse().expect("an HTTP method"),
+                    path: path.clone(),
+                    public,
+                    path_params,
+                    query,
+                    headers,
+                    body,
+                    example,
+                });
+            }
+        }
+        ops
+    }
+
+    /// `schema` with `$ref`s followed (`#/components/…`).
+    pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
+        for _ in 0..16 {
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+                return schema;
+            };
+            let pointer = reference.strip_prefix('#').expect("a local $ref");
+            schema = self
+                .0
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling $ref {reference}"));
+        }
+        panic!("a $ref cycle")
+    }
+
+    /// The properties of an object schema (through `$ref`, `allOf` and the
+    /// non-null branch of a `oneOf`/`anyOf`), by name.
+    pub fn properties(&self, schema: &Value) -> Vec<(String, Value)> {
+        let schema = self.resolve(schema);
+        let mut out: Vec<(String, Value)> = schema["properties"]
+            .as_object()
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(name, s)| (name.clone(), self.resolve(s).clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for part in schema["allOf"].as_array().into_iter().flatten() {
+            out.extend(self.properties(part));
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branch) = schema[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|b| b["type"] != "null")
+            {
+                out.extend(self.properties(branch));
+            }
+        }
+        out
+    }
+
+    /// The names an object schema requires.
+    pub fn required(&self, schema: &Value) -> Vec<String> {
+        self.resolve(schema)["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+fn is_empty_object(v: &Value) -> bool {
+    v.as_object().is_some_and(Map::is_empty)
+}
+
+impl Operation {
+    /// `GET /api/v1/patients/{id}`.
+    pub fn label(&self) -> String {
+        format!("{} {} ({})", self.method, self.path, self.id)
+    }
+
+    /// The collection segment a path parameter follows (`patients` for the
+    /// `{id}` of `/api/v1/patients/{id}/notes`).
+    pub fn collection_of(&self, param: &str) -> Option<&str> {
+        let marker = format!("{{{param}}}");
+        let segments: Vec<&str> = self.path.split('/').collect();
+        let at = segments.iter().position(|s| *s == marker)?;
+        at.checked_sub(1).map(|i| segments[i])
+    }
+
+    /// The path with each parameter replaced by `fill(name)` (inserted as
+    /// given: the caller encodes, or deliberately does not).
+    pub fn path_with(&self, fill: impl Fn(&str) -> String) -> String {
+        let mut path = self.path.clone();
+        for param in &self.path_params {
+            path = path.replace(&format!("{{{param}}}"), &fill(param));
+        }
+        path
+    }
+
+    /// Whether the operation takes an `If-Match` or `Idempotency-Key` header.
+    pub fn takes_header(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the JSON body has a property `name`.
+    pub fn body_has(&self, doc: &Document, name: &str) -> bool {
+        self.body
+            .as_ref()
+            .is_some_and(|b| doc.properties(b).iter().any(|(n, _)| n == name))
+    }
+}
+
+/// A request ready to send, built from an [`Operation`].
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Method.
+    pub method: Method,
+    /// The path, parameters filled.
+    pub path: String,
+    /// Query pairs, already percent-encoded (sweeps send raw bytes).
+    pub query: Vec<(String, String)>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body.
+    pub body: Option<Value>,
+}
+
+impl Call {
+    /// A call of `op` at `path` without query, headers or body.
+    pub fn new(op: &Operation, path: String) -> Call {
+        Call {
+            method: op.method.clone(),
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a query pair, percent-encoding the value.
+    pub fn param(&mut self, name: &str, value: &str) {
+        let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        self.query.push((name.to_string(), encoded));
+    }
+
+    /// The path and query string.
+    pub fn target(&self) -> String {
+        let mut target = self.path.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            let _ = write!(target, "{}{name}={value}", if i == 0 { '?' } else { '&' });
+        }
+        target
+    }
+
+    /// `METHOD target`, for messages.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.method, self.target())
+    }
+
+    /// The request, with `token` if given, headers and the JSON body.
+    pub fn request(&self, app: &TestApp, token: Option<&str>) -> Req {
+        let mut req = app.request(self.method.clone(), &self.target());
+        if let Some(token) = token {
+            req = req.token(token);
+        }
+        for (name, value) in &self.headers {
+            req = req.header(name, value);
+        }
+        match &self.body {
+            Some(body) => req.json(body),
+            None => req,
+        }
+    }
+
+    /// The request with a raw body instead of the JSON one.
+    pub fn request_raw(
+        &self,
+        app: &TestApp,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Req {
+        let mut bare = self.clone();
+        bare.body = None;
+        bare.request(app, token).body(content_type, body)
+    }
+}
+
+/// A kind of record a path (or a version) can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// A patient.
+    Patient,
+    /// A hospital/ED stay (discharged: it has a follow-up task and alert).
+    Encounter,
+    /// An appointment an hour ago.
+    Appointment,
+    /// A task assigned to the care manager.
+    Task,
+    /// The care manager's unsigned note.
+    Note,
+    /// A signed note (addenda go on signed notes).
+    SignedNote,
+    /// An unsigned note of the caller's own (only authors edit and sign):
+    /// written for the caller when it is a person who may write notes.
+    OwnNote,
+    /// An alert to the care manager.
+    Alert,
+    /// A patient's contact.
+    Contact,
+    /// A patient's screening.
+    Screening,
+    /// A screening recorded for this call alone (marking one entered in
+    /// error is a one-time change).
+    FreshScreening,
+    /// A care-team membership.
+    CareTeamMember,
+    /// A spare user (a viewer) to change.
+    User,
+    /// A spare API key to revoke.
+    ApiKey,
+    /// The organization itself.
+    Organization,
+}
+
+impl Record {
+    /// The record a path's collection segment names.
+    pub fn named_by(collection: &str) -> Option<Record> {
+        Some(match collection {
+            "patients" => Record::Patient,
+            "encounters" => Record::Encounter,
+            "appointments" => Record::Appointment,
+            "tasks" => Record::Task,
+            "notes" => Record::Note,
+            "alerts" => Record::Alert,
+            "contacts" => Record::Contact,
+            "screenings" => Record::Screening,
+            "care-team" => Record::CareTeamMember,
+            "users" => Record::User,
+            "api-keys" => Record::ApiKey,
+            "organization" => Record::Organization,
+            _ => return None,
+        })
+    }
+
+    /// The table holding its version, if it has one.
+    pub fn versioned_table(self) -> Option<&'static str> {
+        match self {
+            Record::Patient => Some("patients"),
+            Record::Encounter => Some("encounters"),
+            Record::Appointment => Some("appointments"),
+            Record::Task => Some("tasks"),
+            Record::Note | Record::SignedNote | Record::OwnNote => Some("notes"),
+            Record::Contact => Some("contacts"),
+            Record::Screening | Record::FreshScreening => Some("screenings"),
+            Record::CareTeamMember => Some("care_team_members"),
+            Record::User => Some("users"),
+            Record::Organization => Some("organizations"),
+            Record::Alert | Record::ApiKey => None,
+        }
+    }
+}
+
+/// One organization and a record of every kind, two of each kind a list
+/// shows (so that every list can be paged), made through the API by its
+/// care manager (keys by its admin).
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// The organization and its users.
+    pub team: Team,
+    /// A patient of the care manager (every record below is theirs).
+    pub patient: Uuid,
+    /// A discharge two hours ago.
+    pub encounter: Uuid,
+    /// An appointment an hour ago, still `scheduled`.
+    pub appointment: Uuid,
+    /// A task by hand, assigned to the care manager.
+    pub task: Uuid,
+    /// The care manager's unsigned note.
+    pub note: Uuid,
+    /// The care manager's signed note.
+    pub signed_note: Uuid,
+    /// An alert (from the discharge).
+    pub alert: Uuid,
+    /// A contact.
+    pub contact: Uuid,
+    /// A PHQ-9 (no flags).
+    pub screening: Uuid,
+    /// An external care-team member.
+    pub care_team_member: Uuid,
+    /// A spare viewer.
+    pub user: Uuid,
+    /// A spare API key.
+    pub api_key: Uuid,
+}
+
+impl Side {
+    /// The id of the record of kind `record` (the care manager's draft for
+    /// [`Record::OwnNote`]: [`Side`] cannot write as the caller).
+    pub fn id(&self, record: Record) -> Uuid {
+        match record {
+            Record::Patient => self.patient,
+            Record::Encounter => self.encounter,
+            Record::Appointment => self.appointment,
+            Record::Task => self.task,
+            Record::Note | Record::OwnNote => self.note,
+            Record::SignedNote => self.signed_note,
+            Record::Alert => self.alert,
+            Record::Contact => self.contact,
+            Record::Screening | Record::FreshScreening => self.screening,
+            Record::CareTeamMember => self.care_team_member,
+            Record::User => self.user,
+            Record::ApiKey => self.api_key,
+            Record::Organization => self.team.org.id.get(),
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = Integer)]
+    version: i32,
+}
+
+fn id_of(res: &Value) -> Uuid {
+    res["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("an id in {res}"))
+}
+
+impl TestApp {
+    /// The current version of `record` `id`, read from its table.
+    pub fn version_of(&self, record: Record, id: Uuid) -> Option<i32> {
+        let table = record.versioned_table()?;
+        diesel::sql_query(format!("SELECT version FROM {table} WHERE id = $1"))
+            .bind::<SqlUuid, _>(id)
+            .get_result::<VersionRow>(&mut self.conn())
+            .optional()
+            .expect("read a version")
+            .map(|r| r.version)
+    }
+
+    /// A POST through the API that must create something; its JSON.
+    fn made(&self, token: &str, path: &str, body: &Value) -> Value {
+        self.post(path).token(token).json(body).send().json_of(201)
+    }
+
+    /// A discharge `hours` ago for `patient` and an appointment an hour later.
+    fn stay_and_visit(&self, token: &str, patient: Uuid, hours: i64) -> (Uuid, Uuid) {
+        let now = Utc::now();
+        let stay = self.made(
+            token,
+            "/api/v1/encounters",
+            &json!({
+                "patient_id": patient,
+                "kind": "inpatient_psych",
+                "facility": "Cascade Behavioral Health",
+                "admitted_at": now - Duration::days(3),
+                "discharged_at": now - Duration::hours(hours),
+                "discharge_disposition": "home",
+            }),
+        );
+        let visit = self.made(
+            token,
+            "/api/v1/appointments",
+            &json!({
+                "patient_id": patient,
+                "provider_name": "Jordan Lee, LCSW",
+                "kind": "therapy",
+                "scheduled_at": now - Duration::hours(hours - 1),
+            }),
+        );
+        (id_of(&stay), id_of(&visit))
+    }
+
+    /// An unsigned note and a signed one about `patient`.
+    fn draft_and_signed_notes(&self, token: &str, patient: Uuid) -> (Uuid, Uuid) {
+        let notes = format!("/api/v1/patients/{patient}/notes");
+        let draft = self.made(
+            token,
+            &notes,
+            &json!({"type": "care_coordination", "body": "Called the pharmacy.", "minutes": 10}),
+        );
+        let signed = self.made(
+            token,
+            &notes,
+            &json!({"type": "outreach", "body": "Left a message.", "minutes": 5}),
+        );
+        self.post(&format!("/api/v1/notes/{}/sign", id_of(&signed)))
+            .token(token)
+            .json(&json!({"version": signed["version"]}))
+            .send()
+            .json_of(200);
+        (id_of(&draft), id_of(&signed))
+    }
+
+    /// An organization named `name` with one user per role and a record of
+    /// every kind (see [`Side`]).
+    pub fn populate(&self, name: &str) -> Side {
+        let team = self.team(name);
+        let cm = self.token(&team.care_manager);
+        let admin = self.token(&team.admin);
+        let now = Utc::now();
+        let mut patients = Vec::new();
+        for family in ["First", "Second"] {
+            let mut new = crate::fixtures::new_patient("Pat", family);
+            new.primary_care_manager_id = Some(team.care_manager.id);
+            patients.push(self.create_patient(&cm, &new).id.get());
+        }
+        let patient = patients[0];
+        let (encounters, appointments): (Vec<Uuid>, Vec<Uuid>) = patients
+            .iter()
+            .zip(2..)
+            .map(|(p, hours)| self.stay_and_visit(&cm, *p, hours))
+            .unzip();
+        let task = id_of(&self.made(
+            &cm,
+            "/api/v1/tasks",
+            &json!({
+                "patient_id": patient,
+                "kind": "outreach",
+                "title": "Call about the housing application",
+                "due_at": now + Duration::days(1),
+            }),
+        ));
+        let (note, signed_note) = self.draft_and_signed_notes(&cm, patient);
+        let mut contacts = Vec::new();
+        let mut members = Vec::new();
+        for who in ["Rosa Lopez", "Ana Lopez"] {
+            contacts.push(id_of(&self.made(
+                &cm,
+                &format!("/api/v1/patients/{patient}/contacts"),
+                &json!({"name": who, "relationship": "sibling", "phone": "503-555-0177"}),
+            )));
+            members.push(id_of(&self.made(
+                &cm,
+                &format!("/api/v1/patients/{patient}/care-team"),
+                &json!({"name": format!("Dr. {who}"), "organization": "Eastside Clinic", "role": "pcp"}),
+            )));
+            self.made(
+                &cm,
+                &format!("/api/v1/patients/{patient}/outreach-attempts"),
+                &json!({"method": "phone", "outcome": "no_answer", "task_id": task}),
+            );
+        }
+        let screenings: Vec<Uuid> = (0..2)
+            .map(|_| {
+                id_of(&self.made(
+                    &cm,
+                    &format!("/api/v1/patients/{patient}/screenings"),
+                    &json!({"instrument": "phq2", "administered_at": now, "answers": {"1": 1, "2": 0}}),
+                ))
+            })
+            .collect();
+        let alerts = self
+            .get(&format!("/api/v1/alerts?patient_id={patient}"))
+            .token(&cm)
+            .send()
+            .json_of(200);
+        let alert = id_of(&alerts["items"][0]);
+        let user = self.user(&team.org, Role::Viewer).id.get();
+        let api_key = id_of(&self.made(
+            &admin,
+            "/api/v1/api-keys",
+            &json!({"name": "spare key", "scopes": ["tasks:read"]}),
+        ));
+        Side {
+            team,
+            patient,
+            encounter: encounters[0],
+            appointment: appointments[0],
+            task,
+            note,
+            signed_note,
+            alert,
+            contact: contacts[0],
+            screening: screenings[0],
+            care_team_member: members[0],
+            user,
+            api_key,
+        }
+    }
+}
+
+impl crate::Res {
+    /// The JSON body after checking the status (showing the body when it differs).
+    #[track_caller]
+    pub fn json_of(self, status: u16) -> Value {
+        self.expect(status).json()
+    }
+
+    /// Why this answer breaks the error contract, if it does: a 5xx, or a
+    /// client error that is not a matching `application/problem+json`.
+    pub fn contract_breach(&self) -> Option<String> {
+        if self.status >= 500 {
+            return Some(format!("{} {}", self.status, self.text()));
+        }
+        if self.status >= 400 {
+            let media = self.header("content-type").unwrap_or_default();
+            if media != "application/problem+json" {
+                return Some(format!(
+                    "{} with content-type {media:?}: {}",
+                    self.status,
+                    self.text()
+                ));
+            }
+            let problem: Result<Value, _> = serde_json::from_slice(&self.body);
+            match problem {
+                Ok(p) if p["status"] == self.status && p["title"].is_string() => {}
+                _ => {
+                    return Some(format!(
+                        "{} with a malformed problem: {}",
+                        self.status,
+                        self.text()
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Req {
+    /// Sends it; a transport failure (the server closing the connection,
+    /// say) is an `Err` describing it rather than a panic.
+    pub fn try_send(self) -> Result<crate::Res, String> {
+        let res = self.0.send().map_err(|e| format!("no answer: {e:?}"))?;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res
+            .bytes()
+            .map_err(|e| format!("{status} with an unreadable body: {e}"))?
+            .to_vec();
+        Ok(crate::Res {
+            status,
+            headers,
+            body,
+        })
+    }
+}

@@ -1,0 +1,939 @@
+//! The authorization matrix, generated from the `OpenAPI` document: every
+//! operation the server documents, against no credentials, every role and
+//! every API-key scope, and against another organization's records; and
+//! the audit trail of each. What each operation takes is the one table
+//! below ([`rules`]); who is refused follows from the server's own
+//! permission table (`Role::permits`, `Scope::permits` in `shared::auth`).
+//! A new operation without a rule fails every test here, saying so.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+use shared::auth::{Permission, Role, Scope};
+use strum::VariantArray;
+use tests::fixtures::{PASSWORD, TestUser};
+use tests::openapi_ops::{Call, Document, Operation, Record, Side};
+use tests::{Res, TestApp};
+use uuid::Uuid;
+
+/// What an operation takes of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Nothing: documented `security: [{}]`.
+    Public,
+    /// Any person or key of the organization, no permission.
+    Member,
+    /// Any signed-in person; keys have no profile.
+    People,
+    /// This permission.
+    Needs(Permission),
+    /// People act on their own records with `base` (sign-in alone when
+    /// `None`); anyone else's, and every API key (which has no records of its
+    /// own), takes `others` as well.
+    Mine {
+        /// What people need for their own.
+        base: Option<Permission>,
+        /// What reaching beyond one's own takes.
+        others: Permission,
+    },
+}
+
+/// What an operation writes to the audit trail when it succeeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// It reads or writes patient data: exactly one row.
+    PatientData,
+    /// Not patient data, but audited all the same (why): exactly one row.
+    Once(&'static str),
+    /// Not patient data (why): no row.
+    Nothing(&'static str),
+}
+
+impl Audit {
+    fn rows(self) -> i64 {
+        match self {
+            Audit::PatientData | Audit::Once(_) => 1,
+            Audit::Nothing(_) => 0,
+        }
+    }
+}
+
+/// What a test needs to call an operation.
+pub struct Ctx<'a> {
+    /// The server.
+    pub app: &'a TestApp,
+    /// The organization whose records the call names.
+    pub side: &'a Side,
+    /// Who calls (`None`: no credentials).
+    pub caller: Option<&'a Principal>,
+}
+
+impl Ctx<'_> {
+    fn is_key(&self) -> bool {
+        self.caller.is_some_and(|c| matches!(c.who, Who::Key(_)))
+    }
+}
+
+type BodyFn = fn(&Ctx) -> Value;
+type QueryFn = fn(&Ctx) -> Vec<(&'static str, String)>;
+
+/// One operation's entry in the table.
+pub struct Rule {
+    /// Its `operationId`.
+    pub op: &'static str,
+    /// What it takes.
+    pub access: Access,
+    /// What it audits.
+    pub audit: Audit,
+    /// The record its path (or its body's `version`) names, when that is
+    /// not the record the path's collection names.
+    pub on: Option<Record>,
+    /// A valid body (the document's example, else `{}`, when `None`).
+    pub body: Option<BodyFn>,
+    /// Query parameters a valid call needs.
+    pub query: Option<QueryFn>,
+}
+
+fn rule(op: &'static str, access: Access, audit: Audit) -> Rule {
+    Rule {
+        op,
+        access,
+        audit,
+        on: None,
+        body: None,
+        query: None,
+    }
+}
+
+impl Rule {
+    fn on(mut self, record: Record) -> Rule {
+        self.on = Some(record);
+        self
+    }
+
+    fn body(mut self, body: BodyFn) -> Rule {
+        self.body = Some(body);
+        self
+    }
+
+    fn query(mut self, query: QueryFn) -> Rule {
+        self.query = Some(query);
+        self
+    }
+}
+
+const PATIENT_DATA: Audit = Audit::PatientData;
+
+/// THE table: for every `operationId` of the document, what it takes, what
+/// it audits, and how to call it validly. Permissions are the ones its
+/// handler authorizes (`grep -rn 'Permission::' api/src`).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table, one row per operation, read top to bottom"
+)]
+pub fn rules() -> Vec<Rule> {
+    use Access::{Member, Mine, Needs, People, Public};
+    use Permission::{
+        ApiKeysManage, AppointmentsRead, AppointmentsWrite, AuditRead, EncountersRead,
+        EncountersWrite, NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, TasksRead,
+        TasksWrite, TeamView, UsersManage, UsersRead,
+    };
+    vec![
+        rule("health", Public, Audit::Nothing("liveness: no data")),
+        rule("ready", Public, Audit::Nothing("readiness: no data")),
+        rule(
+            "login",
+            Public,
+            Audit::Once("sign-ins are audited (no patient data)"),
+        )
+        .body(|c| json!({"email": c.side.team.viewer.email, "password": PASSWORD})),
+        rule(
+            "refresh",
+            Public,
+            Audit::Nothing("rotating a refresh token; only a reused one is audited"),
+        )
+        .body(|c| json!({"refresh_token": fresh_refresh_token(c)})),
+        rule(
+            "logout",
+            Public,
+            Audit::Once("sign-outs are audited (no patient data)"),
+        )
+        .body(|c| json!({"refresh_token": fresh_refresh_token(c)})),
+        rule(
+            "me",
+            People,
+            Audit::Nothing("the caller's own profile"),
+        ),
+        rule(
+            "get_organization",
+            Member,
+            Audit::Nothing("the organization's name, time zone and holidays"),
+        ),
+        rule(
+            "update_organization",
+            Needs(OrganizationManage),
+            Audit::Once("organization settings are audited (no patient data)"),
+        )
+        .on(Record::Organization)
+        .body(|_| json!({"holidays": [{"date": "2026-12-25", "name": "Christmas Day"}]})),
+        rule(
+            "list_users",
+            Needs(UsersRead),
+            Audit::Nothing("the staff directory"),
+        ),
+        rule(
+            "get_user",
+            Needs(UsersRead),
+            Audit::Nothing("the staff directory"),
+        ),
+        rule(
+            "create_user",
+            Needs(UsersManage),
+            Audit::Once("user administration is audited (no patient data)"),
+        )
+        .body(|_| {
+            json!({"email": format!("new-{}@matrix.test", Uuid::new_v4().simple()),
+                   "name": "Jordan Reyes", "role": "care_manager", "password": "a-long-passphrase"})
+        }),
+        rule(
+            "update_user",
+            Needs(UsersManage),
+            Audit::Once("user administration is audited (no patient data)"),
+        )
+        .body(|_| json!({"name": "Renamed Viewer"})),
+        rule(
+            "list_keys",
+            Needs(ApiKeysManage),
+            Audit::Nothing("key administration, read"),
+        ),
+        rule(
+            "create_key",
+            Needs(ApiKeysManage),
+            Audit::Once("key administration is audited (no patient data)"),
+        )
+        .body(|_| json!({"name": "matrix key", "scopes": ["tasks:read"]})),
+        rule(
+            "revoke_key",
+            Needs(ApiKeysManage),
+            Audit::Once("key administration is audited (no patient data)"),
+        ),
+        rule(
+            "list_events",
+            Needs(AuditRead),
+            Audit::Once("reading the trail is itself audited"),
+        ),
+        rule("list_patients", Needs(PatientsRead), PATIENT_DATA),
+        rule("create_patient", Needs(PatientsWrite), PATIENT_DATA).body(|_| {
+            json!({"given_name": "Ada", "family_name": "Matrix", "birth_date": "1980-05-17", "sex": "female"})
+        }),
+        rule("get_patient", Needs(PatientsRead), PATIENT_DATA),
+        rule("update_patient", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"phone": "503-555-0199"})),
+        rule("change_status", Needs(PatientsWrite), PATIENT_DATA).body(|c| {
+            let next = if status_of(c.app, c.side.patient) == "active" {
+                "on_hold"
+            } else {
+                "active"
+            };
+            json!({"status": next, "reason": "Matrix"})
+        }),
+        rule("timeline", Needs(PatientsRead), PATIENT_DATA),
+        rule("list_contacts", Needs(PatientsRead), PATIENT_DATA),
+        rule("add_contact", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"name": "Rosa Lopez", "relationship": "sibling"})),
+        rule("update_contact", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"notes": "Prefers evenings"})),
+        rule("list_screenings", Needs(PatientsRead), PATIENT_DATA),
+        rule("record_screening", Needs(PatientsWrite), PATIENT_DATA).body(|_| {
+            json!({"instrument": "phq2", "administered_at": Utc::now(), "answers": {"1": 0, "2": 1}})
+        }),
+        rule("get_screening", Needs(PatientsRead), PATIENT_DATA),
+        rule("mark_screening_entered_in_error", Needs(PatientsWrite), PATIENT_DATA)
+            .on(Record::FreshScreening)
+            .body(|_| json!({"reason": "Recorded on the wrong patient"})),
+        rule("list_members", Needs(PatientsRead), PATIENT_DATA),
+        rule("add_member", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"name": "Dr. Ana Alvarez", "role": "pcp"})),
+        rule("update_member", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"phone": "503-555-0151"})),
+        rule("list_notes", Needs(PatientsRead), PATIENT_DATA),
+        rule("get_note", Needs(PatientsRead), PATIENT_DATA),
+        rule("write_note", Needs(NotesWrite), PATIENT_DATA)
+            .body(|_| json!({"type": "huddle", "body": "Discussed in huddle.", "minutes": 5})),
+        rule("edit_note", Needs(NotesWrite), PATIENT_DATA)
+            .on(Record::OwnNote)
+            .body(|_| json!({"minutes": 25})),
+        rule("sign_note", Needs(NotesWrite), PATIENT_DATA)
+            .on(Record::OwnNote)
+            .body(|_| json!({})),
+        rule("add_addendum", Needs(NotesWrite), PATIENT_DATA)
+            .on(Record::SignedNote)
+            .body(|_| json!({"body": "Correction: the call was on Tuesday."})),
+        rule("list_attempts", Needs(TasksRead), PATIENT_DATA),
+        rule("log_attempt", Needs(TasksWrite), PATIENT_DATA)
+            .body(|_| json!({"method": "phone", "outcome": "left_message"})),
+        rule("list_encounters", Needs(EncountersRead), PATIENT_DATA),
+        rule("get_encounter", Needs(EncountersRead), PATIENT_DATA),
+        rule("record_encounter", Needs(EncountersWrite), PATIENT_DATA).body(|c| {
+            let now = Utc::now();
+            json!({"patient_id": c.side.patient, "kind": "ed", "facility": "Mercy ED",
+                   "admitted_at": now - Duration::hours(30), "discharged_at": now - Duration::hours(6),
+                   "discharge_disposition": "home"})
+        }),
+        rule("update_encounter", Needs(EncountersWrite), PATIENT_DATA)
+            .body(|_| json!({"discharge_disposition": "home with services"})),
+        rule("list_appointments", Needs(AppointmentsRead), PATIENT_DATA),
+        rule("get_appointment", Needs(AppointmentsRead), PATIENT_DATA),
+        rule("record_appointment", Needs(AppointmentsWrite), PATIENT_DATA).body(|c| {
+            json!({"patient_id": c.side.patient, "provider_name": "Dr. Alvarez", "kind": "psychiatry",
+                   "scheduled_at": Utc::now() + Duration::days(2)})
+        }),
+        rule("update_appointment", Needs(AppointmentsWrite), PATIENT_DATA)
+            .body(|_| json!({"location": "Riverside Clinic, Suite 200"})),
+        rule("list_tasks", Needs(TasksRead), PATIENT_DATA),
+        rule("get_task", Needs(TasksRead), PATIENT_DATA),
+        rule("create_task", Needs(TasksWrite), PATIENT_DATA).body(|c| {
+            json!({"patient_id": c.side.patient, "kind": "outreach", "title": "Call back",
+                   "due_at": Utc::now() + Duration::days(1)})
+        }),
+        rule("update_task", Needs(TasksWrite), PATIENT_DATA)
+            .body(|_| json!({"title": "Call about the housing voucher"})),
+        rule("list_alerts", Needs(TasksRead), PATIENT_DATA).query(|c| {
+            // Keys receive no alerts: they ask about a patient.
+            if c.is_key() {
+                vec![("patient_id", c.side.patient.to_string())]
+            } else {
+                Vec::new()
+            }
+        }),
+        rule("acknowledge_alert", Needs(TasksWrite), PATIENT_DATA),
+        rule(
+            "worklist",
+            Mine {
+                base: Some(TasksRead),
+                others: TeamView,
+            },
+            PATIENT_DATA,
+        ),
+        rule(
+            "team_workload",
+            Needs(TeamView),
+            Audit::Nothing("task counts per care manager; no patient in it"),
+        ),
+        rule(
+            "productivity",
+            Mine {
+                base: None,
+                others: TeamView,
+            },
+            Audit::Nothing("minutes per person and day; no patient in it"),
+        ),
+    ]
+}
+
+fn fresh_refresh_token(c: &Ctx) -> String {
+    c.app.login(&c.side.team.supervisor).refresh_token
+}
+
+#[derive(QueryableByName)]
+struct StatusRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+}
+
+fn status_of(app: &TestApp, patient: Uuid) -> String {
+    diesel::sql_query("SELECT status FROM patients WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(patient)
+        .get_result::<StatusRow>(&mut app.conn())
+        .expect("a patient's status")
+        .status
+}
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// A person in this role.
+    Role(Role),
+    /// An API key with this one scope.
+    Key(Scope),
+}
+
+impl Who {
+    /// Whether the permission table lets this caller reach `access`.
+    pub fn may(self, access: Access) -> bool {
+        let permits = |p: Permission| match self {
+            Who::Role(r) => r.permits(p),
+            Who::Key(s) => s.permits(p),
+        };
+        match (access, self) {
+            (Access::Public | Access::Member, _) | (Access::People, Who::Role(_)) => true,
+            (Access::People, Who::Key(_)) => false,
+            (Access::Needs(p), _) => permits(p),
+            (Access::Mine { base, .. }, Who::Role(_)) => base.is_none_or(permits),
+            (Access::Mine { base, others }, Who::Key(_)) => {
+                base.is_none_or(permits) && permits(others)
+            }
+        }
+    }
+}
+
+/// A caller of organization A.
+pub struct Principal {
+    /// Role or scope.
+    pub who: Who,
+    /// Its bearer token (an access token or a key).
+    pub token: String,
+    /// The person, for a role.
+    pub user: Option<TestUser>,
+}
+
+impl std::fmt::Display for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.who {
+            Who::Role(r) => write!(f, "role {r}"),
+            Who::Key(s) => write!(f, "key {s}"),
+        }
+    }
+}
+
+/// The rule of every operation of `ops`, in the same order; panics naming
+/// each operation without a rule, and each rule without an operation.
+pub fn rules_for<'r>(ops: &[Operation], rules: &'r [Rule]) -> Vec<&'r Rule> {
+    let missing: Vec<String> = ops
+        .iter()
+        .filter(|op| !rules.iter().any(|r| r.op == op.id))
+        .map(Operation::label)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a rule — add each to `rules()` in \
+         tests/tests/scenarios/authorization_matrix.rs (the permission its handler \
+         authorizes, what it audits, a valid body): {missing:#?}"
+    );
+    let documented: BTreeSet<&str> = ops.iter().map(|op| op.id.as_str()).collect();
+    let stale: Vec<&str> = rules
+        .iter()
+        .map(|r| r.op)
+        .filter(|id| !documented.contains(id))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rules for operations the document no longer has — remove them: {stale:?}"
+    );
+    let mut seen = BTreeSet::new();
+    for r in rules {
+        assert!(seen.insert(r.op), "two rules for {}", r.op);
+    }
+    ops.iter()
+        .map(|op| rules.iter().find(|r| r.op == op.id).expect("checked above"))
+        .collect()
+}
+
+/// The record and id a call's path (or version) names.
+fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uuid)> {
+    let record = rule.and_then(|r| r.on).or_else(|| {
+        let param = op.path_params.first()?;
+        let collection = op.collection_of(param)?;
+        Some(Record::named_by(collection).unwrap_or_else(|| {
+            panic!(
+                "{}: no record kind for `/{collection}/{{{param}}}` — add it to \
+                 `Record::named_by` and `Side` in tests/src/openapi_ops.rs",
+                op.label()
+            )
+        }))
+    })?;
+    let id = match (record, ctx.caller) {
+        // Only a note's author edits or signs it: the caller's own draft,
+        // when the caller is a person of this organization who may write.
+        (
+            Record::OwnNote,
+            Some(Principal {
+                user: Some(user),
+                token,
+                who,
+            }),
+        ) if user.org == ctx.side.team.org.id && who.may(Access::Needs(Permission::NotesWrite)) => {
+            let note: Value = ctx
+                .app
+                .post(&format!("/api/v1/patients/{}/notes", ctx.side.patient))
+                .token(token)
+                .json(&json!({"type": "outreach", "body": "A draft of my own.", "minutes": 5}))
+                .send()
+                .expect(201)
+                .json();
+            note["id"].as_str().expect("note id").parse().expect("uuid")
+        }
+        (Record::FreshScreening, _) => {
+            let cm = ctx.app.token(&ctx.side.team.care_manager);
+            let screening: Value = ctx
+                .app
+                .post(&format!("/api/v1/patients/{}/screenings", ctx.side.patient))
+                .token(&cm)
+                .json(&json!({"instrument": "phq2", "administered_at": Utc::now(),
+                              "answers": {"1": 0, "2": 0}}))
+                .send()
+                .expect(201)
+                .json();
+            screening["id"]
+                .as_str()
+                .expect("screening id")
+                .parse()
+                .expect("uuid")
+        }
+        (record, _) => ctx.side.id(record),
+    };
+    Some((record, id))
+}
+
+/// A valid call of `op` on `ctx.side`'s records by `ctx.caller`: the path
+/// filled with real ids, the rule's (or the document's) body with the
+/// record's current version, the query a valid call needs.
+pub fn prepare(doc: &Document, op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Call {
+    let target = target(op, rule, ctx);
+    let path = op.path_with(|param| match target {
+        Some((_, id)) if op.path_params.first().is_some_and(|p| p == param) => id.to_string(),
+        _ => panic!(
+            "{}: nothing says what to put in `{{{param}}}` — teach `prepare` in \
+             tests/tests/scenarios/authorization_matrix.rs",
+            op.label()
+        ),
+    });
+    let mut call = Call::new(op, path);
+    if let Some(query) = rule.and_then(|r| r.query) {
+        for (name, value) in query(ctx) {
+            call.param(name, &value);
+        }
+    }
+    if op.body.is_some() {
+        let mut body = match rule.and_then(|r| r.body) {
+            Some(make) => make(ctx),
+            None => op.example.clone().unwrap_or_else(|| json!({})),
+        };
+        if op.body_has(doc, "version")
+            && body.get("version").is_none()
+            && let Some((record, id)) = target
+            && let Some(version) = ctx.app.version_of(record, id)
+        {
+            body["version"] = json!(version);
+        }
+        call.body = Some(body);
+    }
+    call
+}
+
+/// The server and everything the matrix calls with.
+pub struct Stage {
+    /// The server.
+    pub app: TestApp,
+    /// Its document.
+    pub doc: Document,
+    /// Its operations.
+    pub ops: Vec<Operation>,
+    /// The callers' organization.
+    pub a: Side,
+    /// Another organization.
+    pub b: Side,
+    /// One person per role and one key per scope, of A.
+    pub callers: Vec<Principal>,
+}
+
+/// A server with two populated organizations and a caller per role and
+/// per scope in the first. Sign-ins are not rate-limited here: the matrix
+/// signs in for every refresh and logout it calls.
+pub fn stage() -> Stage {
+    let app = TestApp::spawn_with(|c| {
+        c.login_attempts_per_minute = std::num::NonZeroU32::new(100_000).expect("non-zero");
+    });
+    let doc = app.openapi();
+    let ops = doc.operations();
+    let a = app.populate("Matrix A");
+    let b = app.populate("Matrix B");
+    let mut callers = Vec::new();
+    for user in [
+        &a.team.admin,
+        &a.team.supervisor,
+        &a.team.care_manager,
+        &a.team.viewer,
+    ] {
+        callers.push(Principal {
+            who: Who::Role(user.role),
+            token: app.token(user),
+            user: Some(user.clone()),
+        });
+    }
+    assert_eq!(callers.len(), Role::VARIANTS.len(), "a person per role");
+    for scope in Scope::VARIANTS {
+        callers.push(Principal {
+            who: Who::Key(*scope),
+            token: app.api_key(&a.team.admin, &[*scope]),
+            user: None,
+        });
+    }
+    Stage {
+        app,
+        doc,
+        ops,
+        a,
+        b,
+        callers,
+    }
+}
+
+fn send(stage: &Stage, call: &Call, caller: Option<&Principal>) -> Res {
+    call.request(&stage.app, caller.map(|c| c.token.as_str()))
+        .send()
+}
+
+fn fail_if_any(what: &str, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{what}: {} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_documented_operation_has_exactly_one_rule_and_public_ones_are_documented_public() {
+    let app = TestApp::spawn();
+    let ops = app.openapi().operations();
+    let rules = rules();
+    let matched = rules_for(&ops, &rules);
+    assert!(ops.len() >= 50, "only {} operations documented", ops.len());
+    for (op, rule) in ops.iter().zip(matched) {
+        assert_eq!(
+            op.public,
+            rule.access == Access::Public,
+            "{}: documented public is {} but its rule says {:?}",
+            op.label(),
+            op.public,
+            rule.access
+        );
+    }
+}
+
+#[test]
+fn every_operation_answers_401_without_a_token_unless_documented_public() {
+    let stage = stage();
+    let rules = rules();
+    let matched = rules_for(&stage.ops, &rules);
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (op, rule) in stage.ops.iter().zip(matched) {
+        let ctx = Ctx {
+            app: &stage.app,
+            side: &stage.a,
+            caller: None,
+        };
+        let call = prepare(&stage.doc, op, Some(rule), &ctx);
+        let res = send(&stage, &call, None);
+        sent += 1;
+        if op.public {
+            if !(200..300).contains(&res.status) {
+                failures.push(format!(
+                    "{} is public but answered {} {}",
+                    call.label(),
+                    res.status,
+                    res.text()
+                ));
+            }
+            continue;
+        }
+        if res.status != 401 {
+            failures.push(format!(
+                "{} without a token: {} {}",
+                call.label(),
+                res.status,
+                res.text()
+            ));
+        } else if let Some(breach) = res.contract_breach() {
+            failures.push(format!("{}: {breach}", call.label()));
+        }
+        for forged in ["nonsense", "cmk_not-a-key", "a.b.c"] {
+            let res = call.request(&stage.app, Some(forged)).send();
+            sent += 1;
+            if res.status != 401 || res.contract_breach().is_some() {
+                failures.push(format!(
+                    "{} with bearer {forged:?}: {} {}",
+                    call.label(),
+                    res.status,
+                    res.text()
+                ));
+            }
+        }
+    }
+    eprintln!("{} operations, {sent} requests", stage.ops.len());
+    fail_if_any("answers without credentials", &failures);
+}
+
+#[test]
+fn each_role_and_api_key_scope_is_refused_exactly_what_the_permission_table_does_not_grant() {
+    let stage = stage();
+    let rules = rules();
+    let matched = rules_for(&stage.ops, &rules);
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (op, rule) in stage.ops.iter().zip(matched) {
+        for caller in &stage.callers {
+            let ctx = Ctx {
+                app: &stage.app,
+                side: &stage.a,
+                caller: Some(caller),
+            };
+            let call = prepare(&stage.doc, op, Some(rule), &ctx);
+            let res = send(&stage, &call, Some(caller));
+            sent += 1;
+            let allowed = caller.who.may(rule.access);
+            let wrong = if allowed {
+                matches!(res.status, 401 | 403) || res.status >= 500
+            } else {
+                res.status != 403
+            };
+            if wrong {
+                failures.push(format!(
+                    "{} by {caller}: expected {}, got {} {}",
+                    call.label(),
+                    if allowed { "not 401/403" } else { "403" },
+                    res.status,
+                    res.text()
+                ));
+            } else if let Some(breach) = res.contract_breach() {
+                failures.push(format!("{} by {caller}: {breach}", call.label()));
+            }
+        }
+    }
+    eprintln!(
+        "{} operations x {} callers: {sent} requests",
+        stage.ops.len(),
+        stage.callers.len()
+    );
+    fail_if_any("the authorization matrix", &failures);
+}
+
+#[test]
+fn another_organizations_record_is_a_404_never_a_403_for_every_caller_the_operation_admits() {
+    let stage = stage();
+    let rules = rules();
+    let matched = rules_for(&stage.ops, &rules);
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (op, rule) in stage.ops.iter().zip(matched) {
+        if op.path_params.is_empty() {
+            continue;
+        }
+        for caller in stage.callers.iter().filter(|c| c.who.may(rule.access)) {
+            let ctx = Ctx {
+                app: &stage.app,
+                side: &stage.b,
+                caller: Some(caller),
+            };
+            let call = prepare(&stage.doc, op, Some(rule), &ctx);
+            let res = send(&stage, &call, Some(caller));
+            sent += 1;
+            if res.status != 404 {
+                failures.push(format!(
+                    "{} by {caller} on another organization's record: {} {}",
+                    call.label(),
+                    res.status,
+                    res.text()
+                ));
+            } else if let Some(breach) = res.contract_breach() {
+                failures.push(format!("{} by {caller}: {breach}", call.label()));
+            }
+        }
+    }
+    assert!(sent > 0, "no operation names a record");
+    eprintln!("{sent} requests on another organization's records");
+    fail_if_any("another organization's records", &failures);
+}
+
+/// The record of `side` an id-valued query parameter stands for.
+fn named_in_query(op: &Operation, param: &str, side: &Side) -> Uuid {
+    match param {
+        "patient_id" => side.patient,
+        "task_id" => side.task,
+        "user_id" | "assignee_id" | "care_manager_id" => side.team.care_manager.id.get(),
+        other => panic!(
+            "{}: the query parameter `{other}` holds an id — say which record it names in \
+             `named_in_query` (tests/tests/scenarios/authorization_matrix.rs)",
+            op.label()
+        ),
+    }
+}
+
+#[test]
+fn naming_another_organizations_record_in_a_query_finds_nothing_of_it() {
+    let stage = stage();
+    let rules = rules();
+    let matched = rules_for(&stage.ops, &rules);
+    let admin = stage
+        .callers
+        .iter()
+        .find(|c| c.who == Who::Role(Role::Admin))
+        .expect("an admin");
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (op, rule) in stage.ops.iter().zip(matched) {
+        for param in op.query.iter().filter(|p| p.schema["format"] == "uuid") {
+            let ctx = Ctx {
+                app: &stage.app,
+                side: &stage.a,
+                caller: Some(admin),
+            };
+            let mut call = prepare(&stage.doc, op, Some(rule), &ctx);
+            call.query.retain(|(name, _)| *name != param.name);
+            let theirs = named_in_query(op, &param.name, &stage.b);
+            call.param(&param.name, &theirs.to_string());
+            let res = send(&stage, &call, Some(admin));
+            sent += 1;
+            let shown = match res.status {
+                200 => res.json::<Value>()["items"]
+                    .as_array()
+                    .map_or(usize::MAX, Vec::len),
+                404 | 422 => 0,
+                _ => usize::MAX,
+            };
+            if shown != 0 || res.text().contains(&theirs.to_string()) {
+                failures.push(format!(
+                    "{} by {admin}: {} {}",
+                    call.label(),
+                    res.status,
+                    res.text()
+                ));
+            } else if let Some(breach) = res.contract_breach() {
+                failures.push(format!("{} by {admin}: {breach}", call.label()));
+            }
+        }
+    }
+    assert!(sent > 5, "only {sent} id-valued query parameters");
+    eprintln!("{sent} queries naming another organization's records");
+    fail_if_any("filters naming another organization's records", &failures);
+}
+
+/// Why `call` (which must succeed) did not write the rows `rule` says, if it did not.
+fn audited_once(
+    stage: &Stage,
+    rule: &Rule,
+    call: &Call,
+    caller: Option<&Principal>,
+) -> Option<String> {
+    let who = caller.map_or_else(|| "no one".to_string(), ToString::to_string);
+    let what = format!(
+        "{} {} {:?} by {who}",
+        call.label(),
+        call.body.as_ref().map(Value::to_string).unwrap_or_default(),
+        call.headers
+    );
+    let before = audit_rows(&stage.app);
+    let res = send(stage, call, caller);
+    let written = audit_rows(&stage.app) - before;
+    if !(200..300).contains(&res.status) {
+        Some(format!(
+            "{what}: a valid call answered {} {}",
+            res.status,
+            res.text()
+        ))
+    } else if written == rule.audit.rows() {
+        None
+    } else {
+        Some(format!(
+            "{what}: {written} audit row(s), expected {} ({:?})",
+            rule.audit.rows(),
+            rule.audit
+        ))
+    }
+}
+
+fn audit_rows(app: &TestApp) -> i64 {
+    use api::schema::audit_events::dsl::audit_events;
+    audit_events
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count audit rows")
+}
+
+#[test]
+fn every_operation_on_patient_data_writes_exactly_one_audit_row_when_it_succeeds() {
+    let stage = stage();
+    let rules = rules();
+    let matched = rules_for(&stage.ops, &rules);
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (op, rule) in stage.ops.iter().zip(matched) {
+        // A person (the care manager where the role allows), and every key
+        // that may; no one for a public operation.
+        let mut actors: Vec<Option<&Principal>> = Vec::new();
+        if rule.access == Access::Public {
+            actors.push(None);
+        } else {
+            actors.extend(
+                [Role::CareManager, Role::Supervisor, Role::Admin]
+                    .into_iter()
+                    .filter_map(|role| {
+                        stage
+                            .callers
+                            .iter()
+                            .find(|c| c.who == Who::Role(role) && c.who.may(rule.access))
+                    })
+                    .take(1)
+                    .map(Some),
+            );
+            actors.extend(
+                stage
+                    .callers
+                    .iter()
+                    .filter(|c| matches!(c.who, Who::Key(_)) && c.who.may(rule.access))
+                    .map(Some),
+            );
+        }
+        for caller in actors {
+            let ctx = Ctx {
+                app: &stage.app,
+                side: &stage.a,
+                caller,
+            };
+            // The rule's body, and — when the body needs no field — the
+            // least one can send (`{}`, plus the version). Each is prepared
+            // just before it is sent: the first changes the version.
+            let bare = Rule {
+                body: Some(|_| json!({})),
+                on: rule.on,
+                query: rule.query,
+                ..self::rule(rule.op, rule.access, rule.audit)
+            };
+            let mut variants = vec![rule];
+            if let Some(schema) = &op.body
+                && stage.doc.required(schema).is_empty()
+                && rule.body.is_some_and(|make| {
+                    make(&ctx)
+                        .as_object()
+                        .is_some_and(|o| o.keys().any(|k| k != "version"))
+                })
+            {
+                variants.push(&bare);
+            }
+            let mut calls: Vec<Call> = Vec::new();
+            for variant in variants {
+                calls.push(prepare(&stage.doc, op, Some(variant), &ctx));
+                // A retry with the same `Idempotency-Key` is answered from
+                // the first result, and audited once too.
+                if op.takes_header("Idempotency-Key") {
+                    let mut keyed = calls.pop().expect("just pushed");
+                    let key = Uuid::new_v4().to_string();
+                    keyed.headers.push(("Idempotency-Key".into(), key));
+                    calls.extend([keyed.clone(), keyed]);
+                }
+                for call in calls.drain(..) {
+                    sent += 1;
+                    if let Some(failure) = audited_once(&stage, rule, &call, caller) {
+                        failures.push(failure);
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("{sent} audited requests");
+    fail_if_any("the audit trail", &failures);
+}
