@@ -1,0 +1,259 @@
+"""schemathesis hooks for scripts/schemathesis.sh.
+
+- `context_rules_only`, a check that completes `positive_data_acceptance`;
+- `before_call`, which lets updates name the version they are based on.
+
+The OpenAPI document states every rule a single value must obey (lengths,
+ranges, patterns, enums; api/src/openapi.rs). A few rules JSON Schema cannot
+state, because they depend on something besides the value: the clock
+("not in the future"), another field ("not before admitted_at"), another
+record ("is not a task of this patient"), or an earlier request (a reused
+`Idempotency-Key`). The document says them in words. A request schemathesis
+generates as valid may break one, and the server then rightly answers 422.
+
+So `positive_data_acceptance` lets a 422 through (scripts/schemathesis.toml),
+and this check takes over for it: a schema-valid request may be refused with
+a 422 only when every field error is one of the rules below. Any other 422
+(a limit the document does not state) fails the run, exactly as
+`positive_data_acceptance` would have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+
+import requests
+import schemathesis
+
+# (field, message) pairs, both regular expressions matched in full. Keep each
+# one as narrow as the rule it stands for.
+CONTEXT_RULES: list[tuple[str, str]] = [
+    # The clock: times of stays, birth dates (the organization's today).
+    (r"admitted_at|discharged_at|birth_date", r"must not be in the future"),
+    # Another field of the same body.
+    (r"discharged_at", r"must not be before admitted_at"),
+    (r"end_date", r"must not be before start_date"),
+    (r"consent", r"expires_on must not be before starts_on"),
+    (r"name", r"is required for a member outside the organization \(or give user_id\)"),
+    (r"name", r"must be left out for a member who is a user \(their name is used\)"),
+    (r"shared_scope", r"applies only to an attempt made to a contact \(give contact_id\)"),
+    (r"holidays", r"lists the same date twice"),
+    # `uniqueItems` compares identifiers as sent; the server, once trimmed.
+    (r"identifiers", r"lists the same system and value twice"),
+    (r"from", r"must not be after to"),
+    (r"from", r"the range may span at most 92 days"),
+    # A screening's answers: which items exist, what each one takes and which
+    # follow-ups it asks depend on the `instrument` (the document's `answers`
+    # is a map of item keys to answers).
+    (r"answers\..*", r".+"),
+    # Another record: references in a body (a path id that does not exist
+    # is a 404 instead).
+    (r"patient_id", r"is not a patient of your organization"),
+    (r"task_id", r"is not a task of this patient"),
+    (r"contact_id", r"is not a contact of this patient"),
+    (r"user_id", r"is not an active user of your organization"),
+    (r"assignee_id|primary_care_manager_id", r"is not an active care manager or supervisor in your organization"),
+    (r"shared_scope", r"cannot be shared: .*"),
+    # The record's state: what a status step needs depends on the current status.
+    (r"reason", r"is required when closing or reopening a case"),
+    (r"outcome|transition_outcome", r"is required to finish (a task|a transition follow-up)"),
+    (r"cancel_reason", r"is required to cancel a task"),
+    (r"transition_outcome\.followup_appointment_date", r"is required when a follow-up appointment is scheduled"),
+    # An earlier response: a cursor is one a page of this list issued.
+    (r"cursor", r"is not a cursor this list issued"),
+]
+
+_RULES = [(re.compile(f), re.compile(m)) for f, m in CONTEXT_RULES]
+
+
+def _is_context_rule(error: dict) -> bool:
+    field, message = str(error.get("field", "")), str(error.get("message", ""))
+    return any(f.fullmatch(field) and m.fullmatch(message) for f, m in _RULES)
+
+
+@schemathesis.check
+def context_rules_only(ctx, response, case):
+    """A schema-valid request refused with 422 broke only rules the schema cannot state."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 422:
+        return None
+    try:
+        errors = response.json().get("errors") or []
+    except ValueError:
+        errors = []
+    unexpected = [e for e in errors if not (isinstance(e, dict) and _is_context_rule(e))]
+    if not errors or unexpected:
+        raise AssertionError(
+            "Valid data should have been accepted: the 422 names a rule the document does not state\n"
+            f"Unexpected field errors: {unexpected or 'none listed'}"
+        )
+    return None
+
+
+# An entity tag as the server writes them.
+ENTITY_TAG = re.compile(r'(W/)?"[0-9]+"')
+
+
+def _get(path):
+    try:
+        return requests.get(
+            os.environ["ST_BASE_URL"] + path,
+            headers={"Authorization": "Bearer " + os.environ["ST_TOKEN"]},
+            timeout=10,
+        )
+    except requests.RequestException:
+        return None
+
+
+def _current_etag(path):
+    """The current `ETag` of the record `path` (an update's address) changes."""
+    # The record an action (`/sign`, `/status`) acts on.
+    record = re.sub(r"/(sign|status)$", "", path)
+    listed = re.fullmatch(r"/api/v1/(contacts|care-team)/([^/]+)", record)
+    if listed:
+        # No address of their own to read: they are read in the patient's list.
+        kind, id_ = listed.groups()
+        answer = _get(f"/api/v1/patients/{os.environ['ST_PATIENT']}/{kind}?limit=200")
+        if answer is None or answer.status_code != 200:
+            return None
+        versions = [item["version"] for item in answer.json()["items"] if item["id"] == id_]
+        return f'W/"{versions[0]}"' if versions else None
+    answer = _get(record)
+    if answer is None or answer.status_code != 200:
+        return None
+    return answer.headers.get("ETag")
+
+
+def _post(path, body):
+    try:
+        answer = requests.post(
+            os.environ["ST_BASE_URL"] + path,
+            json=body,
+            headers={"Authorization": "Bearer " + os.environ["ST_TOKEN"]},
+            timeout=10,
+        )
+    except requests.RequestException:
+        return None
+    return answer.json()["id"] if answer.status_code == 201 else None
+
+
+def _fresh_record(case):
+    """A new record for an update that can happen once per record (finishing a
+    task, signing a note, closing a case): without it, the first success
+    would leave every later request a 409."""
+    patient = os.environ["ST_PATIENT"]
+    if case.method == "POST" and case.path == "/api/v1/patients/{id}/status":
+        return _post(
+            "/api/v1/patients",
+            {"given_name": "Ana", "family_name": "Reyes", "birth_date": "1990-05-01"},
+        )
+    if case.method == "PATCH" and case.path == "/api/v1/tasks/{id}":
+        return _post(
+            "/api/v1/tasks",
+            {
+                "patient_id": patient,
+                "assignee_id": os.environ["ST_USER"],
+                "kind": "outreach",
+                "title": "Call back",
+                "due_at": "2030-01-01T17:00:00Z",
+            },
+        )
+    if case.path in ("/api/v1/notes/{id}", "/api/v1/notes/{id}/sign") and case.method != "GET":
+        return _post(
+            f"/api/v1/patients/{patient}/notes",
+            {"type": "outreach", "body": "Left a message.", "minutes": 5},
+        )
+    return None
+
+
+# Body fields naming another record, and the record of the run's patient
+# they name instead of a random id. Required ones always; optional ones in
+# three requests of four, so that the 422 for an unknown one is met too.
+REFERENCES = {
+    "patient_id": ("ST_PATIENT", True),
+    "task_id": ("ST_TASK", False),
+    "contact_id": ("ST_CONTACT", False),
+    "assignee_id": ("ST_USER", False),
+    "primary_care_manager_id": ("ST_USER", False),
+}
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """Shape a schema-valid request the way a careful client sends it.
+
+    - References name real records: a random `patient_id` is always a 422,
+      and the request would never be served.
+    - An update names the version it is based on: a generated request
+      carries a random `If-Match` or `version`, or none, and would meet 412
+      or 428 every time, so the update itself would never be tested. A
+      schema-valid request gets the record's current `ETag` in `If-Match`,
+      as a client that read the record first would send (it wins over a
+      body's `version`); one that carries an entity tag of its own (`W/"3"`)
+      keeps it, and meets 412 when it is stale.
+    - An `Idempotency-Key` names one request: generated keys repeat (`0`,
+      `00` …) across different bodies, and a reused key with another body is
+      rightly a 422. The key gets a digest of the request appended, so a
+      repeat of the same request replays the first answer and a different
+      request is a different key.
+
+    Requests meant to be invalid are sent as generated.
+    """
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return
+    if isinstance(case.body, dict):
+        body = dict(case.body)
+        # The documented examples must all be served.
+        example = str(meta.phase.name) == "examples"
+        spin = int(hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest(), 16)
+        for field, (record, required) in REFERENCES.items():
+            if isinstance(body.get(field), str) and (required or example or spin % 4):
+                body[field] = os.environ[record]
+            spin //= 4
+        if case.method == "POST" and case.path == "/api/v1/tasks" and body.get("assignee_id") is None:
+            # The run signs in as an admin, who carries no caseload: a task
+            # it makes names who does it (by default, the maker).
+            body["assignee_id"] = os.environ["ST_USER"]
+        case.body = body
+    fresh = _fresh_record(case)
+    if fresh:
+        case.path_parameters = {**case.path_parameters, "id": fresh}
+    headers = dict(case.headers) if case.headers is not None else {}
+    names = {name.lower(): name for name in headers}
+    if "idempotency-key" in names:
+        name = names["idempotency-key"]
+        request = json.dumps([case.method, case.formatted_path, case.body], sort_keys=True, default=str)
+        digest = hashlib.sha256(request.encode()).hexdigest()[:16]
+        headers[name] = f"{str(headers[name])[:238]}.{digest}"
+    definition = case.operation.definition.raw or {}
+    takes_version = any(p.get("name") == "If-Match" for p in definition.get("parameters", []))
+    if takes_version and not ENTITY_TAG.fullmatch(str(headers.get(names.get("if-match", ""), ""))):
+        etag = _current_etag(case.formatted_path)
+        if etag:
+            headers.pop(names.get("if-match", "If-Match"), None)
+            headers["If-Match"] = etag
+    case.headers = headers
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    """With `ST_CALL_LOG=<file>`, one JSON line per call (for finding out why a run fails)."""
+    path = os.environ.get("ST_CALL_LOG")
+    if not path:
+        return
+    meta = case.meta
+    line = {
+        "mode": str(meta.generation.mode) if meta else None,
+        "phase": str(meta.phase.name) if meta else None,
+        "op": f"{case.method} {case.path}",
+        "status": response.status_code,
+        "if_match": (case.headers or {}).get("If-Match"),
+        "body": case.body if isinstance(case.body, (dict, list, str, int, float, bool, type(None))) else repr(case.body),
+        "answer": response.text[:300],
+    }
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line, default=str) + "\n")
