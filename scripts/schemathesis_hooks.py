@@ -1,15 +1,17 @@
 """schemathesis hooks for scripts/schemathesis.sh.
 
 - `context_rules_only`, a check that completes `positive_data_acceptance`;
-- `before_call`, which lets updates name the version they are based on.
+- `before_call`, which sends schema-valid requests the way a careful client
+  does (real references, the version it read, one key per request);
+- `after_call`, a call log for debugging (`ST_CALL_LOG`).
 
 The OpenAPI document states every rule a single value must obey (lengths,
 ranges, patterns, enums; api/src/openapi.rs). A few rules JSON Schema cannot
 state, because they depend on something besides the value: the clock
 ("not in the future"), another field ("not before admitted_at"), another
-record ("is not a task of this patient"), or an earlier request (a reused
-`Idempotency-Key`). The document says them in words. A request schemathesis
-generates as valid may break one, and the server then rightly answers 422.
+record ("is not a task of this patient"), an earlier response (a cursor).
+The document says them in words. A request schemathesis generates as valid
+may break one, and the server then rightly answers 422.
 
 So `positive_data_acceptance` lets a 422 through (scripts/schemathesis.toml),
 and this check takes over for it: a schema-valid request may be refused with

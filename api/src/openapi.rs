@@ -3,9 +3,10 @@
 //! what follows from the API's conventions is added by rule, once, instead
 //! of being repeated on every handler: bearer authentication (public
 //! operations say `security(())`), each operation's tag (from its path),
-//! the standard problem answers, and for
+//! the standard problem answers and the headers they carry, for
 //! versioned records the `If-Match` header, the 412 and 428 answers, and
-//! the `ETag` and `Location` headers.
+//! the `ETag` and `Location` headers, and the input rules every request
+//! meets (see "input rules" below).
 
 use serde_json::json;
 use utoipa::openapi::header::HeaderBuilder;
