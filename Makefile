@@ -148,7 +148,7 @@ schemathesis: system-packages
 	@server="$$(scripts/ensure-postgres.sh)"; \
 	DB_SERVER_URL="$$server" CAREMGR_BIN=$(TARGET_DIR)/debug/caremgr scripts/schemathesis.sh
 
-test: lint unit-and-scenario-tests e2e
+test: lint unit-and-scenario-tests e2e schemathesis
 	@echo "make test: all checks passed"
 
 openapi:

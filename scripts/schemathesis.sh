@@ -110,6 +110,8 @@ encounter="$(create /api/v1/encounters \
 task="$(create /api/v1/tasks "{\"patient_id\":\"$patient\",\"assignee_id\":\"$user\",\"kind\":\"outreach\",\"title\":\"Call\",\"due_at\":\"2030-01-01T17:00:00Z\"}")"
 note="$(create "/api/v1/patients/$patient/notes" \
   '{"type":"care_coordination","body":"Called the patient about the plan.","minutes":10}')"
+screening="$(create "/api/v1/patients/$patient/screenings" \
+  '{"instrument":"phq2","administered_at":"2026-01-05T10:00:00Z","answers":{"1":0,"2":1}}')"
 api_key="$(create /api/v1/api-keys '{"name":"schemathesis","scopes":["patients:read"]}')"
 for id in "$patient" "$user" "$appointment" "$alert"; do
   [ -n "$id" ] || { echo "schemathesis: the seed lacks a record the run needs" >&2; exit 1; }
@@ -125,6 +127,7 @@ config="$out/schemathesis.toml"
   path_id '^/api/v1/tasks/\\{id\\}$' "$task"
   path_id '^/api/v1/notes/\\{id\\}' "$note"
   path_id '^/api/v1/contacts/\\{id\\}$' "$contact"
+  path_id '^/api/v1/screenings/\\{id\\}' "$screening"
   path_id '^/api/v1/care-team/\\{id\\}$' "$member"
   path_id '^/api/v1/encounters/\\{id\\}$' "$encounter"
   path_id '^/api/v1/appointments/\\{id\\}$' "$appointment"

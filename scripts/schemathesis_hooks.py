@@ -34,7 +34,7 @@ import schemathesis
 # one as narrow as the rule it stands for.
 CONTEXT_RULES: list[tuple[str, str]] = [
     # The clock: times of stays, birth dates (the organization's today).
-    (r"admitted_at|discharged_at|birth_date", r"must not be in the future"),
+    (r"admitted_at|discharged_at|birth_date|administered_at", r"must not be in the future"),
     # Another field of the same body.
     (r"discharged_at", r"must not be before admitted_at"),
     (r"end_date", r"must not be before start_date"),
@@ -47,10 +47,13 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"identifiers", r"lists the same system and value twice"),
     (r"from", r"must not be after to"),
     (r"from", r"the range may span at most 92 days"),
-    # A screening's answers: which items exist, what each one takes and which
-    # follow-ups it asks depend on the `instrument` (the document's `answers`
-    # is a map of item keys to answers).
-    (r"answers\..*", r".+"),
+    # A screening's skip logic: whether a skippable item must be answered
+    # depends on another answer (the document lists each instrument's items
+    # and answers, and leaves these out of `required`).
+    (r"answers\.[345]", r"item [345] .* has no answer; it is asked whenever item 2 is yes"),
+    (r"answers\.[23]", r"item [23] .* has no answer; it is asked whenever item 1 is not never"),
+    (r"answers\.6_recent", r"item 6's follow-up .* has no answer; it is asked whenever item 6 is yes"),
+    (r"answers\.6_recent", r"item 6's follow-up .* is yes, but item 6 is no: .*"),
     # Another record: references in a body (a path id that does not exist
     # is a 404 instead).
     (r"patient_id", r"is not a patient of your organization"),
@@ -113,7 +116,7 @@ def _get(path):
 def _current_etag(path):
     """The current `ETag` of the record `path` (an update's address) changes."""
     # The record an action (`/sign`, `/status`) acts on.
-    record = re.sub(r"/(sign|status)$", "", path)
+    record = re.sub(r"/(sign|status|entered-in-error)$", "", path)
     listed = re.fullmatch(r"/api/v1/(contacts|care-team)/([^/]+)", record)
     if listed:
         # No address of their own to read: they are read in the patient's list.
@@ -162,6 +165,11 @@ def _fresh_record(case):
                 "title": "Call back",
                 "due_at": "2030-01-01T17:00:00Z",
             },
+        )
+    if case.method == "POST" and case.path == "/api/v1/screenings/{id}/entered-in-error":
+        return _post(
+            f"/api/v1/patients/{patient}/screenings",
+            {"instrument": "phq2", "administered_at": "2026-01-05T10:00:00Z", "answers": {"1": 0, "2": 1}},
         )
     if case.path in ("/api/v1/notes/{id}", "/api/v1/notes/{id}/sign") and case.method != "GET":
         return _post(

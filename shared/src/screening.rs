@@ -1153,12 +1153,11 @@ impl<'a> IntoIterator for &'a Answers {
 
 /// `POST /api/v1/patients/{id}/screenings`: a screening given. The server
 /// scores it; a total or band sent along is not a field of this request.
+///
+/// Its schema is one object per instrument (`oneOf`, by `instrument`),
+/// each naming the instrument's items and the answers each takes, so a
+/// client (or a generator) sees exactly what the server scores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({
-    "instrument": "phq9", "administered_at": "2026-03-02T09:30:00Z",
-    "answers": {"1": 1, "2": 2, "3": 1, "4": 2, "5": 0, "6": 1, "7": 1, "8": 0, "9": 1}
-})))]
 pub struct NewScreening {
     /// The instrument given: `phq9`, `phq2`, `gad7`, `audit_c`, `dast10`,
     /// `cssrs` (the C-SSRS screener) or `ahc_hrsn`.
@@ -1169,6 +1168,124 @@ pub struct NewScreening {
     /// items, booleans for yes/no items, lists of box numbers for "check
     /// all that apply" items (see the `Answers` schema).
     pub answers: Answers,
+}
+
+/// Whether an instrument's skip logic may leave `def` out: C-SSRS items
+/// 3–5 (asked after a "yes" to item 2), follow-ups such as `6_recent`, and
+/// AUDIT-C items 2–3 (not asked of someone who never drinks). Which of
+/// them must be answered depends on other answers, so they are not
+/// `required` in the schema.
+pub fn may_be_skipped(instrument: Instrument, def: &ItemDef) -> bool {
+    def.is_follow_up()
+        || matches!(
+            (instrument, def.number),
+            (Instrument::Cssrs, 3..=5) | (Instrument::AuditC, 2 | 3)
+        )
+}
+
+#[cfg(feature = "openapi")]
+mod new_screening_schema {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::schema::{
+        AdditionalProperties, ArrayBuilder, Discriminator, ObjectBuilder, OneOfBuilder, Schema,
+        SchemaFormat, Type,
+    };
+    use utoipa::openapi::{KnownFormat, RefOr};
+
+    use super::{AnswerType, Instrument, NewScreening, may_be_skipped};
+
+    fn codes(choices: &[super::Choice]) -> Vec<serde_json::Value> {
+        choices.iter().map(|c| serde_json::json!(c.value)).collect()
+    }
+
+    fn answer_schema(answer: &AnswerType, text: &str) -> Schema {
+        match answer {
+            AnswerType::Scale { choices } => ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .enum_values(Some(codes(choices)))
+                .description(Some(text))
+                .into(),
+            AnswerType::YesNo => ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .description(Some(format!("{text} (true: yes)")))
+                .into(),
+            AnswerType::Checklist { boxes, .. } => ArrayBuilder::new()
+                .items(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .enum_values(Some(codes(boxes))),
+                )
+                .unique_items(true)
+                .description(Some(format!("{text} (the boxes checked; [] for none)")))
+                .into(),
+        }
+    }
+
+    fn variant(instrument: Instrument) -> Schema {
+        let mut answers = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(format!(
+                "The {} answers, keyed by item",
+                instrument.label()
+            )));
+        for def in instrument.items() {
+            answers = answers.property(def.key, answer_schema(&def.answer, def.text));
+            if !may_be_skipped(instrument, def) {
+                answers = answers.required(def.key);
+            }
+        }
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .title(Some(instrument.label()))
+            .property(
+                "instrument",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([instrument.as_ref()]))
+                    .description(Some(instrument.label())),
+            )
+            .required("instrument")
+            .property(
+                "administered_at",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                    .description(Some("When it was given; not in the future")),
+            )
+            .required("administered_at")
+            .property("answers", answers)
+            .required("answers")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+
+    impl utoipa::PartialSchema for NewScreening {
+        fn schema() -> RefOr<Schema> {
+            let mut one_of = OneOfBuilder::new()
+                .discriminator(Some(Discriminator::new("instrument")))
+                .description(Some(
+                    "A screening given: the instrument, when, and the answers keyed by item \
+                     (integers for scaled items, booleans for yes/no items, lists of box \
+                     numbers for \"check all that apply\" items). The server scores it.",
+                ))
+                .examples([serde_json::json!({
+                    "instrument": "phq9", "administered_at": "2026-03-02T09:30:00Z",
+                    "answers": {"1": 1, "2": 2, "3": 1, "4": 2, "5": 0, "6": 1, "7": 1, "8": 0, "9": 1}
+                })]);
+            for &instrument in <Instrument as strum::VariantArray>::VARIANTS {
+                one_of = one_of.item(variant(instrument));
+            }
+            RefOr::T(Schema::OneOf(one_of.build()))
+        }
+    }
+
+    impl utoipa::ToSchema for NewScreening {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("NewScreening")
+        }
+    }
 }
 
 impl NewScreening {

@@ -167,9 +167,18 @@ impl Document {
         out
     }
 
-    /// The names an object schema requires.
+    /// The names an object schema requires; for a `oneOf` (one object per
+    /// kind, say), the names every branch requires.
     pub fn required(&self, schema: &Value) -> Vec<String> {
-        self.resolve(schema)["required"]
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema["oneOf"].as_array() {
+            let mut each = branches.iter().map(|b| self.required(b));
+            let first = each.next().unwrap_or_default();
+            return each.fold(first, |common, next| {
+                common.into_iter().filter(|n| next.contains(n)).collect()
+            });
+        }
+        schema["required"]
             .as_array()
             .into_iter()
             .flatten()
