@@ -514,24 +514,24 @@ fn add_answer_headers(doc: &mut serde_json::Value) {
             .map_or("", |(s, _, _)| *s);
         add(status, response);
     }
-    for item in doc["paths"]
+    for op in operations_mut(doc) {
+        let responses = op
+            .get_mut("responses")
+            .and_then(serde_json::Value::as_object_mut);
+        for (status, response) in responses.into_iter().flatten() {
+            add(status, response);
+        }
+    }
+}
+
+/// Every operation object of a document (`paths.*.*`), to rewrite in place.
+fn operations_mut(doc: &mut serde_json::Value) -> impl Iterator<Item = &mut serde_json::Value> {
+    doc["paths"]
         .as_object_mut()
         .into_iter()
         .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            let responses = op
-                .get_mut("responses")
-                .and_then(serde_json::Value::as_object_mut);
-            for (status, response) in responses.into_iter().flatten() {
-                add(status, response);
-            }
-        }
-    }
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|i| i.values_mut())
 }
 
 /// The input rules, on every schema a request can carry (its parameters,
@@ -545,45 +545,35 @@ fn add_input_rules(doc: &mut serde_json::Value) {
         collect_refs(v, &mut refs);
         queue.extend(refs);
     };
-    for item in doc["paths"]
-        .as_object_mut()
-        .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            let params = op
-                .get_mut("parameters")
-                .and_then(serde_json::Value::as_array_mut);
-            for param in params.into_iter().flatten() {
-                if param["in"] == "header" {
-                    // Header values are bytes the wire rules do not read;
-                    // an `If-Match` that names no version is simply a 412.
-                    if param["name"] == crate::idempotency::HEADER {
-                        param["schema"] = json!({
-                            "type": "string", "minLength": 1, "maxLength": 255,
-                            "pattern": IDEMPOTENCY_KEY_PATTERN
-                        });
-                    }
-                    continue;
+    for op in operations_mut(doc) {
+        let params = op
+            .get_mut("parameters")
+            .and_then(serde_json::Value::as_array_mut);
+        for param in params.into_iter().flatten() {
+            if param["in"] == "header" {
+                // Header values are bytes the wire rules do not read;
+                // an `If-Match` that names no version is simply a 412.
+                if param["name"] == crate::idempotency::HEADER {
+                    param["schema"] = json!({
+                        "type": "string", "minLength": 1, "maxLength": 255,
+                        "pattern": IDEMPOTENCY_KEY_PATTERN
+                    });
                 }
-                note_refs(&param["schema"], &mut queue);
-                string_rules(&mut param["schema"]);
+                continue;
             }
-            // (`get_mut`: indexing would add the keys it looks for.)
-            let body = op
-                .get_mut("requestBody")
-                .and_then(|b| b.get_mut("content"))
-                .and_then(|c| c.get_mut("application/json"))
-                .and_then(|j| j.get_mut("schema"));
-            if let Some(body) = body {
-                note_refs(body, &mut queue);
-                object_rules(body);
-                string_rules(body);
-            }
+            note_refs(&param["schema"], &mut queue);
+            string_rules(&mut param["schema"]);
+        }
+        // (`get_mut`: indexing would add the keys it looks for.)
+        let body = op
+            .get_mut("requestBody")
+            .and_then(|b| b.get_mut("content"))
+            .and_then(|c| c.get_mut("application/json"))
+            .and_then(|j| j.get_mut("schema"));
+        if let Some(body) = body {
+            note_refs(body, &mut queue);
+            object_rules(body);
+            string_rules(body);
         }
     }
     let schemas = &mut doc["components"]["schemas"];
