@@ -49,6 +49,11 @@ pub struct Config {
     /// How long an `Idempotency-Key` is remembered
     /// (`IDEMPOTENCY_TTL_HOURS`, default 24).
     pub idempotency_ttl: Duration,
+    /// How often this process runs a scheduler pass
+    /// (`SCHEDULER_INTERVAL_SECONDS`, default 300; 0 turns it off). The
+    /// first pass runs one interval after start; passes of all processes
+    /// take one advisory lock, so any number may run it.
+    pub scheduler_interval: Option<Duration>,
 }
 
 /// Why the configuration is refused.
@@ -147,7 +152,13 @@ impl Config {
         let session_idle = Duration::from_secs(
             60 * bounded(&var, "SESSION_IDLE_MINUTES", 1..=24 * 60)?.unwrap_or(30),
         );
+        let scheduler_interval = match bounded(&var, "SCHEDULER_INTERVAL_SECONDS", 0..=86_400)? {
+            Some(0) => None,
+            Some(s) => Some(Duration::from_secs(s)),
+            None => Some(Duration::from_secs(300)),
+        };
         Ok(Config {
+            scheduler_interval,
             app_database_url: var("APP_DATABASE_URL"),
             session_lifetime,
             session_idle,

@@ -53,6 +53,14 @@ enum Command {
     },
     /// Print the `OpenAPI` document.
     Openapi,
+    /// Run one scheduler pass (time-based screening duties, care-plan
+    /// reviews, risk as it ages) and exit. Skips when another process is
+    /// running a pass.
+    Scheduler {
+        /// The time the rules take as now (RFC 3339; default: the clock).
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 fn database_url() -> Result<String, String> {
@@ -63,6 +71,24 @@ fn migrate() -> Result<(), String> {
     let mut conn = db::connect_once(&database_url()?)?;
     let applied = db::migrate(&mut conn)?;
     println!("{} migration(s) applied", applied.len());
+    Ok(())
+}
+
+fn run_scheduler(at: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), String> {
+    let mut conn = db::connect_once(&database_url()?)?;
+    db::migrate(&mut conn)?;
+    let clock = at.unwrap_or_else(chrono::Utc::now);
+    let runner = format!("caremgr scheduler pid {}", std::process::id());
+    let ran = conn
+        .transaction(|conn| api::scheduler::run_once(conn, clock, &runner))
+        .map_err(|e| e.to_string())?;
+    match ran {
+        Some(r) => println!(
+            "Scheduler pass at {clock}: {} tasks opened, {} risks recomputed.",
+            r.tasks_opened, r.risks_updated
+        ),
+        None => println!("Another process is running a scheduler pass; skipped."),
+    }
     Ok(())
 }
 
@@ -171,6 +197,7 @@ fn main() -> ExitCode {
             name,
             password_stdin,
         } => create_user(org, email, role, name, password_stdin),
+        Command::Scheduler { at } => run_scheduler(at),
         Command::Openapi => serde_json::to_string_pretty(&api::server::openapi_document())
             .map(|json| println!("{json}"))
             .map_err(|e| e.to_string()),

@@ -43,6 +43,10 @@ Another organization's record is always a 404.",
         (name = "outreach", description = "Outreach attempts"),
         (name = "notes", description = "Case notes, signing, addenda and productivity"),
         (name = "screenings", description = "Screenings (PHQ-9, PHQ-2, GAD-7, AUDIT-C, DAST-10, C-SSRS, AHC HRSN), scored by the server; a positive suicide-risk screen opens a same-day safety follow-up"),
+        (name = "risk", description = "Explainable risk: the level, its factors and history, and manual overrides"),
+        (name = "care-plans", description = "Versioned care plans: needs, goals, interventions, participants and reviews"),
+        (name = "chart-reviews", description = "Gaps in care, and chart reviews that turn them into tasks"),
+        (name = "education", description = "Patient education: what was taught, to the patient or a contact, how, in which language, and whether it was understood"),
         (name = "contacts", description = "Family, friends and caregivers, and consent to share"),
         (name = "care-team", description = "The people who share a patient's care"),
         (name = "organization", description = "The organization's time zone and holidays"),
@@ -80,7 +84,7 @@ impl Modify for Security {
 /// The tag of an operation: the last segment of its path that names one
 /// (`/patients/{id}/contacts` is about contacts, `/patients/{id}/status`
 /// about patients).
-const TAGS: [(&str, &str); 22] = [
+const TAGS: [(&str, &str); 30] = [
     ("health", "health"),
     ("ready", "health"),
     ("auth", "auth"),
@@ -89,6 +93,14 @@ const TAGS: [(&str, &str); 22] = [
     ("contacts", "contacts"),
     ("screenings", "screenings"),
     ("entered-in-error", "screenings"),
+    ("education", "education"),
+    ("risk", "risk"),
+    ("override", "risk"),
+    ("care-plan", "care-plans"),
+    ("care-plans", "care-plans"),
+    ("versions", "care-plans"),
+    ("gaps", "chart-reviews"),
+    ("chart-reviews", "chart-reviews"),
     ("care-team", "care-team"),
     ("notes", "notes"),
     ("productivity", "notes"),

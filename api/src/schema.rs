@@ -100,6 +100,102 @@ diesel::table! {
 }
 
 diesel::table! {
+    care_plan_versions (care_plan_id, version) {
+        organization_id -> Uuid,
+        care_plan_id -> Uuid,
+        version -> Int4,
+        content -> Jsonb,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    care_plans (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        version -> Int4,
+        content -> Jsonb,
+        review_due_on -> Date,
+        updated_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chart_review_findings (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        chart_review_id -> Uuid,
+        code -> Text,
+        description -> Text,
+        task_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    chart_reviews (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        reviewed_by -> Nullable<Uuid>,
+        service_use -> Text,
+        engagement -> Text,
+        plan_adherence -> Text,
+        summary -> Nullable<Text>,
+        minutes -> Int4,
+        note_id -> Uuid,
+        reviewed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    education_records (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        topic -> Text,
+        title -> Text,
+        audience -> Text,
+        contact_id -> Nullable<Uuid>,
+        method -> Text,
+        materials -> Nullable<Text>,
+        understanding -> Text,
+        language -> Text,
+        interpreter_used -> Bool,
+        provided_by -> Nullable<Uuid>,
+        provided_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    scheduled_duties (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        kind -> Text,
+        cycle -> Text,
+        due_on -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    scheduler_runs (id) {
+        id -> Uuid,
+        started_at -> Timestamptz,
+        finished_at -> Timestamptz,
+        clock -> Timestamptz,
+        runner -> Text,
+        tasks_opened -> Int4,
+        risks_updated -> Int4,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -281,6 +377,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         family_key -> Nullable<Text>,
         given_key -> Nullable<Text>,
+        assessed_risk_level -> Nullable<Text>,
+        risk_factors -> Array<Text>,
     }
 }
 
@@ -304,6 +402,33 @@ diesel::table! {
         screening_id -> Uuid,
         item -> Text,
         value -> Jsonb,
+    }
+}
+
+diesel::table! {
+    risk_assessments (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        level -> Text,
+        computed_level -> Text,
+        points -> Int4,
+        factors -> Jsonb,
+        cause -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    risk_overrides (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        level -> Text,
+        reason -> Text,
+        until -> Date,
+        set_by -> Nullable<Uuid>,
+        at -> Timestamptz,
     }
 }
 
@@ -397,8 +522,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     appointments,
     audit_events,
+    care_plan_versions,
+    care_plans,
     care_team_members,
+    chart_review_findings,
+    chart_reviews,
     contacts,
+    education_records,
     encounters,
     idempotency_keys,
     login_throttle,
@@ -411,6 +541,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     patient_status_changes,
     patients,
     refresh_tokens,
+    risk_assessments,
+    risk_overrides,
+    scheduled_duties,
+    scheduler_runs,
     screening_answers,
     screenings,
     sign_ins,

@@ -21,8 +21,9 @@ use crate::http::{fallback, methods, request_id, security};
 use crate::openapi::{ApiDoc, apply_rules};
 use crate::spa::Spa;
 use crate::{
-    alerts, api_keys, appointments, audit, auth, care_team, contacts, encounters, health, notes,
-    organizations, outreach, patients, screenings, tasks, timeline, users, worklist,
+    alerts, api_keys, appointments, audit, auth, care_plans, care_team, chart_reviews, contacts,
+    education, encounters, gaps, health, notes, organizations, outreach, patients, risk,
+    screenings, tasks, timeline, users, worklist,
 };
 
 /// Every documented route.
@@ -38,6 +39,11 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(patients::routes::routes)
             .configure(contacts::routes::routes)
             .configure(screenings::routes::routes)
+            .configure(education::routes::routes)
+            .configure(risk::routes::routes)
+            .configure(care_plans::routes::routes)
+            .configure(gaps::routes::routes)
+            .configure(chart_reviews::routes::routes)
             .configure(care_team::routes::routes)
             .configure(timeline::routes::routes)
             .configure(encounters::routes::routes)
@@ -78,6 +84,9 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .as_deref()
         .unwrap_or(&config.database_url);
     let db = web::Data::new(Db::connect(serving, config.pool_size));
+    if let Some(every) = config.scheduler_interval {
+        actix_web::rt::spawn(scheduler_loop(db.clone(), every));
+    }
     let keys = web::Data::new(TokenKeys::new(
         &config.jwt_secret,
         i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(i64::MAX),
@@ -174,6 +183,30 @@ fn serving_role(owner: &mut diesel::PgConnection, config: &Config) -> Option<Str
 fn access_log() -> Logger {
     Logger::new("%a \"%{method}xi %U\" %s %b %Dms req=%{x-request-id}o")
         .custom_request_replace("method", |req| req.method().to_string())
+}
+
+/// Runs a scheduler pass every `every`, the first one interval after start
+/// (a pass another process is running is skipped, not waited for).
+async fn scheduler_loop(db: web::Data<Db>, every: std::time::Duration) {
+    let runner = format!("serve pid {}", std::process::id());
+    let mut tick = actix_web::rt::time::interval(every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let runner = runner.clone();
+        let ran = db
+            .tx(move |conn| crate::scheduler::run_once(conn, chrono::Utc::now(), &runner))
+            .await;
+        match ran {
+            Ok(Some(r)) => log::info!(
+                "scheduler pass: {} tasks opened, {} risks recomputed",
+                r.tasks_opened,
+                r.risks_updated
+            ),
+            Ok(None) => log::debug!("scheduler pass skipped: another process is running one"),
+            Err(e) => log::warn!("scheduler pass failed: {e}"),
+        }
+    }
 }
 
 /// Migrates, binds `BIND_ADDR` and serves until stopped.

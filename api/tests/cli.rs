@@ -200,3 +200,60 @@ fn openapi_prints_the_document() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["info"]["title"], "Care Manager API");
 }
+
+#[test]
+fn two_scheduler_processes_at_once_open_each_due_task_exactly_once() {
+    let db = TestDatabase::new();
+    let (ok, out) = run(caremgr(&db).arg("seed-demo"));
+    assert!(ok, "{out}");
+    let before = count(&db, "tasks WHERE source_type = 'schedule'");
+    // A clock 100 days ahead: routine PHQ-9s and care-plan reviews come due.
+    let at = (chrono::Utc::now() + chrono::Duration::days(100)).to_rfc3339();
+    let spawn = || {
+        caremgr(&db)
+            .args(["scheduler", "--at", &at])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("caremgr scheduler starts")
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().expect("it finishes");
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{text}");
+        assert!(
+            text.contains("tasks opened") || text.contains("skipped"),
+            "{text}"
+        );
+    }
+    let scheduled = count(&db, "tasks WHERE source_type = 'schedule'");
+    assert!(scheduled > before, "the clock made duties due");
+    assert_eq!(
+        count(
+            &db,
+            "(SELECT source_id FROM tasks WHERE source_type = 'schedule' \
+              GROUP BY source_id HAVING count(*) > 1) dup"
+        ),
+        0
+    );
+    let opened = count(
+        &db,
+        "scheduler_runs, generate_series(1, tasks_opened) \
+         WHERE runner LIKE 'caremgr scheduler%'",
+    );
+    assert_eq!(
+        opened,
+        scheduled - before,
+        "every task the clock made due was opened by exactly one of the two passes"
+    );
+    // Another pass with the same clock finds nothing new.
+    let (ok, out) = run(caremgr(&db).args(["scheduler", "--at", &at]));
+    assert!(ok, "{out}");
+    assert!(out.contains(": 0 tasks opened"), "{out}");
+    assert_eq!(
+        count(&db, "tasks WHERE source_type = 'schedule'"),
+        scheduled
+    );
+}

@@ -227,11 +227,13 @@ fn property<'a>(doc: &'a Value, owner: &str, name: &str) -> Option<&'a Value> {
 /// Rules that depend on the clock, another field or another record: JSON
 /// Schema cannot state them, so the document says them in words (and
 /// `scripts/schemathesis_hooks.py` names the 422 each one answers).
-const CONTEXT_RULES: [&str; 4] = [
+const CONTEXT_RULES: [&str; 6] = [
     "birth_date_rule", // not after today (the years are the wire rule's)
     "not_in_future",
     "consent_dates",
     "patched_consent_dates",
+    "not_past",       // a care plan's review date: said in its description
+    "override_until", // today to 366 days ahead: said in its description
 ];
 
 /// Every limit a request field's `#[validate]` declares is in the document

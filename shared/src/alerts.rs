@@ -21,6 +21,8 @@ code_enum! {
         Disengagement,
         /// A screening found suicide risk.
         Safety,
+        /// The patient's risk level rose.
+        RiskIncrease,
     }
 }
 
@@ -29,7 +31,7 @@ impl AlertKind {
     pub fn severity(self) -> Severity {
         match self {
             AlertKind::Admission | AlertKind::Discharge | AlertKind::Safety => Severity::High,
-            AlertKind::Disengagement => Severity::Warning,
+            AlertKind::Disengagement | AlertKind::RiskIncrease => Severity::Warning,
             AlertKind::MissedAppointment => Severity::Info,
         }
     }
@@ -42,6 +44,7 @@ impl AlertKind {
             AlertKind::MissedAppointment => "Missed appointment",
             AlertKind::Disengagement => "Disengagement",
             AlertKind::Safety => "Safety",
+            AlertKind::RiskIncrease => "Risk increase",
         }
     }
 }

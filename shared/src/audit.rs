@@ -93,6 +93,22 @@ code_enum! {
         #[serde(rename = "care_team.update")]
         #[strum(serialize = "care_team.update")]
         CareTeamUpdate,
+        /// A care plan (or one of its versions) was read.
+        #[serde(rename = "care_plan.read")]
+        #[strum(serialize = "care_plan.read")]
+        CarePlanRead,
+        /// A care plan was created or changed (a new version).
+        #[serde(rename = "care_plan.update")]
+        #[strum(serialize = "care_plan.update")]
+        CarePlanUpdate,
+        /// A chart review was recorded.
+        #[serde(rename = "chart_review.create")]
+        #[strum(serialize = "chart_review.create")]
+        ChartReviewCreate,
+        /// Chart reviews were listed.
+        #[serde(rename = "chart_review.list")]
+        #[strum(serialize = "chart_review.list")]
+        ChartReviewList,
         /// A contact was added.
         #[serde(rename = "contact.create")]
         #[strum(serialize = "contact.create")]
@@ -105,6 +121,14 @@ code_enum! {
         #[serde(rename = "contact.update")]
         #[strum(serialize = "contact.update")]
         ContactUpdate,
+        /// Patient education was recorded.
+        #[serde(rename = "education.create")]
+        #[strum(serialize = "education.create")]
+        EducationCreate,
+        /// Education records were listed.
+        #[serde(rename = "education.list")]
+        #[strum(serialize = "education.list")]
+        EducationList,
         /// An encounter was recorded.
         #[serde(rename = "encounter.create")]
         #[strum(serialize = "encounter.create")]
@@ -125,6 +149,10 @@ code_enum! {
         #[serde(rename = "encounter.update")]
         #[strum(serialize = "encounter.update")]
         EncounterUpdate,
+        /// A patient's gaps in care were read.
+        #[serde(rename = "gaps.read")]
+        #[strum(serialize = "gaps.read")]
+        GapsRead,
         /// An addendum was added to a note.
         #[serde(rename = "note.addendum")]
         #[strum(serialize = "note.addendum")]
@@ -185,6 +213,14 @@ code_enum! {
         #[serde(rename = "patient.update")]
         #[strum(serialize = "patient.update")]
         PatientUpdate,
+        /// A patient's risk level was overridden by hand.
+        #[serde(rename = "risk.override")]
+        #[strum(serialize = "risk.override")]
+        RiskOverride,
+        /// A patient's risk and its factors were read.
+        #[serde(rename = "risk.read")]
+        #[strum(serialize = "risk.read")]
+        RiskRead,
         /// A screening was recorded.
         #[serde(rename = "screening.create")]
         #[strum(serialize = "screening.create")]
@@ -277,13 +313,19 @@ impl AuditAction {
             | AuditAction::NoteUpdate => "note",
             AuditAction::OrganizationUpdate => "organization",
             AuditAction::OutreachCreate | AuditAction::OutreachList => "outreach_attempt",
-            AuditAction::PatientCreate
+            AuditAction::GapsRead
+            | AuditAction::RiskOverride
+            | AuditAction::RiskRead
+            | AuditAction::PatientCreate
             | AuditAction::PatientCreateReplayed
             | AuditAction::PatientList
             | AuditAction::PatientRead
             | AuditAction::PatientStatusChange
             | AuditAction::PatientUpdate
             | AuditAction::TimelineRead => "patient",
+            AuditAction::CarePlanRead | AuditAction::CarePlanUpdate => "care_plan",
+            AuditAction::ChartReviewCreate | AuditAction::ChartReviewList => "chart_review",
+            AuditAction::EducationCreate | AuditAction::EducationList => "education_record",
             AuditAction::ScreeningCreate
             | AuditAction::ScreeningEnteredInError
             | AuditAction::ScreeningList

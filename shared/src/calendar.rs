@@ -71,8 +71,14 @@ pub fn due_next_business_day<Tz: TimeZone>(
 /// The last second of the local day of `at`: when same-day work (a
 /// safety follow-up) is due.
 pub fn end_of_local_day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
+    end_of_date(local_date(at, tz), tz)
+}
+
+/// The last second of `date` in `tz`: when work due "on" a date (a
+/// care-plan review, a screening) is due.
+pub fn end_of_date<Tz: TimeZone>(date: NaiveDate, tz: &Tz) -> DateTime<Utc> {
     let last = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(END_OF_BUSINESS);
-    local_to_utc(local_date(at, tz), last, tz)
+    local_to_utc(date, last, tz)
 }
 
 /// Whether `due` falls on the local date of `now` (for "due today" counts).

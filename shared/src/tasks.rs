@@ -134,6 +134,11 @@ code_enum! {
         /// A screening's follow-up: safety, or a PHQ-9 after a positive
         /// PHQ-2 (`source_id` is the screening).
         Screening,
+        /// A date came due: a routine or follow-up-window PHQ-9, or a
+        /// care-plan review (`source_id` is the scheduled duty).
+        Schedule,
+        /// A gap a chart review found (`source_id` is the finding).
+        ChartReview,
     }
 }
 

@@ -23,6 +23,8 @@ code_enum! {
         Alert,
         /// A change of case status.
         StatusChange,
+        /// Patient education given.
+        Education,
     }
 }
 

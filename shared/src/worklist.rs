@@ -6,7 +6,7 @@
 
 use crate::calendar::humanize;
 use crate::ids::{PatientId, TaskId};
-use crate::risk::RiskLevel;
+use crate::risk::{RiskFactorCode, RiskLevel, top_factor_labels};
 use crate::tasks::{Task, TaskContext, TaskKind};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,10 @@ pub struct PatientSummary {
     pub name: String,
     /// Risk level.
     pub risk_level: RiskLevel,
+    /// The heaviest factors behind the computed level, heaviest first (at
+    /// most three).
+    #[serde(default)]
+    pub risk_factors: Vec<RiskFactorCode>,
 }
 
 /// What ranking needs to know about one open task.
@@ -177,10 +181,17 @@ pub fn reason(
             due_phrase(task, now, "follow-up")
         ),
         (kind, _) if band_of(kind) < 4 => due_phrase(task, now, kind.label()),
-        (kind, _) => format!(
+        (kind, _) if entry.patient.risk_factors.is_empty() => format!(
             "{} for a {} risk patient; {}",
             kind.label(),
             entry.patient.risk_level.label().to_lowercase(),
+            due_phrase(task, now, "").trim_start()
+        ),
+        (kind, _) => format!(
+            "{} for a {} risk patient ({}); {}",
+            kind.label(),
+            entry.patient.risk_level.label().to_lowercase(),
+            top_factor_labels(&entry.patient.risk_factors, 2),
             due_phrase(task, now, "").trim_start()
         ),
     };
@@ -266,6 +277,7 @@ mod tests {
                 id: PatientId::default(),
                 name: "Lopez, Maria".into(),
                 risk_level: risk,
+                risk_factors: vec![],
             },
             disengaged: false,
         }
@@ -438,6 +450,20 @@ mod tests {
         assert_eq!(
             reason(&e, now(), &local),
             "Chart review for a very high risk patient; due in 2 d"
+        );
+    }
+
+    #[test]
+    fn other_work_names_the_top_two_risk_factors_when_the_risk_was_computed() {
+        let mut e = entry(TaskKind::ScreeningDue, 48, RiskLevel::VeryHigh);
+        e.patient.risk_factors = vec![
+            RiskFactorCode::AcuteCare,
+            RiskFactorCode::Depression,
+            RiskFactorCode::MissedAppointments,
+        ];
+        assert_eq!(
+            reason(&e, now(), &local),
+            "Screening due for a very high risk patient (hospital/ED/crisis use, depression); due in 2 d"
         );
     }
 

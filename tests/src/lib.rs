@@ -345,6 +345,11 @@ impl TestApp {
         self.request(reqwest::Method::POST, path)
     }
 
+    /// `PUT path`.
+    pub fn put(&self, path: &str) -> Req {
+        self.request(reqwest::Method::PUT, path)
+    }
+
     /// `PATCH path`.
     pub fn patch(&self, path: &str) -> Req {
         self.request(reqwest::Method::PATCH, path)

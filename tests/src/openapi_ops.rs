@@ -334,6 +334,8 @@ pub enum Record {
     FreshScreening,
     /// A care-team membership.
     CareTeamMember,
+    /// The patient's care plan.
+    CarePlan,
     /// A spare user (a viewer) to change.
     User,
     /// A spare API key to revoke.
@@ -355,6 +357,7 @@ impl Record {
             "contacts" => Record::Contact,
             "screenings" => Record::Screening,
             "care-team" => Record::CareTeamMember,
+            "care-plans" => Record::CarePlan,
             "users" => Record::User,
             "api-keys" => Record::ApiKey,
             "organization" => Record::Organization,
@@ -373,6 +376,7 @@ impl Record {
             Record::Contact => Some("contacts"),
             Record::Screening | Record::FreshScreening => Some("screenings"),
             Record::CareTeamMember => Some("care_team_members"),
+            Record::CarePlan => Some("care_plans"),
             Record::User => Some("users"),
             Record::Organization => Some("organizations"),
             Record::Alert | Record::ApiKey => None,
@@ -407,6 +411,8 @@ pub struct Side {
     pub screening: Uuid,
     /// An external care-team member.
     pub care_team_member: Uuid,
+    /// The patient's care plan (two versions).
+    pub care_plan: Uuid,
     /// A spare viewer.
     pub user: Uuid,
     /// A spare API key.
@@ -428,6 +434,7 @@ impl Side {
             Record::Contact => self.contact,
             Record::Screening | Record::FreshScreening => self.screening,
             Record::CareTeamMember => self.care_team_member,
+            Record::CarePlan => self.care_plan,
             Record::User => self.user,
             Record::ApiKey => self.api_key,
             Record::Organization => self.team.org.id.get(),
@@ -491,6 +498,33 @@ impl TestApp {
             }),
         );
         (id_of(&stay), id_of(&visit))
+    }
+
+    /// A care plan at version 2 and two chart reviews for `patient`;
+    /// answers the plan's id.
+    fn plan_and_chart_reviews(&self, cm: &str, patient: Uuid) -> Uuid {
+        let plan_path = format!("/api/v1/patients/{patient}/care-plan");
+        let plan = self
+            .put(&plan_path)
+            .token(cm)
+            .json(&json!({"needs": [{"domain": "behavioral", "description": "Depression"}]}))
+            .send()
+            .json_of(201);
+        self.put(&plan_path)
+            .token(cm)
+            .json(&json!({"version": plan["version"], "needs": plan["needs"],
+                          "goals": [{"text": "PHQ-9 below 5", "target_date": "2027-05-31"}]}))
+            .send()
+            .json_of(200);
+        for minutes in [20, 30] {
+            self.made(
+                cm,
+                &format!("/api/v1/patients/{patient}/chart-reviews"),
+                &json!({"service_use": "No ED use", "engagement": "engaged",
+                        "plan_adherence": "adherent", "minutes": minutes}),
+            );
+        }
+        id_of(&plan)
     }
 
     /// An unsigned note and a signed one about `patient`.
@@ -572,6 +606,15 @@ impl TestApp {
                 ))
             })
             .collect();
+        for title in ["Taking sertraline", "Your safety plan"] {
+            self.made(
+                &cm,
+                &format!("/api/v1/patients/{patient}/education"),
+                &json!({"topic": "medication", "title": title, "audience": "patient",
+                        "method": "verbal", "understanding": "not_assessed"}),
+            );
+        }
+        let plan = self.plan_and_chart_reviews(&cm, patient);
         let alerts = self
             .get(&format!("/api/v1/alerts?patient_id={patient}"))
             .token(&cm)
@@ -596,6 +639,7 @@ impl TestApp {
             contact: contacts[0],
             screening: screenings[0],
             care_team_member: members[0],
+            care_plan: plan,
             user,
             api_key,
         }

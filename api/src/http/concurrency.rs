@@ -146,6 +146,10 @@ etagged!(
     shared::tasks::Task,
     shared::notes::Note,
     shared::screening::Screening,
+    shared::care_plan::CarePlan,
+    shared::care_plan::CarePlanVersion,
+    shared::chart_review::ChartReview,
+    shared::education::EducationRecord,
 );
 
 #[cfg(test)]

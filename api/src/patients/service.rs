@@ -21,6 +21,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::patients::search;
 use crate::patients::store::{self, Filter, ListKey, StatusChange};
+use crate::risk::service as risk;
 use crate::rules;
 use crate::users::store as users;
 
@@ -85,7 +86,17 @@ pub fn register(
     let draft = new
         .into_inner()
         .into_patient(PatientId::from(Uuid::now_v7()), care_manager, now);
-    let patient = store::insert(conn, auth, &draft, auth.user_id())?;
+    let inserted = store::insert(conn, auth, &draft, auth.user_id())?;
+    if inserted.risk_level > shared::risk::RiskLevel::Low {
+        risk::recompute(
+            conn,
+            auth,
+            inserted.id,
+            "assessed level at registration",
+            now,
+        )?;
+    }
+    let patient = store::get(conn, auth, inserted.id)?;
     audit::on_record(
         conn,
         auth,
@@ -130,7 +141,11 @@ pub fn update(
     let changed = patch.changed_fields();
     let mut after = before.clone();
     patch.apply_to(&mut after);
-    let saved = store::save(conn, auth, &before, &after, now)?;
+    let mut saved = store::save(conn, auth, &before, &after, now)?;
+    if after.risk_level != before.risk_level {
+        risk::recompute(conn, auth, id, "assessed level changed", now)?;
+        saved = store::get(conn, auth, id)?;
+    }
     audit::record(
         conn,
         auth.actor(),

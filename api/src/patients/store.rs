@@ -130,7 +130,6 @@ struct Columns<'a> {
     insurance_member_id: Option<&'a str>,
     insurance_medicaid: bool,
     primary_care_manager_id: Option<Uuid>,
-    risk_level: &'a str,
 }
 
 impl<'a> From<&'a Patient> for Columns<'a> {
@@ -156,7 +155,6 @@ impl<'a> From<&'a Patient> for Columns<'a> {
             insurance_member_id: insurance.and_then(|i| i.member_id.as_deref()),
             insurance_medicaid: insurance.is_some_and(|i| i.medicaid),
             primary_care_manager_id: p.primary_care_manager_id.map(UserId::get),
-            risk_level: p.risk_level.as_ref(),
         }
     }
 }
@@ -337,6 +335,10 @@ pub fn insert(
             patients::id.eq(patient.id.get()),
             patients::organization_id.eq(auth.org().get()),
             Columns::from(patient),
+            // The level written at registration is the assessed level, one
+            // risk factor; the level in force follows from all of them.
+            patients::risk_level.eq(patient.risk_level.as_ref()),
+            patients::assessed_risk_level.eq(patient.risk_level.as_ref()),
             patients::status.eq(patient.status.as_ref()),
             patients::created_at.eq(patient.created_at),
             patients::updated_at.eq(patient.updated_at),
@@ -373,6 +375,12 @@ pub fn save(
             patients::updated_at.eq(now),
         ))
         .execute(conn)?;
+    if after.risk_level != before.risk_level {
+        // A level written by hand or by the EHR is the assessed level.
+        diesel::update(one_of_org!(patients, auth, before.id.get()))
+            .set(patients::assessed_risk_level.eq(after.risk_level.as_ref()))
+            .execute(conn)?;
+    }
     get(conn, auth, before.id)
 }
 

@@ -21,14 +21,17 @@ use crate::encounters::store as encounters;
 use crate::error::ApiResult;
 use crate::organizations::store as organizations;
 use crate::patients::store as patients;
+use crate::risk::service as risk;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
 
+mod care_plans;
 mod screenings;
+pub use care_plans::{care_plan_saved, open_review_if_due};
 pub use screenings::{screening_entered_in_error, screening_recorded};
 
 /// Who a rule's task goes to: the patient's active primary care manager, or
 /// the least-loaded supervisor when there is none.
-fn rule_assignee(
+pub(crate) fn rule_assignee(
     conn: &mut PgConnection,
     auth: &Authorized,
     patient: PatientId,
@@ -70,6 +73,15 @@ pub fn encounter_recorded(
                 message,
                 source,
             },
+            now,
+        )?;
+    }
+    if before.is_none_or(|b| b.admitted_at != after.admitted_at || b.kind != after.kind) {
+        risk::recompute(
+            conn,
+            auth,
+            after.patient_id,
+            "hospital, ED or crisis stay recorded",
             now,
         )?;
     }
@@ -169,11 +181,19 @@ pub fn appointment_recorded(
             "The appointment was attended after all (corrected).",
             now,
         )?;
+        risk::recompute(
+            conn,
+            auth,
+            after.patient_id,
+            "missed appointment corrected",
+            now,
+        )?;
         return Ok(());
     }
     if after.status != AppointmentStatus::Missed || was == Some(AppointmentStatus::Missed) {
         return Ok(());
     }
+    risk::recompute(conn, auth, after.patient_id, "appointment missed", now)?;
     let cal = organizations::calendar(conn, auth)?;
     let spec = Spec {
         patient_id: after.patient_id,

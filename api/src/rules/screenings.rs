@@ -7,14 +7,16 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use shared::alerts::AlertKind;
 use shared::calendar::{due_next_business_day, end_of_local_day};
-use shared::screening::{Flag, Instrument, Screening};
-use shared::tasks::{Priority, TaskContext, TaskKind, TaskSource};
+use shared::screening::{Flag, Instrument, Screening, SocialDomain};
+use shared::tasks::{Priority, TaskContext, TaskKind, TaskSource, TaskStatus};
 
 use super::rule_assignee;
 use crate::alerts::store::{self as alerts, NewAlert, Source};
 use crate::auth::Authorized;
+use crate::care_plans::service as care_plans;
 use crate::error::ApiResult;
 use crate::organizations::store as organizations;
+use crate::risk::service as risk;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
 
 /// The follow-up a flag asks for: its task kind, title and due time.
@@ -28,6 +30,47 @@ fn followup_of(flag: Flag) -> (TaskKind, Priority) {
 /// A screening was recorded: each flag opens its follow-up (once), and a
 /// suicide-risk flag alerts the care team.
 pub fn screening_recorded(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    screening: &Screening,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if screening.instrument == Instrument::Phq9 {
+        tasks::close_active_of_kind(
+            conn,
+            auth,
+            screening.patient_id,
+            TaskKind::ScreeningDue,
+            TaskStatus::Done,
+            &format!(
+                "PHQ-9 recorded ({})",
+                screening.administered_at.date_naive()
+            ),
+            now,
+        )?;
+    }
+    if !screening.result.social_needs.is_empty() {
+        let found: Vec<(SocialDomain, String)> = screening
+            .result
+            .social_needs
+            .iter()
+            .map(|n| (n.domain, n.reason.clone()))
+            .collect();
+        care_plans::add_social_needs(conn, auth, screening.patient_id, screening.id, &found, now)?;
+    }
+    flags(conn, auth, screening, now)?;
+    risk::recompute(
+        conn,
+        auth,
+        screening.patient_id,
+        &format!("{} recorded", screening.instrument.label()),
+        now,
+    )
+}
+
+/// Each flag opens its follow-up (once); a suicide-risk flag alerts the
+/// care team.
+fn flags(
     conn: &mut PgConnection,
     auth: &Authorized,
     screening: &Screening,
@@ -127,5 +170,11 @@ pub fn screening_entered_in_error(
             now,
         )?;
     }
-    Ok(())
+    risk::recompute(
+        conn,
+        auth,
+        screening.patient_id,
+        &format!("{} marked entered in error", screening.instrument.label()),
+        now,
+    )
 }

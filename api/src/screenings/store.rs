@@ -235,3 +235,25 @@ pub fn mark_entered_in_error(
         .execute(conn)?;
     get(conn, auth, id)
 }
+
+/// The latest total of `instrument` for `patient` (not entered in error),
+/// with when it was given.
+pub fn latest_total(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    instrument: Instrument,
+) -> ApiResult<Option<(i32, DateTime<Utc>)>> {
+    Ok(of_org!(screenings, auth)
+        .filter(screenings::patient_id.eq(patient.get()))
+        .filter(screenings::instrument.eq(instrument.as_ref()))
+        .filter(screenings::entered_in_error_at.is_null())
+        .filter(screenings::total.is_not_null())
+        .order((screenings::administered_at.desc(), screenings::id.desc()))
+        .select((
+            screenings::total.assume_not_null(),
+            screenings::administered_at,
+        ))
+        .first(conn)
+        .optional()?)
+}

@@ -24,6 +24,7 @@ use crate::patients::service as patients;
 use crate::users::service as users;
 
 mod care;
+mod clinical;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -486,6 +487,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
             now,
         )?;
         care::seed(conn, &mut rng, &riverside, &seeded_riverside, now)?;
+        clinical::seed(conn, &mut rng, &riverside, &seeded_riverside, now)?;
         let seeded_lakeside = create_patients(
             conn,
             &mut rng,
@@ -495,6 +497,9 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
             &[],
             now,
         )?;
+        // Time-based duties due today (PHQ-9s, reviews) open as they would
+        // on the first scheduler pass.
+        crate::scheduler::run_once(conn, now, "seed-demo")?;
         Ok(Seeded::Loaded {
             users: 8,
             patients: seeded_riverside.len() + seeded_lakeside.len(),

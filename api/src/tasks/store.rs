@@ -407,6 +407,41 @@ pub fn cancel_active_for_patient(
     .execute(conn)?)
 }
 
+/// Closes the patient's active tasks of `kind` that a rule or schedule
+/// opened (never one a person created by hand): `Done` with `note` as the
+/// outcome, or `Cancelled` with it as the reason. Answers how many.
+pub fn close_active_of_kind(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    kind: TaskKind,
+    status: TaskStatus,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let matching = of_org!(tasks, auth)
+        .filter(tasks::patient_id.eq(patient.get()))
+        .filter(tasks::kind.eq(kind.as_ref()))
+        .filter(tasks::source_id.is_not_null())
+        .filter(tasks::status.eq_any(ACTIVE));
+    let (outcome, reason) = if status == TaskStatus::Done {
+        (Some(note), None)
+    } else {
+        (None, Some(note))
+    };
+    Ok(diesel::update(matching)
+        .set((
+            tasks::status.eq(status.as_ref()),
+            tasks::outcome.eq(outcome),
+            tasks::cancel_reason.eq(reason),
+            tasks::completed_at.eq(now),
+            tasks::completed_by.eq(auth.user_id().map(UserId::get)),
+            tasks::version.eq(tasks::version + 1),
+            tasks::updated_at.eq(now),
+        ))
+        .execute(conn)?)
+}
+
 /// Identifies the task a workflow rule created: the unique index allows one
 /// per source record and kind.
 #[derive(Debug, Clone, Copy)]

@@ -20,7 +20,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Everything that happened to a patient, newest first: encounters,
-/// appointments, tasks, outreach, notes, alerts and status changes.
+/// appointments, tasks, outreach, notes, alerts, status changes and
+/// education.
 #[utoipa::path(
     params(("id" = Uuid, Path, description = "Patient id"), PageQuery),
     responses((status = 200, description = "A page of the timeline", body = Page<TimelineEntry>))

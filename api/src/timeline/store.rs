@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamptz, Uuid as S
 use serde::{Deserialize, Serialize};
 use shared::alerts::AlertKind;
 use shared::appointments::{AppointmentKind, AppointmentStatus};
+use shared::education;
 use shared::encounters::EncounterKind;
 use shared::ids::{PatientId, UserId};
 use shared::notes::NoteType;
@@ -75,6 +76,9 @@ SELECT at, kind, part, id, a, b, c, actor FROM (
     UNION ALL
     SELECT changed_at, 'status_change', 0::smallint, id, from_status, to_status, reason, changed_by
       FROM patient_status_changes WHERE organization_id = $1 AND patient_id = $2
+    UNION ALL
+    SELECT provided_at, 'education', 0::smallint, id, method, title, understanding, provided_by
+      FROM education_records WHERE organization_id = $1 AND patient_id = $2
 ) feed
 WHERE $3::timestamptz IS NULL OR (at, kind, part, id) < ($3, $4, $5, $6)
 ORDER BY at DESC, kind DESC, part DESC, id DESC
@@ -125,6 +129,13 @@ fn summary(r: &Row) -> String {
             if c.is_some() { " (unsigned)" } else { "" }
         ),
         ("alert", _) => format!("{} alert: {b}", label(a, AlertKind::label)),
+        ("education", _) => match (
+            a.and_then(|m| m.parse().ok()),
+            c.and_then(|u| u.parse().ok()),
+        ) {
+            (Some(method), Some(understanding)) => education::summary(b, method, understanding),
+            _ => format!("Education: {b}"),
+        },
         ("status_change", _) => {
             let from = a.map_or_else(|| "new".into(), |s| s.replace('_', " "));
             match c {

@@ -39,10 +39,11 @@ pub fn entries(
             patients::family_name,
             patients::preferred_name,
             patients::risk_level,
+            patients::risk_factors,
         ))
-        .load::<(Uuid, String, String, Option<String>, String)>(conn)?
+        .load::<(Uuid, String, String, Option<String>, String, Vec<String>)>(conn)?
         .into_iter()
-        .map(|(id, given, family, preferred, risk)| {
+        .map(|(id, given, family, preferred, risk, factors)| {
             let id = PatientId::from(id);
             Ok((
                 id,
@@ -50,6 +51,7 @@ pub fn entries(
                     id,
                     name: display_name(&given, &family, preferred.as_deref()),
                     risk_level: code(&risk)?,
+                    risk_factors: factors.iter().map(|f| code(f)).collect::<ApiResult<_>>()?,
                 },
             ))
         })

@@ -253,6 +253,30 @@ pub fn rules() -> Vec<Rule> {
         rule("mark_screening_entered_in_error", Needs(PatientsWrite), PATIENT_DATA)
             .on(Record::FreshScreening)
             .body(|_| json!({"reason": "Recorded on the wrong patient"})),
+        rule("list_education", Needs(PatientsRead), PATIENT_DATA),
+        rule("record_education", Needs(PatientsWrite), PATIENT_DATA).body(|_| {
+            json!({"topic": "medication", "title": "Taking sertraline", "audience": "patient",
+                   "method": "teach_back", "understanding": "confirmed_teach_back",
+                   "provided_at": Utc::now()})
+        }),
+        rule("get_risk", Needs(PatientsRead), PATIENT_DATA),
+        rule("override_risk", Needs(PatientsWrite), PATIENT_DATA).body(|_| {
+            json!({"level": "high", "reason": "Lost housing this week",
+                   "until": Utc::now().date_naive() + Duration::days(30)})
+        }),
+        rule("get_care_plan", Needs(PatientsRead), PATIENT_DATA),
+        // The plan's version (the path names the patient, whose version
+        // differs); an empty plan is a valid save.
+        rule("put_care_plan", Needs(PatientsWrite), PATIENT_DATA).body(|c| {
+            json!({"version": c.app.version_of(Record::CarePlan, c.side.care_plan)})
+        }),
+        rule("get_care_plan_version", Needs(PatientsRead), PATIENT_DATA),
+        rule("list_gaps", Needs(PatientsRead), PATIENT_DATA),
+        rule("list_chart_reviews", Needs(PatientsRead), PATIENT_DATA),
+        rule("record_chart_review", Needs(NotesWrite), PATIENT_DATA).body(|_| {
+            json!({"service_use": "One ED visit", "engagement": "partially_engaged",
+                   "plan_adherence": "partial", "minutes": 15})
+        }),
         rule("list_members", Needs(PatientsRead), PATIENT_DATA),
         rule("add_member", Needs(PatientsWrite), PATIENT_DATA)
             .body(|_| json!({"name": "Dr. Ana Alvarez", "role": "pcp"})),
@@ -494,6 +518,8 @@ pub fn prepare(doc: &Document, op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -
     let target = target(op, rule, ctx);
     let path = op.path_with(|param| match target {
         Some((_, id)) if op.path_params.first().is_some_and(|p| p == param) => id.to_string(),
+        // A care plan's version number: the setup saved two.
+        _ if param == "n" => "1".to_owned(),
         _ => panic!(
             "{}: nothing says what to put in `{{{param}}}` — teach `prepare` in \
              tests/tests/scenarios/authorization_matrix.rs",

@@ -80,10 +80,28 @@ fn a_phq9_with_item_9_answered_puts_a_same_day_safety_followup_quoting_the_answe
         "{}",
         items[0].reason
     );
+    // The safety alert, and the risk rising with it (low to high).
     let alerts = alerts_of(&app, &token, p.id);
-    assert_eq!(alerts.len(), 1);
-    assert_eq!(alerts[0]["kind"], "safety");
-    assert_eq!(alerts[0]["severity"], "high");
+    let kinds: Vec<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "safety").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    let safety = alerts.iter().find(|a| a["kind"] == "safety").unwrap();
+    assert_eq!(safety["severity"], "high");
+    let rise = alerts
+        .iter()
+        .find(|a| a["kind"] == "risk_increase")
+        .unwrap();
+    assert!(
+        rise["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Risk rose from low to high"),
+        "{rise}"
+    );
 }
 
 #[test]

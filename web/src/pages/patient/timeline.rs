@@ -22,6 +22,7 @@ pub fn kind_label(kind: TimelineKind) -> &'static str {
         TimelineKind::Note => "Note",
         TimelineKind::Alert => "Alert",
         TimelineKind::StatusChange => "Case status",
+        TimelineKind::Education => "Education",
     }
 }
 

@@ -1,0 +1,195 @@
+//! The scheduler: time-based rules that no request sets off. A PHQ-9 due
+//! every 90 days for active behavioral-health clients and in the 6- and
+//! 12-month windows after an index PHQ-9 above 9; care-plan reviews coming
+//! due; risk recomputed as factors age out and overrides end.
+//!
+//! Every `caremgr serve` process runs a pass every `SCHEDULER_INTERVAL_SECONDS`
+//! (300 by default; 0 turns it off), and `caremgr scheduler --once [--at
+//! TIME]` runs one by hand with any clock. A pass runs in one transaction
+//! under a Postgres advisory lock, so however many processes there are,
+//! one pass runs at a time and a second one that finds the lock taken
+//! skips; and each duty is recorded once per patient, kind and cycle
+//! (`scheduled_duties`), so a later pass never opens the same task again.
+
+pub mod duties;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use shared::calendar::local_date;
+use shared::care_plan::REVIEW_LEAD_DAYS;
+use shared::ids::PatientId;
+use shared::schedule::{Phq9, phq9_duties};
+use shared::screening::Instrument;
+use shared::tasks::{Priority, TaskKind, TaskSource};
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::care_plans::store as care_plans;
+use crate::error::{ApiError, ApiResult};
+use crate::gaps::store as gaps;
+use crate::risk::{service as risk, store as risk_store};
+use crate::rules;
+use crate::schema::{organizations, patients, scheduler_runs, screenings};
+use crate::tasks::store::{self as tasks, Spec};
+
+/// The advisory lock key every scheduler pass takes ("caremgr-sched").
+const LOCK_KEY: i64 = 0x6361_7265_7363_6864;
+
+/// What a pass did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    /// Tasks opened.
+    pub tasks_opened: i32,
+    /// Patients whose risk was recomputed (changed or not).
+    pub risks_updated: i32,
+}
+
+/// Runs one pass at `clock` (the time the rules take as now), unless
+/// another process holds the lock: then `None`. Call inside a transaction.
+pub fn run_once(
+    conn: &mut PgConnection,
+    clock: DateTime<Utc>,
+    runner: &str,
+) -> ApiResult<Option<Report>> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = Bool)]
+        locked: bool,
+    }
+    let started = Utc::now();
+    let got = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
+        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
+        .get_result::<Locked>(conn)?;
+    if !got.locked {
+        return Ok(None);
+    }
+    let mut report = Report::default();
+    // Risk ages by the day: recompute it on the first pass of a (UTC) day.
+    let midnight = clock
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    let first_today = !diesel::select(diesel::dsl::exists(
+        scheduler_runs::table
+            .filter(scheduler_runs::clock.ge(midnight))
+            .filter(scheduler_runs::clock.lt(clock)),
+    ))
+    .get_result::<bool>(conn)?;
+    let orgs: Vec<(Uuid, String)> = organizations::table
+        .select((organizations::id, organizations::time_zone))
+        .load(conn)?;
+    for (org, tz) in orgs {
+        let tz = tz
+            .parse()
+            .map_err(|_| ApiError::internal(format!("organization {org}: bad time zone {tz}")))?;
+        let auth = Authorized::system(org.into(), tz, "scheduler");
+        pass(conn, &auth, clock, first_today, &mut report)?;
+    }
+    diesel::insert_into(scheduler_runs::table)
+        .values((
+            scheduler_runs::id.eq(Uuid::now_v7()),
+            scheduler_runs::started_at.eq(started),
+            scheduler_runs::finished_at.eq(Utc::now()),
+            scheduler_runs::clock.eq(clock),
+            scheduler_runs::runner.eq(runner),
+            scheduler_runs::tasks_opened.eq(report.tasks_opened),
+            scheduler_runs::risks_updated.eq(report.risks_updated),
+        ))
+        .execute(conn)?;
+    Ok(Some(report))
+}
+
+/// One organization's pass.
+fn pass(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    now: DateTime<Utc>,
+    recompute_risk: bool,
+    report: &mut Report,
+) -> ApiResult<()> {
+    let today = auth.today(now);
+
+    // Screenings: every active patient with a PHQ-9 history or a
+    // behavioral-health need on the plan.
+    let active: Vec<Uuid> = crate::store::of_org!(patients, auth)
+        .filter(patients::status.eq("active"))
+        .select(patients::id)
+        .load(conn)?;
+    for pid in active {
+        let patient = PatientId::from(pid);
+        let history: Vec<Phq9> = crate::store::of_org!(screenings, auth)
+            .filter(screenings::patient_id.eq(pid))
+            .filter(screenings::instrument.eq(Instrument::Phq9.as_ref()))
+            .filter(screenings::entered_in_error_at.is_null())
+            .filter(screenings::administered_at.le(now))
+            .select((
+                screenings::id,
+                screenings::administered_at,
+                screenings::total.assume_not_null(),
+            ))
+            .load::<(Uuid, DateTime<Utc>, i32)>(conn)?
+            .into_iter()
+            .map(|(id, at, total)| Phq9 {
+                id,
+                on: local_date(at, &auth.tz()),
+                total,
+            })
+            .collect();
+        let bh = !history.is_empty() || gaps::behavioral_health_active(conn, auth, patient)?;
+        if !bh {
+            continue;
+        }
+        for duty in phq9_duties(&history, true, today) {
+            let Some(duty_id) = duties::open(
+                conn,
+                auth,
+                patient,
+                duty.kind,
+                &duty.cycle,
+                duty.due_on,
+                now,
+            )?
+            else {
+                continue;
+            };
+            let spec = Spec {
+                patient_id: patient,
+                assignee_id: rules::rule_assignee(conn, auth, patient)?,
+                kind: TaskKind::ScreeningDue,
+                title: "Give a PHQ-9".into(),
+                details: Some(duty.reason),
+                due_at: shared::calendar::end_of_date(duty.due_on, &auth.tz()),
+                priority: Priority::Normal,
+                source_type: TaskSource::Schedule,
+                source_id: Some(duty_id),
+                context: None,
+                created_by: None,
+            };
+            if tasks::insert(conn, auth, spec, now)?.is_some() {
+                report.tasks_opened += 1;
+            }
+        }
+    }
+
+    // Care-plan reviews coming due.
+    for (patient, _, due) in
+        care_plans::reviews_due(conn, auth, today + Duration::days(REVIEW_LEAD_DAYS))?
+    {
+        if rules::open_review_if_due(conn, auth, patient, due, now)? {
+            report.tasks_opened += 1;
+        }
+    }
+
+    // Risk that time alone may change.
+    if !recompute_risk {
+        return Ok(());
+    }
+    for patient in risk_store::due_for_recompute(conn, auth, now - Duration::hours(20))? {
+        risk::recompute(conn, auth, patient, "daily recompute", now)?;
+        report.risks_updated += 1;
+    }
+    Ok(())
+}
