@@ -22,6 +22,7 @@ a 422 only when every field error is one of the rules below. Any other 422
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -34,7 +35,11 @@ import schemathesis
 # one as narrow as the rule it stands for.
 CONTEXT_RULES: list[tuple[str, str]] = [
     # The clock: times of stays, birth dates (the organization's today).
-    (r"admitted_at|discharged_at|birth_date|administered_at", r"must not be in the future"),
+    (r"admitted_at|discharged_at|birth_date|administered_at|provided_at", r"must not be in the future"),
+    (r"until", r"must be today or later|must be at most 366 days ahead"),
+    (r"review_due_on", r"must not be in the past"),
+    (r"review\.next_due_on", r"must be after today|must be at most 366 days ahead"),
+    (r"participants", r"agreed_on must not be in the future"),
     # Another field of the same body.
     (r"discharged_at", r"must not be before admitted_at"),
     (r"end_date", r"must not be before start_date"),
@@ -42,6 +47,13 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"name", r"is required for a member outside the organization \(or give user_id\)"),
     (r"name", r"must be left out for a member who is a user \(their name is used\)"),
     (r"shared_scope", r"applies only to an attempt made to a contact \(give contact_id\)"),
+    (r"contact_id", r"is required when the audience is a contact|applies only when the audience is a contact"),
+    # Inside a care plan: references between its items, and who does what.
+    (r"goals", r"need_id must name a need in this plan"),
+    (r"interventions", r"goal_id must name a goal in this plan"),
+    (r"needs", r"item ids must be unique in the plan"),
+    (r"interventions", r"a care-team member needs a user_id or a name"),
+    (r"participants", r"an agreement needs the date it was given"),
     (r"holidays", r"lists the same date twice"),
     # `uniqueItems` compares identifiers as sent; the server, once trimmed.
     (r"identifiers", r"lists the same system and value twice"),
@@ -62,6 +74,9 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"user_id", r"is not an active user of your organization"),
     (r"assignee_id|primary_care_manager_id", r"is not an active care manager or supervisor in your organization"),
     (r"shared_scope", r"cannot be shared: .*"),
+    (r"compare_to", r"this plan has no such version"),
+    # The record's gaps in care now (a chart review names current ones).
+    (r"gaps\[\d+\]", r"is not one of the patient's current gaps"),
     # The record's state: what a status step needs depends on the current status.
     (r"reason", r"is required when closing or reopening a case"),
     (r"outcome|transition_outcome", r"is required to finish (a task|a transition follow-up)"),
@@ -191,6 +206,24 @@ REFERENCES = {
 }
 
 
+def _clock_and_record_rules(case, body, shape):
+    """Values whose rule depends on today or on the record, made to hold in
+    the requests `shape` picks (three in four), so the operation itself is
+    served; the others keep what was generated and meet the 422.
+
+    - A risk override's `until` runs from today to 366 days ahead.
+    - A chart review's `gaps` are keys of the patient's current gaps.
+    """
+    if not shape:
+        return
+    if case.method == "POST" and case.path == "/api/v1/patients/{id}/risk/override" and "until" in body:
+        body["until"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    if case.method == "POST" and case.path == "/api/v1/patients/{id}/chart-reviews" and isinstance(body.get("gaps"), list):
+        answer = _get(f"/api/v1/patients/{case.path_parameters.get('id')}/gaps")
+        keys = [g["key"] for g in answer.json()["items"]] if answer is not None and answer.status_code == 200 else []
+        body["gaps"] = keys[: len(body["gaps"])]
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     """Shape a schema-valid request the way a careful client sends it.
@@ -224,6 +257,7 @@ def before_call(context, case, kwargs):
             if isinstance(body.get(field), str) and (required or example or spin % 4):
                 body[field] = os.environ[record]
             spin //= 4
+        _clock_and_record_rules(case, body, example or spin % 4)
         if case.method == "POST" and case.path == "/api/v1/tasks" and body.get("assignee_id") is None:
             # The run signs in as an admin, who carries no caseload: a task
             # it makes names who does it (by default, the maker).
