@@ -195,7 +195,9 @@ pub struct Patient {
     pub status_reason: Option<String>,
     /// The care manager responsible for this patient.
     pub primary_care_manager_id: Option<UserId>,
-    /// Risk level.
+    /// The risk level in force: computed from the risk factors (`GET
+    /// /api/v1/patients/{id}/risk` says which), or a manual override while
+    /// it lasts.
     pub risk_level: RiskLevel,
     /// Version for optimistic concurrency (also the `ETag`).
     pub version: i32,
@@ -319,7 +321,9 @@ pub struct NewPatient {
     /// manager who creates a patient becomes its care manager).
     #[serde(default)]
     pub primary_care_manager_id: Option<UserId>,
-    /// Risk level; `low` when omitted.
+    /// The level a clinician or the EHR assessed; `low` when omitted. It
+    /// is one risk factor (its level's floor): the level read back is
+    /// computed from all of them.
     #[serde(default)]
     pub risk_level: Option<RiskLevel>,
 }
@@ -460,7 +464,8 @@ pub struct PatientPatch {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub primary_care_manager_id: Patch<UserId>,
-    /// Risk level.
+    /// The level a clinician or the EHR assessed: one risk factor (its
+    /// level's floor); the level read back is computed from all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
     /// The version this change is based on (or send `If-Match`).
