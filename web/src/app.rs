@@ -12,8 +12,9 @@ use crate::client;
 use crate::components::nav::TopBar;
 use crate::pages::{
     ApiKeysPage, AuditPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage, NotFound,
-    PatientAppointmentsTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
-    PatientScreeningsTab, PatientTimelineTab, PatientsPage, TeamPage, UsersPage, WorklistPage,
+    PatientAppointmentsTab, PatientCarePlanTab, PatientEducationTab, PatientEncountersTab,
+    PatientNotesTab, PatientOverviewTab, PatientPage, PatientScreeningsTab, PatientTimelineTab,
+    PatientsPage, TeamPage, UsersPage, WorklistPage,
 };
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("appointments") view=PatientAppointmentsTab />
                         <Route path=path!("notes") view=PatientNotesTab />
                         <Route path=path!("screenings") view=PatientScreeningsTab />
+                        <Route path=path!("care-plan") view=PatientCarePlanTab />
+                        <Route path=path!("education") view=PatientEducationTab />
                     </ParentRoute>
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/api-keys") view=ApiKeysPage />

@@ -13,16 +13,21 @@ use shared::api_keys::{ApiKey, CreatedApiKey, NewApiKey};
 use shared::appointments::{Appointment, AppointmentListQuery, AppointmentPatch, NewAppointment};
 use shared::audit::{AuditEvent, AuditQuery};
 use shared::auth::Me;
+use shared::care_plan::{CarePlan, CarePlanVersion, CarePlanWrite};
 use shared::care_team::{CareTeamMember, NewCareTeamMember};
 use shared::case_status::StatusChangeRequest;
+use shared::chart_review::{ChartReview, NewChartReview};
 use shared::contacts::{Contact, NewContact};
+use shared::education::{EducationRecord, NewEducation};
 use shared::encounters::{Encounter, EncounterListQuery, EncounterPatch, NewEncounter};
+use shared::gaps::Gap;
 use shared::ids::{PatientId, TaskId, UserId};
 use shared::notes::{NewAddendum, NewNote, Note, NotePatch, SignRequest};
 use shared::organization::Workload;
 use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
 use shared::pagination::{MAX_LIMIT, Page, PageQuery};
 use shared::patients::{NewPatient, Patient, PatientListQuery, PatientPatch};
+use shared::risk::{Risk, RiskOverrideRequest};
 use shared::screening::{EnteredInErrorRequest, NewScreening, Screening, ScreeningListQuery};
 use shared::tasks::{Task, TaskListQuery, TaskPatch};
 use shared::timeline::TimelineEntry;
@@ -96,7 +101,8 @@ versioned!(
     Appointment,
     Contact,
     CareTeamMember,
-    Screening
+    Screening,
+    CarePlan
 );
 
 /// Sends a request and reads a record whose version is the one its `ETag`
@@ -478,6 +484,85 @@ pub async fn sign_note(id: Uuid, version: i32) -> Result<Note, ApiError> {
 /// Adds an addendum to a signed note.
 pub async fn add_addendum(id: Uuid, new: &NewAddendum) -> Result<Note, ApiError> {
     create(&format!("/api/v1/notes/{id}/addenda"), new).await
+}
+
+/// A patient's risk: the level in force, the computed level with its
+/// factors, the override in force and the latest changes.
+pub async fn get_risk(patient: PatientId) -> Result<Risk, ApiError> {
+    get(&format!("/api/v1/patients/{patient}/risk")).await
+}
+
+/// Overrides a patient's computed risk level until a date, for a reason.
+pub async fn override_risk(
+    patient: PatientId,
+    request: &RiskOverrideRequest,
+) -> Result<Risk, ApiError> {
+    post(
+        &format!("/api/v1/patients/{patient}/risk/override"),
+        request,
+    )
+    .await
+}
+
+/// A patient's current gaps in care (one page holds them all).
+pub async fn list_gaps(patient: PatientId) -> Result<Page<Gap>, ApiError> {
+    get(&format!("/api/v1/patients/{patient}/gaps")).await
+}
+
+/// Records a chart review; the gaps it names become tasks.
+pub async fn record_chart_review(
+    patient: PatientId,
+    review: &NewChartReview,
+) -> Result<ChartReview, ApiError> {
+    post(&format!("/api/v1/patients/{patient}/chart-reviews"), review).await
+}
+
+/// A patient's care plan at its current version (a not-found problem
+/// when the patient has none yet).
+pub async fn get_care_plan(patient: PatientId) -> Result<CarePlan, ApiError> {
+    read(&format!("/api/v1/patients/{patient}/care-plan")).await
+}
+
+/// Saves the whole care plan as a new version: `version` is the one the
+/// edit is based on, none to create the plan.
+pub async fn save_care_plan(
+    patient: PatientId,
+    plan: &CarePlanWrite,
+    version: Option<i32>,
+) -> Result<CarePlan, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/care-plan");
+    versioned(Method::Put, &path, Some(json(plan)?), version).await
+}
+
+/// Version `n` of a care plan, with what changed from version
+/// `compare_to` (by default the version before).
+pub async fn get_care_plan_version(
+    plan: Uuid,
+    n: i32,
+    compare_to: Option<i32>,
+) -> Result<CarePlanVersion, ApiError> {
+    let path = match compare_to {
+        Some(c) => format!("/api/v1/care-plans/{plan}/versions/{n}?compare_to={c}"),
+        None => format!("/api/v1/care-plans/{plan}/versions/{n}"),
+    };
+    get(&path).await
+}
+
+/// A page of the education a patient (or their contacts) received, newest first.
+pub async fn list_education(
+    patient: PatientId,
+    at: &PageQuery,
+) -> Result<Page<EducationRecord>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/education");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Records education given.
+pub async fn record_education(
+    patient: PatientId,
+    new: &NewEducation,
+) -> Result<EducationRecord, ApiError> {
+    post(&format!("/api/v1/patients/{patient}/education"), new).await
 }
 
 #[cfg(test)]

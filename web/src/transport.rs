@@ -206,6 +206,8 @@ pub enum Method {
     Post,
     /// PATCH.
     Patch,
+    /// PUT (a whole resource replaced: a care plan's new version).
+    Put,
     /// DELETE.
     Delete,
 }
@@ -264,6 +266,7 @@ pub async fn send(
         Method::Get => Request::get(path),
         Method::Post => Request::post(path),
         Method::Patch => Request::patch(path),
+        Method::Put => Request::put(path),
         Method::Delete => Request::delete(path),
     }
     .header("Accept", "application/json, application/problem+json");

@@ -25,7 +25,16 @@ test.describe('a patient\'s record', () => {
     await page.goto(`/patients/${patient.id}`);
     await expect(page.getByRole('heading', { name: listName(patient), level: 1 })).toBeVisible();
     const tabs = page.getByRole('navigation', { name: 'Patient record' });
-    await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Timeline', 'Encounters', 'Appointments', 'Notes', 'Screenings']);
+    await expect(tabs.getByRole('link')).toHaveText([
+      'Overview',
+      'Timeline',
+      'Encounters',
+      'Appointments',
+      'Notes',
+      'Screenings',
+      'Care plan',
+      'Education',
+    ]);
     await expect(tabs.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
 
     await tabs.getByRole('link', { name: 'Timeline' }).click();

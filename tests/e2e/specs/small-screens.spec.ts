@@ -163,7 +163,16 @@ test.describe('on a 390 px wide screen', () => {
     await expect(page.getByRole('region', { name: 'Demographics' })).toBeVisible();
     await expectMainNavInReach(page, CARE_MANAGER_NAV);
     const tabs = page.getByRole('navigation', { name: 'Patient record' });
-    for (const tab of ['Overview', 'Timeline', 'Encounters', 'Appointments', 'Notes', 'Screenings']) {
+    for (const tab of [
+      'Overview',
+      'Timeline',
+      'Encounters',
+      'Appointments',
+      'Notes',
+      'Screenings',
+      'Care plan',
+      'Education',
+    ]) {
       await expectInReach(tabs.getByRole('link', { name: tab }));
     }
     await expectInReach(page.getByRole('button', { name: 'Edit details' }));
@@ -200,6 +209,21 @@ test.describe('on a 390 px wide screen', () => {
     await expect(page.locator('li.note-item').first()).toContainText(`Signed by ${people.cm1.name}`);
     await expectInReach(form.getByRole('button', { name: 'Save note' }));
     await expectFitsPhone(page, 'patient-notes');
+
+    await tabs.getByRole('link', { name: 'Care plan' }).click();
+    await expect(page.getByRole('heading', { name: 'No care plan yet' })).toBeVisible();
+    await expectInReach(page.getByRole('button', { name: 'Create care plan' }));
+    await expectFitsPhone(page, 'patient-care-plan');
+    await page.getByRole('button', { name: 'Create care plan' }).click();
+    const plan = page.getByRole('form', { name: 'Create the care plan' });
+    await plan.getByRole('button', { name: 'Add goal' }).click();
+    await expectInReach(plan.getByRole('button', { name: 'Create care plan' }));
+    await expectFitsPhone(page, 'patient-care-plan-form');
+
+    await tabs.getByRole('link', { name: 'Education' }).click();
+    await expect(page.getByRole('heading', { name: 'Education', level: 2 })).toBeVisible();
+    await expectInReach(page.getByRole('button', { name: 'Record education' }));
+    await expectFitsPhone(page, 'patient-education');
   });
 
   test('a supervisor\'s team view and a member\'s worklist fit, with reassigning in reach', async ({ page, request }) => {

@@ -20,8 +20,8 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use patient::{
-    PatientAppointmentsTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
-    PatientScreeningsTab, PatientTimelineTab,
+    PatientAppointmentsTab, PatientCarePlanTab, PatientEducationTab, PatientEncountersTab,
+    PatientNotesTab, PatientOverviewTab, PatientPage, PatientScreeningsTab, PatientTimelineTab,
 };
 pub use patient_new::NewPatientPage;
 pub use patients::PatientsPage;

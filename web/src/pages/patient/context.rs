@@ -58,6 +58,8 @@ pub const TABS: &[(&str, &str)] = &[
     ("appointments", "Appointments"),
     ("notes", "Notes"),
     ("screenings", "Screenings"),
+    ("care-plan", "Care plan"),
+    ("education", "Education"),
 ];
 
 /// The address of a tab of a patient's record.
@@ -115,7 +117,9 @@ mod tests {
                 "encounters",
                 "appointments",
                 "notes",
-                "screenings"
+                "screenings",
+                "care-plan",
+                "education"
             ]
         );
     }

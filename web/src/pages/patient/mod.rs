@@ -3,8 +3,10 @@
 //! parts share — the loaded patient, the tabs' addresses — is in `context`.
 
 mod appointments;
+mod care_plan;
 mod context;
 mod edit;
+mod education;
 mod encounters;
 mod header;
 mod notes;
@@ -14,6 +16,8 @@ mod screenings;
 mod timeline;
 
 pub use appointments::PatientAppointmentsTab;
+pub use care_plan::PatientCarePlanTab;
+pub use education::PatientEducationTab;
 pub use encounters::PatientEncountersTab;
 pub use notes::PatientNotesTab;
 pub use overview::PatientOverviewTab;

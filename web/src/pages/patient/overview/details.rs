@@ -1,4 +1,5 @@
-//! The overview tab: open alerts and tasks, the record read-only, and the
+//! The overview tab: open alerts and tasks, risk, gaps in care (with the
+//! chart review), the latest screenings, the record read-only, and the
 //! cards that change the case (status, care manager) or list the people
 //! around the patient (care team, contacts).
 
@@ -10,6 +11,9 @@ use super::alerts::PatientAlerts;
 use super::care_manager::CareManagerCard;
 use super::care_team::CareTeamCard;
 use super::contacts::ContactsCard;
+use super::gaps::GapsCard;
+use super::risk::RiskCard;
+use super::screenings::LatestScreeningsCard;
 use super::status::StatusCard;
 use super::tasks::PatientTasks;
 use crate::components::Card;
@@ -30,8 +34,9 @@ fn fact(label: &'static str, value: Option<String>) -> impl IntoView {
     }
 }
 
-/// The overview tab: alerts, open tasks and the record, read-only, with
-/// the status and care manager controls.
+/// The overview tab: alerts, open tasks, risk, gaps in care, the latest
+/// screenings and the record, read-only, with the status and care manager
+/// controls.
 #[component]
 pub fn PatientOverviewTab() -> impl IntoView {
     let PatientCtx { patient, notice } = PatientCtx::get();
@@ -46,6 +51,12 @@ pub fn PatientOverviewTab() -> impl IntoView {
             .with_untracked(|p| p.as_ref().map(Patient::display_name))
             .unwrap_or_default()
     };
+    // A chart review that created tasks has the open-tasks card load
+    // again; an override that raised the risk, the alerts card.
+    let tasks_epoch = RwSignal::new(0_u32);
+    let on_tasks_created = Callback::new(move |()| tasks_epoch.update(|n| *n += 1));
+    let alerts_epoch = RwSignal::new(0_u32);
+    let on_risk_changed = Callback::new(move |()| alerts_epoch.update(|n| *n += 1));
     let with = move |f: fn(&Patient, chrono::NaiveDate) -> AnyView| {
         move || patient.with(|p| p.as_ref().map(|p| f(p, today)))
     };
@@ -53,12 +64,23 @@ pub fn PatientOverviewTab() -> impl IntoView {
         <div class="detail-layout">
             <div class="detail-main">
                 {move || {
+                    alerts_epoch.track();
+                    shown_id.get().map(|id| view! { <PatientAlerts patient_id=id /> })
+                }}
+                {move || {
+                    tasks_epoch.track();
+                    shown_id
+                        .get()
+                        .map(|id| view! { <PatientTasks patient_id=id patient_name=name_now() /> })
+                }}
+                {move || {
                     shown_id
                         .get()
                         .map(|id| {
                             view! {
-                                <PatientAlerts patient_id=id />
-                                <PatientTasks patient_id=id patient_name=name_now() />
+                                <RiskCard patient_id=id on_changed=on_risk_changed />
+                                <GapsCard patient_id=id on_tasks_created=on_tasks_created />
+                                <LatestScreeningsCard patient_id=id />
                             }
                         })
                 }}

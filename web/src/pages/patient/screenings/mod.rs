@@ -10,4 +10,5 @@ mod model;
 mod tab;
 mod trend;
 
+pub use model::{flag_words, summary};
 pub use tab::PatientScreeningsTab;
