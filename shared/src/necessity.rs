@@ -1,0 +1,370 @@
+//! Medical necessity: the criteria an organization sets per service type,
+//! checked against a patient's record, and the alternatives to offer when
+//! they are not met. [`evaluate`] is the whole rule, and the SPA runs the
+//! same function live as a referral is drafted.
+//!
+//! A service's criteria are met when every `all_of` condition holds and,
+//! if there are `any_of` conditions, at least one of them does. Each
+//! condition's outcome is reported with what the record showed.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::care_plan::NeedDomain;
+use crate::encounters::EncounterKind;
+use crate::risk::RiskLevel;
+use crate::screening::Instrument;
+
+/// One condition over the patient's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Condition {
+    /// The latest total of an instrument is at least `total`.
+    ScoreAtLeast {
+        /// The instrument (one with a total).
+        instrument: Instrument,
+        /// The least total.
+        total: i32,
+    },
+    /// The latest screen of an instrument is positive.
+    PositiveScreen {
+        /// The instrument.
+        instrument: Instrument,
+    },
+    /// The risk level in force is at least `level`.
+    RiskAtLeast {
+        /// The least level.
+        level: RiskLevel,
+    },
+    /// A discharge of one of `kinds` in the last `days` days.
+    DischargedWithin {
+        /// The kinds of stay.
+        kinds: Vec<EncounterKind>,
+        /// How many days back.
+        days: i64,
+    },
+    /// An active need of `domain` on the care plan.
+    ActiveNeed {
+        /// The domain.
+        domain: NeedDomain,
+    },
+}
+
+/// A service's criteria and its alternatives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Criteria {
+    /// Conditions that must all hold.
+    #[serde(default)]
+    pub all_of: Vec<Condition>,
+    /// Conditions of which one must hold (none: no such requirement).
+    #[serde(default)]
+    pub any_of: Vec<Condition>,
+    /// What to offer instead when they are not met, in order.
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+}
+
+/// A screening's latest result, as the evaluator reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestScreen {
+    /// The instrument.
+    pub instrument: Instrument,
+    /// Its total, if it has one.
+    pub total: Option<i32>,
+    /// Whether it was positive.
+    pub positive: bool,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// What the evaluator reads about a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facts {
+    /// The latest screening of each instrument (not entered in error).
+    pub screens: Vec<LatestScreen>,
+    /// The risk level in force.
+    pub risk: RiskLevel,
+    /// Discharges: kind and when.
+    pub discharges: Vec<(EncounterKind, DateTime<Utc>)>,
+    /// Active needs on the care plan.
+    pub active_needs: Vec<NeedDomain>,
+}
+
+/// One condition's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConditionOutcome {
+    /// The condition, in words ("PHQ-9 of 20 or more").
+    pub condition: String,
+    /// Whether the record meets it.
+    pub met: bool,
+    /// What the record shows ("latest PHQ-9 is 14 (2026-11-02)").
+    pub found: String,
+}
+
+/// The result of checking a service's criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evaluation {
+    /// Whether the criteria are met.
+    pub met: bool,
+    /// Each `all_of` condition's outcome, in order.
+    pub all_of: Vec<ConditionOutcome>,
+    /// Each `any_of` condition's outcome, in order.
+    pub any_of: Vec<ConditionOutcome>,
+    /// The alternatives to offer (empty when met).
+    pub alternatives: Vec<String>,
+}
+
+impl Condition {
+    /// The condition in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Condition::ScoreAtLeast { instrument, total } => {
+                format!("{} of {total} or more", instrument.label())
+            }
+            Condition::PositiveScreen { instrument } => {
+                format!("a positive {}", instrument.label())
+            }
+            Condition::RiskAtLeast { level } => {
+                format!("{} risk or higher", level.label().to_lowercase())
+            }
+            Condition::DischargedWithin { kinds, days } => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+                format!(
+                    "a discharge ({}) in the last {days} days",
+                    names.join(" or ")
+                )
+            }
+            Condition::ActiveNeed { domain } => {
+                format!("an active {} need", domain.label().to_lowercase())
+            }
+        }
+    }
+
+    /// Whether `facts` meet it at `now`, and what they show.
+    pub fn check(&self, facts: &Facts, now: DateTime<Utc>) -> (bool, String) {
+        let latest = |i: Instrument| facts.screens.iter().find(|s| s.instrument == i);
+        match self {
+            Condition::ScoreAtLeast { instrument, total } => match latest(*instrument) {
+                Some(LatestScreen {
+                    total: Some(t), at, ..
+                }) => (
+                    t >= total,
+                    format!("latest {} is {t} ({})", instrument.label(), at.date_naive()),
+                ),
+                _ => (false, format!("no {} on record", instrument.label())),
+            },
+            Condition::PositiveScreen { instrument } => match latest(*instrument) {
+                Some(s) => (
+                    s.positive,
+                    format!(
+                        "latest {} is {} ({})",
+                        instrument.label(),
+                        if s.positive { "positive" } else { "negative" },
+                        s.at.date_naive()
+                    ),
+                ),
+                None => (false, format!("no {} on record", instrument.label())),
+            },
+            Condition::RiskAtLeast { level } => (
+                facts.risk >= *level,
+                format!("risk is {}", facts.risk.label().to_lowercase()),
+            ),
+            Condition::DischargedWithin { kinds, days } => {
+                let since = now - Duration::days(*days);
+                let hit = facts
+                    .discharges
+                    .iter()
+                    .filter(|(k, at)| kinds.contains(k) && *at >= since && *at <= now)
+                    .max_by_key(|(_, at)| *at);
+                match hit {
+                    Some((k, at)) => (
+                        true,
+                        format!("{} discharge on {}", k.label(), at.date_naive()),
+                    ),
+                    None => (false, format!("no such discharge in {days} days")),
+                }
+            }
+            Condition::ActiveNeed { domain } => {
+                let met = facts.active_needs.contains(domain);
+                (
+                    met,
+                    if met {
+                        format!("{} need on the care plan", domain.label())
+                    } else {
+                        format!("no active {} need", domain.label().to_lowercase())
+                    },
+                )
+            }
+        }
+    }
+}
+
+fn outcomes(conditions: &[Condition], facts: &Facts, now: DateTime<Utc>) -> Vec<ConditionOutcome> {
+    conditions
+        .iter()
+        .map(|c| {
+            let (met, found) = c.check(facts, now);
+            ConditionOutcome {
+                condition: c.describe(),
+                met,
+                found,
+            }
+        })
+        .collect()
+}
+
+/// Checks `criteria` against `facts` at `now`.
+pub fn evaluate(criteria: &Criteria, facts: &Facts, now: DateTime<Utc>) -> Evaluation {
+    let all_of = outcomes(&criteria.all_of, facts, now);
+    let any_of = outcomes(&criteria.any_of, facts, now);
+    let met = all_of.iter().all(|o| o.met) && (any_of.is_empty() || any_of.iter().any(|o| o.met));
+    Evaluation {
+        met,
+        all_of,
+        any_of,
+        alternatives: if met {
+            Vec::new()
+        } else {
+            criteria.alternatives.clone()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
+    }
+
+    /// The example: inpatient psychiatric care needs a PHQ-9 of 20
+    /// or more, a positive C-SSRS, or a crisis-center discharge in 30 days.
+    fn inpatient_psych() -> Criteria {
+        Criteria {
+            all_of: vec![],
+            any_of: vec![
+                Condition::ScoreAtLeast {
+                    instrument: Instrument::Phq9,
+                    total: 20,
+                },
+                Condition::PositiveScreen {
+                    instrument: Instrument::Cssrs,
+                },
+                Condition::DischargedWithin {
+                    kinds: vec![EncounterKind::Bhcc],
+                    days: 30,
+                },
+            ],
+            alternatives: vec![
+                "Intensive outpatient program".into(),
+                "Peer-support program".into(),
+                "Crisis plan".into(),
+            ],
+        }
+    }
+
+    fn phq9(total: i32) -> LatestScreen {
+        LatestScreen {
+            instrument: Instrument::Phq9,
+            total: Some(total),
+            positive: total >= 10,
+            at: now() - Duration::days(3),
+        }
+    }
+
+    #[test]
+    fn a_phq9_of_14_alone_does_not_meet_inpatient_criteria_and_offers_the_alternatives() {
+        let facts = Facts {
+            screens: vec![phq9(14)],
+            ..Default::default()
+        };
+        let e = evaluate(&inpatient_psych(), &facts, now());
+        assert!(!e.met);
+        assert_eq!(e.any_of[0].condition, "PHQ-9 of 20 or more");
+        assert_eq!(e.any_of[0].found, "latest PHQ-9 is 14 (2026-11-27)");
+        assert_eq!(e.any_of[1].found, "no C-SSRS screener on record");
+        assert_eq!(e.any_of[2].found, "no such discharge in 30 days");
+        assert_eq!(e.alternatives.len(), 3);
+    }
+
+    #[test]
+    fn any_one_of_the_conditions_meets_them_and_no_alternative_is_offered() {
+        let criteria = inpatient_psych();
+        let by_score = Facts {
+            screens: vec![phq9(21)],
+            ..Default::default()
+        };
+        let by_crisis = Facts {
+            discharges: vec![(EncounterKind::Bhcc, now() - Duration::days(10))],
+            ..Default::default()
+        };
+        let by_cssrs = Facts {
+            screens: vec![LatestScreen {
+                instrument: Instrument::Cssrs,
+                total: None,
+                positive: true,
+                at: now() - Duration::days(1),
+            }],
+            ..Default::default()
+        };
+        for facts in [by_score, by_crisis, by_cssrs] {
+            let e = evaluate(&criteria, &facts, now());
+            assert!(e.met, "{e:?}");
+            assert!(e.alternatives.is_empty());
+        }
+        let old_crisis = Facts {
+            discharges: vec![(EncounterKind::Bhcc, now() - Duration::days(31))],
+            ..Default::default()
+        };
+        assert!(!evaluate(&criteria, &old_crisis, now()).met);
+    }
+
+    #[test]
+    fn every_all_of_condition_must_hold() {
+        let criteria = Criteria {
+            all_of: vec![
+                Condition::RiskAtLeast {
+                    level: RiskLevel::High,
+                },
+                Condition::ActiveNeed {
+                    domain: NeedDomain::Housing,
+                },
+            ],
+            any_of: vec![],
+            alternatives: vec!["Housing navigation".into()],
+        };
+        let half = Facts {
+            risk: RiskLevel::VeryHigh,
+            ..Default::default()
+        };
+        let e = evaluate(&criteria, &half, now());
+        assert!(!e.met);
+        assert_eq!(e.all_of[1].found, "no active housing need");
+        let both = Facts {
+            risk: RiskLevel::High,
+            active_needs: vec![NeedDomain::Housing],
+            ..Default::default()
+        };
+        assert!(evaluate(&criteria, &both, now()).met);
+    }
+
+    #[test]
+    fn no_criteria_are_always_met() {
+        assert!(evaluate(&Criteria::default(), &Facts::default(), now()).met);
+    }
+
+    #[test]
+    fn criteria_read_and_write_as_tagged_json() {
+        let json = serde_json::to_value(inpatient_psych()).unwrap();
+        assert_eq!(json["any_of"][0]["kind"], "score_at_least");
+        assert_eq!(json["any_of"][2]["kinds"][0], "bhcc");
+        let back: Criteria = serde_json::from_value(json).unwrap();
+        assert_eq!(back, inpatient_psych());
+    }
+}
