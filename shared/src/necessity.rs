@@ -92,16 +92,21 @@ pub struct Facts {
     pub active_needs: Vec<NeedDomain>,
 }
 
-/// One condition's outcome.
+/// One criterion's outcome, as a referral carries it (DESIGN §5:
+/// `medical_necessity.criteria[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConditionOutcome {
-    /// The condition, in words ("PHQ-9 of 20 or more").
-    pub condition: String,
+pub struct CriterionOutcome {
+    /// The kind of condition (`score_at_least`, `positive_screen`,
+    /// `risk_at_least`, `discharged_within`, `active_need`).
+    pub code: String,
     /// Whether the record meets it.
     pub met: bool,
-    /// What the record shows ("latest PHQ-9 is 14 (2026-11-02)").
-    pub found: String,
+    /// The condition and what the record shows ("PHQ-9 of 20 or more:
+    /// latest PHQ-9 is 14 (2026-11-02)").
+    pub description: String,
+    /// Whether it must hold (`all_of`) or is one of several (`any_of`).
+    pub required: bool,
 }
 
 /// The result of checking a service's criteria.
@@ -110,15 +115,24 @@ pub struct ConditionOutcome {
 pub struct Evaluation {
     /// Whether the criteria are met.
     pub met: bool,
-    /// Each `all_of` condition's outcome, in order.
-    pub all_of: Vec<ConditionOutcome>,
-    /// Each `any_of` condition's outcome, in order.
-    pub any_of: Vec<ConditionOutcome>,
+    /// Each condition's outcome: the `all_of` ones, then the `any_of` ones.
+    pub criteria: Vec<CriterionOutcome>,
     /// The alternatives to offer (empty when met).
     pub alternatives: Vec<String>,
 }
 
 impl Condition {
+    /// The kind of condition, as a code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Condition::ScoreAtLeast { .. } => "score_at_least",
+            Condition::PositiveScreen { .. } => "positive_screen",
+            Condition::RiskAtLeast { .. } => "risk_at_least",
+            Condition::DischargedWithin { .. } => "discharged_within",
+            Condition::ActiveNeed { .. } => "active_need",
+        }
+    }
+
     /// The condition in words.
     pub fn describe(&self) -> String {
         match self {
@@ -203,29 +217,35 @@ impl Condition {
     }
 }
 
-fn outcomes(conditions: &[Condition], facts: &Facts, now: DateTime<Utc>) -> Vec<ConditionOutcome> {
-    conditions
-        .iter()
-        .map(|c| {
-            let (met, found) = c.check(facts, now);
-            ConditionOutcome {
-                condition: c.describe(),
-                met,
-                found,
-            }
-        })
-        .collect()
+fn outcomes(
+    conditions: &[Condition],
+    required: bool,
+    facts: &Facts,
+    now: DateTime<Utc>,
+) -> impl Iterator<Item = CriterionOutcome> {
+    conditions.iter().map(move |c| {
+        let (met, found) = c.check(facts, now);
+        CriterionOutcome {
+            code: c.code().to_owned(),
+            met,
+            description: format!("{}: {found}", c.describe()),
+            required,
+        }
+    })
 }
 
 /// Checks `criteria` against `facts` at `now`.
 pub fn evaluate(criteria: &Criteria, facts: &Facts, now: DateTime<Utc>) -> Evaluation {
-    let all_of = outcomes(&criteria.all_of, facts, now);
-    let any_of = outcomes(&criteria.any_of, facts, now);
-    let met = all_of.iter().all(|o| o.met) && (any_of.is_empty() || any_of.iter().any(|o| o.met));
+    let outcomes: Vec<CriterionOutcome> = outcomes(&criteria.all_of, true, facts, now)
+        .chain(outcomes(&criteria.any_of, false, facts, now))
+        .collect();
+    let all = outcomes.iter().filter(|o| o.required).all(|o| o.met);
+    let mut optional = outcomes.iter().filter(|o| !o.required).peekable();
+    let any = optional.peek().is_none() || optional.any(|o| o.met);
+    let met = all && any;
     Evaluation {
         met,
-        all_of,
-        any_of,
+        criteria: outcomes,
         alternatives: if met {
             Vec::new()
         } else {
@@ -286,10 +306,20 @@ mod tests {
         };
         let e = evaluate(&inpatient_psych(), &facts, now());
         assert!(!e.met);
-        assert_eq!(e.any_of[0].condition, "PHQ-9 of 20 or more");
-        assert_eq!(e.any_of[0].found, "latest PHQ-9 is 14 (2026-11-27)");
-        assert_eq!(e.any_of[1].found, "no C-SSRS screener on record");
-        assert_eq!(e.any_of[2].found, "no such discharge in 30 days");
+        assert_eq!(e.criteria[0].code, "score_at_least");
+        assert_eq!(
+            e.criteria[0].description,
+            "PHQ-9 of 20 or more: latest PHQ-9 is 14 (2026-11-27)"
+        );
+        assert!(!e.criteria[0].required);
+        assert_eq!(
+            e.criteria[1].description,
+            "a positive C-SSRS screener: no C-SSRS screener on record"
+        );
+        assert_eq!(
+            e.criteria[2].description,
+            "a discharge (crisis center) in the last 30 days: no such discharge in 30 days"
+        );
         assert_eq!(e.alternatives.len(), 3);
     }
 
@@ -345,7 +375,11 @@ mod tests {
         };
         let e = evaluate(&criteria, &half, now());
         assert!(!e.met);
-        assert_eq!(e.all_of[1].found, "no active housing need");
+        assert!(e.criteria[0].met && e.criteria[0].required);
+        assert_eq!(
+            e.criteria[1].description,
+            "an active housing need: no active housing need"
+        );
         let both = Facts {
             risk: RiskLevel::High,
             active_needs: vec![NeedDomain::Housing],
