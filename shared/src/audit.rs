@@ -253,6 +253,10 @@ code_enum! {
         #[serde(rename = "task.read")]
         #[strum(serialize = "task.read")]
         TaskRead,
+        /// The scheduler opened a task (a PHQ-9 or a care-plan review came due).
+        #[serde(rename = "task.scheduled")]
+        #[strum(serialize = "task.scheduled")]
+        TaskScheduled,
         /// A task was worked, reassigned or rescheduled.
         #[serde(rename = "task.update")]
         #[strum(serialize = "task.update")]
@@ -334,6 +338,7 @@ impl AuditAction {
             | AuditAction::TaskCreateReplayed
             | AuditAction::TaskList
             | AuditAction::TaskRead
+            | AuditAction::TaskScheduled
             | AuditAction::TaskUpdate
             | AuditAction::WorklistRead => "task",
         }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::PgConnection;
 use shared::calendar::end_of_date;
 use shared::care_plan::REVIEW_LEAD_DAYS;
-use shared::ids::PatientId;
+use shared::ids::{PatientId, TaskId};
 use shared::schedule::DutyKind;
 use shared::tasks::{Priority, TaskKind, TaskSource, TaskStatus};
 
@@ -17,16 +17,16 @@ use crate::scheduler::duties;
 use crate::tasks::store::{self as tasks, Spec};
 
 /// Opens the review task for a plan whose review is due by `today` + 14
-/// days, once per due date. Answers whether it opened one.
+/// days, once per due date. Answers the task it opened, if any.
 pub fn open_review_if_due(
     conn: &mut PgConnection,
     auth: &Authorized,
     patient: PatientId,
     review_due_on: NaiveDate,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> ApiResult<Option<TaskId>> {
     if review_due_on > auth.today(now) + Duration::days(REVIEW_LEAD_DAYS) {
-        return Ok(false);
+        return Ok(None);
     }
     let cycle = review_due_on.to_string();
     let Some(duty) = duties::open(
@@ -39,7 +39,7 @@ pub fn open_review_if_due(
         now,
     )?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     let spec = Spec {
         patient_id: patient,
@@ -56,7 +56,7 @@ pub fn open_review_if_due(
         context: None,
         created_by: None,
     };
-    Ok(tasks::insert(conn, auth, spec, now)?.is_some())
+    Ok(tasks::insert(conn, auth, spec, now)?.map(|t| t.id))
 }
 
 /// A plan was saved. A completed review closes the open review task with

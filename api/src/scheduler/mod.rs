@@ -17,14 +17,16 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use shared::audit::AuditAction;
 use shared::calendar::local_date;
 use shared::care_plan::REVIEW_LEAD_DAYS;
-use shared::ids::PatientId;
-use shared::schedule::{Phq9, phq9_duties};
+use shared::ids::{PatientId, TaskId};
+use shared::schedule::{DutyKind, Phq9, phq9_duties};
 use shared::screening::Instrument;
 use shared::tasks::{Priority, TaskKind, TaskSource};
 use uuid::Uuid;
 
+use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::care_plans::store as care_plans;
 use crate::error::{ApiError, ApiResult};
@@ -102,6 +104,26 @@ pub fn run_once(
     Ok(Some(report))
 }
 
+/// Audits a task the scheduler opened: no request did, so the pass is the
+/// actor (`system`, labelled `scheduler`).
+fn opened(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    task: TaskId,
+    duty: DutyKind,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        auth.actor(),
+        Entry::new(AuditAction::TaskScheduled)
+            .on(task)
+            .patient(patient)
+            .details(serde_json::json!({"duty": duty})),
+    )?;
+    Ok(())
+}
+
 /// One organization's pass.
 fn pass(
     conn: &mut PgConnection,
@@ -168,7 +190,8 @@ fn pass(
                 context: None,
                 created_by: None,
             };
-            if tasks::insert(conn, auth, spec, now)?.is_some() {
+            if let Some(task) = tasks::insert(conn, auth, spec, now)? {
+                opened(conn, auth, patient, task.id, duty.kind)?;
                 report.tasks_opened += 1;
             }
         }
@@ -178,7 +201,8 @@ fn pass(
     for (patient, _, due) in
         care_plans::reviews_due(conn, auth, today + Duration::days(REVIEW_LEAD_DAYS))?
     {
-        if rules::open_review_if_due(conn, auth, patient, due, now)? {
+        if let Some(task) = rules::open_review_if_due(conn, auth, patient, due, now)? {
+            opened(conn, auth, patient, task, DutyKind::CarePlanReview)?;
             report.tasks_opened += 1;
         }
     }

@@ -485,6 +485,10 @@ fn the_scheduler_asks_for_a_routine_phq9_ninety_days_after_the_last_one_once_per
             .unwrap()
             .contains("one is due every 90 days")
     );
+    let audited = app.audit_of("task.scheduled");
+    assert_eq!(audited.len(), 1, "the scheduler's task is audited");
+    assert_eq!(audited[0].actor_type, "system");
+    assert_eq!(audited[0].patient_id, Some(p.get()));
     let _ = s;
 
     // A new PHQ-9 fulfils it.

@@ -93,6 +93,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         A::TaskCreateReplayed => "Created a task again (replayed)",
         A::TaskList => "Listed tasks",
         A::TaskRead => "Viewed a task",
+        A::TaskScheduled => "Opened a task when it came due (scheduler)",
         A::TaskUpdate => "Changed a task",
         A::TimelineRead => "Viewed a timeline",
         A::UserCreate => "Added a user",
