@@ -30,6 +30,7 @@ pub mod pagination;
 pub mod patch;
 pub mod patients;
 pub mod problem;
+pub mod programs;
 pub mod referral;
 pub mod risk;
 pub mod schedule;
