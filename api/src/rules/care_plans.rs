@@ -13,7 +13,7 @@ use shared::tasks::{Priority, TaskKind, TaskSource, TaskStatus};
 use super::rule_assignee;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::scheduler::duties;
+use crate::scheduler::store as duties;
 use crate::tasks::store::{self as tasks, Spec};
 
 /// Opens the review task for a plan whose review is due by `today` + 14
@@ -29,7 +29,7 @@ pub fn open_review_if_due(
         return Ok(None);
     }
     let cycle = review_due_on.to_string();
-    let Some(duty) = duties::open(
+    let Some(duty) = duties::open_duty(
         conn,
         auth,
         patient,

@@ -11,29 +11,22 @@
 //! skips; and each duty is recorded once per patient, kind and cycle
 //! (`scheduled_duties`), so a later pass never opens the same task again.
 
-pub mod duties;
+pub mod store;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;
-use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use shared::audit::AuditAction;
-use shared::calendar::local_date;
 use shared::care_plan::REVIEW_LEAD_DAYS;
 use shared::ids::{PatientId, TaskId};
-use shared::schedule::{DutyKind, Phq9, phq9_duties};
-use shared::screening::Instrument;
+use shared::schedule::{DutyKind, phq9_duties};
 use shared::tasks::{Priority, TaskKind, TaskSource};
-use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::care_plans::store as care_plans;
-use crate::error::{ApiError, ApiResult};
-use crate::gaps::store as gaps;
+use crate::error::ApiResult;
 use crate::risk::{service as risk, store as risk_store};
 use crate::rules;
-use crate::schema::{organizations, patients, scheduler_runs, screenings};
 use crate::tasks::store::{self as tasks, Spec};
 
 /// The advisory lock key every scheduler pass takes ("caremgr-sched").
@@ -55,52 +48,27 @@ pub fn run_once(
     clock: DateTime<Utc>,
     runner: &str,
 ) -> ApiResult<Option<Report>> {
-    #[derive(QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = Bool)]
-        locked: bool,
-    }
     let started = Utc::now();
-    let got = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
-        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
-        .get_result::<Locked>(conn)?;
-    if !got.locked {
+    if !store::try_lock(conn, LOCK_KEY)? {
         return Ok(None);
     }
     let mut report = Report::default();
     // Risk ages by the day: recompute it on the first pass of a (UTC) day.
-    let midnight = clock
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
-    let first_today = !diesel::select(diesel::dsl::exists(
-        scheduler_runs::table
-            .filter(scheduler_runs::clock.ge(midnight))
-            .filter(scheduler_runs::clock.lt(clock)),
-    ))
-    .get_result::<bool>(conn)?;
-    let orgs: Vec<(Uuid, String)> = organizations::table
-        .select((organizations::id, organizations::time_zone))
-        .load(conn)?;
-    for (org, tz) in orgs {
-        let tz = tz
-            .parse()
-            .map_err(|_| ApiError::internal(format!("organization {org}: bad time zone {tz}")))?;
+    let first_today = store::first_pass_of_the_day(conn, clock)?;
+    for (org, tz) in store::organizations(conn)? {
         let auth = Authorized::system(org.into(), tz, "scheduler");
         pass(conn, &auth, clock, first_today, &mut report)?;
     }
-    diesel::insert_into(scheduler_runs::table)
-        .values((
-            scheduler_runs::id.eq(Uuid::now_v7()),
-            scheduler_runs::started_at.eq(started),
-            scheduler_runs::finished_at.eq(Utc::now()),
-            scheduler_runs::clock.eq(clock),
-            scheduler_runs::runner.eq(runner),
-            scheduler_runs::tasks_opened.eq(report.tasks_opened),
-            scheduler_runs::risks_updated.eq(report.risks_updated),
-        ))
-        .execute(conn)?;
+    store::log_run(
+        conn,
+        &store::Run {
+            started,
+            clock,
+            runner,
+            tasks_opened: report.tasks_opened,
+            risks_updated: report.risks_updated,
+        },
+    )?;
     Ok(Some(report))
 }
 
@@ -134,38 +102,10 @@ fn pass(
 ) -> ApiResult<()> {
     let today = auth.today(now);
 
-    // Screenings: every active patient with a PHQ-9 history or a
-    // behavioral-health need on the plan.
-    let active: Vec<Uuid> = crate::store::of_org!(patients, auth)
-        .filter(patients::status.eq("active"))
-        .select(patients::id)
-        .load(conn)?;
-    for pid in active {
-        let patient = PatientId::from(pid);
-        let history: Vec<Phq9> = crate::store::of_org!(screenings, auth)
-            .filter(screenings::patient_id.eq(pid))
-            .filter(screenings::instrument.eq(Instrument::Phq9.as_ref()))
-            .filter(screenings::entered_in_error_at.is_null())
-            .filter(screenings::administered_at.le(now))
-            .select((
-                screenings::id,
-                screenings::administered_at,
-                screenings::total.assume_not_null(),
-            ))
-            .load::<(Uuid, DateTime<Utc>, i32)>(conn)?
-            .into_iter()
-            .map(|(id, at, total)| Phq9 {
-                id,
-                on: local_date(at, &auth.tz()),
-                total,
-            })
-            .collect();
-        let bh = !history.is_empty() || gaps::behavioral_health_active(conn, auth, patient)?;
-        if !bh {
-            continue;
-        }
+    // Screenings: every active behavioral-health client's PHQ-9 history.
+    for (patient, history) in store::behavioral_health_histories(conn, auth, now)? {
         for duty in phq9_duties(&history, true, today) {
-            let Some(duty_id) = duties::open(
+            let Some(duty_id) = store::open_duty(
                 conn,
                 auth,
                 patient,

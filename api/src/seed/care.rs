@@ -120,7 +120,7 @@ fn hours(rng: &mut StdRng, from: i64, to: i64) -> Duration {
 }
 
 /// A request body checked as the API checks it, as of `at`.
-fn valid<T>(auth: &Authorized, raw: T, at: DateTime<Utc>) -> ApiResult<Valid<T>>
+pub(super) fn valid<T>(auth: &Authorized, raw: T, at: DateTime<Utc>) -> ApiResult<Valid<T>>
 where
     T: Normalize + for<'a> ValidateArgs<'a, Args = &'a shared::validation::Context>,
 {

@@ -16,23 +16,14 @@ use shared::education::{
 };
 use shared::risk::{RiskLevel, RiskOverrideRequest};
 use shared::screening::{AnswerValue, Answers, Instrument, NewScreening};
-use shared::validation::{Normalize, Valid};
-use validator::ValidateArgs;
 
-use super::care::Seeded;
+use super::care::{Seeded, valid};
 use crate::auth::Authorized;
 use crate::care_plans::service as care_plans;
 use crate::education::service as education;
 use crate::error::{ApiError, ApiResult};
 use crate::risk::service as risk;
 use crate::screenings::service as screenings;
-
-fn valid<T>(auth: &Authorized, raw: T, at: DateTime<Utc>) -> ApiResult<Valid<T>>
-where
-    T: Normalize + for<'a> ValidateArgs<'a, Args = &'a shared::validation::Context>,
-{
-    Ok(Valid::new(raw, &auth.context(at))?)
-}
 
 /// Creates the clinical records of one organization's clients, as of `now`.
 pub fn seed(
