@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod organizations;
 pub mod outreach;
 pub mod patients;
+pub mod providers;
 pub mod risk;
 pub mod rules;
 pub mod scheduler;

@@ -38,6 +38,7 @@ diesel::table! {
         created_at -> Timestamptz,
         last_used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        provider_id -> Nullable<Uuid>,
     }
 }
 
@@ -511,6 +512,181 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    postal_code_centroids (postal_code) {
+        postal_code -> Text,
+        latitude -> Float8,
+        longitude -> Float8,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        services -> Array<Nullable<Text>>,
+        specialties -> Array<Nullable<Text>>,
+        languages -> Array<Nullable<Text>>,
+        payers -> Array<Nullable<Text>>,
+        medicaid -> Bool,
+        accepting_new_clients -> Bool,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        address_city -> Nullable<Text>,
+        address_state -> Nullable<Text>,
+        address_postal_code -> Nullable<Text>,
+        latitude -> Nullable<Float8>,
+        longitude -> Nullable<Float8>,
+        phone -> Nullable<Text>,
+        hours -> Nullable<Text>,
+        network_status -> Text,
+        notes -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    provider_activities (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        provider_id -> Uuid,
+        kind -> Text,
+        summary -> Text,
+        occurred_at -> Timestamptz,
+        recorded_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    provider_credentials (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        provider_id -> Uuid,
+        name -> Text,
+        reference -> Nullable<Text>,
+        expires_on -> Date,
+        recorded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    service_criteria (organization_id, service) {
+        organization_id -> Uuid,
+        service -> Text,
+        criteria -> Jsonb,
+        version -> Int4,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        provider_id -> Uuid,
+        service -> Text,
+        priority -> Text,
+        reason -> Text,
+        need_id -> Nullable<Uuid>,
+        intervention_id -> Nullable<Uuid>,
+        due_date -> Date,
+        status -> Text,
+        sent_at -> Nullable<Timestamptz>,
+        responded_at -> Nullable<Timestamptz>,
+        scheduled_at -> Nullable<Timestamptz>,
+        appointment_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
+        status_reason -> Nullable<Text>,
+        medical_necessity -> Nullable<Jsonb>,
+        necessity_override_reason -> Nullable<Text>,
+        satisfaction_rating -> Nullable<Int2>,
+        satisfaction_comment -> Nullable<Text>,
+        re_referral_of -> Nullable<Uuid>,
+        overdue_alerted_on -> Nullable<Date>,
+        created_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_status_changes (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        referral_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        party -> Text,
+        actor_type -> Text,
+        actor_id -> Nullable<Uuid>,
+        actor_label -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_barriers (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        referral_id -> Uuid,
+        patient_id -> Uuid,
+        kind -> Text,
+        description -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<Uuid>,
+        resolved_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    programs (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        description -> Nullable<Text>,
+        eligibility_notes -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        renewal_months -> Nullable<Int4>,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        program_id -> Uuid,
+        status -> Text,
+        referred_on -> Date,
+        applied_on -> Nullable<Date>,
+        enrolled_on -> Nullable<Date>,
+        denied_on -> Nullable<Date>,
+        exited_on -> Nullable<Date>,
+        renewal_due_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> organizations (organization_id));
 diesel::joinable!(organization_holidays -> organizations (organization_id));
 diesel::joinable!(patients -> organizations (organization_id));
@@ -530,6 +706,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     education_records,
     encounters,
+    enrollments,
     idempotency_keys,
     login_throttle,
     note_addenda,
@@ -540,6 +717,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     patient_identifiers,
     patient_status_changes,
     patients,
+    postal_code_centroids,
+    programs,
+    provider_activities,
+    provider_credentials,
+    providers,
+    referral_barriers,
+    referral_status_changes,
+    referrals,
     refresh_tokens,
     risk_assessments,
     risk_overrides,
@@ -547,6 +732,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     scheduler_runs,
     screening_answers,
     screenings,
+    service_criteria,
     sign_ins,
     tasks,
     users,

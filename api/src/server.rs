@@ -22,7 +22,7 @@ use crate::openapi::{ApiDoc, apply_rules};
 use crate::spa::Spa;
 use crate::{
     alerts, api_keys, appointments, audit, auth, care_plans, care_team, chart_reviews, contacts,
-    education, encounters, gaps, health, notes, organizations, outreach, patients, risk,
+    education, encounters, gaps, health, notes, organizations, outreach, patients, providers, risk,
     screenings, tasks, timeline, users, worklist,
 };
 
@@ -54,6 +54,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(notes::routes::routes)
             .configure(alerts::routes::routes)
             .configure(organizations::routes::routes)
+            .configure(providers::routes::routes)
             .configure(audit::routes::routes),
     );
 }

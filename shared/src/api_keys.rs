@@ -30,11 +30,15 @@ pub struct ApiKey {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; revoked keys no longer work.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The provider a `referrals:respond` key answers for.
+    #[serde(default)]
+    pub provider_id: Option<Uuid>,
 }
 
 /// `POST /api/v1/api-keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[validate(context = Context)]
+#[validate(schema(function = "provider_binding", skip_on_field_errors = false))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "EHR patient sync", "scopes": ["patients:read", "patients:write"]})))]
 pub struct NewApiKey {
@@ -52,6 +56,33 @@ pub struct NewApiKey {
     #[validate(custom(function = "scopes_valid"))]
     #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
+    /// The provider (in this organization's directory) a
+    /// `referrals:respond` key answers for: required with that scope, which
+    /// then must be the key's only scope; refused with any other.
+    #[serde(default)]
+    pub provider_id: Option<Uuid>,
+}
+
+fn provider_binding(k: &NewApiKey) -> Result<(), ValidationError> {
+    let binds = k.scopes.iter().any(|s| s.binds_provider());
+    match (binds, k.provider_id) {
+        (true, None) => Err(crate::validation::invalid_at(
+            "provider_id",
+            "required",
+            "is required for a referrals:respond key",
+        )),
+        (true, Some(_)) if k.scopes.len() > 1 => Err(crate::validation::invalid_at(
+            "scopes",
+            "provider_only",
+            "a referrals:respond key carries no other scope",
+        )),
+        (false, Some(_)) => Err(crate::validation::invalid_at(
+            "provider_id",
+            "not_allowed",
+            "is only for a referrals:respond key",
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl Normalize for NewApiKey {
@@ -92,6 +123,9 @@ pub struct CreatedApiKey {
     pub key: String,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// The provider a `referrals:respond` key answers for.
+    #[serde(default)]
+    pub provider_id: Option<Uuid>,
 }
 
 #[cfg(test)]
@@ -103,6 +137,7 @@ mod tests {
         let k = |scopes: Vec<Scope>| NewApiKey {
             name: "x".into(),
             scopes,
+            provider_id: None,
         };
         let ctx = crate::validation::test_context();
         let check = |k: NewApiKey| crate::validation::check(k, &ctx);
@@ -112,5 +147,32 @@ mod tests {
             "scopes"
         );
         assert!(check(k(vec![Scope::PatientsRead, Scope::PatientsWrite])).is_empty());
+    }
+
+    #[test]
+    fn a_provider_key_is_bound_to_one_provider_and_carries_only_its_scope() {
+        let ctx = crate::validation::test_context();
+        let k = |scopes: Vec<Scope>, provider_id: Option<Uuid>| NewApiKey {
+            name: "Clínica Esperanza".into(),
+            scopes,
+            provider_id,
+        };
+        let fields = |k: NewApiKey| -> Vec<String> {
+            crate::validation::check(k, &ctx)
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        let p = Some(Uuid::nil());
+        assert!(fields(k(vec![Scope::ReferralsRespond], p)).is_empty());
+        assert_eq!(
+            fields(k(vec![Scope::ReferralsRespond], None)),
+            ["provider_id"]
+        );
+        assert_eq!(
+            fields(k(vec![Scope::ReferralsRespond, Scope::PatientsRead], p)),
+            ["scopes"]
+        );
+        assert_eq!(fields(k(vec![Scope::PatientsRead], p)), ["provider_id"]);
     }
 }

@@ -277,6 +277,78 @@ code_enum! {
         #[serde(rename = "worklist.read")]
         #[strum(serialize = "worklist.read")]
         WorklistRead,
+        /// A referral barrier was recorded.
+        #[serde(rename = "barrier.create")]
+        #[strum(serialize = "barrier.create")]
+        BarrierCreate,
+        /// A referral barrier was described, resolved or reopened.
+        #[serde(rename = "barrier.update")]
+        #[strum(serialize = "barrier.update")]
+        BarrierUpdate,
+        /// A patient was referred to a program.
+        #[serde(rename = "enrollment.create")]
+        #[strum(serialize = "enrollment.create")]
+        EnrollmentCreate,
+        /// A patient's program enrollments were listed.
+        #[serde(rename = "enrollment.list")]
+        #[strum(serialize = "enrollment.list")]
+        EnrollmentList,
+        /// A program enrollment moved on or changed.
+        #[serde(rename = "enrollment.update")]
+        #[strum(serialize = "enrollment.update")]
+        EnrollmentUpdate,
+        /// A patient's medical-necessity facts were read.
+        #[serde(rename = "necessity.read")]
+        #[strum(serialize = "necessity.read")]
+        NecessityRead,
+        /// A community program was added.
+        #[serde(rename = "program.create")]
+        #[strum(serialize = "program.create")]
+        ProgramCreate,
+        /// A recruiting activity was logged.
+        #[serde(rename = "provider.activity_create")]
+        #[strum(serialize = "provider.activity_create")]
+        ProviderActivityCreate,
+        /// A provider was added to the directory.
+        #[serde(rename = "provider.create")]
+        #[strum(serialize = "provider.create")]
+        ProviderCreate,
+        /// A credentialing document was recorded.
+        #[serde(rename = "provider.credential_create")]
+        #[strum(serialize = "provider.credential_create")]
+        ProviderCredentialCreate,
+        /// A provider was changed.
+        #[serde(rename = "provider.update")]
+        #[strum(serialize = "provider.update")]
+        ProviderUpdate,
+        /// A referral was drafted.
+        #[serde(rename = "referral.create")]
+        #[strum(serialize = "referral.create")]
+        ReferralCreate,
+        /// Referrals were listed.
+        #[serde(rename = "referral.list")]
+        #[strum(serialize = "referral.list")]
+        ReferralList,
+        /// A referral was sent although medical necessity was not met.
+        #[serde(rename = "referral.necessity_override")]
+        #[strum(serialize = "referral.necessity_override")]
+        ReferralNecessityOverride,
+        /// A referral was read.
+        #[serde(rename = "referral.read")]
+        #[strum(serialize = "referral.read")]
+        ReferralRead,
+        /// A referral moved to another status.
+        #[serde(rename = "referral.status")]
+        #[strum(serialize = "referral.status")]
+        ReferralStatus,
+        /// A referral was changed.
+        #[serde(rename = "referral.update")]
+        #[strum(serialize = "referral.update")]
+        ReferralUpdate,
+        /// A service's medical-necessity criteria were set.
+        #[serde(rename = "service_criteria.update")]
+        #[strum(serialize = "service_criteria.update")]
+        ServiceCriteriaUpdate,
     }
 }
 
@@ -318,6 +390,7 @@ impl AuditAction {
             AuditAction::OrganizationUpdate => "organization",
             AuditAction::OutreachCreate | AuditAction::OutreachList => "outreach_attempt",
             AuditAction::GapsRead
+            | AuditAction::NecessityRead
             | AuditAction::RiskOverride
             | AuditAction::RiskRead
             | AuditAction::PatientCreate
@@ -334,6 +407,22 @@ impl AuditAction {
             | AuditAction::ScreeningEnteredInError
             | AuditAction::ScreeningList
             | AuditAction::ScreeningRead => "screening",
+            AuditAction::BarrierCreate | AuditAction::BarrierUpdate => "referral_barrier",
+            AuditAction::EnrollmentCreate
+            | AuditAction::EnrollmentList
+            | AuditAction::EnrollmentUpdate => "enrollment",
+            AuditAction::ProgramCreate => "program",
+            AuditAction::ProviderActivityCreate
+            | AuditAction::ProviderCreate
+            | AuditAction::ProviderCredentialCreate
+            | AuditAction::ProviderUpdate => "provider",
+            AuditAction::ReferralCreate
+            | AuditAction::ReferralList
+            | AuditAction::ReferralNecessityOverride
+            | AuditAction::ReferralRead
+            | AuditAction::ReferralStatus
+            | AuditAction::ReferralUpdate => "referral",
+            AuditAction::ServiceCriteriaUpdate => "service_criteria",
             AuditAction::TaskCreate
             | AuditAction::TaskCreateReplayed
             | AuditAction::TaskList

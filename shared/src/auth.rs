@@ -77,6 +77,12 @@ code_enum! {
         #[serde(rename = "audit:read")]
         #[strum(serialize = "audit:read")]
         AuditRead,
+        /// A receiving provider's key: list the referrals sent to the
+        /// provider the key is bound to (`provider_id`), and accept,
+        /// decline, schedule and complete them. Nothing else.
+        #[serde(rename = "referrals:respond")]
+        #[strum(serialize = "referrals:respond")]
+        ReferralsRespond,
     }
 }
 
@@ -115,8 +121,15 @@ pub enum Permission {
     NotesWrite,
     /// See other people's worklists, workload and productivity.
     TeamView,
-    /// Change the organization's time zone and holidays.
+    /// Change the organization's time zone and holidays, and the
+    /// medical-necessity criteria.
     OrganizationManage,
+    /// See the provider directory and the community programs.
+    ProvidersRead,
+    /// Add and change providers, log recruiting and credentials, add programs.
+    ProvidersManage,
+    /// Answer the referrals sent to one provider (a provider's key).
+    ReferralsRespond,
 }
 
 impl Role {
@@ -124,10 +137,13 @@ impl Role {
     pub fn permits(self, permission: Permission) -> bool {
         use Permission::{
             ApiKeysManage, AppointmentsRead, AppointmentsWrite, EncountersRead, EncountersWrite,
-            NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, TasksRead, TasksWrite,
-            UsersManage, UsersRead,
+            NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, ProvidersManage,
+            ProvidersRead, ReferralsRespond, TasksRead, TasksWrite, UsersManage, UsersRead,
         };
         match self {
+            // People answer referrals as the referring team, never as a
+            // provider: that is a provider key's alone.
+            _ if permission == ReferralsRespond => false,
             Role::Admin => true,
             Role::Supervisor => {
                 !matches!(permission, UsersManage | ApiKeysManage | OrganizationManage)
@@ -144,10 +160,17 @@ impl Role {
                     | TasksRead
                     | TasksWrite
                     | NotesWrite
+                    | ProvidersRead
+                    | ProvidersManage
             ),
             Role::Viewer => matches!(
                 permission,
-                PatientsRead | UsersRead | EncountersRead | AppointmentsRead | TasksRead
+                PatientsRead
+                    | UsersRead
+                    | EncountersRead
+                    | AppointmentsRead
+                    | TasksRead
+                    | ProvidersRead
             ),
         }
     }
@@ -158,7 +181,7 @@ impl Scope {
     pub fn permits(self, permission: Permission) -> bool {
         use Permission::{
             AppointmentsRead, AppointmentsWrite, AuditRead, EncountersRead, EncountersWrite,
-            PatientsAssign, PatientsRead, PatientsWrite, TasksRead,
+            PatientsAssign, PatientsRead, PatientsWrite, ReferralsRespond, TasksRead,
         };
         match self {
             Scope::PatientsRead => permission == PatientsRead,
@@ -169,6 +192,7 @@ impl Scope {
             Scope::AppointmentsWrite => permission == AppointmentsWrite,
             Scope::TasksRead => permission == TasksRead,
             Scope::AuditRead => permission == AuditRead,
+            Scope::ReferralsRespond => permission == ReferralsRespond,
         }
     }
 
@@ -183,7 +207,14 @@ impl Scope {
             Scope::AppointmentsWrite => "Send appointments and their outcomes",
             Scope::TasksRead => "Read tasks",
             Scope::AuditRead => "Read the audit trail",
+            Scope::ReferralsRespond => "Answer the referrals sent to one provider",
         }
+    }
+
+    /// Whether a key with this scope must be bound to a provider (and a
+    /// key bound to a provider may carry no other scope).
+    pub fn binds_provider(self) -> bool {
+        self == Scope::ReferralsRespond
     }
 }
 
@@ -260,9 +291,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn admins_may_do_everything() {
+    fn admins_may_do_everything_but_answer_as_a_provider() {
         for p in Permission::VARIANTS {
-            assert!(Role::Admin.permits(*p), "{p:?}");
+            assert_eq!(
+                Role::Admin.permits(*p),
+                *p != Permission::ReferralsRespond,
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_provider_key_answers_referrals_and_it_does_nothing_else() {
+        for role in Role::VARIANTS {
+            assert!(!role.permits(Permission::ReferralsRespond), "{role}");
+        }
+        for p in Permission::VARIANTS {
+            assert_eq!(
+                Scope::ReferralsRespond.permits(*p),
+                *p == Permission::ReferralsRespond,
+                "{p:?}"
+            );
         }
     }
 
@@ -292,6 +341,7 @@ mod tests {
                     | Permission::EncountersRead
                     | Permission::AppointmentsRead
                     | Permission::TasksRead
+                    | Permission::ProvidersRead
             );
             assert_eq!(Role::Viewer.permits(*p), is_read, "{p:?}");
         }

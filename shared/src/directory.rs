@@ -158,6 +158,17 @@ pub fn because(r: &Ranked) -> String {
     r.reasons.join(" · ")
 }
 
+/// Great-circle distance in miles between two points (haversine; good to
+/// well under a percent at the distances a client travels).
+pub fn miles_between(a: crate::providers::GeoPoint, b: crate::providers::GeoPoint) -> f64 {
+    const EARTH_RADIUS_MILES: f64 = 3958.8;
+    let (la1, la2) = (a.latitude.to_radians(), b.latitude.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.longitude - a.longitude).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_MILES * h.sqrt().min(1.0).asin()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +180,22 @@ mod tests {
             accepting: true,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn salem_to_portland_is_about_45_miles_and_a_point_to_itself_is_zero() {
+        use crate::providers::GeoPoint;
+        let salem = GeoPoint {
+            latitude: 44.9429,
+            longitude: -123.0351,
+        };
+        let portland = GeoPoint {
+            latitude: 45.5152,
+            longitude: -122.6784,
+        };
+        let d = miles_between(salem, portland);
+        assert!((d - 43.5).abs() < 1.5, "{d}");
+        assert!(miles_between(salem, salem).abs() < 1e-9);
     }
 
     fn spanish_medicaid() -> Wants {

@@ -2,13 +2,13 @@
 //! and whether it was understood. A record is a fact of the past: it is
 //! never edited (there is no update), so its version is always 1.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use crate::ids::{PatientId, UserId};
-use crate::validation::{Context, Normalize, invalid, invalid_at, trimmed};
+use crate::validation::{Context, Normalize, invalid_at, trimmed};
 
 code_enum! {
     /// What the education was about.
@@ -207,19 +207,8 @@ pub struct NewEducation {
     pub interpreter_used: bool,
     /// When it was given: not in the future (now when omitted).
     #[serde(default)]
-    #[validate(custom(function = "not_in_future", use_context))]
+    #[validate(custom(function = "crate::validation::not_in_future", use_context))]
     pub provided_at: Option<DateTime<Utc>>,
-}
-
-/// Clocks drift; a time this far ahead of the server is still accepted.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
-
-fn not_in_future(at: &DateTime<Utc>, ctx: &Context) -> Result<(), ValidationError> {
-    if *at > ctx.now + CLOCK_SKEW {
-        Err(invalid("future", "must not be in the future"))
-    } else {
-        Ok(())
-    }
 }
 
 fn contact_matches_audience(e: &NewEducation) -> Result<(), ValidationError> {

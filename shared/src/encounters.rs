@@ -118,11 +118,11 @@ pub struct NewEncounter {
     )]
     pub facility: String,
     /// Admission time.
-    #[validate(custom(function = "not_in_future", use_context))]
+    #[validate(custom(function = "crate::validation::not_in_future", use_context))]
     pub admitted_at: DateTime<Utc>,
     /// Discharge time, if already discharged.
     #[serde(default)]
-    #[validate(custom(function = "not_in_future", use_context))]
+    #[validate(custom(function = "crate::validation::not_in_future", use_context))]
     pub discharged_at: Option<DateTime<Utc>>,
     /// Discharge disposition.
     #[serde(default)]
@@ -179,9 +179,6 @@ pub struct EncounterPatch {
     pub version: Option<i32>,
 }
 
-/// Clocks drift; a time this far ahead of the server is still accepted.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
-
 /// Checks the times of a stay, judged at `now`.
 pub fn check_times(
     errors: &mut ValidationErrors,
@@ -189,14 +186,14 @@ pub fn check_times(
     discharged_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) {
-    if admitted_at > now + CLOCK_SKEW {
+    if admitted_at > now + crate::validation::CLOCK_SKEW {
         errors.add(
             "admitted_at",
             invalid("future", "must not be in the future"),
         );
     }
     if let Some(out) = discharged_at {
-        if out > now + CLOCK_SKEW {
+        if out > now + crate::validation::CLOCK_SKEW {
             errors.add(
                 "discharged_at",
                 invalid("future", "must not be in the future"),
@@ -210,21 +207,15 @@ pub fn check_times(
     }
 }
 
-fn not_in_future(at: &DateTime<Utc>, ctx: &Context) -> Result<(), ValidationError> {
-    if *at > ctx.now + CLOCK_SKEW {
-        Err(invalid("future", "must not be in the future"))
-    } else {
-        Ok(())
-    }
-}
-
 fn discharge_after_admission(e: &NewEncounter, ctx: &Context) -> Result<(), ValidationError> {
     match e.discharged_at {
-        Some(out) if out <= ctx.now + CLOCK_SKEW && out < e.admitted_at => Err(invalid_at(
-            "discharged_at",
-            "before_admission",
-            "must not be before admitted_at",
-        )),
+        Some(out) if out <= ctx.now + crate::validation::CLOCK_SKEW && out < e.admitted_at => {
+            Err(invalid_at(
+                "discharged_at",
+                "before_admission",
+                "must not be before admitted_at",
+            ))
+        }
         _ => Ok(()),
     }
 }

@@ -31,6 +31,7 @@ pub mod patch;
 pub mod patients;
 pub mod problem;
 pub mod programs;
+pub mod providers;
 pub mod referral;
 pub mod risk;
 pub mod schedule;

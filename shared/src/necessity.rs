@@ -9,11 +9,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError};
 
 use crate::care_plan::NeedDomain;
 use crate::encounters::EncounterKind;
+use crate::ids::UserId;
+use crate::providers::ServiceType;
 use crate::risk::RiskLevel;
 use crate::screening::Instrument;
+use crate::validation::{Context, Normalize, invalid};
 
 /// One condition over the patient's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +71,8 @@ pub struct Criteria {
 }
 
 /// A screening's latest result, as the evaluator reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LatestScreen {
     /// The instrument.
     pub instrument: Instrument,
@@ -80,7 +85,8 @@ pub struct LatestScreen {
 }
 
 /// What the evaluator reads about a patient.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facts {
     /// The latest screening of each instrument (not entered in error).
     pub screens: Vec<LatestScreen>,
@@ -252,6 +258,112 @@ pub fn evaluate(criteria: &Criteria, facts: &Facts, now: DateTime<Utc>) -> Evalu
             criteria.alternatives.clone()
         },
     }
+}
+
+/// The criteria an organization set for one service
+/// (`GET /api/v1/service-criteria`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceCriteria {
+    /// The service.
+    pub service: ServiceType,
+    /// Its criteria and alternatives.
+    pub criteria: Criteria,
+    /// Who last changed them.
+    pub updated_by: Option<UserId>,
+    /// When.
+    pub updated_at: DateTime<Utc>,
+    /// Version for `If-Match`.
+    pub version: i32,
+}
+
+/// `PUT /api/v1/service-criteria/{service}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "criteria": {
+        "any_of": [
+            {"kind": "score_at_least", "instrument": "phq9", "total": 20},
+            {"kind": "positive_screen", "instrument": "cssrs"},
+            {"kind": "discharged_within", "kinds": ["bhcc"], "days": 30}
+        ],
+        "alternatives": ["Intensive outpatient program", "Peer-support program", "Crisis plan"]
+    },
+    "version": 1
+})))]
+pub struct CriteriaWrite {
+    /// The criteria: at least one condition; days between 1 and 730;
+    /// totals within the instrument's range.
+    #[validate(custom(function = "criteria_valid"))]
+    pub criteria: Criteria,
+    /// The version read (none to create; or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl Normalize for CriteriaWrite {
+    fn normalized(self) -> CriteriaWrite {
+        let alternatives = self
+            .criteria
+            .alternatives
+            .into_iter()
+            .filter_map(crate::validation::blank_to_none)
+            .collect();
+        CriteriaWrite {
+            criteria: Criteria {
+                alternatives,
+                ..self.criteria
+            },
+            ..self
+        }
+    }
+}
+
+fn criteria_valid(c: &Criteria) -> Result<(), ValidationError> {
+    if c.all_of.is_empty() && c.any_of.is_empty() {
+        return Err(invalid("empty", "must have at least one condition"));
+    }
+    if c.all_of.len() + c.any_of.len() > 20 || c.alternatives.len() > 20 {
+        return Err(invalid(
+            "too_many",
+            "must have at most 20 conditions and 20 alternatives",
+        ));
+    }
+    if c.alternatives.iter().any(|a| a.chars().count() > 200) {
+        return Err(invalid(
+            "too_long",
+            "has an alternative longer than 200 characters",
+        ));
+    }
+    for condition in c.all_of.iter().chain(&c.any_of) {
+        match condition {
+            Condition::ScoreAtLeast { instrument, total } => {
+                let (min, max) = instrument
+                    .total_range()
+                    .ok_or_else(|| invalid("no_total", "names an instrument without a total"))?;
+                if !(min..=max).contains(total) {
+                    return Err(invalid(
+                        "out_of_range",
+                        "names a total outside the instrument's range",
+                    ));
+                }
+            }
+            Condition::DischargedWithin { kinds, days } => {
+                if kinds.is_empty() || !(1..=730).contains(days) {
+                    return Err(invalid(
+                        "out_of_range",
+                        "needs at least one kind of stay and 1 to 730 days",
+                    ));
+                }
+            }
+            Condition::PositiveScreen { .. }
+            | Condition::RiskAtLeast { .. }
+            | Condition::ActiveNeed { .. } => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

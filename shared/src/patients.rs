@@ -67,7 +67,8 @@ pub struct Address {
 }
 
 impl Address {
-    fn normalized(self) -> Option<Address> {
+    /// Trimmed, the state upper-cased; `None` when nothing is left.
+    pub fn normalized(self) -> Option<Address> {
         let a = Address {
             line1: trimmed(self.line1),
             line2: trimmed(self.line2),

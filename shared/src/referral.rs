@@ -6,8 +6,16 @@
 //! questions here.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
 
 use crate::calendar::{add_business_days, local_date};
+use crate::ids::{PatientId, UserId};
+use crate::necessity::Evaluation;
+use crate::patch::Patch;
+use crate::providers::ServiceType;
+use crate::validation::{Context, Normalize, invalid, trimmed};
 
 /// Business days a sent referral may wait for an answer.
 pub const RESPONSE_BUSINESS_DAYS: u32 = 2;
@@ -261,6 +269,489 @@ pub fn overdue<Tz: chrono::TimeZone>(
         }
         _ => None,
     }
+}
+
+code_enum! {
+    /// How soon the patient needs the service.
+    #[derive(Default)]
+    pub enum ReferralPriority {
+        /// Within two weeks.
+        #[default]
+        Routine,
+        /// Within three days.
+        Urgent,
+        /// Today.
+        Emergent,
+    }
+}
+
+impl ReferralPriority {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferralPriority::Routine => "Routine",
+            ReferralPriority::Urgent => "Urgent",
+            ReferralPriority::Emergent => "Emergent",
+        }
+    }
+
+    /// The due date a referral of this priority gets when none is given:
+    /// 14 days for routine, 3 for urgent, today for emergent.
+    pub fn default_due(self, today: NaiveDate) -> NaiveDate {
+        let days = match self {
+            ReferralPriority::Routine => 14,
+            ReferralPriority::Urgent => 3,
+            ReferralPriority::Emergent => 0,
+        };
+        today + chrono::Duration::days(days)
+    }
+}
+
+/// What the receiving provider needs to know about the patient to reach
+/// them, and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferredPatient {
+    /// "Family, Given".
+    pub name: String,
+    /// Date of birth, to match the patient in the provider's records.
+    pub birth_date: NaiveDate,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Preferred language (BCP 47).
+    pub preferred_language: String,
+    /// Whether an interpreter is needed.
+    pub interpreter_needed: bool,
+}
+
+/// The patient's rating of the service, recorded when the referral closes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Satisfaction {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub rating: i16,
+    /// In the patient's words.
+    #[serde(default)]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub comment: Option<String>,
+}
+
+/// One step in a referral's history: who moved it, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusEvent {
+    /// Where it was (`null` when it was created).
+    pub from: Option<ReferralStatus>,
+    /// Where it went.
+    pub to: ReferralStatus,
+    /// The reason given, if any.
+    pub reason: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Which side took the step.
+    pub party: ReferralParty,
+    /// Who: a person's email, an API key's name, or the system.
+    pub by: String,
+}
+
+/// A barrier between the patient and the referred service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Barrier {
+    /// Barrier id.
+    pub id: Uuid,
+    /// The referral.
+    pub referral_id: Uuid,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// What kind.
+    pub kind: BarrierKind,
+    /// In words ("no bus line to the clinic").
+    pub description: Option<String>,
+    /// How it was resolved; `null` while it is open.
+    pub resolution: Option<String>,
+    /// Who resolved it.
+    pub resolved_by: Option<UserId>,
+    /// When it was resolved.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Who recorded it.
+    pub created_by: Option<UserId>,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+    /// Version for `If-Match`.
+    pub version: i32,
+}
+
+impl Barrier {
+    /// Whether it still stands.
+    pub fn is_open(&self) -> bool {
+        self.resolved_at.is_none()
+    }
+}
+
+/// `POST /api/v1/referrals/{id}/barriers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "transportation", "description": "No bus line reaches the clinic"})))]
+pub struct NewBarrier {
+    /// What kind.
+    pub kind: BarrierKind,
+    /// In words.
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    pub description: Option<String>,
+}
+
+impl Normalize for NewBarrier {
+    fn normalized(self) -> NewBarrier {
+        NewBarrier {
+            description: trimmed(self.description),
+            ..self
+        }
+    }
+}
+
+/// `PATCH /api/v1/barriers/{id}`: describe it, resolve it (`resolution`),
+/// or reopen it (`resolution: null`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"resolution": "Medicaid ride booked for both visits", "version": 1})))]
+pub struct BarrierPatch {
+    /// In words; `null` clears.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 1000))]
+    pub description: Patch<String>,
+    /// How it was resolved (resolves it, by the caller, now); `null` reopens it.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[validate(custom(function = "resolution_valid"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 1000))]
+    pub resolution: Patch<String>,
+    /// The version read (or send `If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+fn resolution_valid(value: &Patch<String>) -> Result<(), ValidationError> {
+    match value.value() {
+        Some(v) if v.trim().is_empty() => Err(invalid("blank", "is required")),
+        Some(v) if v.chars().count() > 1000 => {
+            Err(invalid("too_long", "must be at most 1000 characters"))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Normalize for BarrierPatch {
+    fn normalized(self) -> BarrierPatch {
+        BarrierPatch {
+            description: crate::validation::trimmed_patch(self.description),
+            resolution: self.resolution.map(|r| r.trim().to_owned()),
+            ..self
+        }
+    }
+}
+
+/// A closed-loop referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Referral {
+    /// Referral id.
+    pub id: Uuid,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// Who the patient is, for the receiving provider.
+    pub patient: ReferredPatient,
+    /// The receiving provider.
+    pub provider_id: Uuid,
+    /// Its name.
+    pub provider_name: String,
+    /// The service asked for.
+    pub service: ServiceType,
+    /// How soon.
+    pub priority: ReferralPriority,
+    /// Why the patient is referred.
+    pub reason: String,
+    /// The care-plan need it addresses (an id in the plan's `needs`).
+    pub need_id: Option<Uuid>,
+    /// The care-plan intervention it carries out.
+    pub intervention_id: Option<Uuid>,
+    /// When the service should have happened by.
+    pub due_date: NaiveDate,
+    /// Where it stands.
+    pub status: ReferralStatus,
+    /// When it was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the provider first answered (accepted or declined).
+    pub responded_at: Option<DateTime<Utc>>,
+    /// The appointment.
+    pub appointment_at: Option<DateTime<Utc>>,
+    /// What the service found or gave.
+    pub outcome: Option<String>,
+    /// Why it was declined or cancelled.
+    pub status_reason: Option<String>,
+    /// The medical-necessity check at the last draft save or at sending.
+    pub medical_necessity: Option<Evaluation>,
+    /// Why it was sent although the criteria were not met.
+    pub necessity_override_reason: Option<String>,
+    /// The patient's rating, recorded at closing.
+    pub satisfaction: Option<Satisfaction>,
+    /// The referral this one re-refers after a no-show.
+    pub re_referral_of: Option<Uuid>,
+    /// The re-referral made after this one's no-show.
+    pub re_referred_as: Option<Uuid>,
+    /// Why it is overdue, when it is ("no response from the provider in 2
+    /// business days (due by 2026-12-02)").
+    pub overdue: Option<String>,
+    /// Its barriers, open first.
+    pub barriers: Vec<Barrier>,
+    /// Every status it went through, oldest first.
+    pub history: Vec<StatusEvent>,
+    /// Who wrote it.
+    pub created_by: Option<UserId>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Version for `If-Match`.
+    pub version: i32,
+}
+
+/// `POST /api/v1/referrals`: a draft, checked against the service's
+/// medical-necessity criteria. Send it with `POST …/status {"status": "sent"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "patient_id": "0190a1b2-0000-7000-8000-000000000001",
+    "provider_id": "0190a1b2-0000-7000-8000-000000000002",
+    "service": "intensive_outpatient", "priority": "urgent",
+    "reason": "PHQ-9 of 19 after an ED visit; needs more than weekly therapy"
+})))]
+pub struct NewReferral {
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The receiving provider (in this organization's directory).
+    pub provider_id: Uuid,
+    /// The service asked for.
+    pub service: ServiceType,
+    /// How soon (`routine` when left out).
+    #[serde(default)]
+    pub priority: ReferralPriority,
+    /// Why the patient is referred.
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 2000, message = "must be at most 2000 characters")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 2000, pattern = r"\S")
+    )]
+    pub reason: String,
+    /// The care-plan need it addresses.
+    #[serde(default)]
+    pub need_id: Option<Uuid>,
+    /// The care-plan intervention it carries out.
+    #[serde(default)]
+    pub intervention_id: Option<Uuid>,
+    /// Due by (from the priority when left out); not before today.
+    #[serde(default)]
+    #[validate(custom(function = "not_before_today", use_context))]
+    pub due_date: Option<NaiveDate>,
+}
+
+fn not_before_today(d: &NaiveDate, ctx: &Context) -> Result<(), ValidationError> {
+    if *d < ctx.today {
+        Err(invalid("past", "must not be before today"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Normalize for NewReferral {
+    fn normalized(self) -> NewReferral {
+        NewReferral {
+            reason: self.reason.trim().to_owned(),
+            ..self
+        }
+    }
+}
+
+/// `PATCH /api/v1/referrals/{id}`. The provider and the service change only
+/// while it is a draft; priority, reason, links and due date while it is
+/// open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"priority": "emergent", "version": 2})))]
+pub struct ReferralPatch {
+    /// The receiving provider (drafts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<Uuid>,
+    /// The service (drafts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceType>,
+    /// How soon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ReferralPriority>,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        custom(function = "crate::validation::not_blank"),
+        length(max = 2000, message = "must be at most 2000 characters")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 2000, pattern = r"\S")
+    )]
+    pub reason: Option<String>,
+    /// The care-plan need; `null` unlinks.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub need_id: Patch<Uuid>,
+    /// The care-plan intervention; `null` unlinks.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub intervention_id: Patch<Uuid>,
+    /// Due by; not before today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "not_before_today", use_context))]
+    pub due_date: Option<NaiveDate>,
+    /// The version read (or send `If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+impl Normalize for ReferralPatch {
+    fn normalized(self) -> ReferralPatch {
+        ReferralPatch {
+            reason: self.reason.map(|r| r.trim().to_owned()),
+            ..self
+        }
+    }
+}
+
+/// `POST /api/v1/referrals/{id}/status`: one step of the lifecycle.
+///
+/// | to | who | needs |
+/// |---|---|---|
+/// | `sent` | care team | `override_reason` when medical necessity is not met |
+/// | `accepted` | either side | — |
+/// | `declined` | either side | `reason` |
+/// | `scheduled` | either side | `appointment_at` |
+/// | `completed` | either side | `outcome` |
+/// | `no_show` | either side | — (a re-referral draft follows) |
+/// | `closed` | care team | optional `satisfaction` |
+/// | `cancelled` | care team | `reason` |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(context = Context)]
+#[validate(schema(function = "step_fields", skip_on_field_errors = false))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "scheduled", "appointment_at": "2026-12-03T17:00:00Z", "version": 3})))]
+pub struct ReferralStatusChange {
+    /// Where it goes.
+    pub status: ReferralStatus,
+    /// Why (declining, cancelling; optional otherwise).
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    pub reason: Option<String>,
+    /// The appointment (scheduling).
+    #[serde(default)]
+    pub appointment_at: Option<DateTime<Utc>>,
+    /// What the service found or gave (completing).
+    #[serde(default)]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub outcome: Option<String>,
+    /// Why it is sent although medical necessity is not met (audited).
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    pub override_reason: Option<String>,
+    /// The patient's rating (closing only).
+    #[serde(default)]
+    #[validate(nested)]
+    pub satisfaction: Option<Satisfaction>,
+    /// The version read (or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+fn step_fields(c: &ReferralStatusChange) -> Result<(), ValidationError> {
+    let missing = |field: &'static str, message: &'static str| {
+        Err(crate::validation::invalid_at(field, "required", message))
+    };
+    match ReferralStatus::needs(c.status) {
+        Needs::Reason if c.reason.is_none() => {
+            return missing("reason", "is required to decline or cancel");
+        }
+        Needs::AppointmentTime if c.appointment_at.is_none() => {
+            return missing("appointment_at", "is required to schedule");
+        }
+        Needs::Outcome if c.outcome.is_none() => {
+            return missing("outcome", "is required to complete");
+        }
+        _ => {}
+    }
+    if c.satisfaction.is_some() && c.status != ReferralStatus::Closed {
+        return Err(crate::validation::invalid_at(
+            "satisfaction",
+            "closing_only",
+            "is recorded when the referral closes",
+        ));
+    }
+    Ok(())
+}
+
+impl Normalize for ReferralStatusChange {
+    fn normalized(self) -> ReferralStatusChange {
+        ReferralStatusChange {
+            reason: trimmed(self.reason),
+            outcome: trimmed(self.outcome),
+            override_reason: trimmed(self.override_reason),
+            satisfaction: self.satisfaction.map(|s| Satisfaction {
+                comment: trimmed(s.comment),
+                ..s
+            }),
+            ..self
+        }
+    }
+}
+
+/// The `GET /api/v1/referrals` filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ReferralQuery {
+    /// One patient's referrals.
+    #[serde(default)]
+    pub patient_id: Option<PatientId>,
+    /// One provider's referrals.
+    #[serde(default)]
+    pub provider_id: Option<Uuid>,
+    /// In this status.
+    #[serde(default)]
+    pub status: Option<ReferralStatus>,
+    /// Of the patients whose primary care manager this user is (a care
+    /// manager's board); `me` for the caller.
+    #[serde(default)]
+    pub care_manager_id: Option<String>,
+    /// Only open ones (not closed or cancelled).
+    #[serde(default)]
+    pub open: Option<bool>,
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Days, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use validator::{ValidateArgs, ValidationError, ValidationErrors, ValidationErrorsKind};
@@ -1297,9 +1297,6 @@ impl NewScreening {
 
 impl Normalize for NewScreening {}
 
-/// Clocks drift; a time this far ahead of the server is still accepted.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
-
 /// The rules of a screening: given no later than now, and answers the
 /// instrument can score, each failing answer reported on `answers.<key>`.
 impl<'a> ValidateArgs<'a> for NewScreening {
@@ -1307,7 +1304,7 @@ impl<'a> ValidateArgs<'a> for NewScreening {
 
     fn validate_with_args(&self, ctx: &'a Context) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        if self.administered_at > ctx.now + CLOCK_SKEW {
+        if self.administered_at > ctx.now + crate::validation::CLOCK_SKEW {
             errors.add(
                 "administered_at",
                 invalid("future", "must not be in the future"),

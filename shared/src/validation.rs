@@ -299,6 +299,19 @@ pub fn not_after_today(value: &NaiveDate, ctx: &Context) -> Result<(), Validatio
     }
 }
 
+/// Clocks drift; a time this far ahead of the server is still accepted.
+pub const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Not later than now (give or take [`CLOCK_SKEW`]): when something
+/// happened.
+pub fn not_in_future(at: &DateTime<Utc>, ctx: &Context) -> Result<(), ValidationError> {
+    if *at > ctx.now + CLOCK_SKEW {
+        Err(invalid("future", "must not be in the future"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ based_on_version_field!(
     crate::patients::PatientPatch,
     crate::case_status::StatusChangeRequest,
     crate::contacts::ContactPatch,
+    crate::providers::ProviderPatch,
     crate::screening::EnteredInErrorRequest,
     crate::care_team::CareTeamPatch,
     crate::encounters::EncounterPatch,

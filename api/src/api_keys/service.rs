@@ -14,8 +14,9 @@ use crate::api_keys::store;
 use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::auth::tokens::new_api_key;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
+use crate::providers::store as providers;
 
 /// The organization's keys, newest first (revoked ones included).
 pub fn list(
@@ -34,14 +35,31 @@ pub fn create(
     auth: &Authorized,
     new: Valid<NewApiKey>,
 ) -> ApiResult<CreatedApiKey> {
+    if let Some(provider) = new.provider_id {
+        providers::ensure(conn, auth, provider).map_err(|_| {
+            ApiError::field("provider_id", "is not a provider in this organization")
+        })?;
+    }
     let (key, prefix) = new_api_key();
-    let stored = store::insert(conn, auth, &new.name, &new.scopes, &key, &prefix)?;
+    let stored = store::insert(
+        conn,
+        auth,
+        &new.name,
+        &new.scopes,
+        new.provider_id,
+        &key,
+        &prefix,
+    )?;
     audit::record(
         conn,
         auth.actor(),
         Entry::new(AuditAction::ApiKeyCreate)
             .on(stored.id)
-            .details(json!({"name": stored.name, "scopes": stored.scopes})),
+            .details(json!({
+                "name": stored.name,
+                "scopes": stored.scopes,
+                "provider_id": stored.provider_id,
+            })),
     )?;
     Ok(CreatedApiKey {
         id: stored.id,
@@ -50,6 +68,7 @@ pub fn create(
         prefix: stored.prefix,
         key,
         created_at: stored.created_at,
+        provider_id: stored.provider_id,
     })
 }
 

@@ -26,6 +26,7 @@ struct KeyRow {
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    provider_id: Option<Uuid>,
 }
 
 impl TryFrom<KeyRow> for ApiKey {
@@ -46,6 +47,7 @@ impl TryFrom<KeyRow> for ApiKey {
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
+            provider_id: r.provider_id,
         })
     }
 }
@@ -83,6 +85,7 @@ struct NewKeyRow<'a> {
     prefix: &'a str,
     key_hash: Vec<u8>,
     created_by: Option<Uuid>,
+    provider_id: Option<Uuid>,
 }
 
 /// Stores a new key (its hash) and returns it as listed.
@@ -91,6 +94,7 @@ pub fn insert(
     auth: &Authorized,
     name: &str,
     scopes: &[Scope],
+    provider_id: Option<Uuid>,
     key: &str,
     prefix: &str,
 ) -> ApiResult<ApiKey> {
@@ -103,6 +107,7 @@ pub fn insert(
             prefix,
             key_hash: digest(key),
             created_by: auth.user_id().map(UserId::get),
+            provider_id,
         })
         .returning(KeyRow::as_returning())
         .get_result(conn)?;

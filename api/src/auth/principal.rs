@@ -104,6 +104,8 @@ pub enum Principal {
         name: String,
         /// What the key may do.
         scopes: Vec<Scope>,
+        /// The provider a `referrals:respond` key answers for.
+        provider_id: Option<Uuid>,
     },
     /// The system itself: the command-line tools, the demo seed and
     /// scheduled rules. It may do everything, and is audited as `system`.
@@ -301,6 +303,15 @@ impl Authorized {
         }
     }
 
+    /// The provider a receiving provider's key answers for: such a caller
+    /// sees and moves only the referrals sent to it.
+    pub fn provider_id(&self) -> Option<Uuid> {
+        match &self.principal {
+            Principal::ApiKey { provider_id, .. } => *provider_id,
+            Principal::User { .. } | Principal::System { .. } => None,
+        }
+    }
+
     /// The signed-in user's role (`None` for API keys and the system).
     pub fn role(&self) -> Option<Role> {
         match &self.principal {
@@ -417,6 +428,7 @@ impl FromRequest for Caller {
                         id: key.id,
                         name: key.name,
                         scopes: key.scopes,
+                        provider_id: key.provider_id,
                     },
                     meta,
                 });

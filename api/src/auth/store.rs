@@ -434,10 +434,19 @@ pub struct KeyAuth {
     pub name: String,
     /// Scopes.
     pub scopes: Vec<Scope>,
+    /// The provider a `referrals:respond` key answers for.
+    pub provider_id: Option<Uuid>,
 }
 
 /// A live key as read: id, organization, its time zone, name and scopes.
-type KeyRow = (Uuid, Uuid, String, String, Vec<Option<String>>);
+type KeyRow = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    Vec<Option<String>>,
+    Option<Uuid>,
+);
 
 /// Looks up a live API key by its secret and notes the use (at most once a
 /// minute, so busy integrations do not turn every read into a write).
@@ -456,10 +465,11 @@ pub fn use_api_key(
             organizations::time_zone,
             api_keys::name,
             api_keys::scopes,
+            api_keys::provider_id,
         ))
         .first(conn)
         .optional()?;
-    let Some((id, organization_id, time_zone, name, scopes)) = row else {
+    let Some((id, organization_id, time_zone, name, scopes, provider_id)) = row else {
         return Ok(None);
     };
     diesel::update(
@@ -482,5 +492,6 @@ pub fn use_api_key(
         time_zone,
         name,
         scopes,
+        provider_id,
     }))
 }

@@ -150,6 +150,9 @@ etagged!(
     shared::care_plan::CarePlanVersion,
     shared::chart_review::ChartReview,
     shared::education::EducationRecord,
+    shared::providers::Provider,
+    shared::providers::ProviderActivity,
+    shared::providers::Credential,
 );
 
 #[cfg(test)]

@@ -1,0 +1,7 @@
+//! The provider network: the directory (filtered in SQL, ranked by
+//! `shared::directory::rank`), each provider's record and quality figures,
+//! and the recruiting pipeline (network status, activities, credentials).
+
+pub mod routes;
+pub mod service;
+pub mod store;
