@@ -47,6 +47,10 @@ Another organization's record is always a 404.",
         (name = "care-plans", description = "Versioned care plans: needs, goals, interventions, participants and reviews"),
         (name = "chart-reviews", description = "Gaps in care, and chart reviews that turn them into tasks"),
         (name = "education", description = "Patient education: what was taught, to the patient or a contact, how, in which language, and whether it was understood"),
+        (name = "providers", description = "The provider network: the ranked directory with the reasons for each place, quality figures from referral outcomes, and the recruiting pipeline (network status, activities, credentials)"),
+        (name = "referrals", description = "Closed-loop referrals: draft, send, accept or decline, schedule, complete, close — with barriers, a follow-up task at every open step, and overdue alerts. **For receiving providers:** an API key with the `referrals:respond` scope, bound to one provider, lists and reads only the referrals sent to that provider and accepts, declines, schedules, completes or marks them no-show through `POST /referrals/{id}/status`; every other request is a 403 or a 404"),
+        (name = "medical-necessity", description = "Medical-necessity criteria per service, the facts of a patient's record they read, and the alternatives offered when they are not met"),
+        (name = "programs", description = "Community programs and entitlements, and patients' enrollments in them"),
         (name = "contacts", description = "Family, friends and caregivers, and consent to share"),
         (name = "care-team", description = "The people who share a patient's care"),
         (name = "organization", description = "The organization's time zone and holidays"),
@@ -84,7 +88,7 @@ impl Modify for Security {
 /// The tag of an operation: the last segment of its path that names one
 /// (`/patients/{id}/contacts` is about contacts, `/patients/{id}/status`
 /// about patients).
-const TAGS: [(&str, &str); 30] = [
+const TAGS: [(&str, &str); 39] = [
     ("health", "health"),
     ("ready", "health"),
     ("auth", "auth"),
@@ -115,6 +119,15 @@ const TAGS: [(&str, &str); 30] = [
     ("users", "users"),
     ("api-keys", "api-keys"),
     ("audit-events", "audit"),
+    ("providers", "providers"),
+    ("activities", "providers"),
+    ("credentials", "providers"),
+    ("referrals", "referrals"),
+    ("barriers", "referrals"),
+    ("service-criteria", "medical-necessity"),
+    ("necessity-facts", "medical-necessity"),
+    ("programs", "programs"),
+    ("enrollments", "programs"),
 ];
 
 fn tag_of(path: &str) -> Option<&'static str> {

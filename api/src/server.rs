@@ -22,8 +22,8 @@ use crate::openapi::{ApiDoc, apply_rules};
 use crate::spa::Spa;
 use crate::{
     alerts, api_keys, appointments, audit, auth, care_plans, care_team, chart_reviews, contacts,
-    education, encounters, gaps, health, notes, organizations, outreach, patients, providers, risk,
-    screenings, tasks, timeline, users, worklist,
+    education, encounters, gaps, health, necessity, notes, organizations, outreach, patients,
+    programs, providers, referrals, risk, screenings, tasks, timeline, users, worklist,
 };
 
 /// Every documented route.
@@ -55,6 +55,9 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(alerts::routes::routes)
             .configure(organizations::routes::routes)
             .configure(providers::routes::routes)
+            .configure(necessity::routes::routes)
+            .configure(referrals::routes::routes)
+            .configure(programs::routes::routes)
             .configure(audit::routes::routes),
     );
 }

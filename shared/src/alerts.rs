@@ -23,6 +23,8 @@ code_enum! {
         Safety,
         /// The patient's risk level rose.
         RiskIncrease,
+        /// A referral got no answer in time, or passed its due date.
+        ReferralOverdue,
     }
 }
 
@@ -31,7 +33,9 @@ impl AlertKind {
     pub fn severity(self) -> Severity {
         match self {
             AlertKind::Admission | AlertKind::Discharge | AlertKind::Safety => Severity::High,
-            AlertKind::Disengagement | AlertKind::RiskIncrease => Severity::Warning,
+            AlertKind::Disengagement | AlertKind::RiskIncrease | AlertKind::ReferralOverdue => {
+                Severity::Warning
+            }
             AlertKind::MissedAppointment => Severity::Info,
         }
     }
@@ -45,6 +49,7 @@ impl AlertKind {
             AlertKind::Disengagement => "Disengagement",
             AlertKind::Safety => "Safety",
             AlertKind::RiskIncrease => "Risk increase",
+            AlertKind::ReferralOverdue => "Referral overdue",
         }
     }
 }

@@ -68,6 +68,20 @@ pub enum EnrollmentError {
     },
 }
 
+impl std::fmt::Display for EnrollmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnrollmentError::Unchanged => write!(f, "the enrollment already has that status"),
+            EnrollmentError::NotAllowed { from, to } => write!(
+                f,
+                "an enrollment cannot go from {} to {}",
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            ),
+        }
+    }
+}
+
 impl EnrollmentStatus {
     /// Words for people.
     pub fn label(self) -> &'static str {

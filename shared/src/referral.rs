@@ -271,6 +271,68 @@ pub fn overdue<Tz: chrono::TimeZone>(
     }
 }
 
+/// The follow-up task a referral's step opens: what to do, and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The task's title.
+    pub title: String,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+}
+
+/// The follow-up for a referral that just reached `status` at `now`: every
+/// open step after sending has one, until the referral is closed or
+/// cancelled (a draft has none). Due on the organization's calendar:
+/// an answer within [`RESPONSE_BUSINESS_DAYS`] business days of sending,
+/// a booking within 3 business days of accepting, the visit confirmed the
+/// business day after the appointment, and the loop closed the next
+/// business day after an outcome, a decline or a no-show.
+pub fn follow_up<Tz: chrono::TimeZone>(
+    status: ReferralStatus,
+    provider: &str,
+    appointment_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    tz: &Tz,
+    holidays: &[NaiveDate],
+) -> Option<FollowUp> {
+    let today = local_date(now, tz);
+    let after = |from: NaiveDate, days: u32| {
+        crate::calendar::end_of_date(add_business_days(from, days, holidays), tz)
+    };
+    let (title, due_at) = match status {
+        ReferralStatus::Sent => (
+            format!("Confirm {provider} received the referral and will answer"),
+            after(today, RESPONSE_BUSINESS_DAYS),
+        ),
+        ReferralStatus::Accepted => (
+            format!("Confirm an appointment is booked with {provider}"),
+            after(today, 3),
+        ),
+        ReferralStatus::Scheduled => (
+            format!("Confirm the patient went to {provider}"),
+            after(local_date(appointment_at.unwrap_or(now), tz).max(today), 1),
+        ),
+        ReferralStatus::Completed => (
+            format!("Review the outcome from {provider} with the patient and close the referral"),
+            after(today, 1),
+        ),
+        ReferralStatus::Declined => (
+            format!("{provider} declined: find another provider, then close the referral"),
+            after(today, 1),
+        ),
+        ReferralStatus::NoShow => (
+            format!(
+                "Reach the patient about the missed visit to {provider} and review the re-referral"
+            ),
+            after(today, 1),
+        ),
+        ReferralStatus::Draft | ReferralStatus::Closed | ReferralStatus::Cancelled => {
+            return None;
+        }
+    };
+    Some(FollowUp { title, due_at })
+}
+
 code_enum! {
     /// How soon the patient needs the service.
     #[derive(Default)]
@@ -883,6 +945,31 @@ mod tests {
         assert_eq!(
             overdue(Scheduled, None, due, at(2026, 11, 20, 23), &tz, &[]),
             None
+        );
+    }
+
+    #[test]
+    fn each_open_step_has_a_follow_up_due_on_the_business_calendar_and_the_end_has_none() {
+        let tz = chrono_tz::America::Los_Angeles;
+        // Friday 2026-11-27, 10:00 in Los Angeles.
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 18, 0, 0).unwrap();
+        let due = |s: ReferralStatus, appt: Option<DateTime<Utc>>| {
+            follow_up(s, "Clínica Esperanza", appt, now, &tz, &[])
+                .map(|f| local_date(f.due_at, &tz).to_string())
+        };
+        assert_eq!(due(Sent, None).as_deref(), Some("2026-12-01"));
+        assert_eq!(due(Accepted, None).as_deref(), Some("2026-12-02"));
+        let appt = Utc.with_ymd_and_hms(2026, 12, 3, 17, 0, 0).unwrap();
+        assert_eq!(due(Scheduled, Some(appt)).as_deref(), Some("2026-12-04"));
+        assert_eq!(due(Completed, None).as_deref(), Some("2026-11-30"));
+        assert_eq!(due(NoShow, None).as_deref(), Some("2026-11-30"));
+        for s in [Draft, Closed, Cancelled] {
+            assert_eq!(due(s, None), None, "{s}");
+        }
+        let f = follow_up(Sent, "Clínica Esperanza", None, now, &tz, &[]).unwrap();
+        assert_eq!(
+            f.title,
+            "Confirm Clínica Esperanza received the referral and will answer"
         );
     }
 }

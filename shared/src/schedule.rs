@@ -20,6 +20,8 @@ code_enum! {
         Phq9TwelveMonth,
         /// A care-plan review coming due.
         CarePlanReview,
+        /// A program enrollment's recertification or renewal coming due.
+        EnrollmentRenewal,
     }
 }
 

@@ -139,6 +139,9 @@ code_enum! {
         Schedule,
         /// A gap a chart review found (`source_id` is the finding).
         ChartReview,
+        /// A referral's follow-up for the step it reached (`source_id` is
+        /// that step in the referral's history).
+        Referral,
     }
 }
 
@@ -174,6 +177,17 @@ pub enum TaskContext {
         administered_at: DateTime<Utc>,
         /// Why, quoting the answer ("PHQ-9 item 9 (…): several days").
         reason: String,
+    },
+    /// A referral to follow.
+    Referral {
+        /// The referral.
+        referral_id: Uuid,
+        /// Who it is to.
+        provider_name: String,
+        /// The service.
+        service: crate::providers::ServiceType,
+        /// The status it reached.
+        status: crate::referral::ReferralStatus,
     },
 }
 

@@ -6,6 +6,7 @@
 
 use crate::calendar::humanize;
 use crate::ids::{PatientId, TaskId};
+use crate::referral::BarrierKind;
 use crate::risk::{RiskFactorCode, RiskLevel, top_factor_labels};
 use crate::tasks::{Task, TaskContext, TaskKind};
 use chrono::{DateTime, Utc};
@@ -36,6 +37,8 @@ pub struct Entry {
     pub patient: PatientSummary,
     /// Whether the patient shows the disengagement pattern (2+ misses in 30 days).
     pub disengaged: bool,
+    /// The open barriers of the referral a referral follow-up is about.
+    pub open_barriers: Vec<BarrierKind>,
 }
 
 /// A ranked worklist item: the task, its patient, and why it is here.
@@ -55,6 +58,9 @@ pub struct WorklistItem {
     pub reason: String,
     /// What to consider doing, when the record suggests something.
     pub suggestion: Option<String>,
+    /// The open barriers of the referral a referral follow-up is about.
+    #[serde(default)]
+    pub open_barriers: Vec<BarrierKind>,
 }
 
 /// The band a kind of task belongs to.
@@ -181,6 +187,21 @@ pub fn reason(
             due_phrase(task, now, "follow-up")
         ),
         (kind, _) if band_of(kind) < 4 => due_phrase(task, now, kind.label()),
+        (
+            TaskKind::ReferralFollowup,
+            Some(TaskContext::Referral {
+                provider_name,
+                service,
+                status,
+                ..
+            }),
+        ) => format!(
+            "{} referral to {provider_name} ({}) for a {} risk patient; {}",
+            service.label(),
+            status.label().to_lowercase(),
+            entry.patient.risk_level.label().to_lowercase(),
+            due_phrase(task, now, "follow-up")
+        ),
         (kind, _) if entry.patient.risk_factors.is_empty() => format!(
             "{} for a {} risk patient; {}",
             kind.label(),
@@ -195,6 +216,11 @@ pub fn reason(
             due_phrase(task, now, "").trim_start()
         ),
     };
+    if !entry.open_barriers.is_empty() {
+        let kinds: Vec<&str> = entry.open_barriers.iter().map(|b| b.label()).collect();
+        text.push_str("; open barriers: ");
+        text.push_str(&kinds.join(", "));
+    }
     if task.outreach_struggling() {
         text.push_str("; ");
         text.push_str(&task.failed_outreach_attempts.to_string());
@@ -233,6 +259,7 @@ pub fn rank(
             overdue: e.task.is_overdue(now),
             reason: reason(&e, now, local),
             suggestion: suggestion(&e),
+            open_barriers: e.open_barriers,
             patient: e.patient,
             task: e.task,
         })
@@ -280,7 +307,28 @@ mod tests {
                 risk_factors: vec![],
             },
             disengaged: false,
+            open_barriers: vec![],
         }
+    }
+
+    #[test]
+    fn a_referral_follow_up_names_the_provider_the_service_and_the_open_barriers() {
+        let mut e = entry(TaskKind::ReferralFollowup, 5, RiskLevel::High);
+        e.task.context = Some(TaskContext::Referral {
+            referral_id: uuid::Uuid::nil(),
+            provider_name: "Clínica Esperanza".into(),
+            service: crate::providers::ServiceType::OutpatientTherapy,
+            status: crate::referral::ReferralStatus::Sent,
+        });
+        e.open_barriers = vec![BarrierKind::Transportation, BarrierKind::Cost];
+        let item = rank(vec![e], now(), &|t| t.to_rfc3339()).remove(0);
+        assert_eq!(item.band, 4);
+        assert_eq!(
+            item.reason,
+            "Outpatient therapy referral to Clínica Esperanza (sent) for a high risk patient; \
+             follow-up due in 5 h; open barriers: Transportation, Cost"
+        );
+        assert_eq!(item.open_barriers.len(), 2);
     }
 
     fn titles(items: &[WorklistItem]) -> Vec<String> {

@@ -161,6 +161,16 @@ impl Caller {
         Ok(self.member())
     }
 
+    /// Like [`Caller::authorize`], for a route open to callers of either
+    /// permission (people reading referrals, and a provider's key
+    /// answering them): a 403 unless one of `permissions` is allowed.
+    pub fn authorize_any(self, permissions: &[Permission]) -> ApiResult<Authorized> {
+        match permissions.iter().find(|p| self.principal.permits(**p)) {
+            Some(p) => self.authorize(*p),
+            None => Err(self.principal.refusal()),
+        }
+    }
+
     /// Whether the caller could be authorized for `permission` (to choose
     /// between two readings of a request, as "mine" or "the team's").
     pub fn permits(&self, permission: Permission) -> bool {

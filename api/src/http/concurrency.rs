@@ -151,6 +151,11 @@ etagged!(
     shared::chart_review::ChartReview,
     shared::education::EducationRecord,
     shared::providers::Provider,
+    shared::programs::Program,
+    shared::programs::Enrollment,
+    shared::referral::Referral,
+    shared::referral::Barrier,
+    shared::necessity::ServiceCriteria,
     shared::providers::ProviderActivity,
     shared::providers::Credential,
 );

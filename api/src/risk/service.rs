@@ -37,6 +37,8 @@ pub fn recompute(
     let before = store::lock_level(conn, auth, patient)?;
     let mut inputs = store::inputs(conn, auth, patient, now)?;
     inputs.unmet_social_needs = crate::care_plans::store::unmet_social_needs(conn, auth, patient)?;
+    inputs.open_referral_barriers =
+        crate::referrals::store::open_barrier_labels(conn, auth, patient)?;
     let assessment = assess(&inputs, now);
     let over = store::latest_override(conn, auth, patient)?;
     let level = effective_level(assessment.level, over.as_ref(), auth.today(now));

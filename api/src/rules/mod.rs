@@ -25,8 +25,12 @@ use crate::risk::service as risk;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
 
 mod care_plans;
+mod programs;
+mod referrals;
 mod screenings;
 pub use care_plans::{care_plan_saved, open_review_if_due};
+pub use programs::enrollment_saved;
+pub use referrals::{alert_overdue_referrals, referral_moved};
 pub use screenings::{screening_entered_in_error, screening_recorded};
 
 /// Who a rule's task goes to: the patient's active primary care manager, or

@@ -18,6 +18,7 @@ use diesel::PgConnection;
 use shared::audit::AuditAction;
 use shared::care_plan::REVIEW_LEAD_DAYS;
 use shared::ids::{PatientId, TaskId};
+use shared::programs::RENEWAL_LEAD_DAYS;
 use shared::schedule::{DutyKind, phq9_duties};
 use shared::tasks::{Priority, TaskKind, TaskSource};
 
@@ -25,6 +26,7 @@ use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::care_plans::store as care_plans;
 use crate::error::ApiResult;
+use crate::programs::store as programs;
 use crate::risk::{service as risk, store as risk_store};
 use crate::rules;
 use crate::tasks::store::{self as tasks, Spec};
@@ -146,6 +148,24 @@ fn pass(
             report.tasks_opened += 1;
         }
     }
+
+    // Program renewals coming due.
+    for id in programs::renewals_due(conn, auth, today + Duration::days(RENEWAL_LEAD_DAYS))? {
+        let enrollment = programs::get(conn, auth, id)?;
+        if let Some(task) = rules::enrollment_saved(conn, auth, &enrollment, now)? {
+            opened(
+                conn,
+                auth,
+                enrollment.patient_id,
+                task,
+                DutyKind::EnrollmentRenewal,
+            )?;
+            report.tasks_opened += 1;
+        }
+    }
+
+    // Referrals unanswered for 2 business days, or past their due date.
+    rules::alert_overdue_referrals(conn, auth, now)?;
 
     // Risk that time alone may change.
     if !recompute_risk {

@@ -419,11 +419,47 @@ pub fn close_active_of_kind(
     note: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<usize> {
-    let matching = of_org!(tasks, auth)
+    let matching: Vec<Uuid> = of_org!(tasks, auth)
         .filter(tasks::patient_id.eq(patient.get()))
         .filter(tasks::kind.eq(kind.as_ref()))
         .filter(tasks::source_id.is_not_null())
-        .filter(tasks::status.eq_any(ACTIVE));
+        .filter(tasks::status.eq_any(ACTIVE))
+        .select(tasks::id)
+        .load(conn)?;
+    close(conn, auth, &matching, status, note, now)
+}
+
+/// Closes the active tasks of `kind` that a rule opened from any of
+/// `sources` (of `source_type`), as [`close_active_of_kind`] does.
+pub fn close_rule_tasks(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    source_type: TaskSource,
+    sources: &[Uuid],
+    kind: TaskKind,
+    status: TaskStatus,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let matching: Vec<Uuid> = of_org!(tasks, auth)
+        .filter(tasks::source_type.eq(source_type.as_ref()))
+        .filter(tasks::source_id.eq_any(sources))
+        .filter(tasks::kind.eq(kind.as_ref()))
+        .filter(tasks::status.eq_any(ACTIVE))
+        .select(tasks::id)
+        .load(conn)?;
+    close(conn, auth, &matching, status, note, now)
+}
+
+fn close(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    ids: &[Uuid],
+    status: TaskStatus,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let matching = of_org!(tasks, auth).filter(tasks::id.eq_any(ids));
     let (outcome, reason) = if status == TaskStatus::Done {
         (Some(note), None)
     } else {

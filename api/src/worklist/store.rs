@@ -7,6 +7,7 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use shared::ids::{PatientId, UserId};
 use shared::organization::{Workload, on_time_percent};
 use shared::patients::display_name;
+use shared::tasks::TaskContext;
 use shared::worklist::{Entry, PatientSummary};
 use uuid::Uuid;
 
@@ -14,6 +15,7 @@ use crate::appointments::store as appointments;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
+use crate::referrals::store as referrals;
 use crate::schema::patients;
 use crate::store::{code, of_org};
 use crate::tasks::store as tasks;
@@ -57,15 +59,25 @@ pub fn entries(
         })
         .collect::<ApiResult<_>>()?;
     let disengaged = appointments::disengaged_among(conn, auth, &ids, now)?;
+    let referral_of = |task: &shared::tasks::Task| match &task.context {
+        Some(TaskContext::Referral { referral_id, .. }) => Some(*referral_id),
+        _ => None,
+    };
+    let referral_ids: Vec<Uuid> = tasks.iter().filter_map(referral_of).collect();
+    let mut barriers = referrals::open_barrier_kinds(conn, auth, &referral_ids)?;
     tasks
         .into_iter()
         .map(|task| {
+            let open_barriers = referral_of(&task)
+                .and_then(|r| barriers.remove(&r))
+                .unwrap_or_default();
             let patient = summaries
                 .get(&task.patient_id)
                 .cloned()
                 .ok_or_else(|| ApiError::internal("task without patient"))?;
             Ok(Entry {
                 disengaged: disengaged.contains(&task.patient_id),
+                open_barriers,
                 task,
                 patient,
             })
