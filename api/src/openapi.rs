@@ -448,6 +448,7 @@ const IDEMPOTENCY_KEY_PATTERN: &str = r"^[!-~](?:[\t -~]*[!-~])?$";
 /// the values the rule allows, computed from the rule itself.
 fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use shared::case_status::CaseStatus;
+    use shared::providers::ActivityKind;
     use shared::tasks::TaskKind;
     use strum::VariantArray;
     vec![
@@ -471,6 +472,16 @@ fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
                 .map(ToString::to_string)
                 .collect(),
         ),
+        // `not_status_change`: status changes are logged by the system.
+        (
+            "NewProviderActivity",
+            "kind",
+            ActivityKind::VARIANTS
+                .iter()
+                .filter(|k| **k != ActivityKind::StatusChange)
+                .map(ToString::to_string)
+                .collect(),
+        ),
         // `known_zone`: the server's tz database (exact names).
         (
             "OrganizationPatch",
@@ -485,8 +496,10 @@ fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
 
 /// Lists that may not name the same item twice (`scopes_valid`,
 /// `identifiers_unique`); `#[schema]` has no `unique_items`.
-const UNIQUE_LISTS: [(&str, &str); 3] = [
+const UNIQUE_LISTS: [(&str, &str); 5] = [
     ("NewApiKey", "scopes"),
+    ("NewProvider", "services"),
+    ("ProviderPatch", "services"),
     ("NewPatient", "identifiers"),
     ("PatientPatch", "identifiers"),
 ];

@@ -227,14 +227,24 @@ fn property<'a>(doc: &'a Value, owner: &str, name: &str) -> Option<&'a Value> {
 /// Rules that depend on the clock, another field or another record: JSON
 /// Schema cannot state them, so the document says them in words (and
 /// `scripts/schemathesis_hooks.py` names the 422 each one answers).
-const CONTEXT_RULES: [&str; 6] = [
+const CONTEXT_RULES: [&str; 8] = [
     "birth_date_rule", // not after today (the years are the wire rule's)
     "not_in_future",
     "consent_dates",
     "patched_consent_dates",
-    "not_past",       // a care plan's review date: said in its description
-    "override_until", // today to 366 days ahead: said in its description
+    "not_past",         // a care plan's review date: said in its description
+    "override_until",   // today to 366 days ahead: said in its description
+    "not_after_today",  // a step's date: the organization's today
+    "not_before_today", // a referral's due date: the organization's today
 ];
+
+/// The list schema of a property (an optional list's non-null branch).
+fn list(p: &serde_json::Value) -> &serde_json::Value {
+    p["oneOf"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "array"))
+        .unwrap_or(p)
+}
 
 /// Every limit a request field's `#[validate]` declares is in the document
 /// (`#[schema]` beside it, or a rule of api/src/openapi.rs): a limit changed
@@ -295,6 +305,19 @@ fn every_field_rule_is_in_the_document() {
                 "known_zone" | "initial_status" | "made_by_hand" => p["enum"].is_array(),
                 "identifiers_unique" => p["uniqueItems"] == true,
                 "scopes_valid" => p["uniqueItems"] == true && p["minItems"] == 1,
+                "services_valid" => list(p)["uniqueItems"] == true,
+                "text_list" => {
+                    list(p)["maxItems"] == 50
+                        && list(p)["items"]["maxLength"] == 100
+                        && list(p)["items"]["minLength"] == 1
+                }
+                "language_list" => {
+                    list(p)["maxItems"] == 50 && list(p)["items"]["format"] == "language-tag"
+                }
+                "not_status_change" => p["enum"].is_array(),
+                "resolution_valid" => p["maxLength"] == 1000 && p["minLength"] == 1,
+                // Conditions and their ranges: said in the field's description.
+                "criteria_valid" => p["description"].as_str().is_some_and(|d| d.contains("730")),
                 "dates_once" => true, // unique dates, not unique holidays: said in words
                 r if CONTEXT_RULES.contains(&r) => true,
                 _ => false,

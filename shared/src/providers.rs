@@ -208,6 +208,38 @@ fn list_valid(items: &[String], max_len: usize) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// The schema of a list of labels: at most 50, each 1–100 characters and
+/// not blank.
+#[cfg(feature = "openapi")]
+fn label_list() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(100))
+                .pattern(Some(r"\S")),
+        )
+        .max_items(Some(50))
+        .build()
+}
+
+/// The schema of a list of languages: at most 50 BCP 47 tags.
+#[cfg(feature = "openapi")]
+fn language_list_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaFormat, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(35))
+                .format(Some(SchemaFormat::Custom("language-tag".into()))),
+        )
+        .max_items(Some(50))
+        .build()
+}
+
 fn text_list(items: &[String]) -> Result<(), ValidationError> {
     list_valid(items, 100)
 }
@@ -274,17 +306,17 @@ pub struct NewProvider {
     /// Specialties (at most 50, each at most 100 characters).
     #[serde(default)]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
     pub specialties: Vec<String>,
     /// Languages spoken (BCP 47 tags).
     #[serde(default)]
     #[validate(custom(function = "language_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = language_list_schema))]
     pub languages: Vec<String>,
     /// Payers accepted besides Medicaid.
     #[serde(default)]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
     pub payers: Vec<String>,
     /// Whether it takes Medicaid.
     #[serde(default)]
@@ -397,17 +429,17 @@ pub struct ProviderPatch {
     /// Specialties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
     pub specialties: Option<Vec<String>>,
     /// Languages spoken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "language_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = language_list_schema))]
     pub languages: Option<Vec<String>>,
     /// Payers accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
     pub payers: Option<Vec<String>>,
     /// Whether it takes Medicaid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
