@@ -55,14 +55,15 @@ DATABASE_URL="$DB_SERVER_URL/$db" BIND_ADDR="127.0.0.1:$port" \
   "$CAREMGR_BIN" serve >"$out/server.log" 2>&1 &
 server_pid=$!
 
-# `call PATH [JSON [KEY]]`: GET (or POST the JSON) as the admin once signed
-# in; prints the answer's KEY (or nothing), fails unless it is a 2xx.
+# `call PATH [JSON [KEY]]`: GET (or POST the JSON; `METHOD=PUT call …` to
+# put it) as the admin once signed in; prints the answer's KEY (or nothing),
+# fails unless it is a 2xx.
 call() {
   "$venv/bin/python" - "$base" "$@" <<'PY'
 import json, os, sys, urllib.request
 base, path = sys.argv[1], sys.argv[2]
 body = sys.argv[3].encode() if len(sys.argv) > 3 else None
-request = urllib.request.Request(base + path, data=body)
+request = urllib.request.Request(base + path, data=body, method=os.environ.get("METHOD"))
 request.add_header("Content-Type", "application/json")
 if os.environ.get("TOKEN"):
     request.add_header("Authorization", "Bearer " + os.environ["TOKEN"])
@@ -88,7 +89,11 @@ token="$TOKEN"
 # organization, a care manager (never the admin: a run that changed its role
 # would lock itself out), and, of that patient, a contact, a care-team
 # member, an encounter, a task and a note the admin wrote (only its author
-# changes or signs a note) made here, and a seeded appointment and alert.
+# changes or signs a note) made here, and a seeded appointment and alert;
+# and, made here, a provider in the network, a community program, the
+# medical-necessity criteria of one service (the documented example), a
+# draft referral of the patient to the provider with a barrier on it, and
+# an enrollment of the patient in the program.
 q() { psql -Atq "$DB_SERVER_URL/$db" -c "$1"; }
 org="(SELECT organization_id FROM users WHERE email = 'admin@riverside.example')"
 patient="$(q "SELECT id FROM patients WHERE organization_id = $org AND status = 'active' ORDER BY id LIMIT 1")"
@@ -113,6 +118,16 @@ note="$(create "/api/v1/patients/$patient/notes" \
 screening="$(create "/api/v1/patients/$patient/screenings" \
   '{"instrument":"phq2","administered_at":"2026-01-05T10:00:00Z","answers":{"1":0,"2":1}}')"
 api_key="$(create /api/v1/api-keys '{"name":"schemathesis","scopes":["patients:read"]}')"
+provider="$(create /api/v1/providers \
+  '{"name":"Clínica Esperanza","kind":"organization","services":["outpatient_therapy","inpatient_psychiatric"],"languages":["en","es"],"medicaid":true,"accepting_new_clients":true,"address":{"line1":"410 Commercial St NE","city":"Salem","state":"OR","postal_code":"97301"},"network_status":"in_network"}')"
+program="$(create /api/v1/programs \
+  '{"name":"SNAP","kind":"benefits","eligibility_notes":"Household income at or below 185% of the federal poverty level","renewal_months":12}')"
+METHOD=PUT call /api/v1/service-criteria/inpatient_psychiatric \
+  '{"criteria":{"any_of":[{"kind":"score_at_least","instrument":"phq9","total":20},{"kind":"positive_screen","instrument":"cssrs"},{"kind":"discharged_within","kinds":["bhcc"],"days":30}],"alternatives":["Intensive outpatient program","Peer-support program","Crisis plan"]}}'
+referral="$(create /api/v1/referrals \
+  "{\"patient_id\":\"$patient\",\"provider_id\":\"$provider\",\"service\":\"outpatient_therapy\",\"reason\":\"Weekly therapy after an ED visit\"}")"
+barrier="$(create "/api/v1/referrals/$referral/barriers" '{"kind":"transportation","description":"No bus line reaches the clinic"}')"
+enrollment="$(create "/api/v1/patients/$patient/enrollments" "{\"program_id\":\"$program\"}")"
 for id in "$patient" "$user" "$appointment" "$alert"; do
   [ -n "$id" ] || { echo "schemathesis: the seed lacks a record the run needs" >&2; exit 1; }
 done
@@ -134,6 +149,10 @@ config="$out/schemathesis.toml"
   path_id '^/api/v1/alerts/\\{id\\}/' "$alert"
   path_id '^/api/v1/users/\\{id\\}$' "$user"
   path_id '^/api/v1/api-keys/\\{id\\}$' "$api_key"
+  path_id '^/api/v1/providers/\\{id\\}' "$provider"
+  path_id '^/api/v1/referrals/\\{id\\}' "$referral"
+  path_id '^/api/v1/barriers/\\{id\\}$' "$barrier"
+  path_id '^/api/v1/enrollments/\\{id\\}$' "$enrollment"
 } >"$config"
 
 seed=()
@@ -146,7 +165,8 @@ esac
 status=0
 # The hooks read and make records (schemathesis_hooks.py, `before_call`).
 ST_BASE_URL="$base" ST_TOKEN="$token" ST_PATIENT="$patient" ST_USER="$user" \
-  ST_TASK="$task" ST_CONTACT="$contact" \
+  ST_TASK="$task" ST_CONTACT="$contact" ST_PROVIDER="$provider" ST_PROGRAM="$program" \
+  ST_REFERRAL="$referral" \
 "$venv/bin/st" --config-file "$config" run "$base/api/openapi.json" \
   --checks all \
   -H "Authorization: Bearer $token" \

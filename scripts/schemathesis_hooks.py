@@ -36,6 +36,11 @@ import schemathesis
 CONTEXT_RULES: list[tuple[str, str]] = [
     # The clock: times of stays, birth dates (the organization's today).
     (r"admitted_at|discharged_at|birth_date|administered_at|provided_at", r"must not be in the future"),
+    # A recruiting activity's time, an enrollment's referral date and the
+    # date of its step (the organization's today).
+    (r"occurred_at|referred_on|on", r"must not be in the future"),
+    # A referral's due date (the organization's today).
+    (r"due_date", r"must not be before today"),
     (r"until", r"must be today or later|must be at most 366 days ahead"),
     (r"review_due_on", r"must not be in the past"),
     (r"review\.next_due_on", r"must be after today|must be at most 366 days ahead"),
@@ -48,6 +53,23 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"name", r"must be left out for a member who is a user \(their name is used\)"),
     (r"shared_scope", r"applies only to an attempt made to a contact \(give contact_id\)"),
     (r"contact_id", r"is required when the audience is a contact|applies only when the audience is a contact"),
+    # A referral's step: what it needs depends on where it goes (`status`).
+    (r"reason", r"is required to decline or cancel"),
+    (r"appointment_at", r"is required to schedule"),
+    (r"outcome", r"is required to complete"),
+    (r"satisfaction", r"is recorded when the referral closes"),
+    # An enrollment's `on` dates the step `status` names.
+    (r"on", r"dates a step: send it with `status`"),
+    # The directory: distances are from the patient `near_patient_id` names.
+    (r"within_miles", r"needs near_patient_id \(distances are from the patient\)"),
+    # An API key's provider binding, by its scopes.
+    (r"provider_id", r"is required for a referrals:respond key|is only for a referrals:respond key"),
+    (r"scopes", r"a referrals:respond key carries no other scope"),
+    # Medical-necessity criteria: a condition in one of the two lists, at
+    # most 20 in both together; a least total within its instrument's range.
+    (r"criteria", r"must have at least one condition"),
+    (r"criteria", r"must have at most 20 conditions and 20 alternatives"),
+    (r"criteria", r"names a total outside the instrument's range"),
     # Inside a care plan: references between its items, and who does what.
     (r"goals", r"need_id must name a need in this plan"),
     (r"interventions", r"goal_id must name a goal in this plan"),
@@ -75,6 +97,11 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"assignee_id|primary_care_manager_id", r"is not an active care manager or supervisor in your organization"),
     (r"shared_scope", r"cannot be shared: .*"),
     (r"compare_to", r"this plan has no such version"),
+    (r"patient_id|near_patient_id", r"is not a patient in this organization"),
+    (r"provider_id", r"is not a provider in this organization"),
+    (r"program_id", r"is not a program in this organization"),
+    (r"need_id", r"is not a need on the patient's care plan"),
+    (r"intervention_id", r"is not an intervention on the patient's care plan"),
     # The record's gaps in care now (a chart review names current ones).
     (r"gaps\[\d+\]", r"is not one of the patient's current gaps"),
     # The record's state: what a status step needs depends on the current status.
@@ -82,6 +109,9 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"outcome|transition_outcome", r"is required to finish (a task|a transition follow-up)"),
     (r"cancel_reason", r"is required to cancel a task"),
     (r"transition_outcome\.followup_appointment_date", r"is required when a follow-up appointment is scheduled"),
+    # Sending a referral whose patient's record does not meet the service's
+    # medical-necessity criteria (the record and the criteria now).
+    (r"override_reason", r"is required to send a referral that does not meet the service's medical-necessity criteria"),
     # An earlier response: a cursor is one a page of this list issued.
     (r"cursor", r"is not a cursor this list issued"),
 ]
@@ -132,11 +162,15 @@ def _current_etag(path):
     """The current `ETag` of the record `path` (an update's address) changes."""
     # The record an action (`/sign`, `/status`) acts on.
     record = re.sub(r"/(sign|status|entered-in-error)$", "", path)
-    listed = re.fullmatch(r"/api/v1/(contacts|care-team)/([^/]+)", record)
+    listed = re.fullmatch(r"/api/v1/(contacts|care-team|enrollments|barriers)/([^/]+)", record)
     if listed:
-        # No address of their own to read: they are read in the patient's list.
+        # No address of their own to read: they are read in their list (the
+        # patient's; a barrier in its referral's, the run's referral).
         kind, id_ = listed.groups()
-        answer = _get(f"/api/v1/patients/{os.environ['ST_PATIENT']}/{kind}?limit=200")
+        lists = {
+            "barriers": f"/api/v1/referrals/{os.environ['ST_REFERRAL']}/barriers",
+        }
+        answer = _get(lists.get(kind, f"/api/v1/patients/{os.environ['ST_PATIENT']}/{kind}") + "?limit=200")
         if answer is None or answer.status_code != 200:
             return None
         versions = [item["version"] for item in answer.json()["items"] if item["id"] == id_]
@@ -158,6 +192,72 @@ def _post(path, body):
     except requests.RequestException:
         return None
     return answer.json()["id"] if answer.status_code == 201 else None
+
+
+def _send(method, path, body):
+    """`method` the JSON `body` to `path` as its record's current version;
+    whether it succeeded."""
+    headers = {"Authorization": "Bearer " + os.environ["ST_TOKEN"]}
+    etag = _current_etag(path)
+    if etag:
+        headers["If-Match"] = etag
+    try:
+        answer = requests.request(method, os.environ["ST_BASE_URL"] + path, json=body, headers=headers, timeout=10)
+    except requests.RequestException:
+        return False
+    return answer.status_code == 200
+
+
+# The steps that bring a new (draft) referral to where a step to each status
+# can start: a step is tested from a referral it applies to, not only
+# refused with 409 by a draft. (Sending carries an override reason, for the
+# criteria the run may have set for the service.)
+REFERRAL_STEPS = {
+    "sent": {"status": "sent", "override_reason": "Seen in person; needs it now"},
+    "accepted": {"status": "accepted"},
+    "scheduled": {"status": "scheduled", "appointment_at": "2030-01-07T17:00:00Z"},
+    "completed": {"status": "completed", "outcome": "Attended the intake"},
+}
+REFERRAL_PATH = {
+    "accepted": ["sent"],
+    "declined": ["sent"],
+    "scheduled": ["sent", "accepted"],
+    "completed": ["sent", "accepted", "scheduled"],
+    "no_show": ["sent", "accepted", "scheduled"],
+    "closed": ["sent", "accepted", "scheduled", "completed"],
+}
+# Likewise for an enrollment (a new one is `referred`).
+ENROLLMENT_PATH = {
+    "enrolled": ["applied"],
+    "denied": ["applied"],
+}
+
+
+def _fresh_referral(to):
+    """A new draft referral of the run's patient, moved to where a step to
+    `to` starts."""
+    referral = _post(
+        "/api/v1/referrals",
+        {
+            "patient_id": os.environ["ST_PATIENT"],
+            "provider_id": os.environ["ST_PROVIDER"],
+            "service": "outpatient_therapy",
+            "reason": "Weekly therapy after an ED visit",
+        },
+    )
+    for step in REFERRAL_PATH.get(to, []) if referral else []:
+        if not _send("POST", f"/api/v1/referrals/{referral}/status", REFERRAL_STEPS[step]):
+            break
+    return referral
+
+
+def _fresh_enrollment(to):
+    """A new enrollment of the run's patient, moved to where a step to `to` starts."""
+    enrollment = _post(f"/api/v1/patients/{os.environ['ST_PATIENT']}/enrollments", {"program_id": os.environ["ST_PROGRAM"]})
+    for step in ENROLLMENT_PATH.get(to, []) if enrollment else []:
+        if not _send("PATCH", f"/api/v1/enrollments/{enrollment}", {"status": step}):
+            break
+    return enrollment
 
 
 def _fresh_record(case):
@@ -191,6 +291,16 @@ def _fresh_record(case):
             f"/api/v1/patients/{patient}/notes",
             {"type": "outreach", "body": "Left a message.", "minutes": 5},
         )
+    # A referral changes while it is open (its provider and service while
+    # it is a draft), and each step happens once.
+    to = case.body.get("status") if isinstance(case.body, dict) else None
+    if case.method == "PATCH" and case.path == "/api/v1/referrals/{id}":
+        return _fresh_referral(None)
+    if case.method == "POST" and case.path == "/api/v1/referrals/{id}/status":
+        return _fresh_referral(to)
+    # Likewise an enrollment's steps.
+    if case.method == "PATCH" and case.path == "/api/v1/enrollments/{id}":
+        return _fresh_enrollment(to)
     return None
 
 
@@ -203,6 +313,13 @@ REFERENCES = {
     "contact_id": ("ST_CONTACT", False),
     "assignee_id": ("ST_USER", False),
     "primary_care_manager_id": ("ST_USER", False),
+    "provider_id": ("ST_PROVIDER", False),
+    "program_id": ("ST_PROGRAM", True),
+}
+
+# Query parameters naming another record, likewise.
+QUERY_REFERENCES = {
+    "near_patient_id": ("ST_PATIENT", False),
 }
 
 
@@ -213,11 +330,19 @@ def _clock_and_record_rules(case, body, shape):
 
     - A risk override's `until` runs from today to 366 days ahead.
     - A chart review's `gaps` are keys of the patient's current gaps.
+    - A referral's `due_date` is today or later; an enrollment's
+      `referred_on` and the date of its step (`on`) today or earlier.
     """
     if not shape:
         return
+    today = datetime.date.today()
     if case.method == "POST" and case.path == "/api/v1/patients/{id}/risk/override" and "until" in body:
-        body["until"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        body["until"] = (today + datetime.timedelta(days=30)).isoformat()
+    if case.path in ("/api/v1/referrals", "/api/v1/referrals/{id}") and isinstance(body.get("due_date"), str):
+        body["due_date"] = (today + datetime.timedelta(days=14)).isoformat()
+    for field in ("referred_on", "on"):
+        if case.path in ("/api/v1/patients/{id}/enrollments", "/api/v1/enrollments/{id}") and isinstance(body.get(field), str):
+            body[field] = (today - datetime.timedelta(days=7)).isoformat()
     if case.method == "POST" and case.path == "/api/v1/patients/{id}/chart-reviews" and isinstance(body.get("gaps"), list):
         answer = _get(f"/api/v1/patients/{case.path_parameters.get('id')}/gaps")
         keys = [g["key"] for g in answer.json()["items"]] if answer is not None and answer.status_code == 200 else []
@@ -229,7 +354,8 @@ def before_call(context, case, kwargs):
     """Shape a schema-valid request the way a careful client sends it.
 
     - References name real records: a random `patient_id` is always a 422,
-      and the request would never be served.
+      and the request would never be served (in a body, and in a query's
+      `near_patient_id`).
     - An update names the version it is based on: a generated request
       carries a random `If-Match` or `version`, or none, and would meet 412
       or 428 every time, so the update itself would never be tested. A
@@ -263,6 +389,14 @@ def before_call(context, case, kwargs):
             # it makes names who does it (by default, the maker).
             body["assignee_id"] = os.environ["ST_USER"]
         case.body = body
+    if isinstance(case.query, dict):
+        query = dict(case.query)
+        spin = int(hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest(), 16)
+        for field, (record, required) in QUERY_REFERENCES.items():
+            if isinstance(query.get(field), str) and (required or spin % 4):
+                query[field] = os.environ[record]
+            spin //= 4
+        case.query = query
     fresh = _fresh_record(case)
     if fresh:
         case.path_parameters = {**case.path_parameters, "id": fresh}

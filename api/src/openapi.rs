@@ -494,6 +494,40 @@ fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
     ]
 }
 
+/// `criteria_valid`: a `score_at_least` condition names an instrument
+/// with a total, and a total within that instrument's range. The one branch
+/// of `Condition` the type gives becomes one per such instrument, each
+/// with its range.
+fn score_conditions(condition: &mut serde_json::Value) {
+    use shared::screening::Instrument;
+    use strum::VariantArray;
+    let Some(branches) = condition["oneOf"].as_array_mut() else {
+        return;
+    };
+    let Some(at) = branches
+        .iter()
+        .position(|b| b["properties"]["kind"]["enum"] == json!(["score_at_least"]))
+    else {
+        return;
+    };
+    let branch = branches.remove(at);
+    let per_instrument = Instrument::VARIANTS.iter().filter_map(|i| {
+        let (min, max) = i.total_range()?;
+        let mut b = branch.clone();
+        b["properties"]["instrument"] = json!({
+            "type": "string",
+            "enum": [i.to_string()],
+            "description": format!("The instrument: {}.", i.label()),
+        });
+        b["properties"]["total"]["minimum"] = json!(min);
+        b["properties"]["total"]["maximum"] = json!(max);
+        Some(b)
+    });
+    let tail = branches.split_off(at);
+    branches.extend(per_instrument);
+    branches.extend(tail);
+}
+
 /// Lists that may not name the same item twice (`scopes_valid`,
 /// `identifiers_unique`); `#[schema]` has no `unique_items`.
 const UNIQUE_LISTS: [(&str, &str); 5] = [
@@ -643,6 +677,7 @@ fn add_input_rules(doc: &mut serde_json::Value) {
         }
         *p = allowed;
     }
+    score_conditions(&mut schemas["Condition"]);
     for (schema, property) in UNIQUE_LISTS {
         let p = &mut schemas[schema]["properties"][property];
         match p.get_mut("oneOf") {

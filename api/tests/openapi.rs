@@ -302,7 +302,9 @@ fn every_field_rule_is_in_the_document() {
                 "us_state" => p["format"] == "us-state" && !pattern.is_empty(),
                 "postal_code" => p["format"] == "postal-code" && !pattern.is_empty(),
                 "language_tag" => p["format"] == "language-tag" && !pattern.is_empty(),
-                "known_zone" | "initial_status" | "made_by_hand" => p["enum"].is_array(),
+                "known_zone" | "initial_status" | "made_by_hand" | "not_status_change" => {
+                    p["enum"].is_array()
+                }
                 "identifiers_unique" => p["uniqueItems"] == true,
                 "scopes_valid" => p["uniqueItems"] == true && p["minItems"] == 1,
                 "services_valid" => list(p)["uniqueItems"] == true,
@@ -314,7 +316,6 @@ fn every_field_rule_is_in_the_document() {
                 "language_list" => {
                     list(p)["maxItems"] == 50 && list(p)["items"]["format"] == "language-tag"
                 }
-                "not_status_change" => p["enum"].is_array(),
                 "resolution_valid" => p["maxLength"] == 1000 && p["minLength"] == 1,
                 // Conditions and their ranges: said in the field's description.
                 "criteria_valid" => p["description"].as_str().is_some_and(|d| d.contains("730")),

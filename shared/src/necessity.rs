@@ -43,9 +43,11 @@ pub enum Condition {
     },
     /// A discharge of one of `kinds` in the last `days` days.
     DischargedWithin {
-        /// The kinds of stay.
+        /// The kinds of stay (at least one).
+        #[cfg_attr(feature = "openapi", schema(min_items = 1))]
         kinds: Vec<EncounterKind>,
-        /// How many days back.
+        /// How many days back, 1 to 730.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 730))]
         days: i64,
     },
     /// An active need of `domain` on the care plan.
@@ -55,19 +57,44 @@ pub enum Condition {
     },
 }
 
-/// A service's criteria and its alternatives.
+/// A service's criteria and its alternatives: at least one condition and
+/// at most 20 (`all_of` and `any_of` together), and at most 20
+/// alternatives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Criteria {
     /// Conditions that must all hold.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub all_of: Vec<Condition>,
     /// Conditions of which one must hold (none: no such requirement).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub any_of: Vec<Condition>,
     /// What to offer instead when they are not met, in order.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = alternatives_schema))]
     pub alternatives: Vec<String>,
+}
+
+/// The schema of `alternatives`: at most 20, each 1–200 characters and not
+/// blank.
+#[cfg(feature = "openapi")]
+fn alternatives_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(200))
+                .pattern(Some(r"\S")),
+        )
+        .max_items(Some(20))
+        .description(Some(
+            "What to offer instead when they are not met, in order (at most 20, each 1–200 characters and not blank).",
+        ))
+        .build()
 }
 
 /// A screening's latest result, as the evaluator reads it.
@@ -309,7 +336,7 @@ impl Normalize for CriteriaWrite {
             .criteria
             .alternatives
             .into_iter()
-            .filter_map(crate::validation::blank_to_none)
+            .map(|a| a.trim().to_owned())
             .collect();
         CriteriaWrite {
             criteria: Criteria {
@@ -325,11 +352,17 @@ fn criteria_valid(c: &Criteria) -> Result<(), ValidationError> {
     if c.all_of.is_empty() && c.any_of.is_empty() {
         return Err(invalid("empty", "must have at least one condition"));
     }
-    if c.all_of.len() + c.any_of.len() > 20 || c.alternatives.len() > 20 {
+    if c.all_of.len() + c.any_of.len() > 20 {
         return Err(invalid(
             "too_many",
-            "must have at most 20 conditions and 20 alternatives",
+            "must have at most 20 conditions (all_of and any_of together)",
         ));
+    }
+    if c.alternatives.len() > 20 {
+        return Err(invalid("too_many", "must have at most 20 alternatives"));
+    }
+    if c.alternatives.iter().any(String::is_empty) {
+        return Err(invalid("blank", "has a blank alternative"));
     }
     if c.alternatives.iter().any(|a| a.chars().count() > 200) {
         return Err(invalid(

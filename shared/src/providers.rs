@@ -596,6 +596,10 @@ pub struct NewProviderActivity {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "validator hands a custom rule its field by reference"
+)]
 fn not_status_change(kind: &ActivityKind) -> Result<(), ValidationError> {
     if *kind == ActivityKind::StatusChange {
         Err(invalid(
@@ -705,8 +709,10 @@ pub struct ProviderQuery {
     /// distances are from their ZIP code.
     #[serde(default)]
     pub near_patient_id: Option<Uuid>,
-    /// Within this many miles of the patient (with `near_patient_id`).
+    /// Within this many miles of the patient (with `near_patient_id`):
+    /// more than 0, at most 500.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(exclusive_minimum = 0.0, maximum = 500.0))]
     pub within_miles: Option<f64>,
 }
 

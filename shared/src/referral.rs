@@ -496,7 +496,10 @@ pub struct BarrierPatch {
     /// How it was resolved (resolves it, by the caller, now); `null` reopens it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[validate(custom(function = "resolution_valid"))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 1000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, min_length = 1, max_length = 1000, pattern = r"\S")
+    )]
     pub resolution: Patch<String>,
     /// The version read (or send `If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,6 +635,10 @@ pub struct NewReferral {
     pub due_date: Option<NaiveDate>,
 }
 
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "validator hands a custom rule its field by reference"
+)]
 fn not_before_today(d: &NaiveDate, ctx: &Context) -> Result<(), ValidationError> {
     if *d < ctx.today {
         Err(invalid("past", "must not be before today"))
@@ -808,8 +815,16 @@ pub struct ReferralQuery {
     #[serde(default)]
     pub status: Option<ReferralStatus>,
     /// Of the patients whose primary care manager this user is (a care
-    /// manager's board); `me` for the caller.
+    /// manager's board): a user id, or `me` for the caller.
+    // The pattern: `me`, or an id in each form `Uuid` reads (32 hex
+    // digits, hyphenated, braced, or as a URN).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            pattern = r"^(?:me|[0-9A-Fa-f]{32}|(?:urn:uuid:)?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\})$"
+        )
+    )]
     pub care_manager_id: Option<String>,
     /// Only open ones (not closed or cancelled).
     #[serde(default)]

@@ -342,6 +342,16 @@ pub enum Record {
     ApiKey,
     /// The organization itself.
     Organization,
+    /// A provider in the directory (the one the side's referrals go to).
+    Provider,
+    /// A referral sent to the side's provider.
+    Referral,
+    /// A referral sent for this call alone (a status step is a one-time change).
+    FreshReferral,
+    /// An open barrier on the side's referral.
+    Barrier,
+    /// A program enrollment of the patient.
+    Enrollment,
 }
 
 impl Record {
@@ -361,6 +371,10 @@ impl Record {
             "users" => Record::User,
             "api-keys" => Record::ApiKey,
             "organization" => Record::Organization,
+            "providers" => Record::Provider,
+            "referrals" => Record::Referral,
+            "barriers" => Record::Barrier,
+            "enrollments" => Record::Enrollment,
             _ => return None,
         })
     }
@@ -379,6 +393,10 @@ impl Record {
             Record::CarePlan => Some("care_plans"),
             Record::User => Some("users"),
             Record::Organization => Some("organizations"),
+            Record::Provider => Some("providers"),
+            Record::Referral | Record::FreshReferral => Some("referrals"),
+            Record::Barrier => Some("referral_barriers"),
+            Record::Enrollment => Some("enrollments"),
             Record::Alert | Record::ApiKey => None,
         }
     }
@@ -417,6 +435,16 @@ pub struct Side {
     pub user: Uuid,
     /// A spare API key.
     pub api_key: Uuid,
+    /// An in-network provider the referrals go to (a second one is listed too).
+    pub provider: Uuid,
+    /// A sent referral to `provider` (a second one is listed too).
+    pub referral: Uuid,
+    /// An open barrier on `referral` (a second one is listed too).
+    pub barrier: Uuid,
+    /// A program (a second one is listed too).
+    pub program: Uuid,
+    /// The patient's enrollment in `program` (a second one is listed too).
+    pub enrollment: Uuid,
 }
 
 impl Side {
@@ -438,6 +466,10 @@ impl Side {
             Record::User => self.user,
             Record::ApiKey => self.api_key,
             Record::Organization => self.team.org.id.get(),
+            Record::Provider => self.provider,
+            Record::Referral | Record::FreshReferral => self.referral,
+            Record::Barrier => self.barrier,
+            Record::Enrollment => self.enrollment,
         }
     }
 }
@@ -548,6 +580,110 @@ impl TestApp {
         (id_of(&draft), id_of(&signed))
     }
 
+    /// Two providers (the first in network), two referrals sent to the
+    /// first, two barriers on the first referral, two recruiting activities
+    /// and credentials, criteria for two services, two programs with an
+    /// enrollment in each: (provider, referral, barrier, program, enrollment).
+    fn network(&self, admin: &str, cm: &str, patient: Uuid) -> (Uuid, Uuid, Uuid, Uuid, Uuid) {
+        let providers: Vec<Uuid> = ["Clínica Esperanza", "Harbor Counseling"]
+            .iter()
+            .map(|name| {
+                id_of(&self.made(
+                    admin,
+                    "/api/v1/providers",
+                    &json!({"name": name, "kind": "organization",
+                            "services": ["outpatient_therapy", "inpatient_psychiatric"],
+                            "languages": ["en", "es"], "medicaid": true,
+                            "accepting_new_clients": true, "network_status": "in_network"}),
+                ))
+            })
+            .collect();
+        let provider = providers[0];
+        for summary in ["Called the director", "Sent the contract"] {
+            self.made(
+                admin,
+                &format!("/api/v1/providers/{provider}/activities"),
+                &json!({"kind": "call", "summary": summary}),
+            );
+            self.made(
+                admin,
+                &format!("/api/v1/providers/{provider}/credentials"),
+                &json!({"name": summary, "expires_on": "2030-06-30"}),
+            );
+        }
+        for service in ["inpatient_psychiatric", "partial_hospitalization"] {
+            self.put(&format!("/api/v1/service-criteria/{service}"))
+                .token(admin)
+                .json(&json!({"criteria": {
+                    "any_of": [{"kind": "score_at_least", "instrument": "phq9", "total": 20}],
+                    "alternatives": ["Intensive outpatient program"]}}))
+                .send()
+                .json_of(201);
+        }
+        let referrals: Vec<Uuid> = (0..2)
+            .map(|_| self.sent_referral(cm, patient, provider))
+            .collect();
+        let barriers: Vec<Uuid> = ["transportation", "childcare"]
+            .iter()
+            .map(|kind| {
+                id_of(&self.made(
+                    cm,
+                    &format!("/api/v1/referrals/{}/barriers", referrals[0]),
+                    &json!({"kind": kind}),
+                ))
+            })
+            .collect();
+        let mut programs = Vec::new();
+        let mut enrollments = Vec::new();
+        for name in ["SNAP", "Ride to Care"] {
+            let program = id_of(&self.made(
+                admin,
+                "/api/v1/programs",
+                &json!({"name": name, "kind": "benefits", "renewal_months": 12}),
+            ));
+            enrollments.push(id_of(&self.made(
+                cm,
+                &format!("/api/v1/patients/{patient}/enrollments"),
+                &json!({"program_id": program}),
+            )));
+            programs.push(program);
+        }
+        (
+            provider,
+            referrals[0],
+            barriers[0],
+            programs[0],
+            enrollments[0],
+        )
+    }
+
+    /// A referral of `patient` to `provider` for outpatient therapy (no
+    /// criteria), sent; answers its id.
+    pub fn sent_referral(&self, cm: &str, patient: Uuid, provider: Uuid) -> Uuid {
+        let draft = self.made(
+            cm,
+            "/api/v1/referrals",
+            &json!({"patient_id": patient, "provider_id": provider,
+                    "service": "outpatient_therapy", "reason": "Weekly therapy for depression"}),
+        );
+        self.post(&format!("/api/v1/referrals/{}/status", id_of(&draft)))
+            .token(cm)
+            .json(&json!({"status": "sent", "version": draft["version"]}))
+            .send()
+            .json_of(200);
+        id_of(&draft)
+    }
+
+    /// A `referrals:respond` key bound to `provider`.
+    pub fn provider_key(&self, admin: &crate::fixtures::TestUser, provider: Uuid) -> String {
+        let created = self.made(
+            &self.token(admin),
+            "/api/v1/api-keys",
+            &json!({"name": "provider key", "scopes": ["referrals:respond"], "provider_id": provider}),
+        );
+        created["key"].as_str().expect("key").to_owned()
+    }
+
     /// An organization named `name` with one user per role and a record of
     /// every kind (see [`Side`]).
     pub fn populate(&self, name: &str) -> Side {
@@ -627,7 +763,13 @@ impl TestApp {
             "/api/v1/api-keys",
             &json!({"name": "spare key", "scopes": ["tasks:read"]}),
         ));
+        let (provider, referral, barrier, program, enrollment) = self.network(&admin, &cm, patient);
         Side {
+            provider,
+            referral,
+            barrier,
+            program,
+            enrollment,
             team,
             patient,
             encounter: encounters[0],

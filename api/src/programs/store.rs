@@ -1,5 +1,9 @@
 //! Programs and enrollments in the database. Every query is limited to the
 //! caller's organization.
+#![expect(
+    clippy::ref_option_ref,
+    reason = "diesel's derives borrow each `Option<&str>` column"
+)]
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;

@@ -1,6 +1,10 @@
 //! Providers, their recruiting activities and credentials, and the quality
 //! figures their referrals add up to. Every query is limited to the
 //! caller's organization.
+#![expect(
+    clippy::ref_option_ref,
+    reason = "diesel's derives borrow each `Option<&str>` column"
+)]
 
 use std::collections::HashMap;
 

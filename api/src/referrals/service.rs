@@ -589,17 +589,14 @@ pub fn change_barrier(
     let mut after = before.clone();
     after.description = patch.description.apply(after.description);
     if patch.resolution.is_present() {
-        match patch.resolution.value() {
-            Some(text) => {
-                after.resolution = Some(text.clone());
-                after.resolved_by = auth.user_id();
-                after.resolved_at = before.resolved_at.or(Some(now));
-            }
-            None => {
-                after.resolution = None;
-                after.resolved_by = None;
-                after.resolved_at = None;
-            }
+        if let Some(text) = patch.resolution.value() {
+            after.resolution = Some(text.clone());
+            after.resolved_by = auth.user_id();
+            after.resolved_at = before.resolved_at.or(Some(now));
+        } else {
+            after.resolution = None;
+            after.resolved_by = None;
+            after.resolved_at = None;
         }
     }
     let saved = store::save_barrier(conn, auth, &after)?;

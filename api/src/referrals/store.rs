@@ -1,6 +1,10 @@
 //! Referrals, their status history and their barriers. Every query is
 //! limited to the caller's organization, and — for a receiving provider's
 //! key — to the referrals sent to that provider.
+#![expect(
+    clippy::ref_option_ref,
+    reason = "diesel's derives borrow each `Option<&str>` column"
+)]
 
 use std::collections::HashMap;
 
@@ -675,22 +679,23 @@ pub struct Open {
     pub provider_name: String,
 }
 
+type OpenRow = (Uuid, Uuid, String, Option<DateTime<Utc>>, NaiveDate, String);
+
 /// Sent-but-open referrals not yet alerted as overdue.
 pub fn open_unalerted(conn: &mut PgConnection, auth: &Authorized) -> ApiResult<Vec<Open>> {
-    let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>, NaiveDate, String)> =
-        of_org!(referrals, auth)
-            .inner_join(providers::table.on(providers::id.eq(referrals::provider_id)))
-            .filter(referrals::status.ne_all(vec!["draft", "closed", "cancelled"]))
-            .filter(referrals::overdue_alerted_on.is_null())
-            .select((
-                referrals::id,
-                referrals::patient_id,
-                referrals::status,
-                referrals::sent_at,
-                referrals::due_date,
-                providers::name,
-            ))
-            .load(conn)?;
+    let rows: Vec<OpenRow> = of_org!(referrals, auth)
+        .inner_join(providers::table.on(providers::id.eq(referrals::provider_id)))
+        .filter(referrals::status.ne_all(vec!["draft", "closed", "cancelled"]))
+        .filter(referrals::overdue_alerted_on.is_null())
+        .select((
+            referrals::id,
+            referrals::patient_id,
+            referrals::status,
+            referrals::sent_at,
+            referrals::due_date,
+            providers::name,
+        ))
+        .load(conn)?;
     rows.into_iter()
         .map(|(id, patient, status, sent_at, due_date, provider_name)| {
             Ok(Open {

@@ -46,8 +46,7 @@ pub fn referral_moved(
     tasks::close_rule_tasks(
         conn,
         auth,
-        TaskSource::Referral,
-        &earlier,
+        (TaskSource::Referral, &earlier),
         TaskKind::ReferralFollowup,
         status,
         note,

@@ -434,8 +434,7 @@ pub fn close_active_of_kind(
 pub fn close_rule_tasks(
     conn: &mut PgConnection,
     auth: &Authorized,
-    source_type: TaskSource,
-    sources: &[Uuid],
+    (source_type, sources): (TaskSource, &[Uuid]),
     kind: TaskKind,
     status: TaskStatus,
     note: &str,

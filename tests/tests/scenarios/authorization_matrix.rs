@@ -29,6 +29,9 @@ pub enum Access {
     People,
     /// This permission.
     Needs(Permission),
+    /// Either permission (people reading or moving referrals, and a
+    /// receiving provider's key answering them).
+    Either(Permission, Permission),
     /// People act on their own records with `base` (sign-in alone when
     /// `None`); anyone else's, and every API key (which has no records of its
     /// own), takes `others` as well.
@@ -140,7 +143,7 @@ pub fn rules() -> Vec<Rule> {
         EncountersWrite, NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, TasksRead,
         TasksWrite, TeamView, UsersManage, UsersRead,
     };
-    vec![
+    let mut all = vec![
         rule("health", Public, Audit::Nothing("liveness: no data")),
         rule("ready", Public, Audit::Nothing("readiness: no data")),
         rule(
@@ -354,6 +357,96 @@ pub fn rules() -> Vec<Rule> {
             },
             Audit::Nothing("minutes per person and day; no patient in it"),
         ),
+    ];
+    all.extend(network_rules());
+    all
+}
+
+/// The provider network, referrals, medical necessity and programs.
+fn network_rules() -> Vec<Rule> {
+    use Access::{Either, Needs};
+    use Permission::{
+        OrganizationManage, PatientsRead, PatientsWrite, ProvidersManage, ProvidersRead,
+        ReferralsRespond,
+    };
+    const DIRECTORY: Audit = Audit::Nothing("the provider directory; no patient in it");
+    const NETWORK: Audit = Audit::Once("changes to the network are audited (no patient data)");
+    vec![
+        rule("list_providers", Needs(ProvidersRead), DIRECTORY),
+        rule("create_provider", Needs(ProvidersManage), NETWORK)
+            .body(|_| json!({"name": "Matrix Counseling", "kind": "practitioner"})),
+        rule("get_provider", Needs(ProvidersRead), DIRECTORY),
+        rule("update_provider", Needs(ProvidersManage), NETWORK)
+            .body(|_| json!({"hours": "Mon–Fri 9–5"})),
+        rule("list_activities", Needs(ProvidersRead), DIRECTORY),
+        rule("log_activity", Needs(ProvidersManage), NETWORK)
+            .body(|_| json!({"kind": "meeting", "summary": "Site visit"})),
+        rule("list_credentials", Needs(ProvidersRead), DIRECTORY),
+        rule("add_credential", Needs(ProvidersManage), NETWORK)
+            .body(|_| json!({"name": "State license", "expires_on": "2031-01-31"})),
+        rule(
+            "list_criteria",
+            Needs(ProvidersRead),
+            Audit::Nothing("the organization's criteria; no patient in them"),
+        ),
+        rule(
+            "get_criteria",
+            Needs(ProvidersRead),
+            Audit::Nothing("the organization's criteria; no patient in them"),
+        ),
+        rule(
+            "put_criteria",
+            Needs(OrganizationManage),
+            Audit::Once("criteria changes are audited (no patient data)"),
+        )
+        .body(|c| {
+            let admin = c.app.token(&c.side.team.admin);
+            let current: Value = c
+                .app
+                .get("/api/v1/service-criteria/inpatient_psychiatric")
+                .token(&admin)
+                .send()
+                .json();
+            json!({"version": current["version"], "criteria": {
+                "any_of": [{"kind": "positive_screen", "instrument": "cssrs"}]}})
+        }),
+        rule("necessity_facts", Needs(PatientsRead), PATIENT_DATA),
+        rule(
+            "list_referrals",
+            Either(PatientsRead, ReferralsRespond),
+            PATIENT_DATA,
+        ),
+        rule("create_referral", Needs(PatientsWrite), PATIENT_DATA).body(|c| {
+            json!({"patient_id": c.side.patient, "provider_id": c.side.provider,
+                   "service": "outpatient_therapy", "reason": "Therapy"})
+        }),
+        rule(
+            "get_referral",
+            Either(PatientsRead, ReferralsRespond),
+            PATIENT_DATA,
+        ),
+        rule("update_referral", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"reason": "Weekly therapy, evenings"})),
+        rule(
+            "move_referral",
+            Either(PatientsWrite, ReferralsRespond),
+            PATIENT_DATA,
+        )
+        .on(Record::FreshReferral)
+        .body(|_| json!({"status": "accepted"})),
+        rule("list_barriers", Needs(PatientsRead), PATIENT_DATA),
+        rule("add_barrier", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"kind": "cost", "description": "Copay"})),
+        rule("update_barrier", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"description": "No bus line reaches the clinic"})),
+        rule("list_programs", Needs(ProvidersRead), DIRECTORY),
+        rule("create_program", Needs(ProvidersManage), NETWORK)
+            .body(|_| json!({"name": "Housing First", "kind": "housing"})),
+        rule("list_enrollments", Needs(PatientsRead), PATIENT_DATA),
+        rule("create_enrollment", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|c| json!({"program_id": c.side.program})),
+        rule("update_enrollment", Needs(PatientsWrite), PATIENT_DATA)
+            .body(|_| json!({"notes": "Needs help with the form"})),
     ]
 }
 
@@ -395,6 +488,7 @@ impl Who {
             (Access::Public | Access::Member, _) | (Access::People, Who::Role(_)) => true,
             (Access::People, Who::Key(_)) => false,
             (Access::Needs(p), _) => permits(p),
+            (Access::Either(a, b), _) => permits(a) || permits(b),
             (Access::Mine { base, .. }, Who::Role(_)) => base.is_none_or(permits),
             (Access::Mine { base, others }, Who::Key(_)) => {
                 base.is_none_or(permits) && permits(others)
@@ -458,7 +552,8 @@ pub fn rules_for<'r>(ops: &[Operation], rules: &'r [Rule]) -> Vec<&'r Rule> {
 /// The record and id a call's path (or version) names.
 fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uuid)> {
     let record = rule.and_then(|r| r.on).or_else(|| {
-        let param = op.path_params.first()?;
+        // A service names criteria, not a record.
+        let param = op.path_params.first().filter(|p| *p != "service")?;
         let collection = op.collection_of(param)?;
         Some(Record::named_by(collection).unwrap_or_else(|| {
             panic!(
@@ -488,6 +583,11 @@ fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uui
                 .expect(201)
                 .json();
             note["id"].as_str().expect("note id").parse().expect("uuid")
+        }
+        (Record::FreshReferral, _) => {
+            let cm = ctx.app.token(&ctx.side.team.care_manager);
+            ctx.app
+                .sent_referral(&cm, ctx.side.patient, ctx.side.provider)
         }
         (Record::FreshScreening, _) => {
             let cm = ctx.app.token(&ctx.side.team.care_manager);
@@ -520,6 +620,8 @@ pub fn prepare(doc: &Document, op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -
         Some((_, id)) if op.path_params.first().is_some_and(|p| p == param) => id.to_string(),
         // A care plan's version number: the setup saved two.
         _ if param == "n" => "1".to_owned(),
+        // The setup set criteria for this service.
+        _ if param == "service" => "inpatient_psychiatric".to_owned(),
         _ => panic!(
             "{}: nothing says what to put in `{{{param}}}` — teach `prepare` in \
              tests/tests/scenarios/authorization_matrix.rs",
@@ -591,9 +693,15 @@ pub fn stage() -> Stage {
     }
     assert_eq!(callers.len(), Role::VARIANTS.len(), "a person per role");
     for scope in Scope::VARIANTS {
+        // A receiving provider's key is bound to a provider: A's own.
+        let token = if scope.binds_provider() {
+            app.provider_key(&a.team.admin, a.provider)
+        } else {
+            app.api_key(&a.team.admin, &[*scope])
+        };
         callers.push(Principal {
             who: Who::Key(*scope),
-            token: app.api_key(&a.team.admin, &[*scope]),
+            token,
             user: None,
         });
     }
@@ -746,7 +854,9 @@ fn another_organizations_record_is_a_404_never_a_403_for_every_caller_the_operat
     let mut failures = Vec::new();
     let mut sent = 0;
     for (op, rule) in stage.ops.iter().zip(matched) {
-        if op.path_params.is_empty() {
+        // A service's criteria are the caller's organization's own: the
+        // path names a service, not a record another organization owns.
+        if op.path_params.iter().all(|p| p == "service") {
             continue;
         }
         for caller in stage.callers.iter().filter(|c| c.who.may(rule.access)) {
@@ -778,8 +888,9 @@ fn another_organizations_record_is_a_404_never_a_403_for_every_caller_the_operat
 /// The record of `side` an id-valued query parameter stands for.
 fn named_in_query(op: &Operation, param: &str, side: &Side) -> Uuid {
     match param {
-        "patient_id" => side.patient,
+        "patient_id" | "near_patient_id" => side.patient,
         "task_id" => side.task,
+        "provider_id" => side.provider,
         "user_id" | "assignee_id" | "care_manager_id" => side.team.care_manager.id.get(),
         other => panic!(
             "{}: the query parameter `{other}` holds an id — say which record it names in \

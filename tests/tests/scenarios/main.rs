@@ -19,6 +19,7 @@ mod login_abuse;
 mod notes;
 mod patient_status;
 mod patients;
+mod referrals;
 mod restarts;
 mod screenings;
 mod sessions;
