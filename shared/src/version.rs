@@ -23,6 +23,8 @@ based_on_version_field!(
     crate::case_status::StatusChangeRequest,
     crate::contacts::ContactPatch,
     crate::providers::ProviderPatch,
+    crate::care_plan::CarePlanWrite,
+    crate::necessity::CriteriaWrite,
     crate::programs::EnrollmentPatch,
     crate::referral::ReferralPatch,
     crate::referral::ReferralStatusChange,

@@ -1,6 +1,5 @@
 //! `/patients/{id}/care-plan` and `/care-plans/{id}/versions/{n}`.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -8,7 +7,6 @@ use shared::auth::Permission;
 use shared::care_plan::{CarePlan, CarePlanVersion, CarePlanWrite};
 use shared::ids::PatientId;
 use shared::problem::Problem;
-use shared::validation::Valid;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -17,8 +15,7 @@ use crate::auth::Caller;
 use crate::care_plans::service;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::concurrency::Expected;
-use crate::http::{ETagged, IfMatch, Json, Query};
+use crate::http::{ETagged, IfMatch, Json, Query, flow};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -78,23 +75,16 @@ pub async fn put_care_plan(
     body: Json<CarePlanWrite>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::PatientsWrite)?;
-    let id = id.into_inner();
-    let now = Utc::now();
-    let body = Valid::new(body.into_inner(), &auth.context(now))?;
-    let seen = if_match.0.or(body.version.map(Expected::Version));
-    let (plan, created) = db
-        .tx(move |conn| service::put(conn, &auth, id, seen, body, now))
-        .await?;
-    if created {
-        let mut res = HttpResponse::Created();
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/patients/{}/care-plan", plan.patient_id),
-        ));
-        Ok(plan.respond(res))
-    } else {
-        Ok(plan.respond(HttpResponse::Ok()))
-    }
+    flow::put(
+        &db,
+        auth,
+        id.into_inner(),
+        if_match,
+        body.into_inner(),
+        service::put,
+        |plan: &CarePlan| format!("/api/v1/patients/{}/care-plan", plan.patient_id),
+    )
+    .await
 }
 
 /// Which version to compare with.

@@ -53,6 +53,17 @@ pub type Record<T, R> = fn(
     Option<Expected>,
     DateTime<Utc>,
 ) -> ApiResult<Saved<R>>;
+/// A use case that creates a record or replaces it at the version the
+/// caller read (`None`: the caller says there is none yet); answers the
+/// record and whether it is new.
+pub type PutAt<Id, T, R> = fn(
+    &mut PgConnection,
+    &Authorized,
+    Id,
+    Option<Expected>,
+    Valid<T>,
+    DateTime<Utc>,
+) -> ApiResult<(R, bool)>;
 /// A use case that changes a record at the version the caller read.
 pub type ChangeAt<Id, T, R> =
     fn(&mut PgConnection, &Authorized, Id, Expected, Valid<T>, DateTime<Utc>) -> ApiResult<R>;
@@ -186,6 +197,41 @@ where
         .tx(move |conn| use_case(conn, &auth, id, expected, body, now))
         .await?;
     Ok(record.respond(HttpResponse::Ok()))
+}
+
+/// Answers `PUT /things/{id}`, which creates the record or replaces it:
+/// the version from `If-Match` or the body (the use case answers 428 when
+/// the record exists and none was sent, 412 when stale or when it names a
+/// version of a record that does not exist), the use case in one
+/// transaction, a 201 with `Location` when it created the record, else a
+/// 200; the record and its `ETag` either way.
+pub async fn put<Id, T, R>(
+    db: &Db,
+    auth: Authorized,
+    id: Id,
+    if_match: IfMatch,
+    body: T,
+    use_case: PutAt<Id, T, R>,
+    location: fn(&R) -> String,
+) -> ApiResult<HttpResponse>
+where
+    Id: Send + 'static,
+    T: Checked + BasedOn,
+    R: ETagged + Send + 'static,
+{
+    let now = Utc::now();
+    let body = Valid::new(body, &auth.context(now))?;
+    let seen = if_match.0.or(body.based_on().map(Expected::Version));
+    let (record, created) = db
+        .tx(move |conn| use_case(conn, &auth, id, seen, body, now))
+        .await?;
+    if created {
+        let mut res = HttpResponse::Created();
+        res.insert_header((header::LOCATION, location(&record)));
+        Ok(record.respond(res))
+    } else {
+        Ok(record.respond(HttpResponse::Ok()))
+    }
 }
 
 /// What a change request carries: the record's id from the path, the

@@ -1,6 +1,5 @@
 //! `/service-criteria` and `/patients/{id}/necessity-facts`.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::Utc;
 use shared::auth::Permission;
@@ -9,14 +8,12 @@ use shared::necessity::{CriteriaWrite, Facts, ServiceCriteria};
 use shared::pagination::{Page, PageQuery};
 use shared::problem::Problem;
 use shared::providers::ServiceType;
-use shared::validation::Valid;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::http::concurrency::Expected;
-use crate::http::{ETagged, IfMatch, Json, Paging, flow};
+use crate::http::{IfMatch, Json, Paging, flow};
 use crate::necessity::service;
 
 /// Registers the routes.
@@ -84,23 +81,16 @@ pub async fn put_criteria(
     body: Json<CriteriaWrite>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::OrganizationManage)?;
-    let service = service.into_inner();
-    let now = Utc::now();
-    let body = Valid::new(body.into_inner(), &auth.context(now))?;
-    let seen = if_match.0.or(body.version.map(Expected::Version));
-    let (criteria, created) = db
-        .tx(move |conn| service::put(conn, &auth, service, seen, body, now))
-        .await?;
-    if created {
-        let mut res = HttpResponse::Created();
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/service-criteria/{}", criteria.service),
-        ));
-        Ok(criteria.respond(res))
-    } else {
-        Ok(criteria.respond(HttpResponse::Ok()))
-    }
+    flow::put(
+        &db,
+        auth,
+        service.into_inner(),
+        if_match,
+        body.into_inner(),
+        service::put,
+        |c: &ServiceCriteria| format!("/api/v1/service-criteria/{}", c.service),
+    )
+    .await
 }
 
 /// What the medical-necessity criteria read about a patient: the latest
