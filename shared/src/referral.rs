@@ -245,7 +245,10 @@ impl Overdue {
 
 /// Whether a referral is overdue at `now`: sent and unanswered after
 /// [`RESPONSE_BUSINESS_DAYS`] business days (organization calendar), or
-/// open after its due date. No response is checked first.
+/// still waiting for the service (sent, accepted or scheduled) after its
+/// due date. No response is checked first. Once the service was given,
+/// declined or missed, the step's own follow-up carries the work (closing
+/// the loop, re-referring), and the referral is no longer late.
 pub fn overdue<Tz: chrono::TimeZone>(
     status: ReferralStatus,
     sent_at: Option<DateTime<Utc>>,
@@ -264,7 +267,12 @@ pub fn overdue<Tz: chrono::TimeZone>(
         }
     }
     match due_on {
-        Some(due) if status.is_open() && status != ReferralStatus::Draft && today > due => {
+        Some(due)
+            if matches!(
+                status,
+                ReferralStatus::Sent | ReferralStatus::Accepted | ReferralStatus::Scheduled
+            ) && today > due =>
+        {
             Some(Overdue::PastDue { due_on: due })
         }
         _ => None,
@@ -942,11 +950,11 @@ mod tests {
     }
 
     #[test]
-    fn an_open_referral_past_its_due_date_is_overdue_and_a_shut_one_never_is() {
+    fn a_referral_still_waiting_for_the_service_past_its_due_date_is_overdue_and_no_other_is() {
         let tz = chrono_tz::UTC;
         let due = NaiveDate::from_ymd_opt(2026, 11, 20);
         let now = at(2026, 11, 21, 12);
-        for status in [Accepted, Scheduled, Completed, Declined, NoShow] {
+        for status in [Accepted, Scheduled] {
             assert_eq!(
                 overdue(status, None, due, now, &tz, &[]),
                 Some(Overdue::PastDue {
@@ -954,8 +962,8 @@ mod tests {
                 })
             );
         }
-        for status in [Draft, Closed, Cancelled] {
-            assert_eq!(overdue(status, None, due, now, &tz, &[]), None);
+        for status in [Draft, Completed, Declined, NoShow, Closed, Cancelled] {
+            assert_eq!(overdue(status, None, due, now, &tz, &[]), None, "{status}");
         }
         assert_eq!(
             overdue(Scheduled, None, due, at(2026, 11, 20, 23), &tz, &[]),

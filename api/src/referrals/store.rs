@@ -681,11 +681,12 @@ pub struct Open {
 
 type OpenRow = (Uuid, Uuid, String, Option<DateTime<Utc>>, NaiveDate, String);
 
-/// Sent-but-open referrals not yet alerted as overdue.
+/// Referrals waiting for the service (sent, accepted, scheduled) not yet
+/// alerted as overdue.
 pub fn open_unalerted(conn: &mut PgConnection, auth: &Authorized) -> ApiResult<Vec<Open>> {
     let rows: Vec<OpenRow> = of_org!(referrals, auth)
         .inner_join(providers::table.on(providers::id.eq(referrals::provider_id)))
-        .filter(referrals::status.ne_all(vec!["draft", "closed", "cancelled"]))
+        .filter(referrals::status.eq_any(vec!["sent", "accepted", "scheduled"]))
         .filter(referrals::overdue_alerted_on.is_null())
         .select((
             referrals::id,
