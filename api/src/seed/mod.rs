@@ -25,6 +25,7 @@ use crate::users::service as users;
 
 mod care;
 mod clinical;
+mod network;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -431,7 +432,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
         let user = |conn: &mut PgConnection, email: &str, name: &str, role: Role| {
             create_user(conn, &riverside, &hash, email, name, role)
         };
-        user(conn, "admin@riverside.example", "Avery Admin", Role::Admin)?;
+        let admin = user(conn, "admin@riverside.example", "Avery Admin", Role::Admin)?;
         let supervisor = user(
             conn,
             "supervisor@riverside.example",
@@ -488,6 +489,8 @@ pub fn seed_demo(conn: &mut PgConnection) -> ApiResult<Seeded> {
         )?;
         care::seed(conn, &mut rng, &riverside, &seeded_riverside, now)?;
         clinical::seed(conn, &mut rng, &riverside, &seeded_riverside, now)?;
+        let staff = network::Staff { admin, supervisor };
+        network::seed(conn, &mut rng, &riverside, &seeded_riverside, staff, now)?;
         let seeded_lakeside = create_patients(
             conn,
             &mut rng,
