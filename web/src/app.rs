@@ -11,10 +11,11 @@ use shared::ids::UserId;
 use crate::client;
 use crate::components::nav::TopBar;
 use crate::pages::{
-    ApiKeysPage, AuditPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage, NotFound,
-    PatientAppointmentsTab, PatientCarePlanTab, PatientEducationTab, PatientEncountersTab,
-    PatientNotesTab, PatientOverviewTab, PatientPage, PatientScreeningsTab, PatientTimelineTab,
-    PatientsPage, TeamPage, UsersPage, WorklistPage,
+    ApiKeysPage, AuditPage, CriteriaPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage,
+    NotFound, PatientAppointmentsTab, PatientCarePlanTab, PatientEducationTab,
+    PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage, PatientReferralsTab,
+    PatientScreeningsTab, PatientTimelineTab, PatientsPage, PipelinePage, ProviderPage,
+    ProvidersPage, ReferralBoardPage, ReferralPage, TeamPage, UsersPage, WorklistPage,
 };
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
@@ -96,9 +97,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("screenings") view=PatientScreeningsTab />
                         <Route path=path!("care-plan") view=PatientCarePlanTab />
                         <Route path=path!("education") view=PatientEducationTab />
+                        <Route path=path!("referrals") view=PatientReferralsTab />
                     </ParentRoute>
+                    <Route path=path!("providers") view=ProvidersPage />
+                    <Route path=path!("providers/pipeline") view=PipelinePage />
+                    <Route path=path!("providers/:id") view=ProviderPage />
+                    <Route path=path!("referrals") view=ReferralBoardPage />
+                    <Route path=path!("referrals/:id") view=ReferralPage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/api-keys") view=ApiKeysPage />
+                    <Route path=path!("admin/criteria") view=CriteriaPage />
                     <Route path=path!("audit") view=AuditPage />
                 </ParentRoute>
             </Routes>

@@ -22,11 +22,20 @@ use shared::education::{EducationRecord, NewEducation};
 use shared::encounters::{Encounter, EncounterListQuery, EncounterPatch, NewEncounter};
 use shared::gaps::Gap;
 use shared::ids::{PatientId, TaskId, UserId};
+use shared::necessity::{Facts, ServiceCriteria};
 use shared::notes::{NewAddendum, NewNote, Note, NotePatch, SignRequest};
 use shared::organization::Workload;
 use shared::outreach::{NewOutreachAttempt, OutreachAttempt};
 use shared::pagination::{MAX_LIMIT, Page, PageQuery};
 use shared::patients::{NewPatient, Patient, PatientListQuery, PatientPatch};
+use shared::programs::{Enrollment, EnrollmentPatch, NewEnrollment, Program};
+use shared::providers::{
+    Credential, DirectoryEntry, NewCredential, NewProvider, NewProviderActivity, Provider,
+    ProviderActivity, ProviderPatch, ProviderQuery, ServiceType,
+};
+use shared::referral::{
+    Barrier, BarrierPatch, NewBarrier, NewReferral, Referral, ReferralQuery, ReferralStatusChange,
+};
 use shared::risk::{Risk, RiskOverrideRequest};
 use shared::screening::{EnteredInErrorRequest, NewScreening, Screening, ScreeningListQuery};
 use shared::tasks::{Task, TaskListQuery, TaskPatch};
@@ -102,7 +111,13 @@ versioned!(
     Contact,
     CareTeamMember,
     Screening,
-    CarePlan
+    CarePlan,
+    Provider,
+    Referral,
+    Barrier,
+    Enrollment,
+    ServiceCriteria,
+    Program
 );
 
 /// Sends a request and reads a record whose version is the one its `ETag`
@@ -565,6 +580,154 @@ pub async fn record_education(
     post(&format!("/api/v1/patients/{patient}/education"), new).await
 }
 
+/// A page of the provider directory, ranked (for a patient with
+/// `filters.near_patient_id`), each entry saying why it is there.
+pub async fn list_providers(
+    filters: &ProviderQuery,
+    at: &PageQuery,
+) -> Result<Page<DirectoryEntry>, ApiError> {
+    page("/api/v1/providers", filters, at).await
+}
+
+/// One provider, with its quality figures.
+pub async fn get_provider(id: Uuid) -> Result<Provider, ApiError> {
+    read(&format!("/api/v1/providers/{id}")).await
+}
+
+/// Adds a provider to the directory.
+pub async fn create_provider(new: &NewProvider) -> Result<Provider, ApiError> {
+    create("/api/v1/providers", new).await
+}
+
+/// Changes a provider; `version` is the one the change is based on.
+pub async fn update_provider(
+    id: Uuid,
+    changes: &ProviderPatch,
+    version: i32,
+) -> Result<Provider, ApiError> {
+    let path = format!("/api/v1/providers/{id}");
+    change(Method::Patch, &path, changes, version).await
+}
+
+/// A page of a provider's recruiting activities.
+pub async fn list_provider_activities(
+    provider: Uuid,
+    at: &PageQuery,
+) -> Result<Page<ProviderActivity>, ApiError> {
+    let path = format!("/api/v1/providers/{provider}/activities");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Logs a recruiting activity.
+pub async fn log_provider_activity(
+    provider: Uuid,
+    new: &NewProviderActivity,
+) -> Result<ProviderActivity, ApiError> {
+    post(&format!("/api/v1/providers/{provider}/activities"), new).await
+}
+
+/// A page of a provider's credentialing documents.
+pub async fn list_credentials(
+    provider: Uuid,
+    at: &PageQuery,
+) -> Result<Page<Credential>, ApiError> {
+    let path = format!("/api/v1/providers/{provider}/credentials");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Records a credentialing document.
+pub async fn add_credential(provider: Uuid, new: &NewCredential) -> Result<Credential, ApiError> {
+    post(&format!("/api/v1/providers/{provider}/credentials"), new).await
+}
+
+/// A page of the medical-necessity criteria configured per service.
+pub async fn list_service_criteria(at: &PageQuery) -> Result<Page<ServiceCriteria>, ApiError> {
+    page("/api/v1/service-criteria", &NoFilters {}, at).await
+}
+
+/// The medical-necessity criteria of one service (a not-found problem when
+/// none are configured).
+pub async fn get_service_criteria(service: ServiceType) -> Result<ServiceCriteria, ApiError> {
+    read(&format!("/api/v1/service-criteria/{}", service.as_ref())).await
+}
+
+/// What the medical-necessity evaluator reads about a patient.
+pub async fn necessity_facts(patient: PatientId) -> Result<Facts, ApiError> {
+    get(&format!("/api/v1/patients/{patient}/necessity-facts")).await
+}
+
+/// A page of referrals.
+pub async fn list_referrals(
+    filters: &ReferralQuery,
+    at: &PageQuery,
+) -> Result<Page<Referral>, ApiError> {
+    page("/api/v1/referrals", filters, at).await
+}
+
+/// One referral, with its barriers and history.
+pub async fn get_referral(id: Uuid) -> Result<Referral, ApiError> {
+    read(&format!("/api/v1/referrals/{id}")).await
+}
+
+/// Drafts a referral (checked against the service's criteria).
+pub async fn create_referral(new: &NewReferral) -> Result<Referral, ApiError> {
+    create("/api/v1/referrals", new).await
+}
+
+/// Takes one step of a referral's lifecycle.
+pub async fn change_referral_status(
+    id: Uuid,
+    step: &ReferralStatusChange,
+    version: i32,
+) -> Result<Referral, ApiError> {
+    let path = format!("/api/v1/referrals/{id}/status");
+    change(Method::Post, &path, step, version).await
+}
+
+/// Records a barrier.
+pub async fn add_barrier(referral: Uuid, new: &NewBarrier) -> Result<Barrier, ApiError> {
+    create(&format!("/api/v1/referrals/{referral}/barriers"), new).await
+}
+
+/// Resolves, reopens or describes a barrier.
+pub async fn update_barrier(
+    id: Uuid,
+    changes: &BarrierPatch,
+    version: i32,
+) -> Result<Barrier, ApiError> {
+    let path = format!("/api/v1/barriers/{id}");
+    change(Method::Patch, &path, changes, version).await
+}
+
+/// A page of the community programs.
+pub async fn list_programs(at: &PageQuery) -> Result<Page<Program>, ApiError> {
+    page("/api/v1/programs", &NoFilters {}, at).await
+}
+
+/// A page of a patient's program enrollments.
+pub async fn list_enrollments(
+    patient: PatientId,
+    at: &PageQuery,
+) -> Result<Page<Enrollment>, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/enrollments");
+    page(&path, &NoFilters {}, at).await
+}
+
+/// Refers a patient to a program.
+pub async fn enroll(patient: PatientId, new: &NewEnrollment) -> Result<Enrollment, ApiError> {
+    create(&format!("/api/v1/patients/{patient}/enrollments"), new).await
+}
+
+/// Takes an enrollment's next step, or changes its renewal date or notes.
+pub async fn update_enrollment(
+    id: Uuid,
+    changes: &EnrollmentPatch,
+    version: i32,
+) -> Result<Enrollment, ApiError> {
+    let path = format!("/api/v1/enrollments/{id}");
+    change(Method::Patch, &path, changes, version).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,6 +765,30 @@ mod tests {
                 &PageQuery::first(50)
             ),
             "/api/v1/team/workload?limit=50"
+        );
+    }
+
+    #[test]
+    fn directory_and_board_queries_send_only_the_filters_set() {
+        let q = ProviderQuery {
+            language: Some("es".into()),
+            payer: Some("medicaid".into()),
+            accepting: Some(true),
+            service: Some(ServiceType::OutpatientTherapy),
+            ..Default::default()
+        };
+        assert_eq!(
+            paged_path("/api/v1/providers", &q, &PageQuery::first(25)),
+            "/api/v1/providers?service=outpatient_therapy&language=es&payer=medicaid&accepting=true&limit=25"
+        );
+        let board = ReferralQuery {
+            care_manager_id: Some("me".into()),
+            open: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            paged_path("/api/v1/referrals", &board, &PageQuery::default()),
+            "/api/v1/referrals?care_manager_id=me&open=true"
         );
     }
 }

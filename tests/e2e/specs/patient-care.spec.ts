@@ -34,6 +34,7 @@ test.describe('a patient\'s record', () => {
       'Screenings',
       'Care plan',
       'Education',
+      'Referrals',
     ]);
     await expect(tabs.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
 

@@ -61,9 +61,9 @@ async function expectFitsPhone(page: Page, name: string): Promise<void> {
   await screen(page, `phone-${name}`);
 }
 
-const CARE_MANAGER_NAV = ['My worklist', 'Patients'];
-const SUPERVISOR_NAV = ['My worklist', 'Patients', 'Team', 'Audit trail'];
-const ADMIN_NAV = ['Patients', 'Team', 'Users', 'API keys', 'Audit trail'];
+const CARE_MANAGER_NAV = ['My worklist', 'Patients', 'Referrals', 'Providers'];
+const SUPERVISOR_NAV = ['My worklist', 'Patients', 'Referrals', 'Providers', 'Team', 'Audit trail'];
+const ADMIN_NAV = ['Patients', 'Referrals', 'Providers', 'Team', 'Users', 'API keys', 'Audit trail'];
 
 test.describe('on a 390 px wide screen', () => {
   test('the sign-in page and the not-found page fit and can be used', async ({ page }) => {
@@ -172,6 +172,7 @@ test.describe('on a 390 px wide screen', () => {
       'Screenings',
       'Care plan',
       'Education',
+      'Referrals',
     ]) {
       await expectInReach(tabs.getByRole('link', { name: tab }));
     }

@@ -43,3 +43,35 @@ pub fn Tag(
 ) -> impl IntoView {
     view! { <span class=format!("badge tag-{kind}")>{text}</span> }
 }
+
+/// Where a referral stands, in words.
+#[component]
+pub fn ReferralStatusBadge(
+    /// The status.
+    status: shared::referral::ReferralStatus,
+) -> impl IntoView {
+    use shared::referral::ReferralStatus as S;
+    let kind = match status {
+        S::Draft | S::Closed | S::Cancelled => "muted",
+        S::Accepted | S::Scheduled | S::Completed => "ok",
+        S::Declined | S::NoShow => "warn",
+        S::Sent => "",
+    };
+    view! { <Tag text=status.label() kind=kind /> }
+}
+
+/// Where a provider stands with the network, in words.
+#[component]
+pub fn NetworkBadge(
+    /// The status.
+    status: shared::directory::NetworkStatus,
+) -> impl IntoView {
+    use shared::directory::NetworkStatus as N;
+    let kind = match status {
+        N::InNetwork => "ok",
+        N::Credentialing => "warn",
+        N::Prospect | N::Inactive => "muted",
+        N::Recruiting => "",
+    };
+    view! { <Tag text=status.label() kind=kind /> }
+}

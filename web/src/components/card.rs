@@ -62,3 +62,27 @@ pub fn ListCard(
         </section>
     }
 }
+
+/// One fact in a `<dl class="facts">`: its label and value, or `none`
+/// (in muted words) when there is no value.
+pub fn fact(label: &'static str, value: Option<String>, none: &'static str) -> impl IntoView {
+    view! {
+        <div class="fact">
+            <dt>{label}</dt>
+            {match value {
+                Some(v) if !v.is_empty() => view! { <dd>{v}</dd> }.into_any(),
+                _ => view! { <dd class="muted">{none}</dd> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// One fact whose value is markup (a link, a badge).
+pub fn fact_view(label: &'static str, value: AnyView) -> impl IntoView {
+    view! {
+        <div class="fact">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}

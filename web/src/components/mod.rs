@@ -15,9 +15,9 @@ pub mod patient_form_view;
 pub mod table;
 pub mod task_actions;
 
-pub use badges::{RiskBadge, StatusBadge, Tag};
+pub use badges::{NetworkBadge, ReferralStatusBadge, RiskBadge, StatusBadge, Tag};
 pub use banner::{ErrorBanner, Loading, Notice};
-pub use card::{Card, ListCard};
+pub use card::{Card, ListCard, fact, fact_view};
 pub use dialog::Modal;
 pub use fields::{CheckboxField, Choice, SelectField, TextField, choices};
 pub use forms::{

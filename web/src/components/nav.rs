@@ -37,6 +37,18 @@ pub const NAV_ITEMS: &[NavItem] = &[
         caseload: false,
     },
     NavItem {
+        href: "/referrals",
+        label: "Referrals",
+        needs: Permission::PatientsRead,
+        caseload: false,
+    },
+    NavItem {
+        href: "/providers",
+        label: "Providers",
+        needs: Permission::ProvidersRead,
+        caseload: false,
+    },
+    NavItem {
         href: "/team",
         label: "Team",
         needs: Permission::TeamView,
@@ -153,7 +165,15 @@ mod tests {
     fn admins_see_everything_but_a_worklist_of_their_own() {
         assert_eq!(
             labels(Role::Admin),
-            vec!["Patients", "Team", "Users", "API keys", "Audit trail"]
+            vec![
+                "Patients",
+                "Referrals",
+                "Providers",
+                "Team",
+                "Users",
+                "API keys",
+                "Audit trail"
+            ]
         );
     }
 
@@ -161,17 +181,30 @@ mod tests {
     fn supervisors_see_their_worklist_the_team_and_the_audit_trail() {
         assert_eq!(
             labels(Role::Supervisor),
-            vec!["My worklist", "Patients", "Team", "Audit trail"]
+            vec![
+                "My worklist",
+                "Patients",
+                "Referrals",
+                "Providers",
+                "Team",
+                "Audit trail"
+            ]
         );
     }
 
     #[test]
-    fn care_managers_see_their_worklist_and_patients() {
-        assert_eq!(labels(Role::CareManager), vec!["My worklist", "Patients"]);
+    fn care_managers_see_their_worklist_patients_referrals_and_providers() {
+        assert_eq!(
+            labels(Role::CareManager),
+            vec!["My worklist", "Patients", "Referrals", "Providers"]
+        );
     }
 
     #[test]
-    fn viewers_see_only_patients() {
-        assert_eq!(labels(Role::Viewer), vec!["Patients"]);
+    fn viewers_see_patients_referrals_and_providers() {
+        assert_eq!(
+            labels(Role::Viewer),
+            vec!["Patients", "Referrals", "Providers"]
+        );
     }
 }

@@ -11,8 +11,8 @@ use strum::VariantArray;
 use super::not_found::NotAllowed;
 use crate::client;
 use crate::components::{
-    ActionForm, Button, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader, PagedTable,
-    Tag, TextField, use_paged_list,
+    ActionForm, Button, Choice, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader,
+    PagedTable, SelectField, Tag, TextField, use_paged_list,
 };
 use crate::dom::{focus_element, set_title};
 use crate::format;
@@ -49,6 +49,22 @@ pub fn chosen_scopes(checked: &[(Scope, bool)]) -> Vec<Scope> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The directory's providers as choices (the first page, by rank).
+async fn provider_choices() -> Result<Vec<Choice>, ApiError> {
+    let page = client::list_providers(
+        &shared::providers::ProviderQuery::default(),
+        &shared::pagination::PageQuery::first(shared::pagination::MAX_LIMIT),
+    )
+    .await?;
+    let mut out: Vec<Choice> = page
+        .items
+        .into_iter()
+        .map(|e| (e.provider.id.to_string(), e.provider.name))
+        .collect();
+    out.sort_by_key(|a| a.1.to_lowercase());
+    Ok(out)
 }
 
 /// The API keys page (admins).
@@ -143,6 +159,15 @@ pub fn ApiKeysPage() -> impl IntoView {
                                         .map(|s| view! { <code class="scope">{s.as_ref().to_string()}</code> })
                                         .collect_view()}
                                 </span>
+                                {k
+                                    .provider_id
+                                    .map(|p| {
+                                        view! {
+                                            <a href=format!("/providers/{p}") class="block small">
+                                                "The provider it answers for"
+                                            </a>
+                                        }
+                                    })}
                             </td>
                             <td data-label="Created">{format::datetime(k.created_at)}</td>
                             <td data-label="Last used">{format::datetime_or(k.last_used_at, "Never")}</td>
@@ -225,9 +250,30 @@ fn CreateKey(
     let busy = RwSignal::new(false);
     let created = RwSignal::new(None::<CreatedApiKey>);
 
+    let provider = RwSignal::new(String::new());
+    let providers = RwSignal::new(Vec::<Choice>::new());
+    let binds = move || checked.with(|c| c.iter().any(|(s, on)| *on && s.binds_provider()));
+    // The providers a `referrals:respond` key can answer for, once asked.
+    Effect::new(move |loaded: Option<bool>| {
+        let wanted = binds();
+        if wanted && loaded != Some(true) {
+            spawn_local(async move {
+                if let Ok(choices) = provider_choices().await {
+                    providers.set(choices);
+                }
+            });
+            return true;
+        }
+        loaded.unwrap_or(false)
+    });
     let current = move || NewApiKey {
         name: name.get().trim().to_string(),
         scopes: chosen_scopes(&checked.get()),
+        provider_id: if binds() {
+            provider.with(|p| p.parse().ok())
+        } else {
+            None
+        },
     };
     let errors = Memo::new(move |_| new_key_errors(&current()));
     let error_for = move |field: &'static str, label: &'static str| {
@@ -244,16 +290,17 @@ fn CreateKey(
     };
     let name_error = error_for("name", "Name");
     let scopes_error = error_for("scopes", "Scopes");
+    let provider_error = error_for("provider_id", "Provider");
 
     let on_submit = Callback::new(move |()| {
         submitted.set(true);
         banner.set(None);
         let new = current();
         if let Some(first) = new_key_errors(&new).first() {
-            let id = if first.field == "name" {
-                "key-name"
-            } else {
-                "scope-0"
+            let id = match first.field.as_str() {
+                "name" => "key-name",
+                "provider_id" => "key-provider",
+                _ => "scope-0",
             };
             focus_element(id);
             return;
@@ -332,6 +379,22 @@ fn CreateKey(
                                 {move || scopes_error.get()}
                             </p>
                         </fieldset>
+                        <Show when=binds>
+                            <SelectField
+                                id="key-provider"
+                                label="Provider"
+                                required=true
+                                hint="The provider whose referrals this key answers; it sees no others."
+                                options=Signal::derive(move || {
+                                    std::iter::once((String::new(), "Choose a provider…".to_string()))
+                                        .chain(providers.get())
+                                        .collect::<Vec<Choice>>()
+                                })
+                                value=provider
+                                on_change=Callback::new(move |v| provider.set(v))
+                                error=provider_error
+                            />
+                        </Show>
                         <FormActions
                             button=Button::submit("Create key").busy(busy, "Creating…")
                             on_back=on_done
@@ -449,6 +512,7 @@ mod tests {
         let errs = new_key_errors(&NewApiKey {
             name: String::new(),
             scopes: vec![],
+            provider_id: None,
         });
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "scopes"]);
@@ -456,6 +520,7 @@ mod tests {
             new_key_errors(&NewApiKey {
                 name: "EHR sync".into(),
                 scopes: vec![Scope::PatientsRead],
+                provider_id: None,
             })
             .is_empty()
         );

@@ -60,6 +60,7 @@ pub const TABS: &[(&str, &str)] = &[
     ("screenings", "Screenings"),
     ("care-plan", "Care plan"),
     ("education", "Education"),
+    ("referrals", "Referrals"),
 ];
 
 /// The address of a tab of a patient's record.
@@ -119,7 +120,8 @@ mod tests {
                 "notes",
                 "screenings",
                 "care-plan",
-                "education"
+                "education",
+                "referrals"
             ]
         );
     }

@@ -12,6 +12,7 @@ mod header;
 mod notes;
 mod overview;
 mod record;
+mod referrals;
 mod screenings;
 mod timeline;
 
@@ -22,5 +23,6 @@ pub use encounters::PatientEncountersTab;
 pub use notes::PatientNotesTab;
 pub use overview::PatientOverviewTab;
 pub use record::PatientPage;
+pub use referrals::PatientReferralsTab;
 pub use screenings::PatientScreeningsTab;
 pub use timeline::PatientTimelineTab;
