@@ -122,8 +122,10 @@ provider="$(create /api/v1/providers \
   '{"name":"Clínica Esperanza","kind":"organization","services":["outpatient_therapy","inpatient_psychiatric"],"languages":["en","es"],"medicaid":true,"accepting_new_clients":true,"address":{"line1":"410 Commercial St NE","city":"Salem","state":"OR","postal_code":"97301"},"network_status":"in_network"}')"
 program="$(create /api/v1/programs \
   '{"name":"SNAP","kind":"benefits","eligibility_notes":"Household income at or below 185% of the federal poverty level","renewal_months":12}')"
+# (At the version the demo data may have set them at.)
+criteria_version="$(q "SELECT version FROM service_criteria WHERE organization_id = $org AND service = 'inpatient_psychiatric'")"
 METHOD=PUT call /api/v1/service-criteria/inpatient_psychiatric \
-  '{"criteria":{"any_of":[{"kind":"score_at_least","instrument":"phq9","total":20},{"kind":"positive_screen","instrument":"cssrs"},{"kind":"discharged_within","kinds":["bhcc"],"days":30}],"alternatives":["Intensive outpatient program","Peer-support program","Crisis plan"]}}'
+  "{\"criteria\":{\"any_of\":[{\"kind\":\"score_at_least\",\"instrument\":\"phq9\",\"total\":20},{\"kind\":\"positive_screen\",\"instrument\":\"cssrs\"},{\"kind\":\"discharged_within\",\"kinds\":[\"bhcc\"],\"days\":30}],\"alternatives\":[\"Intensive outpatient program\",\"Peer-support program\",\"Crisis plan\"]},\"version\":${criteria_version:-null}}"
 referral="$(create /api/v1/referrals \
   "{\"patient_id\":\"$patient\",\"provider_id\":\"$provider\",\"service\":\"outpatient_therapy\",\"reason\":\"Weekly therapy after an ED visit\"}")"
 barrier="$(create "/api/v1/referrals/$referral/barriers" '{"kind":"transportation","description":"No bus line reaches the clinic"}')"

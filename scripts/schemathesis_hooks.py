@@ -65,11 +65,10 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     # An API key's provider binding, by its scopes.
     (r"provider_id", r"is required for a referrals:respond key|is only for a referrals:respond key"),
     (r"scopes", r"a referrals:respond key carries no other scope"),
-    # Medical-necessity criteria: a condition in one of the two lists, at
-    # most 20 in both together; a least total within its instrument's range.
+    # Medical-necessity criteria: at least one condition and at most 20,
+    # counting both lists (`all_of`, `any_of`) together.
     (r"criteria", r"must have at least one condition"),
-    (r"criteria", r"must have at most 20 conditions and 20 alternatives"),
-    (r"criteria", r"names a total outside the instrument's range"),
+    (r"criteria", r"must have at most 20 conditions \(all_of and any_of together\)"),
     # Inside a care plan: references between its items, and who does what.
     (r"goals", r"need_id must name a need in this plan"),
     (r"interventions", r"goal_id must name a goal in this plan"),
@@ -332,6 +331,14 @@ def _clock_and_record_rules(case, body, shape):
     - A chart review's `gaps` are keys of the patient's current gaps.
     - A referral's `due_date` is today or later; an enrollment's
       `referred_on` and the date of its step (`on`) today or earlier.
+    - An API key's `provider_id` binds a `referrals:respond` key, which
+      carries no other scope, and no other key.
+    - A referral's `need_id` and `intervention_id` are items of the run's
+      patient's care plan (and left out when it has none now).
+    - A referral's step carries what that step needs (a `reason` to
+      decline or cancel, `appointment_at` to schedule, `outcome` to
+      complete), and `satisfaction` only when closing; an enrollment's
+      `on` dates a step (`status`).
     """
     if not shape:
         return
@@ -340,6 +347,37 @@ def _clock_and_record_rules(case, body, shape):
         body["until"] = (today + datetime.timedelta(days=30)).isoformat()
     if case.path in ("/api/v1/referrals", "/api/v1/referrals/{id}") and isinstance(body.get("due_date"), str):
         body["due_date"] = (today + datetime.timedelta(days=14)).isoformat()
+    if case.method == "POST" and case.path == "/api/v1/api-keys" and isinstance(body.get("scopes"), list):
+        if "referrals:respond" in body["scopes"]:
+            body["scopes"] = ["referrals:respond"]
+            body["provider_id"] = os.environ["ST_PROVIDER"]
+        else:
+            body.pop("provider_id", None)
+    links = {"need_id": "needs", "intervention_id": "interventions"}
+    if case.path in ("/api/v1/referrals", "/api/v1/referrals/{id}") and any(isinstance(body.get(f), str) for f in links):
+        answer = _get(f"/api/v1/patients/{os.environ['ST_PATIENT']}/care-plan")
+        plan = answer.json() if answer is not None and answer.status_code == 200 else {}
+        for field, items in links.items():
+            ids = [item["id"] for item in plan.get(items) or [] if item.get("id")]
+            if isinstance(body.get(field), str):
+                if ids:
+                    body[field] = ids[0]
+                else:
+                    del body[field]
+    if case.method == "POST" and case.path == "/api/v1/referrals/{id}/status":
+        needs = {
+            "declined": ("reason", "Not taking new clients"),
+            "cancelled": ("reason", "The patient moved away"),
+            "scheduled": ("appointment_at", "2030-01-07T17:00:00Z"),
+            "completed": ("outcome", "Attended the intake"),
+        }
+        field, value = needs.get(body.get("status"), (None, None))
+        if field and not (isinstance(body.get(field), str) and body[field].strip()):
+            body[field] = value
+        if body.get("status") != "closed":
+            body.pop("satisfaction", None)
+    if case.method == "PATCH" and case.path == "/api/v1/enrollments/{id}" and body.get("status") is None:
+        body.pop("on", None)
     for field in ("referred_on", "on"):
         if case.path in ("/api/v1/patients/{id}/enrollments", "/api/v1/enrollments/{id}") and isinstance(body.get(field), str):
             body[field] = (today - datetime.timedelta(days=7)).isoformat()
@@ -362,7 +400,8 @@ def before_call(context, case, kwargs):
       schema-valid request gets the record's current `ETag` in `If-Match`,
       as a client that read the record first would send (it wins over a
       body's `version`); one that carries an entity tag of its own (`W/"3"`)
-      keeps it, and meets 412 when it is stale.
+      keeps it, and meets 412 when it is stale. A `PUT` that creates the
+      record (there is none to read) names no version.
     - An `Idempotency-Key` names one request: generated keys repeat (`0`,
       `00` …) across different bodies, and a reused key with another body is
       rightly a 422. The key gets a digest of the request appended, so a
@@ -414,6 +453,10 @@ def before_call(context, case, kwargs):
         if etag:
             headers.pop(names.get("if-match", "If-Match"), None)
             headers["If-Match"] = etag
+        elif case.method == "PUT" and isinstance(case.body, dict) and case.body.get("version") is not None:
+            # A PUT that creates the record: the client read none, so it
+            # names no version (a version of no record is a 412).
+            case.body = {k: v for k, v in case.body.items() if k != "version"}
     case.headers = headers
 
 

@@ -448,7 +448,9 @@ const IDEMPOTENCY_KEY_PATTERN: &str = r"^[!-~](?:[\t -~]*[!-~])?$";
 /// the values the rule allows, computed from the rule itself.
 fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use shared::case_status::CaseStatus;
+    use shared::programs::EnrollmentStatus;
     use shared::providers::ActivityKind;
+    use shared::referral::ReferralStatus;
     use shared::tasks::TaskKind;
     use strum::VariantArray;
     vec![
@@ -479,6 +481,35 @@ fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
             ActivityKind::VARIANTS
                 .iter()
                 .filter(|k| **k != ActivityKind::StatusChange)
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        // A referral's step goes to a status some step leads to (never
+        // back to `draft`).
+        (
+            "ReferralStatusChange",
+            "status",
+            ReferralStatus::VARIANTS
+                .iter()
+                .filter(|to| {
+                    ReferralStatus::VARIANTS
+                        .iter()
+                        .any(|from| from.steps().iter().any(|(s, _)| s == *to))
+                })
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        // Likewise an enrollment's (never back to `referred`).
+        (
+            "EnrollmentPatch",
+            "status",
+            EnrollmentStatus::VARIANTS
+                .iter()
+                .filter(|to| {
+                    EnrollmentStatus::VARIANTS
+                        .iter()
+                        .any(|from| from.next_statuses().contains(to))
+                })
                 .map(ToString::to_string)
                 .collect(),
         ),

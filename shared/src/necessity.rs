@@ -21,7 +21,15 @@ use crate::validation::{Context, Normalize, invalid};
 
 /// One condition over the patient's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// (An internally tagged enum's fields are out of the request parser's
+// sight: a field a condition does not have is refused here. `remote =
+// "Self"`: the derived code is wrapped by the impls below.)
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    remote = "Self"
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Condition {
     /// The latest total of an instrument is at least `total`.
@@ -55,6 +63,27 @@ pub enum Condition {
         /// The domain.
         domain: NeedDomain,
     },
+}
+
+impl Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Condition::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    /// The derived reading, for a `kind` that is a name: serde would also
+    /// read an internally tagged enum's tag as a variant's index
+    /// (`"kind": 0`).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.get("kind").is_some_and(|k| !k.is_string()) {
+            return Err(serde::de::Error::custom(
+                "kind: must be the name of a kind of condition",
+            ));
+        }
+        Condition::deserialize(value).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A service's criteria and its alternatives: at least one condition and
@@ -545,5 +574,47 @@ mod tests {
         assert_eq!(json["any_of"][2]["kinds"][0], "bhcc");
         let back: Criteria = serde_json::from_value(json).unwrap();
         assert_eq!(back, inpatient_psych());
+    }
+
+    #[test]
+    fn a_condition_is_named_by_its_kind_and_has_only_its_own_fields() {
+        let read = |v: serde_json::Value| serde_json::from_value::<Condition>(v);
+        assert!(read(serde_json::json!({"kind": "risk_at_least", "level": "high"})).is_ok());
+        // serde alone would read a tag as a variant's index.
+        assert!(read(serde_json::json!({"kind": 2, "level": "high"})).is_err());
+        assert!(
+            read(serde_json::json!({"kind": "risk_at_least", "level": "high", "x": 1})).is_err()
+        );
+    }
+
+    #[test]
+    fn criteria_take_at_most_20_conditions_in_all_and_no_blank_alternative() {
+        let ctx = crate::validation::test_context();
+        let write = |criteria: Criteria| CriteriaWrite {
+            criteria,
+            version: None,
+        };
+        let fields = |w: CriteriaWrite| -> Vec<String> {
+            crate::validation::check(w, &ctx)
+                .into_iter()
+                .map(|e| e.message)
+                .collect()
+        };
+        assert!(fields(write(inpatient_psych())).is_empty());
+        let risk = Condition::RiskAtLeast {
+            level: RiskLevel::High,
+        };
+        let many = Criteria {
+            all_of: vec![risk.clone(); 11],
+            any_of: vec![risk; 10],
+            alternatives: vec![],
+        };
+        assert_eq!(
+            fields(write(many)),
+            ["must have at most 20 conditions (all_of and any_of together)"]
+        );
+        let mut blank = inpatient_psych();
+        blank.alternatives.push("  ".into());
+        assert_eq!(fields(write(blank)), ["has a blank alternative"]);
     }
 }

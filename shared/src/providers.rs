@@ -225,7 +225,8 @@ fn label_list() -> utoipa::openapi::schema::Array {
         .build()
 }
 
-/// The schema of a list of languages: at most 50 BCP 47 tags.
+/// The schema of a list of languages: at most 50 BCP 47 tags of at most 35
+/// characters.
 #[cfg(feature = "openapi")]
 fn language_list_schema() -> utoipa::openapi::schema::Array {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaFormat, Type};
@@ -238,6 +239,26 @@ fn language_list_schema() -> utoipa::openapi::schema::Array {
         )
         .max_items(Some(50))
         .build()
+}
+
+/// `list`, or `null` (a patch's field left as it is).
+#[cfg(feature = "openapi")]
+fn or_null(mut list: utoipa::openapi::schema::Array) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    list.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
+    list
+}
+
+/// [`label_list`] or `null`.
+#[cfg(feature = "openapi")]
+fn label_list_or_null() -> utoipa::openapi::schema::Array {
+    or_null(label_list())
+}
+
+/// [`language_list_schema`] or `null`.
+#[cfg(feature = "openapi")]
+fn language_list_or_null() -> utoipa::openapi::schema::Array {
+    or_null(language_list_schema())
 }
 
 fn text_list(items: &[String]) -> Result<(), ValidationError> {
@@ -262,7 +283,15 @@ fn services_valid(items: &[ServiceType]) -> Result<(), ValidationError> {
     }
 }
 
-fn clean_list(items: Vec<String>) -> Vec<String> {
+/// The entries trimmed, each once (case-insensitively). A list beyond the
+/// limits of `list_valid` as sent (more than 50 entries, or an entry longer
+/// than `max_len`) is left as it is, for its rule to refuse: the limits are
+/// on the list the client sent, as the `OpenAPI` document states them
+/// (`maxItems`, `maxLength`), not on what trimming and merging leave.
+fn clean_list(items: Vec<String>, max_len: usize) -> Vec<String> {
+    if items.len() > 50 || items.iter().any(|s| s.chars().count() > max_len) {
+        return items;
+    }
     let mut out: Vec<String> = Vec::new();
     for s in items.into_iter().map(|s| s.trim().to_owned()) {
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&s)) {
@@ -360,9 +389,9 @@ impl Normalize for NewProvider {
     fn normalized(self) -> NewProvider {
         NewProvider {
             name: self.name.trim().to_owned(),
-            specialties: clean_list(self.specialties),
-            languages: clean_list(self.languages),
-            payers: clean_list(self.payers),
+            specialties: clean_list(self.specialties, 100),
+            languages: clean_list(self.languages, 35),
+            payers: clean_list(self.payers, 100),
             address: self.address.and_then(Address::normalized),
             phone: trimmed(self.phone),
             hours: trimmed(self.hours),
@@ -429,17 +458,17 @@ pub struct ProviderPatch {
     /// Specialties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list_or_null))]
     pub specialties: Option<Vec<String>>,
     /// Languages spoken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "language_list"))]
-    #[cfg_attr(feature = "openapi", schema(schema_with = language_list_schema))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = language_list_or_null))]
     pub languages: Option<Vec<String>>,
     /// Payers accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "text_list"))]
-    #[cfg_attr(feature = "openapi", schema(schema_with = label_list))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = label_list_or_null))]
     pub payers: Option<Vec<String>>,
     /// Whether it takes Medicaid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -450,10 +479,12 @@ pub struct ProviderPatch {
     /// Address (replaced whole); `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
+    #[validate(nested)]
     pub address: Patch<Address>,
     /// Where it is; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<GeoPoint>))]
+    #[validate(nested)]
     pub location: Patch<GeoPoint>,
     /// Phone; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
@@ -482,9 +513,9 @@ impl Normalize for ProviderPatch {
     fn normalized(self) -> ProviderPatch {
         ProviderPatch {
             name: self.name.map(|n| n.trim().to_owned()),
-            specialties: self.specialties.map(clean_list),
-            languages: self.languages.map(clean_list),
-            payers: self.payers.map(clean_list),
+            specialties: self.specialties.map(|l| clean_list(l, 100)),
+            languages: self.languages.map(|l| clean_list(l, 35)),
+            payers: self.payers.map(|l| clean_list(l, 100)),
             address: self.address.and_then(Address::normalized),
             phone: crate::validation::trimmed_patch(self.phone),
             hours: crate::validation::trimmed_patch(self.hours),
@@ -778,5 +809,48 @@ mod tests {
         });
         let errors = check(p, &test_context());
         assert!(errors.iter().any(|e| e.field.starts_with("location")));
+    }
+
+    #[test]
+    fn a_patch_checks_the_location_and_the_address_it_sets() {
+        let patch: ProviderPatch = serde_json::from_value(serde_json::json!({
+            "location": {"latitude": 0.0, "longitude": -181.0},
+            "address": {"state": "XX"}
+        }))
+        .unwrap();
+        let fields: Vec<String> = check(patch, &test_context())
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert!(
+            fields.iter().any(|f| f.starts_with("location")),
+            "{fields:?}"
+        );
+        assert!(
+            fields.iter().any(|f| f.starts_with("address")),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn list_limits_are_on_the_list_as_sent() {
+        let fields = |p: NewProvider| -> Vec<String> {
+            check(p, &test_context())
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        // 36 characters with the spaces trimming would remove.
+        let mut p = new_provider();
+        p.languages = vec![format!("es{}", " ".repeat(34))];
+        assert_eq!(fields(p), ["languages"]);
+        // 51 entries that would merge into one.
+        let mut p = new_provider();
+        p.payers = vec!["Aetna".into(); 51];
+        assert_eq!(fields(p), ["payers"]);
+        // Within the limits, the same entries are cleaned.
+        let mut p = new_provider();
+        p.payers = vec!["Aetna".into(); 50];
+        assert!(fields(p).is_empty());
     }
 }

@@ -36,8 +36,11 @@ pub fn create(
     new: Valid<NewApiKey>,
 ) -> ApiResult<CreatedApiKey> {
     if let Some(provider) = new.provider_id {
-        providers::ensure(conn, auth, provider).map_err(|_| {
-            ApiError::field("provider_id", "is not a provider in this organization")
+        providers::ensure(conn, auth, provider).map_err(|e| match e {
+            ApiError::NotFound(_) => {
+                ApiError::field("provider_id", "is not a provider in this organization")
+            }
+            other => other,
         })?;
     }
     let (key, prefix) = new_api_key();
