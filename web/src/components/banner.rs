@@ -84,3 +84,34 @@ pub fn Loading(
         </p>
     }
 }
+
+/// A record page before its record is shown: "Loading …" while it is on
+/// its way, or why it could not be loaded and the way back.
+#[component]
+pub fn NotLoaded(
+    /// What is loading ("the patient").
+    what: &'static str,
+    /// The page's heading while there is no record to name it.
+    #[prop(optional)]
+    heading: Option<&'static str>,
+    /// Where "back" goes.
+    back_href: &'static str,
+    /// The way back, in words ("Back to patients").
+    back_label: &'static str,
+    /// Why it could not be loaded, once that is known.
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    view! {
+        <Show
+            when=move || error.with(Option::is_some)
+            fallback=move || view! { <Loading what=what /> }
+        >
+            {heading.map(|h| view! { <h1>{h}</h1> })}
+            <ErrorBanner error=error />
+            <p>
+                <a href=back_href>{back_label}</a>
+            </p>
+        </Show>
+    }
+}

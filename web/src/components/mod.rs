@@ -16,7 +16,7 @@ pub mod table;
 pub mod task_actions;
 
 pub use badges::{NetworkBadge, ReferralStatusBadge, RiskBadge, StatusBadge, Tag};
-pub use banner::{ErrorBanner, Loading, Notice};
+pub use banner::{ErrorBanner, Loading, NotLoaded, Notice};
 pub use card::{Card, ListCard, fact, fact_view};
 pub use dialog::Modal;
 pub use fields::{CheckboxField, Choice, SelectField, TextField, choices};

@@ -13,7 +13,7 @@ use super::context::{PatientCtx, TABS, not_found, tab_href};
 use super::edit::EditPatient;
 use super::header::PatientHeader;
 use crate::client;
-use crate::components::{Breadcrumb, ErrorBanner, Loading, Notice};
+use crate::components::{Breadcrumb, NotLoaded, Notice};
 use crate::dom::set_title;
 use crate::routes::use_path_value;
 use crate::transport::ApiError;
@@ -65,15 +65,12 @@ pub fn PatientPage() -> impl IntoView {
             when=loaded
             fallback=move || {
                 view! {
-                    <Show
-                        when=move || load_error.with(Option::is_some)
-                        fallback=|| view! { <Loading what="the patient" /> }
-                    >
-                        <ErrorBanner error=load_error />
-                        <p>
-                            <a href="/patients">"Back to patients"</a>
-                        </p>
-                    </Show>
+                    <NotLoaded
+                        what="the patient"
+                        back_href="/patients"
+                        back_label="Back to patients"
+                        error=load_error
+                    />
                 }
             }
         >

@@ -22,8 +22,8 @@ use super::referrals::ProviderReferralsCard;
 use crate::client;
 use crate::components::forms::stale;
 use crate::components::{
-    ActionForm, Breadcrumb, Button, Card, Choice, ErrorBanner, FormActions, FormErrors, Loading,
-    NetworkBadge, Notice, PageHeader, SelectField, SubmitButton, fact, fact_view,
+    ActionForm, Breadcrumb, Button, Card, Choice, ErrorBanner, FormActions, FormErrors,
+    NetworkBadge, NotLoaded, Notice, PageHeader, SelectField, SubmitButton, fact, fact_view,
 };
 use crate::dom::{focus_later, set_title};
 use crate::format;
@@ -137,16 +137,12 @@ pub fn ProviderPage() -> impl IntoView {
             when=move || shown_id.get().is_some()
             fallback=move || {
                 view! {
-                    <Show
-                        when=move || load_error.with(Option::is_some)
-                        fallback=|| view! { <Loading what="the provider" /> }
-                    >
-                        <h1>"Provider"</h1>
-                        <ErrorBanner error=load_error />
-                        <p>
-                            <a href="/providers">"Back to providers"</a>
-                        </p>
-                    </Show>
+                    <NotLoaded
+                        what="the provider" heading="Provider"
+                        back_href="/providers"
+                        back_label="Back to providers"
+                        error=load_error
+                    />
                 }
             }
         >

@@ -16,7 +16,7 @@ use super::necessity::NecessityResult;
 use crate::client;
 use crate::components::forms::stale;
 use crate::components::{
-    Breadcrumb, Card, ErrorBanner, Loading, Notice, PageHeader, ReferralStatusBadge, fact,
+    Breadcrumb, Card, ErrorBanner, NotLoaded, Notice, PageHeader, ReferralStatusBadge, fact,
     fact_view,
 };
 use crate::dom::set_title;
@@ -130,16 +130,12 @@ pub fn ReferralPage() -> impl IntoView {
             when=move || shown_id.get().is_some()
             fallback=move || {
                 view! {
-                    <Show
-                        when=move || load_error.with(Option::is_some)
-                        fallback=|| view! { <Loading what="the referral" /> }
-                    >
-                        <h1>"Referral"</h1>
-                        <ErrorBanner error=load_error />
-                        <p>
-                            <a href="/referrals">"Back to referrals"</a>
-                        </p>
-                    </Show>
+                    <NotLoaded
+                        what="the referral" heading="Referral"
+                        back_href="/referrals"
+                        back_label="Back to referrals"
+                        error=load_error
+                    />
                 }
             }
         >
