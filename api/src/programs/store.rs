@@ -288,15 +288,16 @@ pub fn save(
     Ok(())
 }
 
-/// Active enrollments whose renewal is due by `by`: (enrollment id).
+/// Active enrollments whose renewal is due by `by`, with their programs
+/// (two queries however many there are).
 pub fn renewals_due(
     conn: &mut PgConnection,
     auth: &Authorized,
     by: NaiveDate,
-) -> ApiResult<Vec<Uuid>> {
-    Ok(of_org!(enrollments, auth)
+) -> ApiResult<Vec<Enrollment>> {
+    let due = rows(auth)
         .filter(enrollments::status.eq("enrolled"))
         .filter(enrollments::renewal_due_on.le(by))
-        .select(enrollments::id)
-        .load(conn)?)
+        .load(conn)?;
+    with_programs(conn, auth, due)
 }

@@ -150,8 +150,8 @@ fn pass(
     }
 
     // Program renewals coming due.
-    for id in programs::renewals_due(conn, auth, today + Duration::days(RENEWAL_LEAD_DAYS))? {
-        let enrollment = programs::get(conn, auth, id)?;
+    for enrollment in programs::renewals_due(conn, auth, today + Duration::days(RENEWAL_LEAD_DAYS))?
+    {
         if let Some(task) = rules::enrollment_saved(conn, auth, &enrollment, now)? {
             opened(
                 conn,
