@@ -1,10 +1,22 @@
 -- The worklist's queries for cm1 on the bench caseload, as the API runs them
 -- (api/src/worklist/store.rs, api/src/tasks/store.rs), with EXPLAIN ANALYZE.
+-- Since issue 11 a request reads one page of tasks; the queries after the
+-- first are shown over all of cm1's open tasks, an upper bound of one page's.
 \set ON_ERROR_STOP on
 SELECT id AS cm1, organization_id AS org FROM users WHERE email = 'cm1@riverside.example' \gset
-\echo '== open tasks of the care manager'
-EXPLAIN (ANALYZE, BUFFERS, SUMMARY) SELECT * FROM tasks
- WHERE organization_id = :'org' AND assignee_id = :'cm1' AND status IN ('open', 'in_progress');
+\echo '== first worklist page (50 + 1) of the care manager, ordered in SQL'
+-- As api/src/tasks/store.rs `worklist_page` builds it: band and risk rank are
+-- CASEs generated from shared::worklist (band_of, risk_rank).
+EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
+SELECT tasks.* FROM tasks
+  JOIN patients ON patients.id = tasks.patient_id AND patients.organization_id = tasks.organization_id
+ WHERE tasks.organization_id = :'org' AND tasks.assignee_id = :'cm1' AND tasks.status IN ('open', 'in_progress')
+ ORDER BY (CASE tasks.kind WHEN 'safety_followup' THEN 1 WHEN 'transition_followup' THEN 2
+                           WHEN 'missed_appointment_followup' THEN 3 ELSE 4 END),
+          (CASE WHEN tasks.kind IN ('safety_followup', 'transition_followup', 'missed_appointment_followup') THEN 0
+                ELSE CASE patients.risk_level WHEN 'very_high' THEN 0 WHEN 'high' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END END),
+          tasks.due_at, tasks.id
+ LIMIT 51;
 \echo '== outreach attempt counts of those tasks'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 SELECT task_id, count(*) AS attempts, count(*) FILTER (WHERE outcome NOT IN ('reached', 'declined')) AS failed

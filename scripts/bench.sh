@@ -6,7 +6,9 @@
 #      worklist's queries (bench/explain.sql);
 #   3. wrk against the release server: /api/health (no database),
 #      GET /patients/{id} (one indexed read + audit write), and the worklist;
-#   4. the patient list's name search on 1,000,000 patients (bench/search.sql).
+#   4. the patient list's name search on 1,000,000 patients (bench/search.sql);
+#   5. the worklist's page query with those patients, 1,000 care managers and
+#      5,000,000 tasks in one organization (bench/worklist_scale.sql).
 # Results go to target/bench/ (raw) and are summarized on stdout; copy the
 # numbers into bench/RESULTS.md when they move.
 #
@@ -67,4 +69,8 @@ kill $server 2>/dev/null || true
 echo "== 4. name search on 1,000,000 patients (EXPLAIN ANALYZE)"
 psql -q "$db" -f bench/search.sql > "$out/search.txt"
 grep -E "^==|Execution Time" "$out/search.txt"
+
+echo "== 5. worklist page at 1,000,000 patients and 5,000,000 tasks (EXPLAIN ANALYZE)"
+psql -q "$db" -f bench/worklist_scale.sql > "$out/worklist-scale.txt"
+grep -E "^==|Execution Time|^ *[0-9]+$" "$out/worklist-scale.txt"
 echo "raw output in $out/"

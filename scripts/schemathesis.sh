@@ -130,7 +130,17 @@ referral="$(create /api/v1/referrals \
   "{\"patient_id\":\"$patient\",\"provider_id\":\"$provider\",\"service\":\"outpatient_therapy\",\"reason\":\"Weekly therapy after an ED visit\"}")"
 barrier="$(create "/api/v1/referrals/$referral/barriers" '{"kind":"transportation","description":"No bus line reaches the clinic"}')"
 enrollment="$(create "/api/v1/patients/$patient/enrollments" "{\"program_id\":\"$program\"}")"
-for id in "$patient" "$user" "$appointment" "$alert"; do
+admin_id="$(q "SELECT id FROM users WHERE email = 'admin@riverside.example'")"
+huddle="$(create /api/v1/huddles \
+  "{\"attendee_ids\":[\"$admin_id\",\"$user\"],\"patients\":[{\"patient_id\":\"$patient\",\"notes\":\"Stable\"}],\"action_items\":[{\"patient_id\":\"$patient\",\"title\":\"Call back\",\"assignee_id\":\"$user\",\"due_at\":\"2030-01-01T17:00:00Z\"}]}")"
+# A webhook at a public address nothing answers on, and a delivery to it
+# (of a discharge recorded after it).
+webhook="$(create /api/v1/webhooks \
+  '{"url":"https://203.0.113.10/hooks","events":["encounter.discharged","referral.status_changed"]}')"
+create /api/v1/encounters \
+  "{\"patient_id\":\"$patient\",\"kind\":\"ed\",\"facility\":\"Mercy ED\",\"admitted_at\":\"2026-01-04T22:40:00Z\",\"discharged_at\":\"2026-01-05T06:10:00Z\"}" >/dev/null
+delivery="$(q "SELECT id FROM webhook_deliveries WHERE subscription_id = '$webhook' LIMIT 1")"
+for id in "$patient" "$user" "$appointment" "$alert" "$delivery"; do
   [ -n "$id" ] || { echo "schemathesis: the seed lacks a record the run needs" >&2; exit 1; }
 done
 
@@ -155,6 +165,27 @@ config="$out/schemathesis.toml"
   path_id '^/api/v1/referrals/\\{id\\}' "$referral"
   path_id '^/api/v1/barriers/\\{id\\}$' "$barrier"
   path_id '^/api/v1/enrollments/\\{id\\}$' "$enrollment"
+  # The FHIR API reads the same records under their FHIR types.
+  path_id '^/fhir/r4/Patient/\\{id\\}$' "$patient"
+  path_id '^/fhir/r4/RelatedPerson/\\{id\\}$' "$contact"
+  path_id '^/fhir/r4/CareTeam/\\{id\\}$' "$member"
+  path_id '^/fhir/r4/Encounter/\\{id\\}$' "$encounter"
+  path_id '^/fhir/r4/Appointment/\\{id\\}$' "$appointment"
+  path_id '^/fhir/r4/Task/\\{id\\}$' "$task"
+  path_id '^/fhir/r4/ServiceRequest/\\{id\\}$' "$referral"
+  path_id '^/fhir/r4/(Organization|HealthcareService)/\\{id\\}$' "$provider"
+  path_id '^/fhir/r4/(QuestionnaireResponse|Observation)/\\{id\\}$' "$screening"
+  care_plan="$(one care_plans)"
+  [ -z "$care_plan" ] || path_id '^/fhir/r4/CarePlan/\\{id\\}$' "$care_plan"
+  # Another patient's: the run replaces the care plan of `$patient`, and
+  # with it the ids of its goals.
+  goal="$(q "SELECT g ->> 'id' FROM care_plans p CROSS JOIN LATERAL jsonb_array_elements(p.content -> 'goals') g
+    WHERE p.organization_id = $org AND jsonb_typeof(g -> 'id') = 'string' AND p.patient_id <> '$patient'
+    ORDER BY 1 LIMIT 1")"
+  [ -z "$goal" ] || path_id '^/fhir/r4/Goal/\\{id\\}$' "$goal"
+  path_id '^/api/v1/huddles/\\{id\\}$' "$huddle"
+  path_id '^/api/v1/webhooks/\\{id\\}' "$webhook"
+  path_id '^/api/v1/webhook-deliveries/\\{id\\}/' "$delivery"
 } >"$config"
 
 seed=()

@@ -38,7 +38,7 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"admitted_at|discharged_at|birth_date|administered_at|provided_at", r"must not be in the future"),
     # A recruiting activity's time, an enrollment's referral date and the
     # date of its step (the organization's today).
-    (r"occurred_at|referred_on|on", r"must not be in the future"),
+    (r"occurred_at|referred_on|on|held_on", r"must not be in the future"),
     # A referral's due date (the organization's today).
     (r"due_date", r"must not be before today"),
     (r"until", r"must be today or later|must be at most 366 days ahead"),
@@ -80,6 +80,9 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     (r"identifiers", r"lists the same system and value twice"),
     (r"from", r"must not be after to"),
     (r"from", r"the range may span at most 92 days"),
+    # Reports and measures: a period of at most 366 days (`from` with `to`,
+    # which defaults to today; both parameters say so).
+    (r"from", r"the period may span at most 366 days"),
     # A screening's skip logic: whether a skippable item must be answered
     # depends on another answer (the document lists each instrument's items
     # and answers, and leaves these out of `required`).
@@ -90,6 +93,14 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     # Another record: references in a body (a path id that does not exist
     # is a 404 instead).
     (r"patient_id", r"is not a patient of your organization"),
+    # A huddle's references are inside its lists (`before_call` names real
+    # ones in most requests), and a patient is discussed once (`patients`
+    # holds objects that may differ only in their notes).
+    (r"(patients|action_items)\[\d+\]\.patient_id", r"is not a patient of your organization"),
+    (r"attendee_ids\[\d+\]", r"is not an active user of your organization"),
+    (r"action_items\[\d+\]\.assignee_id", r"is not an active care manager or supervisor in your organization"),
+    (r"patients", r"names a patient twice"),
+    (r"patient_notes\[\d+\]\.patient_id", r"was not discussed at this huddle"),
     (r"task_id", r"is not a task of this patient"),
     (r"contact_id", r"is not a contact of this patient"),
     (r"user_id", r"is not an active user of your organization"),
@@ -111,6 +122,9 @@ CONTEXT_RULES: list[tuple[str, str]] = [
     # Sending a referral whose patient's record does not meet the service's
     # medical-necessity criteria (the record and the criteria now).
     (r"override_reason", r"is required to send a referral that does not meet the service's medical-necessity criteria"),
+    # The network: a webhook's host must resolve, and to public addresses
+    # only (the server runs without WEBHOOK_ALLOW_PRIVATE).
+    (r"url", r"cannot be reached: .*|must not (be|resolve to) .* \(webhooks only go to public addresses\)"),
     # An earlier response: a cursor is one a page of this list issued.
     (r"cursor", r"is not a cursor this list issued"),
 ]
@@ -142,7 +156,50 @@ def context_rules_only(ctx, response, case):
     return None
 
 
+# The FHIR API answers a bad search value with a 400 OperationOutcome (FHIR
+# has no 422). A schema-valid value it may refuse, for rules the pattern
+# cannot state: a date the calendar lacks (2026-02-30), a cursor no page
+# issued. Diagnostics matched in full.
+FHIR_CONTEXT_RULES = [
+    re.compile(r"`_lastUpdated=[^`]*` is not \[prefix\]YYYY, YYYY-MM, YYYY-MM-DD or an instant .*"),
+    re.compile(r"`_cursor` is not a cursor this server issued"),
+]
+
+
+@schemathesis.check
+def fhir_context_rules_only(ctx, response, case):
+    """A schema-valid request refused with 400 is a FHIR search breaking only a rule the schema cannot state."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 400:
+        return None
+    try:
+        issues = response.json().get("issue") or [] if case.path.startswith("/fhir/") else []
+    except ValueError:
+        issues = []
+    said = [str(i.get("diagnostics", "")) for i in issues if isinstance(i, dict)]
+    if not said or not all(any(r.fullmatch(d) for r in FHIR_CONTEXT_RULES) for d in said):
+        raise AssertionError(
+            "Valid data should have been accepted: the 400 names a rule the document does not state\n"
+            f"Diagnostics: {said or 'none'}"
+        )
+    return None
+
+
 # An entity tag as the server writes them.
+# HL7 v2 messages (POST /api/v1/integrations/hl7v2) are text: ER7's media
+# types go on the wire as text/plain does. Any text gets an HL7
+# acknowledgment (AR when it is not a message), so a schema-violating
+# body, once written out as text, is schema-valid text: such negative
+# cases are sent as text/plain, whose stringifying schemathesis knows.
+ER7_MEDIA_TYPES = ["x-application/hl7-v2+er7", "application/hl7-v2"]
+schemathesis.serializer.alias(ER7_MEDIA_TYPES, "text/plain")
+
+
+def _er7_negative_as_text(case):
+    if case.media_type in ER7_MEDIA_TYPES and not isinstance(case.body, str):
+        case.media_type = "text/plain"
+
+
 ENTITY_TAG = re.compile(r'(W/)?"[0-9]+"')
 
 
@@ -300,7 +357,15 @@ def _fresh_record(case):
     # Likewise an enrollment's steps.
     if case.method == "PATCH" and case.path == "/api/v1/enrollments/{id}":
         return _fresh_enrollment(to)
+    # A webhook is deleted once.
+    if case.method == "DELETE" and case.path == "/api/v1/webhooks/{id}":
+        return _post("/api/v1/webhooks", {"url": PUBLIC_WEBHOOK_URL, "events": ["task.overdue"]})
     return None
+
+
+# A public address nothing answers on (TEST-NET-3): generated host names do
+# not resolve where the run happens, and a webhook's URL must.
+PUBLIC_WEBHOOK_URL = "https://203.0.113.10/hooks"
 
 
 # Body fields naming another record, and the record of the run's patient
@@ -319,7 +384,27 @@ REFERENCES = {
 # Query parameters naming another record, likewise.
 QUERY_REFERENCES = {
     "near_patient_id": ("ST_PATIENT", False),
+    # The FHIR API's searches: a random (well-formed) patient finds nothing.
+    "patient": ("ST_PATIENT", False),
 }
+
+
+def _huddle_references(body):
+    """A huddle as a client records one: its attendee the run's care
+    manager, its one discussed patient and every action item's patient the
+    run's patient, each item given to the care manager (the admin the run
+    signs in as carries no caseload)."""
+    if isinstance(body.get("attendee_ids"), list):
+        body["attendee_ids"] = [os.environ["ST_USER"]]
+    discussed = [p for p in body.get("patients") or [] if isinstance(p, dict)][:1]
+    for p in discussed:
+        p["patient_id"] = os.environ["ST_PATIENT"]
+    if "patients" in body:
+        body["patients"] = discussed
+    for item in body.get("action_items") or []:
+        if isinstance(item, dict):
+            item["patient_id"] = os.environ["ST_PATIENT"]
+            item["assignee_id"] = os.environ["ST_USER"]
 
 
 def _clock_and_record_rules(case, body, shape):
@@ -411,6 +496,7 @@ def before_call(context, case, kwargs):
     Requests meant to be invalid are sent as generated.
     """
     meta = case.meta
+    _er7_negative_as_text(case)
     if meta is None or not meta.generation.mode.is_positive:
         return
     if isinstance(case.body, dict):
@@ -423,6 +509,19 @@ def before_call(context, case, kwargs):
                 body[field] = os.environ[record]
             spin //= 4
         _clock_and_record_rules(case, body, example or spin % 4)
+        if case.method == "POST" and case.path == "/api/v1/huddles" and (example or spin % 4):
+            _huddle_references(body)
+        if case.method == "PATCH" and case.path == "/api/v1/huddles/{id}" and (example or spin % 4):
+            for item in body.get("patient_notes") or []:
+                if isinstance(item, dict):
+                    item["patient_id"] = os.environ["ST_PATIENT"]
+            # The run's huddle discussed the run's patient once.
+            body["patient_notes"] = (body.get("patient_notes") or [])[:1]
+        if case.path in ("/api/v1/webhooks", "/api/v1/webhooks/{id}") and isinstance(body.get("url"), str):
+            # A webhook's URL must be one the server can reach: generated
+            # host names do not resolve here (the document states the form
+            # only; the address rules depend on the network).
+            body["url"] = PUBLIC_WEBHOOK_URL
         if case.method == "POST" and case.path == "/api/v1/tasks" and body.get("assignee_id") is None:
             # The run signs in as an admin, who carries no caseload: a task
             # it makes names who does it (by default, the maker).
@@ -430,6 +529,12 @@ def before_call(context, case, kwargs):
         case.body = body
     if isinstance(case.query, dict):
         query = dict(case.query)
+        # A careful client passes only a cursor a page gave it. A made-up
+        # one is refused with a 422 naming it (the negative cases and the
+        # scenario tests cover that); sent with valid data, it would only
+        # turn a list's valid requests into 422s.
+        if case.meta is not None and case.meta.generation.mode.is_positive:
+            query.pop("cursor", None)
         spin = int(hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest(), 16)
         for field, (record, required) in QUERY_REFERENCES.items():
             if isinstance(query.get(field), str) and (required or spin % 4):

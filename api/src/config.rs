@@ -54,6 +54,10 @@ pub struct Config {
     /// first pass runs one interval after start; passes of all processes
     /// take one advisory lock, so any number may run it.
     pub scheduler_interval: Option<Duration>,
+    /// The webhook delivery worker and its rules (`WEBHOOK_INTERVAL_MS`,
+    /// `WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_RETRY_BASE_MS`,
+    /// `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_TIMEOUT_SECONDS`).
+    pub webhooks: crate::webhooks::Settings,
 }
 
 /// Why the configuration is refused.
@@ -109,6 +113,39 @@ where
     }
 }
 
+/// The webhook settings, from their variables (`caremgr webhooks` reads
+/// only these).
+pub fn webhook_settings(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<crate::webhooks::Settings, ConfigError> {
+    let defaults = crate::webhooks::Settings::default();
+    let interval = match bounded(var, "WEBHOOK_INTERVAL_MS", 0..=3_600_000)? {
+        Some(0) => None,
+        Some(ms) => Some(Duration::from_millis(ms)),
+        None => defaults.interval,
+    };
+    let allow_private = match var("WEBHOOK_ALLOW_PRIVATE").as_deref() {
+        None | Some("0" | "false") => false,
+        Some("1" | "true") => true,
+        Some(other) => {
+            return Err(ConfigError::Invalid(
+                "WEBHOOK_ALLOW_PRIVATE",
+                other.to_owned(),
+            ));
+        }
+    };
+    Ok(crate::webhooks::Settings {
+        interval,
+        allow_private,
+        retry_base: bounded(var, "WEBHOOK_RETRY_BASE_MS", 1..=86_400_000)?
+            .map_or(defaults.retry_base, Duration::from_millis),
+        max_attempts: bounded(var, "WEBHOOK_MAX_ATTEMPTS", 1..=50)?
+            .unwrap_or(defaults.max_attempts),
+        timeout: bounded(var, "WEBHOOK_TIMEOUT_SECONDS", 1..=120)?
+            .map_or(defaults.timeout, Duration::from_secs),
+    })
+}
+
 impl Config {
     /// Reads the configuration through `var` (the environment in production,
     /// a map in tests).
@@ -157,7 +194,9 @@ impl Config {
             Some(s) => Some(Duration::from_secs(s)),
             None => Some(Duration::from_secs(300)),
         };
+        let webhooks = webhook_settings(&var)?;
         Ok(Config {
+            webhooks,
             scheduler_interval,
             app_database_url: var("APP_DATABASE_URL"),
             session_lifetime,
@@ -250,6 +289,32 @@ mod tests {
         assert_eq!(c.session_lifetime.as_secs(), 12 * 3600);
         assert_eq!(c.session_idle.as_secs(), 30 * 60);
         assert!(c.login_concurrent_hashes >= 1);
+        assert_eq!(c.webhooks.interval, Some(Duration::from_secs(1)));
+        assert!(!c.webhooks.allow_private);
+        assert_eq!(c.webhooks.max_attempts, 8);
+    }
+
+    #[test]
+    fn webhook_settings_are_read_and_private_targets_need_an_explicit_yes() {
+        let base = [("DATABASE_URL", "postgres://x"), ("JWT_SECRET", STRONG)];
+        let mut vars = base.to_vec();
+        vars.extend([
+            ("WEBHOOK_INTERVAL_MS", "0"),
+            ("WEBHOOK_ALLOW_PRIVATE", "1"),
+            ("WEBHOOK_RETRY_BASE_MS", "20"),
+            ("WEBHOOK_MAX_ATTEMPTS", "3"),
+        ]);
+        let c = config(&vars).unwrap();
+        assert_eq!(c.webhooks.interval, None);
+        assert!(c.webhooks.allow_private);
+        assert_eq!(c.webhooks.retry_base, Duration::from_millis(20));
+        assert_eq!(c.webhooks.max_attempts, 3);
+        let mut vague = base.to_vec();
+        vague.push(("WEBHOOK_ALLOW_PRIVATE", "yes please"));
+        assert!(matches!(
+            config(&vague),
+            Err(ConfigError::Invalid("WEBHOOK_ALLOW_PRIVATE", _))
+        ));
     }
 
     #[test]

@@ -54,6 +54,13 @@ impl Db {
             // pool retries in the background every half of it, so service
             // resumes within about a second of the database's return.
             .connection_timeout(Duration::from_secs(1))
+            // No `SELECT 1` before every checkout: it doubled the round
+            // trips of a simple read. A connection that died since its last
+            // use fails its first query instead (a 503, like any closed
+            // connection), and diesel then reports it broken (libpq's
+            // transaction status turns unknown), so the pool replaces it;
+            // `restarts::after_a_postgres_restart_reads_alone_recover_too`.
+            .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
             .build_unchecked(manager);
         Db { pool }

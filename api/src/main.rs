@@ -53,6 +53,15 @@ enum Command {
     },
     /// Print the `OpenAPI` document.
     Openapi,
+    /// Send due webhook deliveries (as every `serve` does every
+    /// `WEBHOOK_INTERVAL_MS`): once with `--once`, else until stopped.
+    /// Any number of processes may run this; each delivery attempt is made
+    /// by one of them.
+    Webhooks {
+        /// Run one pass and exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Run one scheduler pass (time-based screening duties, care-plan
     /// reviews, risk as it ages) and exit. Skips when another process is
     /// running a pass.
@@ -90,6 +99,30 @@ fn run_scheduler(at: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), String
         None => println!("Another process is running a scheduler pass; skipped."),
     }
     Ok(())
+}
+
+fn run_webhooks(once: bool) -> Result<(), String> {
+    let url = database_url()?;
+    let mut conn = db::connect_once(&url)?;
+    db::migrate(&mut conn)?;
+    drop(conn);
+    let settings =
+        api::config::webhook_settings(&|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .map_err(|e| e.to_string())?;
+    let every = settings
+        .interval
+        .unwrap_or(std::time::Duration::from_secs(1));
+    let sender = api::webhooks::delivery::Sender::new(settings)?;
+    actix_web::rt::System::new().block_on(async move {
+        let pool = actix_web::web::Data::new(db::Db::connect(&url, 4));
+        if once {
+            let n = sender.run_once(&pool).await.map_err(|e| e.to_string())?;
+            println!("{n} webhook deliveries attempted.");
+        } else {
+            api::webhooks::delivery::worker(pool, sender, every).await;
+        }
+        Ok(())
+    })
 }
 
 fn seed_demo() -> Result<(), String> {
@@ -198,6 +231,7 @@ fn main() -> ExitCode {
             password_stdin,
         } => create_user(org, email, role, name, password_stdin),
         Command::Scheduler { at } => run_scheduler(at),
+        Command::Webhooks { once } => run_webhooks(once),
         Command::Openapi => serde_json::to_string_pretty(&api::server::openapi_document())
             .map(|json| println!("{json}"))
             .map_err(|e| e.to_string()),

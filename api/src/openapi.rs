@@ -39,6 +39,7 @@ Another organization's record is always a 404.",
         (name = "tasks", description = "Tasks: follow-ups created by the rules, and work created by people"),
         (name = "encounters", description = "Hospital, ED, crisis-center and detox stays; discharges start transition follow-ups"),
         (name = "appointments", description = "Appointments; a miss starts a follow-up and the disengagement check"),
+        (name = "huddles", description = "Huddles: the team's case conference (date, attendees, patients discussed with notes, action items that become tasks in the same transaction) and the agenda proposed from the worklists' records"),
         (name = "alerts", description = "Alerts for the care team"),
         (name = "outreach", description = "Outreach attempts"),
         (name = "notes", description = "Case notes, signing, addenda and productivity"),
@@ -51,13 +52,18 @@ Another organization's record is always a 404.",
         (name = "referrals", description = "Closed-loop referrals: draft, send, accept or decline, schedule, complete, close — with barriers, a follow-up task at every open step, and overdue alerts. **For receiving providers:** an API key with the `referrals:respond` scope, bound to one provider, lists and reads only the referrals sent to that provider and accepts, declines, schedules, completes or marks them no-show through `POST /referrals/{id}/status`; every other request is a 403 or a 404"),
         (name = "medical-necessity", description = "Medical-necessity criteria per service, the facts of a patient's record they read, and the alternatives offered when they are not met"),
         (name = "programs", description = "Community programs and entitlements, and patients' enrollments in them"),
+        (name = "reports", description = "Reports over a period, grouped by care manager or program, as JSON or CSV — for supervisors and scripted reporting clients (an API key with the `reports:read` scope)"),
+        (name = "measures", description = "Quality measures (FUH- and FUM-like follow-up, depression response and remission, depression screening with a plan, suicide risk assessment) with their specifications, rates and patient-level lists"),
         (name = "contacts", description = "Family, friends and caregivers, and consent to share"),
         (name = "care-team", description = "The people who share a patient's care"),
         (name = "organization", description = "The organization's time zone and holidays"),
         (name = "users", description = "The organization's users"),
         (name = "api-keys", description = "Keys for integrations and scripts"),
+        (name = "webhooks", description = "Signed event notifications to integrators (`encounter.discharged`, `task.overdue`, `screening.safety_flag`, `referral.status_changed`, `risk.increased`): subscriptions, the delivery log with every attempt, and replays. Events go through a transactional outbox; failures are retried with exponential backoff and become dead letters after 8 attempts"),
         (name = "audit", description = "The audit trail"),
+        (name = "integrations", description = "HL7 v2 ADT in: admissions, discharges and their corrections from hospital and ED systems, acknowledged in HL7"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "FHIR R4", description = "The FHIR R4 (4.0.1) read API under `/fhir/r4`: `GET /fhir/r4/metadata` (public), and read (`/{Type}/{id}`) and search (`/{Type}?patient=&_lastUpdated=&_count=`, a `searchset` Bundle with `total`, `fullUrl`s and a `next` link) of Patient, RelatedPerson, CareTeam, Encounter, Appointment, Task, CarePlan, Goal, ServiceRequest, Organization, HealthcareService, QuestionnaireResponse and Observation. Bodies are `application/fhir+json` resources; errors are OperationOutcomes with the REST API's statuses (404 for another organization's record, 400 for a bad search parameter, 401, 403). Same bearer tokens, permissions and audit trail as the REST API"),
     ),
     components(schemas(shared::problem::Problem, shared::problem::FieldError)),
     security(("bearer" = [])),
@@ -88,7 +94,7 @@ impl Modify for Security {
 /// The tag of an operation: the last segment of its path that names one
 /// (`/patients/{id}/contacts` is about contacts, `/patients/{id}/status`
 /// about patients).
-const TAGS: [(&str, &str); 39] = [
+const TAGS: [(&str, &str); 47] = [
     ("health", "health"),
     ("ready", "health"),
     ("auth", "auth"),
@@ -114,6 +120,7 @@ const TAGS: [(&str, &str); 39] = [
     ("tasks", "tasks"),
     ("worklist", "worklist"),
     ("team", "worklist"),
+    ("huddles", "huddles"),
     ("alerts", "alerts"),
     ("organization", "organization"),
     ("users", "users"),
@@ -128,6 +135,13 @@ const TAGS: [(&str, &str); 39] = [
     ("necessity-facts", "medical-necessity"),
     ("programs", "programs"),
     ("enrollments", "programs"),
+    ("reports", "reports"),
+    ("measures", "measures"),
+    ("hl7v2", "integrations"),
+    ("identifier-systems", "integrations"),
+    ("webhooks", "webhooks"),
+    ("deliveries", "webhooks"),
+    ("webhook-deliveries", "webhooks"),
 ];
 
 fn tag_of(path: &str) -> Option<&'static str> {
@@ -247,7 +261,10 @@ pub fn add_problem_responses(doc: &mut Document) {
         );
     }
     let components = doc.components.clone().unwrap_or_default();
-    for (path, item) in &mut doc.paths.paths {
+    // The FHIR API documents its own answers (OperationOutcomes, not
+    // problems), operation by operation.
+    let paths = doc.paths.paths.iter_mut();
+    for (path, item) in paths.filter(|(p, _)| !p.starts_with("/fhir/")) {
         // Whether the operation writes: any write can meet a concurrent
         // one (a deadlock, a unique key taken meanwhile), which is a 409.
         let ops = [
@@ -474,6 +491,16 @@ fn narrowed_enums() -> Vec<(&'static str, &'static str, Vec<String>)> {
                 .map(ToString::to_string)
                 .collect(),
         ),
+        // `made_by_hand`: an action item is a task made by people.
+        (
+            "NewActionItem",
+            "kind",
+            TaskKind::VARIANTS
+                .iter()
+                .filter(|k| !k.is_rule_generated())
+                .map(ToString::to_string)
+                .collect(),
+        ),
         // `not_status_change`: status changes are logged by the system.
         (
             "NewProviderActivity",
@@ -560,13 +587,16 @@ fn score_conditions(condition: &mut serde_json::Value) {
 }
 
 /// Lists that may not name the same item twice (`scopes_valid`,
-/// `identifiers_unique`); `#[schema]` has no `unique_items`.
-const UNIQUE_LISTS: [(&str, &str); 5] = [
+/// `identifiers_unique`, `distinct_users`); `#[schema]` has no `unique_items`.
+const UNIQUE_LISTS: [(&str, &str); 8] = [
     ("NewApiKey", "scopes"),
+    ("NewWebhook", "events"),
+    ("WebhookPatch", "events"),
     ("NewProvider", "services"),
     ("ProviderPatch", "services"),
     ("NewPatient", "identifiers"),
     ("PatientPatch", "identifiers"),
+    ("NewHuddle", "attendee_ids"),
 ];
 
 /// Adds every rule of this module: the problem answers and their headers,
@@ -581,6 +611,9 @@ pub fn apply_rules(doc: &mut Document) {
     let mut value = serde_json::to_value(&*doc).expect("the document serializes");
     add_answer_headers(&mut value);
     add_input_rules(&mut value);
+    // One order (by name) for every map of the document, whatever order
+    // serde_json keeps: the committed document stays stable.
+    crate::http::json::sort_keys(&mut value);
     *doc = serde_json::from_value(value).expect("the document deserializes");
 }
 

@@ -234,6 +234,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         synced_version -> Nullable<Int4>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
     }
 }
 
@@ -687,10 +689,150 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hl7_messages (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        sender -> Text,
+        control_id -> Text,
+        message_type -> Text,
+        received_at -> Timestamptz,
+        ack_code -> Text,
+        error -> Nullable<Text>,
+        ack -> Text,
+        patient_id -> Nullable<Uuid>,
+        encounter_id -> Nullable<Uuid>,
+        principal_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    hl7_identifier_systems (organization_id, assigning_authority) {
+        organization_id -> Uuid,
+        assigning_authority -> Text,
+        system -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    huddles (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        held_on -> Date,
+        notes -> Nullable<Text>,
+        recorded_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    huddle_attendees (huddle_id, user_id) {
+        huddle_id -> Uuid,
+        organization_id -> Uuid,
+        user_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    huddle_patients (huddle_id, patient_id) {
+        huddle_id -> Uuid,
+        organization_id -> Uuid,
+        patient_id -> Uuid,
+        position -> Int4,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    huddle_action_items (id) {
+        id -> Uuid,
+        huddle_id -> Uuid,
+        organization_id -> Uuid,
+        position -> Int4,
+        task_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        url -> Text,
+        events -> Array<Nullable<Text>>,
+        description -> Nullable<Text>,
+        active -> Bool,
+        include_clinical_detail -> Bool,
+        secret -> Text,
+        secret_prefix -> Text,
+        created_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        #[sql_name = "type"]
+        type_ -> Text,
+        subject_id -> Uuid,
+        occurred_at -> Timestamptz,
+        data -> Jsonb,
+        detail -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        subscription_id -> Uuid,
+        event_id -> Uuid,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        claimed_until -> Nullable<Timestamptz>,
+        replay_requested_by -> Nullable<Uuid>,
+        delivered_at -> Nullable<Timestamptz>,
+        last_status_code -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        delivery_id -> Uuid,
+        number -> Int4,
+        at -> Timestamptz,
+        duration_ms -> Int4,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        succeeded -> Bool,
+        replayed_by -> Nullable<Uuid>,
+    }
+}
+
 diesel::joinable!(api_keys -> organizations (organization_id));
 diesel::joinable!(organization_holidays -> organizations (organization_id));
 diesel::joinable!(patients -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     alert_recipients,
@@ -707,6 +849,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     education_records,
     encounters,
     enrollments,
+    hl7_identifier_systems,
+    hl7_messages,
+    huddle_action_items,
+    huddle_attendees,
+    huddle_patients,
+    huddles,
     idempotency_keys,
     login_throttle,
     note_addenda,
@@ -736,4 +884,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_ins,
     tasks,
     users,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_events,
+    webhook_subscriptions,
 );

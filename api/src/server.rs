@@ -22,8 +22,9 @@ use crate::openapi::{ApiDoc, apply_rules};
 use crate::spa::Spa;
 use crate::{
     alerts, api_keys, appointments, audit, auth, care_plans, care_team, chart_reviews, contacts,
-    education, encounters, gaps, health, necessity, notes, organizations, outreach, patients,
-    programs, providers, referrals, risk, screenings, tasks, timeline, users, worklist,
+    education, encounters, fhir, gaps, health, hl7v2, huddles, measures, necessity, notes,
+    organizations, outreach, patients, programs, providers, referrals, reports, risk, screenings,
+    tasks, timeline, users, webhooks, worklist,
 };
 
 /// Every documented route.
@@ -50,6 +51,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(appointments::routes::routes)
             .configure(tasks::routes::routes)
             .configure(worklist::routes::routes)
+            .configure(huddles::routes::routes)
             .configure(outreach::routes::routes)
             .configure(notes::routes::routes)
             .configure(alerts::routes::routes)
@@ -58,8 +60,13 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(necessity::routes::routes)
             .configure(referrals::routes::routes)
             .configure(programs::routes::routes)
-            .configure(audit::routes::routes),
+            .configure(reports::routes::routes)
+            .configure(measures::routes::routes)
+            .configure(webhooks::routes::routes)
+            .configure(audit::routes::routes)
+            .configure(hl7v2::routes::routes),
     );
+    cfg.service(scope("/fhir/r4").configure(fhir::routes::routes));
 }
 
 fn documented<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -91,6 +98,12 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     if let Some(every) = config.scheduler_interval {
         actix_web::rt::spawn(scheduler_loop(db.clone(), every));
     }
+    if let Some(every) = config.webhooks.interval {
+        let sender = webhooks::delivery::Sender::new(config.webhooks.clone())
+            .map_err(std::io::Error::other)?;
+        actix_web::rt::spawn(webhooks::delivery::worker(db.clone(), sender, every));
+    }
+    let webhook_settings = web::Data::new(config.webhooks.clone());
     let keys = web::Data::new(TokenKeys::new(
         &config.jwt_secret,
         i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(i64::MAX),
@@ -128,6 +141,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(login_guard.clone())
             .app_data(sessions.clone())
             .app_data(routes.clone())
+            .app_data(webhook_settings.clone())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
                 ApiError::NotFound("There is no record with that id.".into()).into()
@@ -141,6 +155,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             })),
         };
         app.wrap(from_fn(methods::middleware))
+            .wrap(from_fn(fhir::outcome::middleware))
             .wrap(from_fn(fallback::middleware))
             .wrap(from_fn(security::middleware))
             .wrap(from_fn(request_id::middleware))

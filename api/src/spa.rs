@@ -128,22 +128,24 @@ pub fn is_content_hashed(name: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// What an unmatched path gets: a 404 problem under `/api`, the SPA's
+/// What an unmatched path gets: a 404 problem under `/api` and `/fhir/`, the SPA's
 /// `index.html` (no-cache) elsewhere when there is a SPA.
 pub fn fallback(req: ServiceRequest, index: Option<&Path>) -> ServiceResponse {
     let (req, _) = req.into_parts();
     let res = match index {
-        Some(index) if !req.path().starts_with("/api") => match NamedFile::open(index) {
-            Ok(file) => {
-                let mut res = file.into_response(&req);
-                res.headers_mut().insert(
-                    header::CACHE_CONTROL,
-                    header::HeaderValue::from_static("no-cache"),
-                );
-                res
+        Some(index) if !req.path().starts_with("/api") && !req.path().starts_with("/fhir/") => {
+            match NamedFile::open(index) {
+                Ok(file) => {
+                    let mut res = file.into_response(&req);
+                    res.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        header::HeaderValue::from_static("no-cache"),
+                    );
+                    res
+                }
+                Err(e) => ApiError::internal(e).error_response(),
             }
-            Err(e) => ApiError::internal(e).error_response(),
-        },
+        }
         _ => not_found(),
     };
     ServiceResponse::new(req, res)

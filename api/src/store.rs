@@ -11,7 +11,10 @@
 //! }
 //! ```
 
+use std::fmt::Write as _;
 use std::str::FromStr;
+
+use strum::VariantArray;
 
 /// The rows of `$table` (a `schema` module) that belong to the caller's
 /// organization: where every query of an organization's table starts.
@@ -50,6 +53,22 @@ macro_rules! scoped_rows {
 }
 
 pub(crate) use {of_org, one_of_org, scoped_rows};
+
+/// `CASE <column> WHEN '<code>' THEN <value> … END` over every code of `E`:
+/// a rule written in `shared` (a band, a rank) evaluated by the database, so
+/// it can order and page rows without the rule being written twice. Codes
+/// are the enum's own static spellings, never caller input.
+pub fn case_of<E: VariantArray + AsRef<str> + Copy>(
+    column: &str,
+    value: impl Fn(E) -> u8,
+) -> String {
+    let mut sql = format!("(CASE {column}");
+    for e in E::VARIANTS {
+        let _ = write!(sql, " WHEN '{}' THEN {}", e.as_ref(), value(*e));
+    }
+    sql.push_str(" END)");
+    sql
+}
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;
@@ -151,4 +170,30 @@ pub enum Writer {
     Sender,
     /// Anyone else (a correction through `PATCH`).
     Editor,
+}
+
+/// A row of an aggregate query written as one JSON object
+/// (`SELECT to_jsonb(r) AS row FROM (…) r`): reports and measures name
+/// their columns once, in the shared row type, instead of in a diesel
+/// struct too.
+#[derive(diesel::QueryableByName)]
+pub struct JsonRow {
+    /// The row.
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub row: serde_json::Value,
+}
+
+/// Runs `query` (whose one column is `row`, a JSON object) and reads each
+/// row as `R`; a row that does not fit `R` is the server's fault (500).
+pub fn json_rows<'q, Q, R>(conn: &mut diesel::PgConnection, query: Q) -> ApiResult<Vec<R>>
+where
+    Q: diesel::RunQueryDsl<diesel::PgConnection>
+        + diesel::query_dsl::LoadQuery<'q, diesel::PgConnection, JsonRow>,
+    R: serde::de::DeserializeOwned,
+{
+    query
+        .load(conn)?
+        .into_iter()
+        .map(|r: JsonRow| serde_json::from_value(r.row).map_err(ApiError::internal))
+        .collect()
 }

@@ -305,9 +305,22 @@ fn every_field_rule_is_in_the_document() {
                 "known_zone" | "initial_status" | "made_by_hand" | "not_status_change" => {
                     p["enum"].is_array()
                 }
-                "identifiers_unique" => p["uniqueItems"] == true,
+                "identifiers_unique" | "distinct_users" => p["uniqueItems"] == true,
+                // Objects that differ in their notes: said in words.
+                "distinct_patients" => p["description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("each patient once")),
                 "scopes_valid" => p["uniqueItems"] == true && p["minItems"] == 1,
                 "services_valid" => list(p)["uniqueItems"] == true,
+                "events_valid" => list(p)["uniqueItems"] == true && list(p)["minItems"] == 1,
+                // The form: an http(s) URL; credentials, fragments and
+                // private addresses are said in the description.
+                "url_valid" => {
+                    pattern == "^https?://"
+                        && p["description"]
+                            .as_str()
+                            .is_some_and(|d| d.contains("private"))
+                }
                 "text_list" => {
                     list(p)["maxItems"] == 50
                         && list(p)["items"]["maxLength"] == 100

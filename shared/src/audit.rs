@@ -129,6 +129,14 @@ code_enum! {
         #[serde(rename = "education.list")]
         #[strum(serialize = "education.list")]
         EducationList,
+        /// An encounter's admission was cancelled (HL7 A11).
+        #[serde(rename = "encounter.cancel")]
+        #[strum(serialize = "encounter.cancel")]
+        EncounterCancel,
+        /// An encounter's discharge was taken back (HL7 A13).
+        #[serde(rename = "encounter.discharge_cancel")]
+        #[strum(serialize = "encounter.discharge_cancel")]
+        EncounterDischargeCancel,
         /// An encounter was recorded.
         #[serde(rename = "encounter.create")]
         #[strum(serialize = "encounter.create")]
@@ -149,6 +157,31 @@ code_enum! {
         #[serde(rename = "encounter.update")]
         #[strum(serialize = "encounter.update")]
         EncounterUpdate,
+        /// A FHIR R4 resource was read (`GET /fhir/r4/{Type}/{id}`; the
+        /// resource id is `Type/id`, `details.type` the FHIR type).
+        #[serde(rename = "fhir.read")]
+        #[strum(serialize = "fhir.read")]
+        FhirRead,
+        /// A FHIR R4 type was searched (`details.type`, `details.query`, the
+        /// patients the page showed in `details.patient_ids`).
+        #[serde(rename = "fhir.search")]
+        #[strum(serialize = "fhir.search")]
+        FhirSearch,
+        /// An HL7 v2 message was received and answered (when no encounter
+        /// change of its own was audited: refused, not applicable, or
+        /// changing nothing).
+        #[serde(rename = "hl7v2.receive")]
+        #[strum(serialize = "hl7v2.receive")]
+        Hl7Receive,
+        /// An HL7 v2 message resent with a known control id was answered
+        /// with its first acknowledgment.
+        #[serde(rename = "hl7v2.replay")]
+        #[strum(serialize = "hl7v2.replay")]
+        Hl7Replay,
+        /// An assigning authority's identifier system was set.
+        #[serde(rename = "hl7v2.identifier_system_put")]
+        #[strum(serialize = "hl7v2.identifier_system_put")]
+        Hl7IdentifierSystemPut,
         /// A patient's gaps in care were read.
         #[serde(rename = "gaps.read")]
         #[strum(serialize = "gaps.read")]
@@ -349,6 +382,51 @@ code_enum! {
         #[serde(rename = "service_criteria.update")]
         #[strum(serialize = "service_criteria.update")]
         ServiceCriteriaUpdate,
+        /// A report was read (aggregates; no patient in it).
+        #[serde(rename = "report.read")]
+        #[strum(serialize = "report.read")]
+        ReportRead,
+        /// A quality measure was computed, with its patient lists.
+        #[serde(rename = "measure.read")]
+        #[strum(serialize = "measure.read")]
+        MeasureRead,
+        /// A huddle's proposed agenda was read (the patients on it listed).
+        #[serde(rename = "huddle.agenda")]
+        #[strum(serialize = "huddle.agenda")]
+        HuddleAgenda,
+        /// A huddle was recorded (one event per patient it discussed or gave
+        /// an action item about).
+        #[serde(rename = "huddle.create")]
+        #[strum(serialize = "huddle.create")]
+        HuddleCreate,
+        /// Huddles were listed.
+        #[serde(rename = "huddle.list")]
+        #[strum(serialize = "huddle.list")]
+        HuddleList,
+        /// A huddle was read.
+        #[serde(rename = "huddle.read")]
+        #[strum(serialize = "huddle.read")]
+        HuddleRead,
+        /// A huddle's notes were changed.
+        #[serde(rename = "huddle.update")]
+        #[strum(serialize = "huddle.update")]
+        HuddleUpdate,
+        /// A webhook subscription was created.
+        #[serde(rename = "webhook.create")]
+        #[strum(serialize = "webhook.create")]
+        WebhookCreate,
+        /// A webhook subscription was deleted.
+        #[serde(rename = "webhook.delete")]
+        #[strum(serialize = "webhook.delete")]
+        WebhookDelete,
+        /// A webhook subscription was changed.
+        #[serde(rename = "webhook.update")]
+        #[strum(serialize = "webhook.update")]
+        WebhookUpdate,
+        /// A webhook delivery was queued again by an admin.
+        #[serde(rename = "webhook_delivery.replay")]
+        #[strum(serialize = "webhook_delivery.replay")]
+        WebhookDeliveryReplay,
     }
 }
 
@@ -376,8 +454,10 @@ impl AuditAction {
             AuditAction::ContactCreate | AuditAction::ContactList | AuditAction::ContactUpdate => {
                 "contact"
             }
-            AuditAction::EncounterCreate
+            AuditAction::EncounterCancel
+            | AuditAction::EncounterCreate
             | AuditAction::EncounterCreateReplayed
+            | AuditAction::EncounterDischargeCancel
             | AuditAction::EncounterList
             | AuditAction::EncounterRead
             | AuditAction::EncounterUpdate => "encounter",
@@ -388,7 +468,10 @@ impl AuditAction {
             | AuditAction::NoteSign
             | AuditAction::NoteUpdate => "note",
             AuditAction::OrganizationUpdate => "organization",
+            AuditAction::Hl7Receive | AuditAction::Hl7Replay => "hl7_message",
+            AuditAction::Hl7IdentifierSystemPut => "hl7_identifier_system",
             AuditAction::OutreachCreate | AuditAction::OutreachList => "outreach_attempt",
+            AuditAction::FhirRead | AuditAction::FhirSearch => "fhir_resource",
             AuditAction::GapsRead
             | AuditAction::NecessityRead
             | AuditAction::RiskOverride
@@ -412,6 +495,8 @@ impl AuditAction {
             | AuditAction::EnrollmentList
             | AuditAction::EnrollmentUpdate => "enrollment",
             AuditAction::ProgramCreate => "program",
+            AuditAction::ReportRead => "report",
+            AuditAction::MeasureRead => "measure",
             AuditAction::ProviderActivityCreate
             | AuditAction::ProviderCreate
             | AuditAction::ProviderCredentialCreate
@@ -423,6 +508,15 @@ impl AuditAction {
             | AuditAction::ReferralStatus
             | AuditAction::ReferralUpdate => "referral",
             AuditAction::ServiceCriteriaUpdate => "service_criteria",
+            AuditAction::HuddleAgenda
+            | AuditAction::HuddleCreate
+            | AuditAction::HuddleList
+            | AuditAction::HuddleRead
+            | AuditAction::HuddleUpdate => "huddle",
+            AuditAction::WebhookCreate
+            | AuditAction::WebhookDelete
+            | AuditAction::WebhookUpdate => "webhook",
+            AuditAction::WebhookDeliveryReplay => "webhook_delivery",
             AuditAction::TaskCreate
             | AuditAction::TaskCreateReplayed
             | AuditAction::TaskList

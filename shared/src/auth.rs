@@ -83,6 +83,11 @@ code_enum! {
         #[serde(rename = "referrals:respond")]
         #[strum(serialize = "referrals:respond")]
         ReferralsRespond,
+        /// Read the organization's reports and quality measures (CSV or
+        /// JSON), for scripted reporting clients.
+        #[serde(rename = "reports:read")]
+        #[strum(serialize = "reports:read")]
+        ReportsRead,
     }
 }
 
@@ -130,6 +135,10 @@ pub enum Permission {
     ProvidersManage,
     /// Answer the referrals sent to one provider (a provider's key).
     ReferralsRespond,
+    /// Read the reports and quality measures.
+    ReportsRead,
+    /// Manage webhooks and integration settings, and replay deliveries.
+    IntegrationsManage,
 }
 
 impl Role {
@@ -137,17 +146,19 @@ impl Role {
     pub fn permits(self, permission: Permission) -> bool {
         use Permission::{
             ApiKeysManage, AppointmentsRead, AppointmentsWrite, EncountersRead, EncountersWrite,
-            NotesWrite, OrganizationManage, PatientsRead, PatientsWrite, ProvidersManage,
-            ProvidersRead, ReferralsRespond, TasksRead, TasksWrite, UsersManage, UsersRead,
+            IntegrationsManage, NotesWrite, OrganizationManage, PatientsRead, PatientsWrite,
+            ProvidersManage, ProvidersRead, ReferralsRespond, ReportsRead, TasksRead, TasksWrite,
+            UsersManage, UsersRead,
         };
         match self {
             // People answer referrals as the referring team, never as a
             // provider: that is a provider key's alone.
             _ if permission == ReferralsRespond => false,
             Role::Admin => true,
-            Role::Supervisor => {
-                !matches!(permission, UsersManage | ApiKeysManage | OrganizationManage)
-            }
+            Role::Supervisor => !matches!(
+                permission,
+                UsersManage | ApiKeysManage | OrganizationManage | IntegrationsManage
+            ),
             Role::CareManager => matches!(
                 permission,
                 PatientsRead
@@ -162,6 +173,7 @@ impl Role {
                     | NotesWrite
                     | ProvidersRead
                     | ProvidersManage
+                    | ReportsRead
             ),
             Role::Viewer => matches!(
                 permission,
@@ -171,6 +183,7 @@ impl Role {
                     | AppointmentsRead
                     | TasksRead
                     | ProvidersRead
+                    | ReportsRead
             ),
         }
     }
@@ -181,7 +194,7 @@ impl Scope {
     pub fn permits(self, permission: Permission) -> bool {
         use Permission::{
             AppointmentsRead, AppointmentsWrite, AuditRead, EncountersRead, EncountersWrite,
-            PatientsAssign, PatientsRead, PatientsWrite, ReferralsRespond, TasksRead,
+            PatientsAssign, PatientsRead, PatientsWrite, ReferralsRespond, ReportsRead, TasksRead,
         };
         match self {
             Scope::PatientsRead => permission == PatientsRead,
@@ -193,6 +206,7 @@ impl Scope {
             Scope::TasksRead => permission == TasksRead,
             Scope::AuditRead => permission == AuditRead,
             Scope::ReferralsRespond => permission == ReferralsRespond,
+            Scope::ReportsRead => permission == ReportsRead,
         }
     }
 
@@ -208,6 +222,7 @@ impl Scope {
             Scope::TasksRead => "Read tasks",
             Scope::AuditRead => "Read the audit trail",
             Scope::ReferralsRespond => "Answer the referrals sent to one provider",
+            Scope::ReportsRead => "Read reports and quality measures",
         }
     }
 
@@ -316,10 +331,11 @@ mod tests {
     }
 
     #[test]
-    fn only_admins_manage_users_and_api_keys() {
+    fn only_admins_manage_users_api_keys_and_integrations() {
         for role in [Role::Supervisor, Role::CareManager, Role::Viewer] {
             assert!(!role.permits(Permission::UsersManage), "{role}");
             assert!(!role.permits(Permission::ApiKeysManage), "{role}");
+            assert!(!role.permits(Permission::IntegrationsManage), "{role}");
         }
     }
 
@@ -342,6 +358,7 @@ mod tests {
                     | Permission::AppointmentsRead
                     | Permission::TasksRead
                     | Permission::ProvidersRead
+                    | Permission::ReportsRead
             );
             assert_eq!(Role::Viewer.permits(*p), is_read, "{p:?}");
         }

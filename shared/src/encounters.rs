@@ -79,6 +79,14 @@ pub struct Encounter {
     pub external_id: Option<String>,
     /// The transition follow-up task the discharge created.
     pub followup_task_id: Option<TaskId>,
+    /// When the admission was cancelled (an HL7 A11: it never happened, or
+    /// was sent in error). A cancelled encounter stays readable here but is
+    /// left out of lists, the timeline, risk and measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
     /// Version (also the `ETag`).
     pub version: i32,
     /// When recorded.
@@ -450,6 +458,8 @@ mod tests {
             source: Source::Manual,
             external_id: None,
             followup_task_id: None,
+            cancelled_at: None,
+            cancel_reason: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -484,6 +494,8 @@ mod tests {
             source: Source::Integration,
             external_id: Some("ADT-1".into()),
             followup_task_id: None,
+            cancelled_at: None,
+            cancel_reason: None,
             version: 2,
             created_at: now,
             updated_at: now,

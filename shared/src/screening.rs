@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
-use serde::de::{self, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use validator::{ValidateArgs, ValidationError, ValidationErrors, ValidationErrorsKind};
 
@@ -1015,6 +1015,10 @@ impl<'de> Deserialize<'de> for AnswerValue {
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(code), &self))
             }
 
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswerValue, A::Error> {
+                Err(refuse_map(&mut map, &self))
+            }
+
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnswerValue, A::Error> {
                 let mut codes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
                 while let Some(BoxNumber(code)) = seq.next_element()? {
@@ -1028,6 +1032,26 @@ impl<'de> Deserialize<'de> for AnswerValue {
     }
 }
 
+/// Refuses an object where a number or list was expected. `serde_json`'s
+/// `arbitrary_precision` (which the FHIR model turns on in the server) hands
+/// a fraction to a visitor as a one-entry map holding its digits: that one
+/// is refused as the fraction it is, like without the feature.
+fn refuse_map<'de, A: MapAccess<'de>>(map: &mut A, expected: &dyn de::Expected) -> A::Error {
+    match map.next_key::<String>() {
+        Ok(Some(key)) if key == "$serde_json::private::Number" => {
+            match map.next_value::<String>() {
+                Ok(digits) => match digits.parse::<f64>() {
+                    Ok(f) => de::Error::invalid_type(de::Unexpected::Float(f), expected),
+                    Err(_) => de::Error::invalid_type(de::Unexpected::Other("number"), expected),
+                },
+                Err(e) => e,
+            }
+        }
+        Ok(_) => de::Error::invalid_type(de::Unexpected::Map, expected),
+        Err(e) => e,
+    }
+}
+
 /// One number in a checklist's list.
 struct BoxNumber(i64);
 
@@ -1035,7 +1059,7 @@ impl<'de> Deserialize<'de> for BoxNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<BoxNumber, D::Error> {
         struct BoxVisitor;
 
-        impl Visitor<'_> for BoxVisitor {
+        impl<'de> Visitor<'de> for BoxVisitor {
             type Value = BoxNumber;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1050,6 +1074,10 @@ impl<'de> Deserialize<'de> for BoxNumber {
                 i64::try_from(code)
                     .map(BoxNumber)
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(code), &self))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BoxNumber, A::Error> {
+                Err(refuse_map(&mut map, &self))
             }
         }
 

@@ -142,6 +142,9 @@ code_enum! {
         /// A referral's follow-up for the step it reached (`source_id` is
         /// that step in the referral's history).
         Referral,
+        /// An action item given at a huddle (`source_id` is the action item;
+        /// `context` names the huddle).
+        Huddle,
     }
 }
 
@@ -188,6 +191,13 @@ pub enum TaskContext {
         service: crate::providers::ServiceType,
         /// The status it reached.
         status: crate::referral::ReferralStatus,
+    },
+    /// An action item given at a huddle.
+    Huddle {
+        /// The huddle.
+        huddle_id: Uuid,
+        /// Its date.
+        held_on: NaiveDate,
     },
 }
 

@@ -25,6 +25,7 @@ based_on_version_field!(
     crate::providers::ProviderPatch,
     crate::care_plan::CarePlanWrite,
     crate::necessity::CriteriaWrite,
+    crate::hl7::IdentifierSystemWrite,
     crate::programs::EnrollmentPatch,
     crate::referral::ReferralPatch,
     crate::referral::ReferralStatusChange,
@@ -40,6 +41,7 @@ based_on_version_field!(
     crate::organization::OrganizationPatch,
     crate::encounters::NewEncounter,
     crate::appointments::NewAppointment,
+    crate::webhooks::WebhookPatch,
 );
 
 /// A task is never resent by an external id: it names no version.

@@ -75,6 +75,12 @@ pub fn band_of(kind: TaskKind) -> u8 {
 
 /// Sort key: smaller comes first. `(band, risk rank, overdue first, due, id)`;
 /// the risk rank only orders band 4.
+///
+/// The order never depends on the time it is ranked at: inside one band and
+/// risk rank, the overdue tasks are exactly those due before now, so
+/// "overdue first, then by due time" is "by due time". A database can
+/// therefore keep the order as `(band, risk rank, due, id)` and page through
+/// it with keysets (the API does; a property test holds it to [`rank`]).
 #[derive(
     Debug,
     Clone,
@@ -89,8 +95,8 @@ pub fn band_of(kind: TaskKind) -> u8 {
 )]
 pub struct RankKey(pub u8, pub u8, pub u8, pub DateTime<Utc>, pub TaskId);
 
-/// Highest risk first.
-fn risk_rank(risk: RiskLevel) -> u8 {
+/// The risk part of a band-4 rank: highest risk first.
+pub fn risk_rank(risk: RiskLevel) -> u8 {
     match risk {
         RiskLevel::VeryHigh => 0,
         RiskLevel::High => 1,
@@ -202,6 +208,12 @@ pub fn reason(
             entry.patient.risk_level.label().to_lowercase(),
             due_phrase(task, now, "follow-up")
         ),
+        (kind, Some(TaskContext::Huddle { held_on, .. })) => format!(
+            "{} from the huddle of {held_on} for a {} risk patient; {}",
+            kind.label(),
+            entry.patient.risk_level.label().to_lowercase(),
+            due_phrase(task, now, "").trim_start()
+        ),
         (kind, _) if entry.patient.risk_factors.is_empty() => format!(
             "{} for a {} risk patient; {}",
             kind.label(),
@@ -309,6 +321,21 @@ mod tests {
             disengaged: false,
             open_barriers: vec![],
         }
+    }
+
+    #[test]
+    fn an_action_item_from_a_huddle_says_which_huddle_gave_it() {
+        let mut e = entry(TaskKind::Custom, 5, RiskLevel::High);
+        e.task.context = Some(TaskContext::Huddle {
+            huddle_id: uuid::Uuid::nil(),
+            held_on: "2026-03-02".parse().unwrap(),
+        });
+        let item = rank(vec![e], now(), &|t| t.to_rfc3339()).remove(0);
+        assert_eq!(item.band, 4);
+        assert_eq!(
+            item.reason,
+            "Task from the huddle of 2026-03-02 for a high risk patient; due in 5 h"
+        );
     }
 
     #[test]

@@ -59,6 +59,15 @@ pub struct Team {
     pub viewer: TestUser,
 }
 
+/// Today in the fixtures' organizations, which keep Los Angeles time:
+/// for eight hours of every UTC day it is still yesterday there, and dates
+/// the server checks ("not in the future", "due in 90 days") are theirs.
+pub fn org_today() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::America::Los_Angeles)
+        .date_naive()
+}
+
 /// A valid patient to register.
 pub fn new_patient(given: &str, family: &str) -> NewPatient {
     NewPatient {

@@ -10,6 +10,7 @@
 pub mod fixtures;
 pub mod openapi_ops;
 pub mod private_pg;
+pub mod webhook_receiver;
 
 use std::net::TcpListener;
 use std::sync::{Mutex, OnceLock};
@@ -158,6 +159,9 @@ pub struct TestDatabase {
     pub name: String,
     /// The server it lives on (no database in the path).
     server: url::Url,
+    /// Whether dropping this handle drops the database (a second handle,
+    /// for a second server on it, does not).
+    owner: bool,
 }
 
 impl TestDatabase {
@@ -186,6 +190,7 @@ impl TestDatabase {
         TestDatabase {
             name,
             server: server_url(),
+            owner: true,
         }
     }
 
@@ -202,11 +207,23 @@ impl TestDatabase {
         let db = TestDatabase {
             name,
             server: server.clone(),
+            owner: true,
         };
         let mut conn = db.connect();
         api::db::migrate(&mut conn).expect("migrate");
         api::db::enable_serving_role(&mut conn, JWT_SECRET.as_bytes()).expect("serving role");
         db
+    }
+
+    /// A second handle on the same database, for another server on it (as
+    /// a second process would be); dropping it leaves the database alone.
+    #[must_use]
+    pub fn another_handle(&self) -> TestDatabase {
+        TestDatabase {
+            name: self.name.clone(),
+            server: self.server.clone(),
+            owner: false,
+        }
     }
 
     /// Its URL (as the owner).
@@ -238,6 +255,9 @@ impl Default for TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !self.owner {
+            return;
+        }
         let mut admin_url = self.server.clone();
         admin_url.set_path("postgres");
         if let Ok(mut admin) = PgConnection::establish(admin_url.as_str()) {
@@ -364,15 +384,21 @@ impl TestApp {
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
     }
-}
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
+    /// Stops the server, as its process would stop, keeping the database
+    /// (requests to it fail from now on).
+    pub fn stop(&mut self) {
         if let Some((handle, thread)) = self.server.take() {
             // `stop` sends its command at once; the thread ends when the server has stopped.
             drop(handle.stop(false));
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Operation {
     pub body: Option<Value>,
     /// The body's documented example, if any.
     pub example: Option<Value>,
+    /// A body that is not JSON (an HL7 v2 message): its first documented
+    /// media type and example.
+    pub raw_body: Option<(String, String)>,
 }
 
 /// A documented parameter.
@@ -107,6 +110,17 @@ impl Document {
                     .get("example")
                     .or_else(|| body.as_ref().and_then(|b| b.get("example")))
                     .cloned();
+                let raw_body = op["requestBody"]["content"]
+                    .as_object()
+                    .and_then(|content| {
+                        content
+                            .iter()
+                            .find(|(media, _)| !media.contains("json"))
+                            .map(|(media, c)| {
+                                let example = c["example"].as_str().unwrap_or_default();
+                                (media.clone(), example.to_string())
+                            })
+                    });
                 ops.push(Operation {
                     id,
                     method: method.to_uppercase().parse().expect("an HTTP method"),
@@ -117,6 +131,7 @@ impl Document {
                     headers,
                     body,
                     example,
+                    raw_body,
                 });
             }
         }
@@ -242,6 +257,8 @@ pub struct Call {
     pub headers: Vec<(String, String)>,
     /// The JSON body.
     pub body: Option<Value>,
+    /// A body that is not JSON, with its media type.
+    pub raw: Option<(String, Vec<u8>)>,
 }
 
 impl Call {
@@ -253,6 +270,7 @@ impl Call {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            raw: None,
         }
     }
 
@@ -285,9 +303,10 @@ impl Call {
         for (name, value) in &self.headers {
             req = req.header(name, value);
         }
-        match &self.body {
-            Some(body) => req.json(body),
-            None => req,
+        match (&self.body, &self.raw) {
+            (Some(body), _) => req.json(body),
+            (None, Some((media, bytes))) => req.body(media, bytes.clone()),
+            (None, None) => req,
         }
     }
 
@@ -301,6 +320,7 @@ impl Call {
     ) -> Req {
         let mut bare = self.clone();
         bare.body = None;
+        bare.raw = None;
         bare.request(app, token).body(content_type, body)
     }
 }
@@ -352,29 +372,45 @@ pub enum Record {
     Barrier,
     /// A program enrollment of the patient.
     Enrollment,
+    /// A goal of the patient's care plan (FHIR `Goal`).
+    Goal,
+    /// A huddle that discussed the patient and gave an action item.
+    Huddle,
+    /// A webhook subscription.
+    Webhook,
+    /// A webhook subscription made for this call alone (deleting is a
+    /// one-time change).
+    FreshWebhook,
+    /// A delivery of an event to the side's webhook.
+    WebhookDelivery,
 }
 
 impl Record {
     /// The record a path's collection segment names.
     pub fn named_by(collection: &str) -> Option<Record> {
+        // The FHIR API's types (`/fhir/r4/{Type}/{id}`) name the same records.
         Some(match collection {
-            "patients" => Record::Patient,
-            "encounters" => Record::Encounter,
-            "appointments" => Record::Appointment,
-            "tasks" => Record::Task,
+            "patients" | "Patient" => Record::Patient,
+            "encounters" | "Encounter" => Record::Encounter,
+            "appointments" | "Appointment" => Record::Appointment,
+            "tasks" | "Task" => Record::Task,
             "notes" => Record::Note,
             "alerts" => Record::Alert,
-            "contacts" => Record::Contact,
-            "screenings" => Record::Screening,
-            "care-team" => Record::CareTeamMember,
-            "care-plans" => Record::CarePlan,
+            "contacts" | "RelatedPerson" => Record::Contact,
+            "screenings" | "QuestionnaireResponse" | "Observation" => Record::Screening,
+            "care-team" | "CareTeam" => Record::CareTeamMember,
+            "care-plans" | "CarePlan" => Record::CarePlan,
             "users" => Record::User,
             "api-keys" => Record::ApiKey,
             "organization" => Record::Organization,
-            "providers" => Record::Provider,
-            "referrals" => Record::Referral,
+            "providers" | "Organization" | "HealthcareService" => Record::Provider,
+            "referrals" | "ServiceRequest" => Record::Referral,
             "barriers" => Record::Barrier,
             "enrollments" => Record::Enrollment,
+            "Goal" => Record::Goal,
+            "huddles" => Record::Huddle,
+            "webhooks" => Record::Webhook,
+            "webhook-deliveries" => Record::WebhookDelivery,
             _ => return None,
         })
     }
@@ -397,7 +433,9 @@ impl Record {
             Record::Referral | Record::FreshReferral => Some("referrals"),
             Record::Barrier => Some("referral_barriers"),
             Record::Enrollment => Some("enrollments"),
-            Record::Alert | Record::ApiKey => None,
+            Record::Huddle => Some("huddles"),
+            Record::Webhook | Record::FreshWebhook => Some("webhook_subscriptions"),
+            Record::Alert | Record::ApiKey | Record::Goal | Record::WebhookDelivery => None,
         }
     }
 }
@@ -431,6 +469,8 @@ pub struct Side {
     pub care_team_member: Uuid,
     /// The patient's care plan (two versions).
     pub care_plan: Uuid,
+    /// The care plan's goal.
+    pub goal: Uuid,
     /// A spare viewer.
     pub user: Uuid,
     /// A spare API key.
@@ -445,6 +485,14 @@ pub struct Side {
     pub program: Uuid,
     /// The patient's enrollment in `program` (a second one is listed too).
     pub enrollment: Uuid,
+    /// A huddle that discussed the patient, with an action item for the
+    /// care manager (a second one is listed too).
+    pub huddle: Uuid,
+    /// A webhook subscribed to every event (a second one is listed too),
+    /// at a public address nothing answers on.
+    pub webhook: Uuid,
+    /// A delivery to `webhook` (of the side's discharges; there are more).
+    pub webhook_delivery: Uuid,
 }
 
 impl Side {
@@ -470,6 +518,10 @@ impl Side {
             Record::Referral | Record::FreshReferral => self.referral,
             Record::Barrier => self.barrier,
             Record::Enrollment => self.enrollment,
+            Record::Goal => self.goal,
+            Record::Huddle => self.huddle,
+            Record::Webhook | Record::FreshWebhook => self.webhook,
+            Record::WebhookDelivery => self.webhook_delivery,
         }
     }
 }
@@ -532,9 +584,9 @@ impl TestApp {
         (id_of(&stay), id_of(&visit))
     }
 
-    /// A care plan at version 2 and two chart reviews for `patient`;
-    /// answers the plan's id.
-    fn plan_and_chart_reviews(&self, cm: &str, patient: Uuid) -> Uuid {
+    /// A care plan at version 2 (with a goal) and two chart reviews for
+    /// `patient`; answers the plan's id and the goal's.
+    fn plan_and_chart_reviews(&self, cm: &str, patient: Uuid) -> (Uuid, Uuid) {
         let plan_path = format!("/api/v1/patients/{patient}/care-plan");
         let plan = self
             .put(&plan_path)
@@ -542,7 +594,8 @@ impl TestApp {
             .json(&json!({"needs": [{"domain": "behavioral", "description": "Depression"}]}))
             .send()
             .json_of(201);
-        self.put(&plan_path)
+        let revised = self
+            .put(&plan_path)
             .token(cm)
             .json(&json!({"version": plan["version"], "needs": plan["needs"],
                           "goals": [{"text": "PHQ-9 below 5", "target_date": "2027-05-31"}]}))
@@ -556,7 +609,7 @@ impl TestApp {
                         "plan_adherence": "adherent", "minutes": minutes}),
             );
         }
-        id_of(&plan)
+        (id_of(&plan), id_of(&revised["goals"][0]))
     }
 
     /// An unsigned note and a signed one about `patient`.
@@ -657,6 +710,25 @@ impl TestApp {
         )
     }
 
+    /// Two huddles of the care manager `cm` (user `attendee`) that discussed
+    /// `patient` and gave an action item each; answers the first's id.
+    fn huddles(&self, cm: &str, attendee: Uuid, patient: Uuid) -> Uuid {
+        let ids: Vec<Uuid> = ["Discharged Sunday", "Doing better"]
+            .iter()
+            .map(|notes| {
+                id_of(&self.made(
+                    cm,
+                    "/api/v1/huddles",
+                    &json!({"attendee_ids": [attendee],
+                            "patients": [{"patient_id": patient, "notes": notes}],
+                            "action_items": [{"patient_id": patient, "title": "Book the follow-up visit",
+                                              "due_at": Utc::now() + Duration::days(2)}]}),
+                ))
+            })
+            .collect();
+        ids[0]
+    }
+
     /// A referral of `patient` to `provider` for outpatient therapy (no
     /// criteria), sent; answers its id.
     pub fn sent_referral(&self, cm: &str, patient: Uuid, provider: Uuid) -> Uuid {
@@ -674,6 +746,28 @@ impl TestApp {
         id_of(&draft)
     }
 
+    /// A webhook subscribed to every event, at a public address nothing
+    /// answers on (TEST-NET-3); answers its id.
+    pub fn webhook(&self, admin: &str) -> Uuid {
+        id_of(&self.made(
+            admin,
+            "/api/v1/webhooks",
+            &json!({"url": "https://203.0.113.10/hooks", "description": "EHR inbox",
+                    "events": ["encounter.discharged", "task.overdue", "screening.safety_flag",
+                               "referral.status_changed", "risk.increased"]}),
+        ))
+    }
+
+    /// The newest delivery to `webhook`.
+    fn first_delivery(&self, admin: &str, webhook: Uuid) -> Uuid {
+        let page = self
+            .get(&format!("/api/v1/webhooks/{webhook}/deliveries"))
+            .token(admin)
+            .send()
+            .json_of(200);
+        id_of(&page["items"][0])
+    }
+
     /// A `referrals:respond` key bound to `provider`.
     pub fn provider_key(&self, admin: &crate::fixtures::TestUser, provider: Uuid) -> String {
         let created = self.made(
@@ -684,8 +778,23 @@ impl TestApp {
         created["key"].as_str().expect("key").to_owned()
     }
 
+    /// The HL7 interface files Mercy's identifiers under its OID (an
+    /// assigning-authority mapping the matrix reads).
+    fn map_mercy_identifiers(&self, admin: &str) {
+        self.put("/api/v1/integrations/hl7v2/identifier-systems/MERCY")
+            .token(admin)
+            .json(&json!({"system": "urn:oid:2.16.840.1.113883.3.1234"}))
+            .send()
+            .expect(201);
+    }
+
     /// An organization named `name` with one user per role and a record of
-    /// every kind (see [`Side`]).
+    /// every kind (see [`Side`]); its webhooks are subscribed first, so the
+    /// records made after them make deliveries.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one record of each kind, made in order, read top to bottom"
+    )]
     pub fn populate(&self, name: &str) -> Side {
         let team = self.team(name);
         let cm = self.token(&team.care_manager);
@@ -698,6 +807,8 @@ impl TestApp {
             patients.push(self.create_patient(&cm, &new).id.get());
         }
         let patient = patients[0];
+        self.map_mercy_identifiers(&admin);
+        let webhooks = [self.webhook(&admin), self.webhook(&admin)];
         let (encounters, appointments): (Vec<Uuid>, Vec<Uuid>) = patients
             .iter()
             .zip(2..)
@@ -750,7 +861,7 @@ impl TestApp {
                         "method": "verbal", "understanding": "not_assessed"}),
             );
         }
-        let plan = self.plan_and_chart_reviews(&cm, patient);
+        let (plan, goal) = self.plan_and_chart_reviews(&cm, patient);
         let alerts = self
             .get(&format!("/api/v1/alerts?patient_id={patient}"))
             .token(&cm)
@@ -764,7 +875,11 @@ impl TestApp {
             &json!({"name": "spare key", "scopes": ["tasks:read"]}),
         ));
         let (provider, referral, barrier, program, enrollment) = self.network(&admin, &cm, patient);
+        let huddle = self.huddles(&cm, team.care_manager.id.get(), patient);
         Side {
+            huddle,
+            webhook: webhooks[0],
+            webhook_delivery: self.first_delivery(&admin, webhooks[0]),
             provider,
             referral,
             barrier,
@@ -782,6 +897,7 @@ impl TestApp {
             screening: screenings[0],
             care_team_member: members[0],
             care_plan: plan,
+            goal,
             user,
             api_key,
         }
@@ -796,13 +912,29 @@ impl crate::Res {
     }
 
     /// Why this answer breaks the error contract, if it does: a 5xx, or a
-    /// client error that is not a matching `application/problem+json`.
+    /// client error that is not a matching `application/problem+json` (or,
+    /// from the FHIR API, an `application/fhir+json` `OperationOutcome`).
     pub fn contract_breach(&self) -> Option<String> {
         if self.status >= 500 {
             return Some(format!("{} {}", self.status, self.text()));
         }
         if self.status >= 400 {
             let media = self.header("content-type").unwrap_or_default();
+            // The FHIR API answers errors as OperationOutcomes.
+            if media == "application/fhir+json" {
+                let outcome: Value = serde_json::from_slice(&self.body).unwrap_or_default();
+                let issue = &outcome["issue"][0];
+                return (outcome["resourceType"] != "OperationOutcome"
+                    || !issue["code"].is_string()
+                    || !issue["severity"].is_string())
+                .then(|| {
+                    format!(
+                        "{} with a malformed OperationOutcome: {}",
+                        self.status,
+                        self.text()
+                    )
+                });
+            }
             if media != "application/problem+json" {
                 return Some(format!(
                     "{} with content-type {media:?}: {}",

@@ -11,12 +11,14 @@ use shared::ids::UserId;
 use crate::client;
 use crate::components::nav::TopBar;
 use crate::pages::{
-    ApiKeysPage, AuditPage, CriteriaPage, HomePage, LoginPage, MemberWorklistPage, NewPatientPage,
-    NotFound, PatientAppointmentsTab, PatientCarePlanTab, PatientEducationTab,
-    PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage, PatientReferralsTab,
-    PatientScreeningsTab, PatientTimelineTab, PatientsPage, PipelinePage, ProviderPage,
-    ProvidersPage, ReferralBoardPage, ReferralPage, TeamPage, UsersPage, WorklistPage,
+    ApiKeysPage, AuditPage, CriteriaPage, HomePage, HuddlesPage, IdentifierSystemsPage, LoginPage,
+    MemberWorklistPage, NewPatientPage, NotFound, PatientAppointmentsTab, PatientCarePlanTab,
+    PatientEducationTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
+    PatientReferralsTab, PatientScreeningsTab, PatientTimelineTab, PatientsPage, PipelinePage,
+    ProviderPage, ProvidersPage, ReferralBoardPage, ReferralPage, TeamPage, UsersPage,
+    WebhooksPage, WorklistPage,
 };
+use crate::pages::{MeasurePage, MeasuresPage, ReportsPage};
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
 use crate::transport::ApiError;
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("worklist") view=WorklistPage />
                     <Route path=path!("team") view=TeamPage />
                     <Route path=path!("team/:user_id") view=MemberWorklistPage />
+                    <Route path=path!("huddles") view=HuddlesPage />
                     <Route path=path!("patients") view=PatientsPage />
                     <Route path=path!("patients/new") view=NewPatientPage />
                     <ParentRoute path=path!("patients/:id") view=PatientPage>
@@ -104,8 +107,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("providers/:id") view=ProviderPage />
                     <Route path=path!("referrals") view=ReferralBoardPage />
                     <Route path=path!("referrals/:id") view=ReferralPage />
+                    <Route path=path!("reports") view=ReportsPage />
+                    <Route path=path!("measures") view=MeasuresPage />
+                    <Route path=path!("measures/:id") view=MeasurePage />
                     <Route path=path!("admin/users") view=UsersPage />
                     <Route path=path!("admin/api-keys") view=ApiKeysPage />
+                    <Route path=path!("admin/webhooks") view=WebhooksPage />
+                    <Route path=path!("admin/hl7-identifier-systems") view=IdentifierSystemsPage />
                     <Route path=path!("admin/criteria") view=CriteriaPage />
                     <Route path=path!("audit") view=AuditPage />
                 </ParentRoute>

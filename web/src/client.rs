@@ -21,7 +21,10 @@ use shared::contacts::{Contact, NewContact};
 use shared::education::{EducationRecord, NewEducation};
 use shared::encounters::{Encounter, EncounterListQuery, EncounterPatch, NewEncounter};
 use shared::gaps::Gap;
+use shared::hl7::{IdentifierSystem, IdentifierSystemWrite};
+use shared::huddles::{AgendaItem, AgendaQuery, Huddle, NewHuddle};
 use shared::ids::{PatientId, TaskId, UserId};
+use shared::measures::{MeasureId, MeasureResult, MeasureSpec};
 use shared::necessity::{Facts, ServiceCriteria};
 use shared::notes::{NewAddendum, NewNote, Note, NotePatch, SignRequest};
 use shared::organization::Workload;
@@ -36,11 +39,15 @@ use shared::providers::{
 use shared::referral::{
     Barrier, BarrierPatch, NewBarrier, NewReferral, Referral, ReferralQuery, ReferralStatusChange,
 };
+use shared::reports::{AnyReport, GroupBy, ReportFormat, ReportName};
 use shared::risk::{Risk, RiskOverrideRequest};
 use shared::screening::{EnteredInErrorRequest, NewScreening, Screening, ScreeningListQuery};
 use shared::tasks::{Task, TaskListQuery, TaskPatch};
 use shared::timeline::TimelineEntry;
 use shared::users::{NewUser, User, UserListQuery, UserPatch};
+use shared::webhooks::{
+    CreatedWebhook, Delivery, DeliveryQuery, NewWebhook, Webhook, WebhookPatch,
+};
 use shared::worklist::WorklistItem;
 use uuid::Uuid;
 
@@ -117,7 +124,10 @@ versioned!(
     Barrier,
     Enrollment,
     ServiceCriteria,
-    Program
+    Program,
+    Huddle,
+    Webhook,
+    IdentifierSystem
 );
 
 /// Sends a request and reads a record whose version is the one its `ETag`
@@ -253,6 +263,81 @@ pub async fn revoke_api_key(id: Uuid) -> Result<(), ApiError> {
     let path = format!("/api/v1/api-keys/{id}");
     session::request(Method::Delete, &path, None, None).await?;
     Ok(())
+}
+
+/// A page of webhook subscriptions.
+pub async fn list_webhooks(at: &PageQuery) -> Result<Page<Webhook>, ApiError> {
+    page("/api/v1/webhooks", &NoFilters {}, at).await
+}
+
+/// Subscribes a URL; the answer holds the signing secret, this once.
+pub async fn create_webhook(new: &NewWebhook) -> Result<CreatedWebhook, ApiError> {
+    post("/api/v1/webhooks", new).await
+}
+
+/// Changes a subscription; `version` is the one the change is based on.
+pub async fn update_webhook(
+    id: Uuid,
+    changes: &WebhookPatch,
+    version: i32,
+) -> Result<Webhook, ApiError> {
+    change(
+        Method::Patch,
+        &format!("/api/v1/webhooks/{id}"),
+        changes,
+        version,
+    )
+    .await
+}
+
+/// Deletes a subscription.
+pub async fn delete_webhook(id: Uuid) -> Result<(), ApiError> {
+    let path = format!("/api/v1/webhooks/{id}");
+    session::request(Method::Delete, &path, None, None).await?;
+    Ok(())
+}
+
+/// A page of the HL7 v2 assigning authorities mapped to identifier
+/// systems (admins), by authority.
+pub async fn list_identifier_systems(at: &PageQuery) -> Result<Page<IdentifierSystem>, ApiError> {
+    page(
+        "/api/v1/integrations/hl7v2/identifier-systems",
+        &NoFilters {},
+        at,
+    )
+    .await
+}
+
+/// Maps an assigning authority to an identifier system: creates the
+/// mapping when `write.version` is none, else changes that version.
+pub async fn put_identifier_system(
+    authority: &str,
+    write: &IdentifierSystemWrite,
+) -> Result<IdentifierSystem, ApiError> {
+    let path = format!(
+        "/api/v1/integrations/hl7v2/identifier-systems/{}",
+        js_sys::encode_uri_component(authority)
+    );
+    versioned(Method::Put, &path, Some(json(write)?), write.version).await
+}
+
+/// A page of a subscription's deliveries, newest first.
+pub async fn list_deliveries(
+    webhook: Uuid,
+    filters: &DeliveryQuery,
+    at: &PageQuery,
+) -> Result<Page<Delivery>, ApiError> {
+    page(
+        &format!("/api/v1/webhooks/{webhook}/deliveries"),
+        filters,
+        at,
+    )
+    .await
+}
+
+/// Queues one more attempt of a delivery, now.
+pub async fn replay_delivery(id: Uuid) -> Result<Delivery, ApiError> {
+    post(&format!("/api/v1/webhook-deliveries/{id}/replay"), &()).await
 }
 
 /// A page of the audit trail.
@@ -728,6 +813,96 @@ pub async fn update_enrollment(
     change(Method::Patch, &path, changes, version).await
 }
 
+/// A page of the proposed huddle agenda (mine, or the team's for a
+/// supervisor).
+pub async fn huddle_agenda(
+    filters: &AgendaQuery,
+    at: &PageQuery,
+) -> Result<Page<AgendaItem>, ApiError> {
+    page("/api/v1/huddles/agenda", filters, at).await
+}
+
+/// A page of huddles, newest first.
+pub async fn list_huddles(at: &PageQuery) -> Result<Page<Huddle>, ApiError> {
+    page("/api/v1/huddles", &NoFilters {}, at).await
+}
+
+/// Records a huddle; its action items come back as tasks.
+pub async fn record_huddle(new: &NewHuddle) -> Result<Huddle, ApiError> {
+    create("/api/v1/huddles", new).await
+}
+
+/// The period (and grouping) a report or measure is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PeriodQuery {
+    /// First day (organization calendar).
+    pub from: chrono::NaiveDate,
+    /// Last day, included.
+    pub to: chrono::NaiveDate,
+    /// How a report's rows are grouped (measures take none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<GroupBy>,
+    /// `csv` for a report as CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ReportFormat>,
+}
+
+/// `path?query`.
+fn with_query<Q: Serialize>(path: &str, query: &Q) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    }
+}
+
+/// A report's address for `query`.
+pub fn report_path(name: ReportName, query: &PeriodQuery) -> String {
+    with_query(&format!("/api/v1/reports/{name}"), query)
+}
+
+/// A report over a period, read as the report it is.
+pub async fn report(name: ReportName, query: &PeriodQuery) -> Result<AnyReport, ApiError> {
+    let query = PeriodQuery {
+        format: None,
+        ..*query
+    };
+    let path = report_path(name, &query);
+    Ok(match name {
+        ReportName::Caseload => AnyReport::Caseload(get(&path).await?),
+        ReportName::Transitions => AnyReport::Transitions(get(&path).await?),
+        ReportName::Appointments => AnyReport::Appointments(get(&path).await?),
+        ReportName::Referrals => AnyReport::Referrals(get(&path).await?),
+        ReportName::Productivity => AnyReport::Productivity(get(&path).await?),
+        ReportName::Screenings => AnyReport::Screenings(get(&path).await?),
+        ReportName::Satisfaction => AnyReport::Satisfaction(get(&path).await?),
+    })
+}
+
+/// A whole report as the server writes it in CSV (every row and column).
+pub async fn report_csv(name: ReportName, query: &PeriodQuery) -> Result<String, ApiError> {
+    let query = PeriodQuery {
+        format: Some(ReportFormat::Csv),
+        ..*query
+    };
+    let answer = session::request(Method::Get, &report_path(name, &query), None, None).await?;
+    Ok(answer.body)
+}
+
+/// The quality measures offered, with their specifications.
+pub async fn list_measures() -> Result<Page<MeasureSpec>, ApiError> {
+    get("/api/v1/measures").await
+}
+
+/// A measure over a period: its rates and patient lists.
+pub async fn measure(id: MeasureId, query: &PeriodQuery) -> Result<MeasureResult, ApiError> {
+    let query = PeriodQuery {
+        group_by: None,
+        format: None,
+        ..*query
+    };
+    get(&with_query(&format!("/api/v1/measures/{id}"), &query)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,6 +928,29 @@ mod tests {
                 &PageQuery::after(None, Some("k".into()))
             ),
             format!("/api/v1/worklist?user_id={id}&cursor=k")
+        );
+    }
+
+    #[test]
+    fn reports_and_measures_send_their_period_and_only_the_options_they_take() {
+        let q = PeriodQuery {
+            from: "2026-10-01".parse().unwrap(),
+            to: "2026-10-31".parse().unwrap(),
+            group_by: Some(GroupBy::Program),
+            format: None,
+        };
+        assert_eq!(
+            report_path(ReportName::Transitions, &q),
+            "/api/v1/reports/transitions?from=2026-10-01&to=2026-10-31&group_by=program"
+        );
+        let csv = PeriodQuery {
+            format: Some(ReportFormat::Csv),
+            group_by: None,
+            ..q
+        };
+        assert_eq!(
+            with_query("/api/v1/reports/caseload", &csv),
+            "/api/v1/reports/caseload?from=2026-10-01&to=2026-10-31&format=csv"
         );
     }
 

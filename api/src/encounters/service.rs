@@ -9,6 +9,7 @@ use shared::audit::AuditAction;
 use shared::encounters::{
     Encounter, EncounterListQuery, EncounterPatch, EncounterValues, NewEncounter,
 };
+use shared::ids::PatientId;
 use shared::pagination::Page;
 use shared::validation::Valid;
 use uuid::Uuid;
@@ -126,4 +127,121 @@ pub fn correct(
         updated.patient_id,
     )?;
     store::get(conn, auth, id)
+}
+
+/// The encounter an integration sent as `external_id`, locked, checked to
+/// be `patient`'s: a 404 when there is none, a 409 when it is another
+/// patient's.
+fn lock_sent(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    external_id: &str,
+) -> ApiResult<Encounter> {
+    let (current, _) = store::lock_by_external_id(conn, auth, external_id)?
+        .ok_or_else(|| ApiError::NotFound("No encounter has this visit number.".into()))?;
+    if current.patient_id != patient {
+        return Err(ApiError::Conflict(
+            "This visit number belongs to an encounter of another patient.".into(),
+        ));
+    }
+    Ok(current)
+}
+
+/// An integration cancels the admission it sent as `external_id` (HL7
+/// A11): the encounter is marked cancelled (kept, readable, left out of
+/// lists) and what the admission's rules did is undone (`rules`). A stay
+/// with a discharge is a 409: its discharge must be cancelled first. A
+/// cancelled one stays so (`None`: nothing changed, nothing audited).
+pub fn cancel_admission(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    external_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<Encounter>> {
+    let current = lock_sent(conn, auth, patient, external_id)?;
+    if current.cancelled_at.is_some() {
+        return Ok(None);
+    }
+    if current.discharged_at.is_some() {
+        return Err(ApiError::Conflict(
+            "This stay has a discharge: cancel the discharge first, then the admission.".into(),
+        ));
+    }
+    let cancelled = store::cancel(conn, auth, &current, reason, now)?;
+    rules::admission_cancelled(conn, auth, &cancelled, now)?;
+    audit::record(
+        conn,
+        auth.actor(),
+        Entry::new(AuditAction::EncounterCancel)
+            .on(cancelled.id)
+            .patient(cancelled.patient_id)
+            .details(json!({"external_id": cancelled.external_id, "reason": reason})),
+    )?;
+    Ok(Some(cancelled))
+}
+
+/// An integration takes back the discharge of the encounter it sent as
+/// `external_id` (HL7 A13): no discharge time or disposition any more, and
+/// the transition follow-up the discharge opened is cancelled with
+/// `reason` unless it was already done (`rules`). A stay without a
+/// discharge is left as it is (`None`: nothing changed, nothing audited);
+/// a cancelled admission is a 409.
+pub fn cancel_discharge(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    patient: PatientId,
+    external_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<Encounter>> {
+    let current = lock_sent(conn, auth, patient, external_id)?;
+    if current.cancelled_at.is_some() {
+        return Err(ApiError::Conflict(
+            "This admission was cancelled; there is no discharge to take back.".into(),
+        ));
+    }
+    if current.discharged_at.is_none() {
+        return Ok(None);
+    }
+    let reopened = store::clear_discharge(conn, auth, &current, now)?;
+    let cancelled_tasks = rules::discharge_cancelled(conn, auth, &current, reason, now)?;
+    audit::record(
+        conn,
+        auth.actor(),
+        Entry::new(AuditAction::EncounterDischargeCancel)
+            .on(reopened.id)
+            .patient(reopened.patient_id)
+            .details(json!({
+                "external_id": reopened.external_id,
+                "discharged_at": current.discharged_at,
+                "followup_cancelled": cancelled_tasks > 0,
+                "reason": reason,
+            })),
+    )?;
+    Ok(Some(reopened))
+}
+
+/// The encounter an integration sent as `external_id`, if any, with its
+/// admission cancellation taken back when `reinstate` (the sender admits
+/// or discharges the visit again after an A11). Locked for the resend that
+/// follows.
+pub fn find_sent(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    external_id: &str,
+    reinstate: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<Encounter>> {
+    let Some((current, _)) = store::lock_by_external_id(conn, auth, external_id)? else {
+        return Ok(None);
+    };
+    if reinstate && current.cancelled_at.is_some() {
+        let back = store::reinstate(conn, auth, &current, now)?;
+        rules::admission_reinstated(conn, auth, &back, now)?;
+        return Ok(Some(back));
+    }
+    Ok(Some(current))
 }

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
 use shared::encounters::{Encounter, EncounterValues, NewEncounter};
 use shared::ids::{PatientId, TaskId};
 use uuid::Uuid;
@@ -30,6 +32,8 @@ struct Row {
     source: String,
     external_id: Option<String>,
     followup_task_id: Option<Uuid>,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancel_reason: Option<String>,
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -50,6 +54,8 @@ impl TryFrom<Row> for Encounter {
             source: code(&r.source)?,
             external_id: r.external_id,
             followup_task_id: r.followup_task_id.map(TaskId::from),
+            cancelled_at: r.cancelled_at,
+            cancel_reason: r.cancel_reason,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -162,6 +168,92 @@ pub fn update(
     get(conn, auth, current.id)
 }
 
+/// Applies `columns` to a locked encounter that a sender's message changed,
+/// as a new version that is also the synced one (the sender's own change),
+/// and reads it back.
+fn change<C>(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    current: &Encounter,
+    now: DateTime<Utc>,
+    columns: C,
+) -> ApiResult<Encounter>
+where
+    C: AsChangeset<Target = encounters::table>,
+    C::Changeset: QueryFragment<Pg>,
+{
+    diesel::update(one_of_org!(encounters, auth, current.id))
+        .set((
+            columns,
+            encounters::version.eq(encounters::version + 1),
+            encounters::synced_version.eq((encounters::version + 1).nullable()),
+            encounters::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    get(conn, auth, current.id)
+}
+
+/// Marks a locked encounter's admission cancelled (an integration's A11).
+pub fn cancel(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    current: &Encounter,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Encounter> {
+    change(
+        conn,
+        auth,
+        current,
+        now,
+        (
+            encounters::cancelled_at.eq(now),
+            encounters::cancel_reason.eq(reason),
+        ),
+    )
+}
+
+/// Takes back a locked encounter's cancellation: the sender admits the
+/// same visit again.
+pub fn reinstate(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    current: &Encounter,
+    now: DateTime<Utc>,
+) -> ApiResult<Encounter> {
+    change(
+        conn,
+        auth,
+        current,
+        now,
+        (
+            encounters::cancelled_at.eq(None::<DateTime<Utc>>),
+            encounters::cancel_reason.eq(None::<String>),
+        ),
+    )
+}
+
+/// Takes a locked encounter's discharge back (an integration's A13): no
+/// discharge time, disposition or follow-up link.
+pub fn clear_discharge(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    current: &Encounter,
+    now: DateTime<Utc>,
+) -> ApiResult<Encounter> {
+    change(
+        conn,
+        auth,
+        current,
+        now,
+        (
+            encounters::discharged_at.eq(None::<DateTime<Utc>>),
+            encounters::discharge_disposition.eq(None::<String>),
+            encounters::followup_task_id.eq(None::<Uuid>),
+        ),
+    )
+}
+
 /// Links the transition follow-up the discharge created.
 pub fn set_followup_task(
     conn: &mut PgConnection,
@@ -183,7 +275,9 @@ pub fn list(
     patient: Option<PatientId>,
     paging: &Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<Vec<Encounter>> {
-    let mut q = rows(auth).into_boxed();
+    let mut q = rows(auth)
+        .filter(encounters::cancelled_at.is_null())
+        .into_boxed();
     if let Some(p) = patient {
         q = q.filter(encounters::patient_id.eq(p.get()));
     }

@@ -75,6 +75,7 @@ pub fn inputs(
 
     let discharges = of_org!(encounters, auth)
         .filter(encounters::patient_id.eq(pid))
+        .filter(encounters::cancelled_at.is_null())
         .filter(encounters::discharged_at.ge(since))
         .select((
             encounters::id,

@@ -156,9 +156,19 @@ etagged!(
     shared::referral::Referral,
     shared::referral::Barrier,
     shared::necessity::ServiceCriteria,
+    shared::hl7::IdentifierSystem,
     shared::providers::ProviderActivity,
     shared::providers::Credential,
+    shared::huddles::Huddle,
+    shared::webhooks::Webhook,
 );
+
+/// A new subscription answers with its version like the subscription does.
+impl ETagged for shared::webhooks::CreatedWebhook {
+    fn version(&self) -> i32 {
+        self.webhook.version
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -49,10 +49,12 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, Error> {
     let res = next.call(req).await?;
     let status = res.status();
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        // FHIR answers its errors as OperationOutcomes (`fhir::outcome`).
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+            || v.as_bytes()
+                .starts_with(crate::fhir::outcome::FHIR_JSON.as_bytes())
+    });
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return Ok(res.map_into_left_body());
     }

@@ -61,6 +61,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
     }
+    // Members in name order, whatever order the client sent (and whether
+    // serde_json keeps insertion order): field errors are listed so.
+    sort_keys(&mut value);
     let mut refused = Vec::new();
     check_strings(&value, "", &mut refused);
     if !refused.is_empty() {
@@ -165,6 +168,25 @@ fn whole_numbers_as_integers(value: &mut serde_json::Value) {
     }
 }
 
+/// Puts every object's members of `value` in name order (`serde_json` keeps
+/// insertion order when a dependency asks for `preserve_order`, as the FHIR
+/// model does).
+pub fn sort_keys(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        Value::Object(members) => {
+            let mut sorted: Vec<(String, Value)> = std::mem::take(members).into_iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            for (key, mut member) in sorted {
+                sort_keys(&mut member);
+                members.insert(key, member);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A JSON value that reads a record only from a JSON object. serde would
 /// also read one from an array of its fields in order
 /// (`"insurance": [null, null]`), which no client means and the document
@@ -193,6 +215,21 @@ impl<'de> serde::Deserializer<'de> for Objects {
                 let value = visitor.visit_map(&mut map)?;
                 map.end()?;
                 Ok(value)
+            }
+            // `arbitrary_precision` (the FHIR model turns it on) hands a
+            // number whose text is not its float's shortest form (`1e-05`,
+            // `2.50`) to a visitor as a one-entry map, which a field of type
+            // f64 refuses; it is read as the number it is instead.
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    visitor.visit_u64(u)
+                } else if let Some(i) = n.as_i64() {
+                    visitor.visit_i64(i)
+                } else if let Some(f) = n.as_f64() {
+                    visitor.visit_f64(f)
+                } else {
+                    Value::Number(n).deserialize_any(visitor)
+                }
             }
             other => other.deserialize_any(visitor),
         }
@@ -290,6 +327,29 @@ pub fn field_error(path: &str, err: &dyn std::fmt::Display) -> FieldError {
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn a_number_in_any_spelling_reads_as_a_float() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Point {
+            latitude: f64,
+            longitude: f64,
+        }
+        for (body, want) in [
+            (
+                r#"{"latitude": -1e-05, "longitude": 2.50}"#,
+                (-0.00001, 2.5),
+            ),
+            (
+                r#"{"latitude": 44.9429, "longitude": -123}"#,
+                (44.9429, -123.0),
+            ),
+            (r#"{"latitude": 1E2, "longitude": 0.0}"#, (100.0, 0.0)),
+        ] {
+            let p: Point = parse(body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e:?}"));
+            assert_eq!((p.latitude, p.longitude), want, "{body}");
+        }
+    }
 
     #[derive(Debug, Deserialize)]
     #[expect(dead_code, reason = "only deserialized, to see which field fails")]

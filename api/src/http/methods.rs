@@ -62,26 +62,39 @@ impl Routes {
     }
 
     /// The methods `path` takes, or `None` when no documented path is it.
+    /// A path with more literal segments wins over one with parameters
+    /// there (`/huddles/agenda` is not `/huddles/{id}`), as the routes are
+    /// registered literal first.
     pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
         let parts: Vec<&str> = path.split('/').collect();
+        let matching: Vec<(usize, &Vec<&'static str>)> = self
+            .0
+            .iter()
+            .filter(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(s, p)| match s {
+                        Segment::Literal(l) => l == p,
+                        Segment::Parameter => !p.is_empty(),
+                    })
+            })
+            .map(|(segments, methods)| {
+                let literals = segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count();
+                (literals, methods)
+            })
+            .collect();
+        let most = matching.iter().map(|(literals, _)| *literals).max()?;
         let mut allowed: Vec<&'static str> = Vec::new();
-        let mut known = false;
-        for (segments, methods) in &self.0 {
-            let matches = segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(s, p)| match s {
-                    Segment::Literal(l) => l == p,
-                    Segment::Parameter => !p.is_empty(),
-                });
-            if matches {
-                known = true;
-                for m in methods {
-                    if !allowed.contains(m) {
-                        allowed.push(m);
-                    }
+        for (_, methods) in matching.iter().filter(|(literals, _)| *literals == most) {
+            for m in *methods {
+                if !allowed.contains(m) {
+                    allowed.push(m);
                 }
             }
         }
-        known.then_some(allowed)
+        Some(allowed)
     }
 }
 
@@ -130,6 +143,16 @@ mod tests {
             Some(vec!["GET", "PATCH"])
         );
         assert_eq!(r.allowed("/api/health"), Some(vec!["GET"]));
+    }
+
+    #[test]
+    fn a_literal_path_is_not_taken_for_the_parameter_beside_it() {
+        let r = routes();
+        assert_eq!(r.allowed("/api/v1/huddles/agenda"), Some(vec!["GET"]));
+        assert_eq!(
+            r.allowed("/api/v1/huddles/0193-anything"),
+            Some(vec!["GET", "PATCH"])
+        );
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub async fn middleware(
             headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
         }
     }
-    if path.starts_with("/api/") && !path.starts_with("/api/docs") {
+    if (path.starts_with("/api/") && !path.starts_with("/api/docs")) || path.starts_with("/fhir/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(res)

@@ -174,6 +174,7 @@ pub fn facts(
         .ok_or_else(|| ApiError::not_found("patient"))?;
     let discharges = of_org!(encounters, auth)
         .filter(encounters::patient_id.eq(pid))
+        .filter(encounters::cancelled_at.is_null())
         .filter(encounters::discharged_at.ge(now - Duration::days(DISCHARGE_WINDOW_DAYS)))
         .filter(encounters::discharged_at.le(now))
         .select((encounters::kind, encounters::discharged_at))

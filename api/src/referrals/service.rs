@@ -418,7 +418,7 @@ pub fn move_to(
                 "satisfaction": after.satisfaction.as_ref().map(|s| s.rating),
             })),
     )?;
-    rules::referral_moved(conn, auth, &after, step, now)?;
+    rules::referral_moved(conn, auth, &after, Some(before.status), step, now)?;
     if to == ReferralStatus::NoShow {
         re_refer(conn, auth, &after, now)?;
     }

@@ -69,6 +69,7 @@ pub fn recompute(
         .collect();
     store::set_level(conn, auth, patient, level, &top)?;
     if level > before {
+        crate::webhooks::service::risk_increased(conn, auth, patient, id, before, &change)?;
         let why = if change.factors.is_empty() {
             format!("set by hand ({cause})")
         } else {

@@ -72,6 +72,7 @@ pub fn inputs(
 
     let acute_stays = of_org!(encounters, auth)
         .filter(encounters::patient_id.eq(pid))
+        .filter(encounters::cancelled_at.is_null())
         .filter(encounters::admitted_at.ge(since))
         .select((
             encounters::kind,

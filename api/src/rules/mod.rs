@@ -23,12 +23,15 @@ use crate::organizations::store as organizations;
 use crate::patients::store as patients;
 use crate::risk::service as risk;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
+use crate::webhooks::service as webhooks;
 
 mod care_plans;
+mod encounter_undo;
 mod programs;
 mod referrals;
 mod screenings;
 pub use care_plans::{care_plan_saved, open_review_if_due};
+pub use encounter_undo::{admission_cancelled, admission_reinstated, discharge_cancelled};
 pub use programs::enrollment_saved;
 pub use referrals::{alert_overdue_referrals, referral_moved};
 pub use screenings::{screening_entered_in_error, screening_recorded};
@@ -99,45 +102,18 @@ pub fn encounter_recorded(
     };
     match before.and_then(|b| b.discharged_at) {
         None => {
-            let spec = Spec {
-                patient_id: after.patient_id,
-                assignee_id: rule_assignee(conn, auth, after.patient_id)?,
-                kind: TaskKind::TransitionFollowup,
-                title: format!(
-                    "Transition follow-up after {} discharge from {}",
-                    after.kind.label(),
-                    after.facility
-                ),
-                details: after
-                    .discharge_disposition
-                    .as_ref()
-                    .map(|d| format!("Discharge disposition: {d}")),
-                due_at: followup_due(discharged_at),
-                priority: Priority::High,
-                source_type: TaskSource::Encounter,
-                source_id: Some(after.id),
-                context: Some(context),
-                created_by: None,
-            };
-            if let Some(task) = tasks::insert(conn, auth, spec, now)? {
-                encounters::set_followup_task(conn, auth, after.id, task.id)?;
-            }
             let message = alert_text::discharge_message(
                 &after.facility,
                 after.kind,
                 &cal.local(discharged_at),
             );
-            alerts::raise(
-                conn,
-                auth,
-                NewAlert {
-                    patient: after.patient_id,
-                    kind: AlertKind::Discharge,
-                    message,
-                    source,
-                },
-                now,
-            )?;
+            let alert = NewAlert {
+                patient: after.patient_id,
+                kind: AlertKind::Discharge,
+                message,
+                source,
+            };
+            first_discharge(conn, auth, after, discharged_at, context, alert, now)?;
         }
         Some(previous) if previous != discharged_at => {
             let key = RuleTask {
@@ -157,6 +133,45 @@ pub fn encounter_recorded(
         Some(_) => {}
     }
     Ok(())
+}
+
+/// A discharge first recorded: the transition follow-up due 24 hours
+/// later, the care team's alert, and the `encounter.discharged` event.
+fn first_discharge(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    after: &Encounter,
+    discharged_at: DateTime<Utc>,
+    context: TaskContext,
+    alert: NewAlert,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let spec = Spec {
+        patient_id: after.patient_id,
+        assignee_id: rule_assignee(conn, auth, after.patient_id)?,
+        kind: TaskKind::TransitionFollowup,
+        title: format!(
+            "Transition follow-up after {} discharge from {}",
+            after.kind.label(),
+            after.facility
+        ),
+        details: after
+            .discharge_disposition
+            .as_ref()
+            .map(|d| format!("Discharge disposition: {d}")),
+        due_at: followup_due(discharged_at),
+        priority: Priority::High,
+        source_type: TaskSource::Encounter,
+        source_id: Some(after.id),
+        context: Some(context),
+        created_by: None,
+    };
+    let followup = tasks::insert(conn, auth, spec, now)?.map(|task| task.id);
+    if let Some(task) = followup {
+        encounters::set_followup_task(conn, auth, after.id, task)?;
+    }
+    alerts::raise(conn, auth, alert, now)?;
+    webhooks::encounter_discharged(conn, auth, after, discharged_at, followup, now)
 }
 
 /// An appointment was created or changed. Marking it missed creates a

@@ -17,6 +17,7 @@ use crate::error::ApiResult;
 use crate::organizations::store as organizations;
 use crate::referrals::store as referrals;
 use crate::tasks::store::{self as tasks, Spec};
+use crate::webhooks::service as webhooks;
 
 fn priority(p: ReferralPriority) -> Priority {
     match p {
@@ -26,14 +27,17 @@ fn priority(p: ReferralPriority) -> Priority {
     }
 }
 
-/// Referral `r` reached its status at step `step` (the history entry).
+/// Referral `r` reached its status from `from` at step `step` (the
+/// history entry); subscribers hear of it (`referral.status_changed`).
 pub fn referral_moved(
     conn: &mut PgConnection,
     auth: &Authorized,
     r: &Referral,
+    from: Option<ReferralStatus>,
     step: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    webhooks::referral_status_changed(conn, auth, r, from, now)?;
     let earlier: Vec<Uuid> = referrals::history_ids(conn, auth, r.id)?
         .into_iter()
         .filter(|id| *id != step)

@@ -18,6 +18,7 @@ use crate::error::ApiResult;
 use crate::organizations::store as organizations;
 use crate::risk::service as risk;
 use crate::tasks::store::{self as tasks, RuleTask, Spec};
+use crate::webhooks::service as webhooks;
 
 /// The follow-up a flag asks for: its task kind, title and due time.
 fn followup_of(flag: Flag) -> (TaskKind, Priority) {
@@ -121,8 +122,9 @@ fn flags(
             }),
             created_by: None,
         };
-        tasks::insert(conn, auth, spec, now)?;
+        let followup = tasks::insert(conn, auth, spec, now)?.map(|task| task.id);
         if flag == Flag::SuicideRisk {
+            webhooks::screening_safety_flag(conn, auth, screening, followup, &reason, now)?;
             alerts::raise(
                 conn,
                 auth,

@@ -50,10 +50,12 @@ pub fn run_once(
     clock: DateTime<Utc>,
     runner: &str,
 ) -> ApiResult<Option<Report>> {
-    let started = Utc::now();
     if !store::try_lock(conn, LOCK_KEY)? {
         return Ok(None);
     }
+    // Taken once the lock is held, so the logged passes of all processes
+    // never overlap (`scale_out` tests that they do not).
+    let started = Utc::now();
     let mut report = Report::default();
     // Risk ages by the day: recompute it on the first pass of a (UTC) day.
     let first_today = store::first_pass_of_the_day(conn, clock)?;
@@ -166,6 +168,9 @@ fn pass(
 
     // Referrals unanswered for 2 business days, or past their due date.
     rules::alert_overdue_referrals(conn, auth, now)?;
+
+    // Tasks gone overdue, for the webhooks that want to hear (once per task).
+    crate::webhooks::service::tasks_overdue(conn, auth, now)?;
 
     // Risk that time alone may change.
     if !recompute_risk {

@@ -5,22 +5,25 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Timestamptz, Uuid as SqlUuid};
 use serde_json::Value;
 use shared::auth::Role;
 use shared::ids::{PatientId, TaskId, UserId};
+use shared::risk::RiskLevel;
 use shared::tasks::{
     Priority, Task, TaskChanges, TaskContext, TaskKind, TaskSource, TaskStatus, TransitionOutcome,
 };
+use shared::worklist::{RankKey, band_of, risk_rank};
 use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::schema::{tasks, users};
-use crate::store::{code, of_org, one_of_org, scoped_rows};
+use crate::schema::{patients, tasks, users};
+use crate::store::{case_of, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "task";
 
@@ -292,15 +295,55 @@ pub fn list(
     hydrate(conn, auth, rows)
 }
 
-/// Every open or in-progress task assigned to `user` (a worklist's input).
-pub fn active_for_assignee(
+/// One page of `user`'s open tasks in worklist order: `(band, risk rank,
+/// due, id)` as `shared::worklist::rank_key` defines it (which is the same
+/// order at any time, see `RankKey`), after the key `after`, at most
+/// `limit`. The band and risk rank come from `shared` as SQL `CASE`s, so
+/// the database sorts and a request reads only its page.
+pub fn worklist_page(
     conn: &mut PgConnection,
     auth: &Authorized,
     user: UserId,
+    after: Option<RankKey>,
+    limit: i64,
 ) -> ApiResult<Vec<Task>> {
-    let rows = rows(auth)
+    let band = case_of::<TaskKind>("tasks.kind", band_of);
+    let risk = format!(
+        "(CASE WHEN {band} = 4 THEN {} ELSE 0 END)",
+        case_of::<RiskLevel>("patients.risk_level", risk_rank)
+    );
+    let mut q = tasks::table
+        .inner_join(
+            patients::table.on(patients::id
+                .eq(tasks::patient_id)
+                .and(patients::organization_id.eq(tasks::organization_id))),
+        )
+        .filter(tasks::organization_id.eq(auth.org().get()))
         .filter(tasks::assignee_id.eq(user.get()))
         .filter(tasks::status.eq_any(ACTIVE))
+        .select(TaskRow::as_select())
+        .into_boxed();
+    if let Some(RankKey(b, r, _, due, id)) = after {
+        q = q.filter(
+            sql::<Bool>(&format!("({band}, {risk}, tasks.due_at, tasks.id) > ("))
+                .bind::<Integer, _>(i32::from(b))
+                .sql(", ")
+                .bind::<Integer, _>(i32::from(r))
+                .sql(", ")
+                .bind::<Timestamptz, _>(due)
+                .sql(", ")
+                .bind::<SqlUuid, _>(id.get())
+                .sql(")"),
+        );
+    }
+    let rows = q
+        .order((
+            sql::<Integer>(&band),
+            sql::<Integer>(&risk),
+            tasks::due_at.asc(),
+            tasks::id.asc(),
+        ))
+        .limit(limit)
         .load(conn)?;
     hydrate(conn, auth, rows)
 }

@@ -51,10 +51,10 @@ const QUERY: &str = "
 SELECT at, kind, part, id, a, b, c, actor FROM (
     SELECT admitted_at AS at, 'encounter' AS kind, 0::smallint AS part, id, kind AS a, facility AS b,
            NULL::text AS c, NULL::uuid AS actor
-      FROM encounters WHERE organization_id = $1 AND patient_id = $2
+      FROM encounters WHERE organization_id = $1 AND patient_id = $2 AND cancelled_at IS NULL
     UNION ALL
     SELECT discharged_at, 'encounter', 1::smallint, id, kind, facility, discharge_disposition, NULL
-      FROM encounters WHERE organization_id = $1 AND patient_id = $2 AND discharged_at IS NOT NULL
+      FROM encounters WHERE organization_id = $1 AND patient_id = $2 AND cancelled_at IS NULL AND discharged_at IS NOT NULL
     UNION ALL
     SELECT scheduled_at, 'appointment', 0::smallint, id, kind, provider_name, status, NULL
       FROM appointments WHERE organization_id = $1 AND patient_id = $2

@@ -44,15 +44,18 @@ pub fn worklist(
     }
     let now = paging.after.map_or_else(Utc::now, |c| c.ranked_at);
     let cal = organizations::calendar(conn, auth)?;
-    let ranked = rank(store::entries(conn, auth, user, now)?, now, &|t| {
-        cal.local(t)
-    });
-    let rest: Vec<WorklistItem> = ranked
-        .into_iter()
-        .filter(|item| paging.after.is_none_or(|c| item_key(item) > c.key))
-        .take(usize::try_from(paging.fetch()).unwrap_or(usize::MAX))
-        .collect();
-    let page = paging.page(rest, |item| WorklistCursor {
+    // The database orders and pages; `rank` then orders the page the same
+    // way (see `RankKey`) and words each item as of `now`.
+    let entries = store::entries(
+        conn,
+        auth,
+        user,
+        paging.after.map(|c| c.key),
+        paging.fetch(),
+        now,
+    )?;
+    let ranked = rank(entries, now, &|t| cal.local(t));
+    let page = paging.page(ranked, |item| WorklistCursor {
         key: item_key(item),
         ranked_at: now,
     });

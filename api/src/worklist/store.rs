@@ -8,7 +8,7 @@ use shared::ids::{PatientId, UserId};
 use shared::organization::{Workload, on_time_percent};
 use shared::patients::display_name;
 use shared::tasks::TaskContext;
-use shared::worklist::{Entry, PatientSummary};
+use shared::worklist::{Entry, PatientSummary, RankKey};
 use uuid::Uuid;
 
 use crate::appointments::store as appointments;
@@ -20,15 +20,18 @@ use crate::schema::patients;
 use crate::store::{code, of_org};
 use crate::tasks::store as tasks;
 
-/// Every open task assigned to `user`, with its patient and whether the
-/// patient is disengaged: what ranking needs.
+/// One page of `user`'s open tasks in worklist order (after `after`, at
+/// most `limit`), each with its patient, whether the patient is disengaged
+/// and its referral's open barriers: what ranking and its phrases need.
 pub fn entries(
     conn: &mut PgConnection,
     auth: &Authorized,
     user: UserId,
+    after: Option<RankKey>,
+    limit: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Entry>> {
-    let tasks = tasks::active_for_assignee(conn, auth, user)?;
+    let tasks = tasks::worklist_page(conn, auth, user, after, limit)?;
     let mut ids: Vec<PatientId> = tasks.iter().map(|t| t.patient_id).collect();
     ids.sort();
     ids.dedup();

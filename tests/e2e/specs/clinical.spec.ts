@@ -6,8 +6,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/a11y';
 import { DEMO_PASSWORD, expect, people, test, uniqueName, type Person } from '../support/app';
 import { CareApi, listName, localDate, screenshot, signInAs, type PatientRef } from '../support/care';
-
-const PHONE = { width: 390, height: 844 };
+import { PHONE, expectNoSidewaysScroll } from '../support/phone';
 
 type Risk = {
   level: string;
@@ -33,15 +32,6 @@ async function putCarePlan(
   const res = await request.put(`/api/v1/patients/${patient.id}/care-plan`, { headers, data: plan });
   expect(res.status(), await res.text()).toBe(version === undefined ? 201 : 200);
   return res.json();
-}
-
-/** Fails unless the page is no wider than the window (nothing scrolls sideways). */
-async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
-  const [scrollWidth, clientWidth] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
-  expect(scrollWidth, `"${name}" scrolls sideways at ${clientWidth} px`).toBeLessThanOrEqual(clientWidth);
 }
 
 async function openTab(page: Page, patient: PatientRef, path: string, tab: string): Promise<void> {

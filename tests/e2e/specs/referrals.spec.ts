@@ -9,8 +9,7 @@ import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/a11y';
 import { DEMO_PASSWORD, expect, mainNav, people, test, uniqueName, type Person } from '../support/app';
 import { CareApi, listName, localDate, localInput, screenshot, signInAs, type PatientRef } from '../support/care';
-
-const PHONE = { width: 390, height: 844 };
+import { MAIN_NAV, PHONE, expectNoSidewaysScroll } from '../support/phone';
 
 type Evaluation = {
   met: boolean;
@@ -133,15 +132,6 @@ function backdateSending(referral: Referral, days: number): void {
     '-c',
     `UPDATE referrals SET sent_at = sent_at - interval '${days} days' WHERE id = '${referral.id}'`,
   ]);
-}
-
-/** Fails unless the page is no wider than the window (nothing scrolls sideways). */
-async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
-  const [scrollWidth, clientWidth] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
-  expect(scrollWidth, `"${name}" scrolls sideways at ${clientWidth} px`).toBeLessThanOrEqual(clientWidth);
 }
 
 /** The 390 px checks of one screen: no sideways scrolling, then the screenshot and axe. */
@@ -629,7 +619,7 @@ test.describe('referrals and the provider network', () => {
     await page.setViewportSize(PHONE);
     await signInAs(page, people.cm1);
     const nav = mainNav(page);
-    await expect(nav.getByRole('link')).toHaveText(['My worklist', 'Patients', 'Referrals', 'Providers']);
+    await expect(nav.getByRole('link')).toHaveText(MAIN_NAV.careManager);
     await nav.getByRole('link', { name: 'Referrals', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Referrals', level: 1 })).toBeVisible();
     const item = await boardItem(page, 'Sent', patient);

@@ -11,13 +11,13 @@ import {
   type Person,
 } from '../support/app';
 
-const ADMIN_LINKS = ['Users', 'API keys', 'Audit trail'];
+const ADMIN_LINKS = ['Users', 'API keys', 'Webhooks', 'Audit trail'];
 
 // What each role must and must not find in the main navigation and on the
 // patient list (other entries may come and go as the app grows).
 const roles: { who: Person; nav: string[]; notInNav: string[]; canRegister: boolean }[] = [
   { who: people.admin, nav: ['Patients', ...ADMIN_LINKS], notInNav: [], canRegister: true },
-  { who: people.supervisor, nav: ['Patients', 'Audit trail'], notInNav: ['Users', 'API keys'], canRegister: true },
+  { who: people.supervisor, nav: ['Patients', 'Audit trail'], notInNav: ['Users', 'API keys', 'Webhooks'], canRegister: true },
   { who: people.cm1, nav: ['Patients'], notInNav: ADMIN_LINKS, canRegister: true },
   { who: people.viewer, nav: ['Patients'], notInNav: ADMIN_LINKS, canRegister: false },
 ];

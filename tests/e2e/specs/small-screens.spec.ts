@@ -1,41 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, mainNav, people, screen, signIn, test, uniqueName } from '../support/app';
 import { CareApi, hoursFromNow, listName, openMyWorklist, worklistItem } from '../support/care';
-
-// A phone held upright (and the narrowest tablets in split view): 390 × 844 CSS px.
-const PHONE = { width: 390, height: 844 };
+import { MAIN_NAV, PHONE, expectNoSidewaysScroll } from '../support/phone';
 
 test.use({ viewport: PHONE });
-
-/**
- * Fails unless nothing makes the page wider than the window: the document
- * scrolls sideways by not a single pixel. On failure, names the elements
- * that stick out on the right, or whose text runs out of them.
- */
-async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
-  const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
-    const root = document.documentElement;
-    const limit = root.clientWidth + 0.5;
-    const culprits: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll('*'))) {
-      const box = el.getBoundingClientRect();
-      const spills =
-        getComputedStyle(el).overflowX === 'visible' &&
-        Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
-      const textEnd = spills ? box.left + el.scrollWidth : box.right;
-      if (box.right > limit || textEnd > limit) {
-        const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
-        const text = (el.textContent ?? '').trim().slice(0, 40);
-        culprits.push(`${el.tagName.toLowerCase()}${cls} ("${text}") reaches ${Math.round(Math.max(box.right, textEnd))} px`);
-      }
-    }
-    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: culprits.slice(-8) };
-  });
-  expect(
-    scrollWidth,
-    `"${name}" is ${scrollWidth} px wide in a ${clientWidth} px window:\n  ${culprits.join('\n  ')}`,
-  ).toBeLessThanOrEqual(clientWidth);
-}
 
 /** Fails unless `target` is shown whole inside the window (after scrolling to it) and would take a click. */
 async function expectInReach(target: Locator): Promise<void> {
@@ -60,10 +28,6 @@ async function expectFitsPhone(page: Page, name: string): Promise<void> {
   await expectNoSidewaysScroll(page, name);
   await screen(page, `phone-${name}`);
 }
-
-const CARE_MANAGER_NAV = ['My worklist', 'Patients', 'Referrals', 'Providers'];
-const SUPERVISOR_NAV = ['My worklist', 'Patients', 'Referrals', 'Providers', 'Team', 'Audit trail'];
-const ADMIN_NAV = ['Patients', 'Referrals', 'Providers', 'Team', 'Users', 'API keys', 'Audit trail'];
 
 test.describe('on a 390 px wide screen', () => {
   test('the sign-in page and the not-found page fit and can be used', async ({ page }) => {
@@ -96,7 +60,7 @@ test.describe('on a 390 px wide screen', () => {
 
     await signIn(page, people.cm1);
     await openMyWorklist(page);
-    await expectMainNavInReach(page, CARE_MANAGER_NAV);
+    await expectMainNavInReach(page, MAIN_NAV.careManager);
     const item = await worklistItem(page, listName(patient), 'Transition follow-up');
     await expectInReach(item.getByRole('link', { name: listName(patient) }));
     await expectInReach(item.getByRole('button', { name: 'Complete' }));
@@ -113,7 +77,7 @@ test.describe('on a 390 px wide screen', () => {
     await mainNav(page).getByRole('link', { name: 'Patients', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible();
     await expect(page.getByText('Showing the first 25 patients')).toBeVisible();
-    await expectMainNavInReach(page, CARE_MANAGER_NAV);
+    await expectMainNavInReach(page, MAIN_NAV.careManager);
     await expectInReach(page.getByRole('searchbox', { name: 'Search patients' }));
     await expectInReach(page.getByRole('link', { name: 'New patient' }));
     await expectInReach(page.getByRole('table', { name: 'Patients' }).getByRole('link').first());
@@ -161,7 +125,7 @@ test.describe('on a 390 px wide screen', () => {
     await page.goto(`/patients/${patient.id}`);
     await expect(page.getByRole('heading', { name: listName(patient), level: 1 })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Demographics' })).toBeVisible();
-    await expectMainNavInReach(page, CARE_MANAGER_NAV);
+    await expectMainNavInReach(page, MAIN_NAV.careManager);
     const tabs = page.getByRole('navigation', { name: 'Patient record' });
     for (const tab of [
       'Overview',
@@ -239,7 +203,7 @@ test.describe('on a 390 px wide screen', () => {
     await signIn(page, people.supervisor);
     await mainNav(page).getByRole('link', { name: 'Team' }).click();
     await expect(page.getByRole('heading', { name: 'Team', level: 1 })).toBeVisible();
-    await expectMainNavInReach(page, SUPERVISOR_NAV);
+    await expectMainNavInReach(page, MAIN_NAV.supervisor);
     const member = page.getByRole('table', { name: 'Workload by person' }).getByRole('link', { name: people.cm1.name });
     await expectInReach(member);
     await expectFitsPhone(page, 'team');
@@ -260,7 +224,7 @@ test.describe('on a 390 px wide screen', () => {
     await signIn(page, people.admin);
     await mainNav(page).getByRole('link', { name: 'Users' }).click();
     await expect(page.getByRole('table', { name: 'Users' }).getByRole('row').nth(1)).toBeVisible();
-    await expectMainNavInReach(page, ADMIN_NAV);
+    await expectMainNavInReach(page, MAIN_NAV.admin);
     await expectInReach(page.getByRole('button', { name: 'Add user' }));
     await expectFitsPhone(page, 'users');
 

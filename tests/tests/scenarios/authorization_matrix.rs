@@ -265,7 +265,7 @@ pub fn rules() -> Vec<Rule> {
         rule("get_risk", Needs(PatientsRead), PATIENT_DATA),
         rule("override_risk", Needs(PatientsWrite), PATIENT_DATA).body(|_| {
             json!({"level": "high", "reason": "Lost housing this week",
-                   "until": Utc::now().date_naive() + Duration::days(30)})
+                   "until": tests::fixtures::org_today() + Duration::days(30)})
         }),
         rule("get_care_plan", Needs(PatientsRead), PATIENT_DATA),
         // The plan's version (the path names the patient, whose version
@@ -311,6 +311,26 @@ pub fn rules() -> Vec<Rule> {
         }),
         rule("update_encounter", Needs(EncountersWrite), PATIENT_DATA)
             .body(|_| json!({"discharge_disposition": "home with services"})),
+        // An ED visit of the side's patient; its identifier is not one the
+        // patient has, so it is acknowledged AE (and audited once all the same).
+        rule("receive_hl7v2", Needs(EncountersWrite), PATIENT_DATA)
+            .body(|c| Value::String(matrix_adt(c))),
+        rule(
+            "list_identifier_systems",
+            Needs(Permission::IntegrationsManage),
+            Audit::Nothing("the interface's settings; no patient data"),
+        ),
+        rule(
+            "get_identifier_system",
+            Needs(Permission::IntegrationsManage),
+            Audit::Nothing("the interface's settings; no patient data"),
+        ),
+        rule(
+            "put_identifier_system",
+            Needs(Permission::IntegrationsManage),
+            Audit::Once("changes to the interface's settings are audited (no patient data)"),
+        )
+        .body(|_| json!({"system": "urn:oid:2.16.840.1.113883.4.1"})),
         rule("list_appointments", Needs(AppointmentsRead), PATIENT_DATA),
         rule("get_appointment", Needs(AppointmentsRead), PATIENT_DATA),
         rule("record_appointment", Needs(AppointmentsWrite), PATIENT_DATA).body(|c| {
@@ -345,6 +365,26 @@ pub fn rules() -> Vec<Rule> {
             PATIENT_DATA,
         ),
         rule(
+            "huddle_agenda",
+            Mine {
+                base: Some(TasksRead),
+                others: TeamView,
+            },
+            PATIENT_DATA,
+        ),
+        rule("list_huddles", Needs(TasksRead), PATIENT_DATA),
+        rule("get_huddle", Needs(TasksRead), PATIENT_DATA),
+        // One patient discussed and given an action item (the caller's own,
+        // or nobody's for a key): one audit row.
+        rule("record_huddle", Needs(TasksWrite), PATIENT_DATA).body(|c| {
+            json!({"attendee_ids": [c.side.team.care_manager.id],
+                   "patients": [{"patient_id": c.side.patient, "notes": "Stable"}],
+                   "action_items": [{"patient_id": c.side.patient, "title": "Call back",
+                                     "due_at": Utc::now() + Duration::days(1)}]})
+        }),
+        rule("update_huddle", Needs(TasksWrite), PATIENT_DATA)
+            .body(|_| json!({"notes": "Follow up next week"})),
+        rule(
             "team_workload",
             Needs(TeamView),
             Audit::Nothing("task counts per care manager; no patient in it"),
@@ -359,7 +399,136 @@ pub fn rules() -> Vec<Rule> {
         ),
     ];
     all.extend(network_rules());
+    all.extend(reporting_rules());
+    all.extend(fhir_rules());
+    all.extend(webhook_rules());
     all
+}
+
+/// Reports and quality measures.
+fn reporting_rules() -> Vec<Rule> {
+    use Access::Needs;
+    use Permission::ReportsRead;
+    vec![
+        rule(
+            "get_report",
+            Needs(ReportsRead),
+            Audit::Once("report reads are audited (aggregates; no patient in them)"),
+        ),
+        rule(
+            "list_measures",
+            Needs(ReportsRead),
+            Audit::Nothing("the measures' specifications; no patient in them"),
+        ),
+        rule(
+            "get_measure",
+            Needs(ReportsRead),
+            Audit::Once("one audit row listing the patients of the measure's lists"),
+        ),
+    ]
+}
+
+/// The FHIR R4 API: the capability statement is public; each type's read
+/// and search take the permission of its REST counterpart, and audit as
+/// patient data except the provider directory's.
+fn fhir_rules() -> Vec<Rule> {
+    use Access::{Needs, Public};
+    use Permission::{AppointmentsRead, EncountersRead, PatientsRead, ProvidersRead, TasksRead};
+    const DIRECTORY: Audit = Audit::Nothing("the provider directory; no patient in it");
+    let mut rules = vec![rule(
+        "fhir_metadata",
+        Public,
+        Audit::Nothing("the server's capability statement; no data"),
+    )];
+    for (read, search, permission, audit) in [
+        (
+            "fhir_read_patient",
+            "fhir_search_patient",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_related_person",
+            "fhir_search_related_person",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_care_team",
+            "fhir_search_care_team",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_encounter",
+            "fhir_search_encounter",
+            EncountersRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_appointment",
+            "fhir_search_appointment",
+            AppointmentsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_task",
+            "fhir_search_task",
+            TasksRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_care_plan",
+            "fhir_search_care_plan",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_goal",
+            "fhir_search_goal",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_service_request",
+            "fhir_search_service_request",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_organization",
+            "fhir_search_organization",
+            ProvidersRead,
+            DIRECTORY,
+        ),
+        (
+            "fhir_read_healthcare_service",
+            "fhir_search_healthcare_service",
+            ProvidersRead,
+            DIRECTORY,
+        ),
+        (
+            "fhir_read_questionnaire_response",
+            "fhir_search_questionnaire_response",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+        (
+            "fhir_read_observation",
+            "fhir_search_observation",
+            PatientsRead,
+            PATIENT_DATA,
+        ),
+    ] {
+        rules.push(rule(read, Needs(permission), audit));
+        let by_patient = rule(search, Needs(permission), audit);
+        rules.push(if audit == PATIENT_DATA {
+            by_patient.query(|c| vec![("patient", format!("Patient/{}", c.side.patient))])
+        } else {
+            by_patient
+        });
+    }
+    rules
 }
 
 /// The provider network, referrals, medical necessity and programs.
@@ -447,6 +616,33 @@ fn network_rules() -> Vec<Rule> {
             .body(|c| json!({"program_id": c.side.program})),
         rule("update_enrollment", Needs(PatientsWrite), PATIENT_DATA)
             .body(|_| json!({"notes": "Needs help with the form"})),
+    ]
+}
+
+/// Webhooks: admins' integration settings and the delivery log.
+fn webhook_rules() -> Vec<Rule> {
+    use Access::Needs;
+    use Permission::IntegrationsManage;
+    const SETTINGS: Audit = Audit::Nothing("webhook settings; no patient in them");
+    const CHANGES: Audit = Audit::Once("webhook administration is audited (no patient data)");
+    vec![
+        rule("list_webhooks", Needs(IntegrationsManage), SETTINGS),
+        rule("get_webhook", Needs(IntegrationsManage), SETTINGS),
+        rule("create_webhook", Needs(IntegrationsManage), CHANGES)
+            .body(|_| json!({"url": "https://203.0.113.10/hooks", "events": ["task.overdue"]})),
+        rule("update_webhook", Needs(IntegrationsManage), CHANGES)
+            .body(|_| json!({"description": "EHR inbox (renamed)"})),
+        rule("delete_webhook", Needs(IntegrationsManage), CHANGES).on(Record::FreshWebhook),
+        rule(
+            "list_deliveries",
+            Needs(IntegrationsManage),
+            Audit::Nothing("event types, ids and delivery statuses; no patient data"),
+        ),
+        rule(
+            "replay_delivery",
+            Needs(IntegrationsManage),
+            Audit::Once("replays are audited (the event carries patient ids)"),
+        ),
     ]
 }
 
@@ -549,11 +745,50 @@ pub fn rules_for<'r>(ops: &[Operation], rules: &'r [Rule]) -> Vec<&'r Rule> {
         .collect()
 }
 
+/// Path parameters that name no record another organization could own:
+/// a service (whose criteria are the caller's organization's own), a
+/// report (over the caller's organization's records) and an assigning
+/// authority (whose identifier-system mapping is the organization's own).
+const NOT_RECORDS: [&str; 3] = ["service", "name", "assigning_authority"];
+
+/// Whether the path names no record another organization could own (its
+/// parameters are [`NOT_RECORDS`], or it names a quality measure).
+fn names_no_record(op: &Operation) -> bool {
+    op.path.starts_with("/api/v1/measures/")
+        || op
+            .path_params
+            .iter()
+            .all(|p| NOT_RECORDS.contains(&p.as_str()))
+}
+
+/// An HL7 v2 A04 (ED visit) naming `ctx.side`'s patient, with a control id
+/// and visit number of its own (a resend would be answered from the first).
+fn matrix_adt(ctx: &Ctx) -> String {
+    let id = Uuid::new_v4().simple().to_string();
+    let at = (Utc::now() - Duration::hours(3)).format("%Y%m%d%H%M%S+0000");
+    let mut pv1 = vec![String::new(); 45];
+    pv1[0] = "1".into();
+    pv1[1] = "E".into();
+    pv1[2] = "ED^^^Mercy ED".into();
+    pv1[18] = format!("V-{}", &id[..12]);
+    pv1[43] = at.to_string();
+    format!(
+        "MSH|^~\\&|EPIC|MERCY|CAREMGR|MATRIX|{at}||ADT^A04^ADT_A01|{ctl}|P|2.5.1\r\
+         PID|1||{patient}^^^MATRIX^MR\r\
+         PV1|{pv1}\r",
+        ctl = &id[..20],
+        patient = ctx.side.patient,
+        pv1 = pv1.join("|"),
+    )
+}
+
 /// The record and id a call's path (or version) names.
 fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uuid)> {
     let record = rule.and_then(|r| r.on).or_else(|| {
-        // A service names criteria, not a record.
-        let param = op.path_params.first().filter(|p| *p != "service")?;
+        if names_no_record(op) {
+            return None;
+        }
+        let param = op.path_params.first()?;
         let collection = op.collection_of(param)?;
         Some(Record::named_by(collection).unwrap_or_else(|| {
             panic!(
@@ -589,6 +824,10 @@ fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uui
             ctx.app
                 .sent_referral(&cm, ctx.side.patient, ctx.side.provider)
         }
+        (Record::FreshWebhook, _) => {
+            let admin = ctx.app.token(&ctx.side.team.admin);
+            ctx.app.webhook(&admin)
+        }
         (Record::FreshScreening, _) => {
             let cm = ctx.app.token(&ctx.side.team.care_manager);
             let screening: Value = ctx
@@ -603,6 +842,28 @@ fn target(op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -> Option<(Record, Uui
             screening["id"]
                 .as_str()
                 .expect("screening id")
+                .parse()
+                .expect("uuid")
+        }
+        // A goal of the plan as it is now (a plan saved since holds others,
+        // or none: then it gets one).
+        (Record::Goal, _) => {
+            let cm = ctx.app.token(&ctx.side.team.care_manager);
+            let path = format!("/api/v1/patients/{}/care-plan", ctx.side.patient);
+            let mut plan: Value = ctx.app.get(&path).token(&cm).send().json_of(200);
+            if plan["goals"].as_array().is_none_or(Vec::is_empty) {
+                plan = ctx
+                    .app
+                    .put(&path)
+                    .token(&cm)
+                    .json(&json!({"version": plan["version"],
+                                  "goals": [{"text": "PHQ-9 below 5", "target_date": "2027-05-31"}]}))
+                    .send()
+                    .json_of(200);
+            }
+            plan["goals"][0]["id"]
+                .as_str()
+                .expect("goal id")
                 .parse()
                 .expect("uuid")
         }
@@ -622,6 +883,14 @@ pub fn prepare(doc: &Document, op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -
         _ if param == "n" => "1".to_owned(),
         // The setup set criteria for this service.
         _ if param == "service" => "inpatient_psychiatric".to_owned(),
+        _ if param == "name" => "caseload".to_owned(),
+        _ if op.path.starts_with("/api/v1/measures/") => "fuh".to_owned(),
+        // The setup mapped this assigning authority; a PUT maps a new one
+        // (there is no version to name).
+        _ if param == "assigning_authority" && op.method == reqwest::Method::PUT => {
+            format!("AUTH-{}", Uuid::new_v4().simple())
+        }
+        _ if param == "assigning_authority" => "MERCY".to_owned(),
         _ => panic!(
             "{}: nothing says what to put in `{{{param}}}` — teach `prepare` in \
              tests/tests/scenarios/authorization_matrix.rs",
@@ -647,6 +916,12 @@ pub fn prepare(doc: &Document, op: &Operation, rule: Option<&Rule>, ctx: &Ctx) -
             body["version"] = json!(version);
         }
         call.body = Some(body);
+    } else if let Some((media, example)) = &op.raw_body {
+        let body = match rule.and_then(|r| r.body).map(|make| make(ctx)) {
+            Some(Value::String(text)) => text,
+            _ => example.clone(),
+        };
+        call.raw = Some((media.clone(), body.into_bytes()));
     }
     call
 }
@@ -673,6 +948,9 @@ pub struct Stage {
 pub fn stage() -> Stage {
     let app = TestApp::spawn_with(|c| {
         c.login_attempts_per_minute = std::num::NonZeroU32::new(100_000).expect("non-zero");
+        // Replays only queue an attempt; no worker makes it (the side's
+        // webhook points at an address nothing answers on).
+        c.webhooks.interval = None;
     });
     let doc = app.openapi();
     let ops = doc.operations();
@@ -854,9 +1132,7 @@ fn another_organizations_record_is_a_404_never_a_403_for_every_caller_the_operat
     let mut failures = Vec::new();
     let mut sent = 0;
     for (op, rule) in stage.ops.iter().zip(matched) {
-        // A service's criteria are the caller's organization's own: the
-        // path names a service, not a record another organization owns.
-        if op.path_params.iter().all(|p| p == "service") {
+        if names_no_record(op) {
             continue;
         }
         for caller in stage.callers.iter().filter(|c| c.who.may(rule.access)) {

@@ -150,7 +150,7 @@ fn a_risk_override_needs_a_reason_and_an_end_date_and_shows_beside_the_computed_
         ..
     } = scene("Override Org", "Override", RiskLevel::Low);
     let path = format!("/api/v1/patients/{}/risk/override", p.id);
-    let today = Utc::now().date_naive();
+    let today = tests::fixtures::org_today();
     app.post(&path)
         .token(&token)
         .json(&json!({"level": "high", "reason": " ", "until": today}))
@@ -212,7 +212,7 @@ fn a_care_plan_is_created_then_every_change_is_a_version_and_version_1_stays_rea
             "goals": [{"text": "PHQ-9 below 10 by spring", "target_date": "2027-04-30",
                        "measure": {"instrument": "phq9", "comparator": "lt", "value": 10}}],
             "participants": [{"kind": "patient", "name": "Pat Plan", "agreed": true,
-                              "agreed_on": Utc::now().date_naive()}]
+                              "agreed_on": tests::fixtures::org_today()}]
         }))
         .send()
         .expect(201)
@@ -220,7 +220,7 @@ fn a_care_plan_is_created_then_every_change_is_a_version_and_version_1_stays_rea
     assert_eq!(created.version, 1);
     assert_eq!(
         created.content.review_due_on,
-        Utc::now().date_naive() + Duration::days(90)
+        tests::fixtures::org_today() + Duration::days(90)
     );
     assert_eq!(created.goal_evaluations[0].met, None);
 
@@ -293,7 +293,7 @@ fn a_review_due_within_two_weeks_opens_a_task_and_completing_the_review_closes_i
         patient: p,
         ..
     } = scene("Review Org", "Review", RiskLevel::Low);
-    let soon = Utc::now().date_naive() + Duration::days(5);
+    let soon = tests::fixtures::org_today() + Duration::days(5);
     let plan: CarePlan = app
         .put(&plan_path(p.id))
         .token(&token)
@@ -324,7 +324,7 @@ fn a_review_due_within_two_weeks_opens_a_task_and_completing_the_review_closes_i
     assert_eq!(last.outcome, "Food bank enrolled; keep goals");
     assert_eq!(
         done.content.review_due_on,
-        Utc::now().date_naive() + Duration::days(90)
+        tests::fixtures::org_today() + Duration::days(90)
     );
     let closed = tasks_of(&app, &token, p.id)
         .into_iter()

@@ -740,7 +740,7 @@ fn enrolling_steps_through_the_lifecycle_and_a_renewal_within_thirty_days_opens_
     let enrolled: Enrollment = patch(&applied, json!({"status": "enrolled"}))
         .expect(200)
         .json();
-    let today = Utc::now().date_naive();
+    let today = tests::fixtures::org_today();
     assert!(enrolled.enrolled_on.is_some());
     let renew = enrolled
         .renewal_due_on

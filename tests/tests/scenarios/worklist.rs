@@ -1,11 +1,23 @@
 //! Tasks and the prioritized worklist: order, who may see and reassign
 //! what, versions, outreach on a task, the supervisor view.
 
-use chrono::Duration;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use diesel::RunQueryDsl;
+use diesel::sql_types::{Text, Timestamptz, Uuid as SqlUuid};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::{Value, json};
+use shared::ids::{PatientId, TaskId, UserId};
+use shared::pagination::Page;
 use shared::risk::RiskLevel;
 use shared::tasks::{Task, TaskKind, TaskStatus};
+use shared::worklist::{Entry, WorklistItem, rank};
+use strum::VariantArray;
 use tests::TestApp;
+use tests::fixtures::Team;
+use uuid::Uuid;
 
 use crate::care::{
     Scene, appointment, discharge, manual_task, mark_missed, now, patient_of, scene, task, worklist,
@@ -375,4 +387,171 @@ fn a_rule_task_kind_cannot_be_created_by_hand() {
         .send()
         .expect(422);
     assert_eq!(res.invalid_fields(), vec!["kind"]);
+}
+
+/// One generated open task: its kind, its patient's risk, when it is due
+/// (whole hours from now, so several share a due time and the id breaks
+/// the tie) and whether work on it has started.
+#[derive(Debug, Clone)]
+struct GeneratedTask {
+    kind: TaskKind,
+    risk: RiskLevel,
+    due_in_hours: i64,
+    in_progress: bool,
+}
+
+fn generated_task() -> impl Strategy<Value = GeneratedTask> {
+    (
+        proptest::sample::select(TaskKind::VARIANTS),
+        proptest::sample::select(RiskLevel::VARIANTS),
+        -72_i64..72,
+        any::<bool>(),
+    )
+        .prop_map(|(kind, risk, due_in_hours, in_progress)| GeneratedTask {
+            kind,
+            risk,
+            due_in_hours,
+            in_progress,
+        })
+}
+
+/// Stores `tasks` for `cm` straight in the database (rule-made kinds cannot
+/// be created through the API), each on a patient of its risk level, beside
+/// work that must not show: a finished task and a colleague's task.
+fn store_tasks(app: &TestApp, team: &Team, tasks: &[GeneratedTask]) -> Vec<Uuid> {
+    let token = app.token(&team.care_manager);
+    let patients: HashMap<RiskLevel, PatientId> = RiskLevel::VARIANTS
+        .iter()
+        .map(|risk| {
+            let family = format!("Risk{}", risk.as_ref().replace('_', ""));
+            (
+                *risk,
+                patient_of(app, &token, &team.care_manager, &family, *risk).id,
+            )
+        })
+        .collect();
+    let mut conn = app.conn();
+    let mut insert = |task: &GeneratedTask, assignee: UserId, status: &str| {
+        let id = Uuid::new_v4();
+        diesel::sql_query(
+            "INSERT INTO tasks (id, organization_id, patient_id, assignee_id, kind, title, due_at, status, source_type)
+             VALUES ($1, $2, $3, $4, $5, 'Generated', $6, $7, 'manual')",
+        )
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(team.org.id.get())
+        .bind::<SqlUuid, _>(patients[&task.risk].get())
+        .bind::<SqlUuid, _>(assignee.get())
+        .bind::<Text, _>(task.kind.as_ref())
+        .bind::<Timestamptz, _>(whole_hour() + Duration::hours(task.due_in_hours))
+        .bind::<Text, _>(status)
+        .execute(&mut conn)
+        .expect("insert a generated task");
+        id
+    };
+    let open = tasks
+        .iter()
+        .map(|t| {
+            insert(
+                t,
+                team.care_manager.id,
+                if t.in_progress { "in_progress" } else { "open" },
+            )
+        })
+        .collect();
+    if let Some(first) = tasks.first() {
+        insert(first, team.care_manager.id, "done");
+        insert(first, team.supervisor.id, "open");
+    }
+    open
+}
+
+/// The top of the current hour: generated due times fall on whole hours of it.
+fn whole_hour() -> DateTime<Utc> {
+    let t = now();
+    t - Duration::seconds(i64::from(t.minute() * 60 + t.second()))
+        - Duration::nanoseconds(i64::from(t.nanosecond()))
+}
+
+/// The worklist walked in pages of `limit`.
+fn walk(app: &TestApp, token: &str, limit: usize) -> Vec<WorklistItem> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/worklist?limit={limit}&cursor={c}"),
+            None => format!("/api/v1/worklist?limit={limit}"),
+        };
+        let page: Page<WorklistItem> = app.get(&path).token(token).send().expect(200).json();
+        assert!(page.items.len() <= limit, "a page holds at most its limit");
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return items,
+        }
+    }
+}
+
+#[test]
+fn the_worklist_walked_page_by_page_is_in_rank_order_for_any_tasks_page_size_and_time() {
+    let app = TestApp::spawn();
+    let cases = std::sync::atomic::AtomicU32::new(0);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(
+            &(
+                proptest::collection::vec(generated_task(), 0..40),
+                1_usize..9,
+            ),
+            |(tasks, limit)| {
+                let case = cases.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let team = app.team(&format!("Rank Org {case}"));
+                let stored = store_tasks(&app, &team, &tasks);
+                let token = app.token(&team.care_manager);
+                let walked = walk(&app, &token, limit);
+                let walked_ids: Vec<TaskId> = walked.iter().map(|i| i.task.id).collect();
+
+                // Exactly the care manager's open work, each task once.
+                let mut got: Vec<Uuid> = walked_ids.iter().map(|id| id.get()).collect();
+                let mut want = stored.clone();
+                got.sort();
+                want.sort();
+                prop_assert_eq!(got, want);
+
+                // `rank` over the same entries, handed over in reverse, orders
+                // them the same way at any time: before every due time, at
+                // each due time, just after it, and long after the last.
+                let entries: Vec<Entry> = walked
+                    .iter()
+                    .rev()
+                    .map(|i| Entry {
+                        task: i.task.clone(),
+                        patient: i.patient.clone(),
+                        disengaged: false,
+                        open_barriers: Vec::new(),
+                    })
+                    .collect();
+                let mut times = vec![
+                    whole_hour() - Duration::days(30),
+                    now(),
+                    whole_hour() + Duration::days(30),
+                ];
+                for t in tasks.iter().take(6) {
+                    let due = whole_hour() + Duration::hours(t.due_in_hours);
+                    times.extend([due, due + Duration::microseconds(1)]);
+                }
+                for at in times {
+                    let ranked: Vec<TaskId> = rank(entries.clone(), at, &|t| t.to_rfc3339())
+                        .iter()
+                        .map(|i| i.task.id)
+                        .collect();
+                    prop_assert_eq!(&ranked, &walked_ids, "ranked at {}", at);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
 }

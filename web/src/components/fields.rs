@@ -360,3 +360,68 @@ mod tests {
         );
     }
 }
+
+/// A required choice of one or more codes of an enum (an API key's scopes,
+/// a webhook's events): one labelled checkbox per code, in the enum's
+/// order, each showing its label and its code, and the field's error.
+/// `checked` holds every code with whether it is ticked.
+#[component]
+pub fn CodeChecklist<T>(
+    /// The legend (the field's name).
+    legend: &'static str,
+    /// Each checkbox's id is `{id_prefix}-{n}`; the error's is `{id_prefix}s-error`.
+    id_prefix: &'static str,
+    /// The words shown for a code before the code itself.
+    label: fn(T) -> &'static str,
+    /// Every code, with whether it is ticked.
+    checked: RwSignal<Vec<(T, bool)>>,
+    /// The field's error, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView
+where
+    T: strum::VariantArray + AsRef<str> + Copy + PartialEq + Send + Sync + 'static,
+{
+    let error_id = format!("{id_prefix}s-error");
+    let described_by = error_id.clone();
+    let tick = move |code: T, on: bool| {
+        checked.update(|c| {
+            for (t, v) in c.iter_mut() {
+                if *t == code {
+                    *v = on;
+                }
+            }
+        });
+    };
+    view! {
+        <fieldset class="scope-fieldset" aria-describedby=described_by>
+            <legend>{legend} <span class="required-mark" aria-hidden="true">" *"</span></legend>
+            {T::VARIANTS
+                .iter()
+                .enumerate()
+                .map(|(i, code)| {
+                    let code = *code;
+                    let id = format!("{id_prefix}-{i}");
+                    view! {
+                        <div class="field checkbox-field">
+                            <input
+                                id=id.clone()
+                                type="checkbox"
+                                prop:checked=move || {
+                                    checked.with(|c| c.iter().any(|(t, on)| *t == code && *on))
+                                }
+                                on:change=move |ev| tick(code, event_target_checked(&ev))
+                            />
+                            <label for=id>
+                                {label(code)} " " <code class="scope">{code.as_ref().to_string()}</code>
+                            </label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </fieldset>
+    }
+}

@@ -4,6 +4,7 @@
 pub mod badges;
 pub mod banner;
 pub mod card;
+pub mod chart;
 pub mod clock;
 pub mod dialog;
 pub mod fields;
@@ -19,11 +20,11 @@ pub use badges::{NetworkBadge, ReferralStatusBadge, RiskBadge, StatusBadge, Tag}
 pub use banner::{ErrorBanner, Loading, NotLoaded, Notice};
 pub use card::{Card, ListCard, fact, fact_view};
 pub use dialog::Modal;
-pub use fields::{CheckboxField, Choice, SelectField, TextField, choices};
+pub use fields::{CheckboxField, Choice, CodeChecklist, SelectField, TextField, choices};
 pub use forms::{
     ActionForm, AddForm, AddFormState, AddFormToggle, Button, Disclosure, FormActions, FormErrors,
     InputReader, SubmitButton, text_inputs,
 };
-pub use page::{Breadcrumb, PageHeader, TabSection};
+pub use page::{Breadcrumb, ListPageHead, PageHeader, TabSection};
 pub use paged_list::{PagedItems, PagedList, PagedTable, use_paged_list};
 pub use table::Column;

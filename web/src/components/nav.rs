@@ -31,6 +31,12 @@ pub const NAV_ITEMS: &[NavItem] = &[
         caseload: true,
     },
     NavItem {
+        href: "/huddles",
+        label: "Huddles",
+        needs: Permission::TasksRead,
+        caseload: false,
+    },
+    NavItem {
         href: "/patients",
         label: "Patients",
         needs: Permission::PatientsRead,
@@ -55,6 +61,18 @@ pub const NAV_ITEMS: &[NavItem] = &[
         caseload: false,
     },
     NavItem {
+        href: "/reports",
+        label: "Reports",
+        needs: Permission::ReportsRead,
+        caseload: false,
+    },
+    NavItem {
+        href: "/measures",
+        label: "Quality measures",
+        needs: Permission::ReportsRead,
+        caseload: false,
+    },
+    NavItem {
         href: "/admin/users",
         label: "Users",
         needs: Permission::UsersManage,
@@ -64,6 +82,18 @@ pub const NAV_ITEMS: &[NavItem] = &[
         href: "/admin/api-keys",
         label: "API keys",
         needs: Permission::ApiKeysManage,
+        caseload: false,
+    },
+    NavItem {
+        href: "/admin/webhooks",
+        label: "Webhooks",
+        needs: Permission::IntegrationsManage,
+        caseload: false,
+    },
+    NavItem {
+        href: "/admin/hl7-identifier-systems",
+        label: "HL7 identifiers",
+        needs: Permission::IntegrationsManage,
         caseload: false,
     },
     NavItem {
@@ -166,45 +196,68 @@ mod tests {
         assert_eq!(
             labels(Role::Admin),
             vec![
+                "Huddles",
                 "Patients",
                 "Referrals",
                 "Providers",
                 "Team",
+                "Reports",
+                "Quality measures",
                 "Users",
                 "API keys",
+                "Webhooks",
+                "HL7 identifiers",
                 "Audit trail"
             ]
         );
     }
 
     #[test]
-    fn supervisors_see_their_worklist_the_team_and_the_audit_trail() {
+    fn supervisors_see_their_worklist_the_team_reports_and_the_audit_trail() {
         assert_eq!(
             labels(Role::Supervisor),
             vec![
                 "My worklist",
+                "Huddles",
                 "Patients",
                 "Referrals",
                 "Providers",
                 "Team",
+                "Reports",
+                "Quality measures",
                 "Audit trail"
             ]
         );
     }
 
     #[test]
-    fn care_managers_see_their_worklist_patients_referrals_and_providers() {
+    fn care_managers_see_their_worklist_huddles_patients_referrals_providers_and_reports() {
         assert_eq!(
             labels(Role::CareManager),
-            vec!["My worklist", "Patients", "Referrals", "Providers"]
+            vec![
+                "My worklist",
+                "Huddles",
+                "Patients",
+                "Referrals",
+                "Providers",
+                "Reports",
+                "Quality measures"
+            ]
         );
     }
 
     #[test]
-    fn viewers_see_patients_referrals_and_providers() {
+    fn viewers_see_huddles_patients_referrals_providers_and_reports() {
         assert_eq!(
             labels(Role::Viewer),
-            vec!["Patients", "Referrals", "Providers"]
+            vec![
+                "Huddles",
+                "Patients",
+                "Referrals",
+                "Providers",
+                "Reports",
+                "Quality measures"
+            ]
         );
     }
 }

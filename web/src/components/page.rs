@@ -89,3 +89,33 @@ pub fn TabSection(
         </section>
     }
 }
+
+/// The top of an admin list page (users, API keys, webhooks, identifier
+/// systems): the heading with its one primary action, then the notice that
+/// confirms the last change and the banner of the last failure.
+#[component]
+pub fn ListPageHead(
+    /// The heading.
+    title: &'static str,
+    /// What the page holds and why.
+    subtitle: &'static str,
+    /// The primary button's words ("Add user").
+    action: &'static str,
+    /// What the primary button does.
+    on_action: Callback<()>,
+    /// The confirmation of the last change.
+    notice: RwSignal<Option<String>>,
+    /// The list's or the last action's failure.
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    view! {
+        <PageHeader title=title.to_string() subtitle=subtitle.to_string()>
+            <button type="button" class="button primary" on:click=move |_| on_action.run(())>
+                {action}
+            </button>
+        </PageHeader>
+        <Notice message=notice />
+        <ErrorBanner error=error />
+    }
+}

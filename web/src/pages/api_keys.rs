@@ -11,8 +11,8 @@ use strum::VariantArray;
 use super::not_found::NotAllowed;
 use crate::client;
 use crate::components::{
-    ActionForm, Button, Choice, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader,
-    PagedTable, SelectField, Tag, TextField, use_paged_list,
+    ActionForm, Button, Choice, CodeChecklist, Column, ErrorBanner, FormActions, ListPageHead,
+    Modal, PagedTable, SelectField, Tag, TextField, use_paged_list,
 };
 use crate::dom::{focus_element, set_title};
 use crate::format;
@@ -113,17 +113,14 @@ pub fn ApiKeysPage() -> impl IntoView {
     };
 
     view! {
-        <PageHeader
-            title="API keys".to_string()
+        <ListPageHead
+            title="API keys"
             subtitle="Keys let integrations and reporting scripts use the API. Each key can do only what its scopes allow."
-                .to_string()
-        >
-            <button type="button" class="button primary" on:click=move |_| create_open.set(true)>
-                "Create API key"
-            </button>
-        </PageHeader>
-        <Notice message=notice />
-        <ErrorBanner error=list.error_or(error) />
+            action="Create API key"
+            on_action=Callback::new(move |()| create_open.set(true))
+            notice=notice
+            error=list.error_or(error)
+        />
 
         <PagedTable
             list=list
@@ -340,45 +337,13 @@ fn CreateKey(
                             autocomplete="off"
                             maxlength=100u32
                         />
-                        <fieldset class="scope-fieldset" aria-describedby="scopes-error">
-                            <legend>"Scopes" <span class="required-mark" aria-hidden="true">" *"</span></legend>
-                            {Scope::VARIANTS
-                                .iter()
-                                .enumerate()
-                                .map(|(i, scope)| {
-                                    let scope = *scope;
-                                    let id = format!("scope-{i}");
-                                    view! {
-                                        <div class="field checkbox-field">
-                                            <input
-                                                id=id.clone()
-                                                type="checkbox"
-                                                prop:checked=move || {
-                                                    checked.with(|c| c.iter().any(|(s, on)| *s == scope && *on))
-                                                }
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    checked
-                                                        .update(|c| {
-                                                            for (s, v) in c.iter_mut() {
-                                                                if *s == scope {
-                                                                    *v = on;
-                                                                }
-                                                            }
-                                                        });
-                                                }
-                                            />
-                                            <label for=id>
-                                                {scope.description()} " " <code class="scope">{scope.as_ref().to_string()}</code>
-                                            </label>
-                                        </div>
-                                    }
-                                })
-                                .collect_view()}
-                            <p class="field-error" id="scopes-error" aria-live="polite">
-                                {move || scopes_error.get()}
-                            </p>
-                        </fieldset>
+                        <CodeChecklist
+                            legend="Scopes"
+                            id_prefix="scope"
+                            label=Scope::description
+                            checked=checked
+                            error=scopes_error
+                        />
                         <Show when=binds>
                             <SelectField
                                 id="key-provider"

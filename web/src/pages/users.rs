@@ -13,7 +13,7 @@ use super::not_found::NotAllowed;
 use crate::client;
 use crate::components::forms::{field_message, stale_with};
 use crate::components::{
-    ActionForm, Button, Column, ErrorBanner, FormActions, Modal, Notice, PageHeader, PagedList,
+    ActionForm, Button, Column, ErrorBanner, FormActions, ListPageHead, Modal, PagedList,
     PagedTable, SelectField, Tag, TextField, choices, use_paged_list,
 };
 use crate::dom::{focus_element, set_title};
@@ -109,17 +109,14 @@ pub fn UsersPage() -> impl IntoView {
     let deactivate_dialog = UserDialog::new();
 
     view! {
-        <PageHeader
-            title="Users".to_string()
+        <ListPageHead
+            title="Users"
             subtitle="Everyone who can sign in to your organization. Nobody is deleted; deactivate people who leave."
-                .to_string()
-        >
-            <button type="button" class="button primary" on:click=move |_| create_open.set(true)>
-                "Add user"
-            </button>
-        </PageHeader>
-        <Notice message=notice />
-        <ErrorBanner error=list.error_or(error) />
+            action="Add user"
+            on_action=Callback::new(move |()| create_open.set(true))
+            notice=notice
+            error=list.error_or(error)
+        />
 
         <PagedTable
             list=list
