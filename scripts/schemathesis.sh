@@ -199,7 +199,7 @@ status=0
 # The hooks read and make records (schemathesis_hooks.py, `before_call`).
 ST_BASE_URL="$base" ST_TOKEN="$token" ST_PATIENT="$patient" ST_USER="$user" \
   ST_TASK="$task" ST_CONTACT="$contact" ST_PROVIDER="$provider" ST_PROGRAM="$program" \
-  ST_REFERRAL="$referral" \
+  ST_REFERRAL="$referral" ST_WEBHOOK="$webhook" \
 "$venv/bin/st" --config-file "$config" run "$base/api/openapi.json" \
   --checks all \
   -H "Authorization: Bearer $token" \

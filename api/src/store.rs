@@ -52,7 +52,18 @@ macro_rules! scoped_rows {
     };
 }
 
-pub(crate) use {of_org, one_of_org, scoped_rows};
+/// `$table` joined on `$on` and on the organization: `$table.organization_id
+/// = $from.organization_id`. A join between two organizations' tables keys
+/// on both, so a database sharded by organization (ARCHITECTURE.md, the
+/// Citus plan) can run it on one node; `tests/src/org_scope.rs` checks every
+/// statement the scenarios send for it.
+macro_rules! org_join {
+    ($table:ident, $from:ident, $on:expr) => {
+        $table::table.on($on.and($table::organization_id.eq($from::organization_id)))
+    };
+}
+
+pub(crate) use {of_org, one_of_org, org_join, scoped_rows};
 
 /// `CASE <column> WHEN '<code>' THEN <value> … END` over every code of `E`:
 /// a rule written in `shared` (a band, a rank) evaluated by the database, so

@@ -62,7 +62,8 @@ fn seed_demo_loads_both_organizations_once() {
         count(
             &db,
             "users u WHERE u.role = 'care_manager' AND NOT EXISTS (SELECT 1 FROM tasks t \
-             WHERE t.assignee_id = u.id AND t.kind = 'safety_followup' AND t.status = 'open')"
+             WHERE t.organization_id = u.organization_id AND t.assignee_id = u.id \
+             AND t.kind = 'safety_followup' AND t.status = 'open')"
         ),
         0,
         "every care manager's demo worklist opens on its safety band"

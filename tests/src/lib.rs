@@ -9,6 +9,7 @@
 
 pub mod fixtures;
 pub mod openapi_ops;
+pub mod org_scope;
 pub mod private_pg;
 pub mod webhook_receiver;
 
@@ -148,9 +149,30 @@ fn ensure_template() -> String {
             diesel::sql_query("SELECT pg_advisory_unlock(727274)")
                 .execute(&mut admin)
                 .expect("advisory unlock");
+            org_scope::install(|| tenant_tables(&name));
             name
         })
         .clone()
+}
+
+#[derive(QueryableByName)]
+struct TableName {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+}
+
+/// The tables of the migrated schema that have an `organization_id`.
+fn tenant_tables(template: &str) -> std::collections::HashSet<String> {
+    let mut conn = PgConnection::establish(&database_url(template)).expect("connect to template");
+    diesel::sql_query(
+        "SELECT table_name::text AS table_name FROM information_schema.columns \
+         WHERE table_schema = 'public' AND column_name = 'organization_id'",
+    )
+    .load::<TableName>(&mut conn)
+    .expect("read the tenant tables")
+    .into_iter()
+    .map(|t| t.table_name)
+    .collect()
 }
 
 /// A fresh database cloned from the template; dropped on `Drop`.
@@ -267,6 +289,12 @@ impl Drop for TestDatabase {
             ))
             .execute(&mut admin);
         }
+        let broken = org_scope::take(&self.name);
+        assert!(
+            broken.is_empty() || std::thread::panicking(),
+            "statements join tenant tables without organization_id (see tests/src/org_scope.rs):\n{}",
+            broken.join("\n")
+        );
     }
 }
 

@@ -14,7 +14,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::schema::{alert_recipients, alerts, care_team_members, patients, users};
-use crate::store::{code, of_org, one_of_org};
+use crate::store::{code, of_org, one_of_org, org_join};
 
 /// Who hears about a patient: the internal members of the care team active
 /// on `today`, the primary care manager, and — when that is nobody — the
@@ -27,7 +27,11 @@ pub fn recipients(
 ) -> ApiResult<Vec<Uuid>> {
     let (org, patient) = (auth.org().get(), patient.get());
     let mut ids: Vec<Uuid> = care_team_members::table
-        .inner_join(users::table.on(users::id.nullable().eq(care_team_members::user_id)))
+        .inner_join(org_join!(
+            users,
+            care_team_members,
+            users::id.nullable().eq(care_team_members::user_id)
+        ))
         .filter(care_team_members::organization_id.eq(org))
         .filter(care_team_members::patient_id.eq(patient))
         .filter(care_team_members::start_date.le(today))
@@ -217,7 +221,11 @@ pub fn list(
 ) -> ApiResult<Vec<Alert>> {
     let org = auth.org().get();
     let mut q = alerts::table
-        .inner_join(patients::table.on(patients::id.eq(alerts::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            alerts,
+            patients::id.eq(alerts::patient_id)
+        ))
         .filter(alerts::organization_id.eq(org))
         .into_boxed();
     if let Some(p) = filter.patient_id {
@@ -260,7 +268,11 @@ pub fn list(
 /// Alert `id`, or a 404.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Alert> {
     let row = alerts::table
-        .inner_join(patients::table.on(patients::id.eq(alerts::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            alerts,
+            patients::id.eq(alerts::patient_id)
+        ))
         .filter(alerts::organization_id.eq(auth.org().get()))
         .filter(alerts::id.eq(id))
         .select((

@@ -14,6 +14,7 @@ use crate::auth::sessions::{EndReason, SessionPolicy, SignIn};
 use crate::auth::tokens::{digest, random_token};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{api_keys, login_throttle, organizations, refresh_tokens, sign_ins, users};
+use crate::store::org_join;
 
 /// A user as authentication sees them.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -68,7 +69,7 @@ pub fn find_session_user(
     sid: Uuid,
 ) -> QueryResult<Option<(UserAuth, String, SignIn)>> {
     let row: Option<(UserAuth, String, SignInRow)> = sign_ins::table
-        .inner_join(users::table.on(users::id.eq(sign_ins::user_id)))
+        .inner_join(org_join!(users, sign_ins, users::id.eq(sign_ins::user_id)))
         .inner_join(organizations::table.on(organizations::id.eq(users::organization_id)))
         .filter(sign_ins::id.eq(sid))
         .filter(users::id.eq(id.get()))

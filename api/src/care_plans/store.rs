@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{care_plan_versions, care_plans};
-use crate::store::{of_org, one_of_org};
+use crate::store::{of_org, one_of_org, org_join};
 
 /// A plan as stored: its current version and content.
 #[derive(Debug, Clone)]
@@ -182,7 +182,11 @@ pub fn version(
     n: i32,
 ) -> ApiResult<Option<VersionRow>> {
     let row = of_org!(care_plan_versions, auth)
-        .inner_join(care_plans::table.on(care_plans::id.eq(care_plan_versions::care_plan_id)))
+        .inner_join(org_join!(
+            care_plans,
+            care_plan_versions,
+            care_plans::id.eq(care_plan_versions::care_plan_id)
+        ))
         .filter(care_plan_versions::care_plan_id.eq(id))
         .filter(care_plan_versions::version.eq(n))
         .select((

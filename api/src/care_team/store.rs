@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{care_team_members as members, users};
-use crate::store::{code, one_of_org};
+use crate::store::{code, one_of_org, org_join};
 
 const NOUN: &str = "care team member";
 
@@ -86,7 +86,11 @@ impl<'a> From<&'a CareTeamMember> for Columns<'a> {
 /// Member `id`, or a 404.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<CareTeamMember> {
     let row = members::table
-        .left_join(users::table.on(users::id.nullable().eq(members::user_id)))
+        .left_join(org_join!(
+            users,
+            members,
+            users::id.nullable().eq(members::user_id)
+        ))
         .filter(members::organization_id.eq(auth.org().get()))
         .filter(members::id.eq(id))
         .select((Row::as_select(), users::name.nullable()))
@@ -122,7 +126,11 @@ pub fn list(
     paging: &Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<Vec<CareTeamMember>> {
     let mut q = members::table
-        .left_join(users::table.on(users::id.nullable().eq(members::user_id)))
+        .left_join(org_join!(
+            users,
+            members,
+            users::id.nullable().eq(members::user_id)
+        ))
         .filter(members::organization_id.eq(auth.org().get()))
         .filter(members::patient_id.eq(patient.get()))
         .into_boxed();

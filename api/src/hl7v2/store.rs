@@ -13,7 +13,7 @@ use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::http::Paging;
 use crate::schema::{hl7_identifier_systems, hl7_messages, patient_identifiers, patients};
-use crate::store::{of_org, one_of_org};
+use crate::store::{of_org, one_of_org, org_join};
 
 /// A message as the log keys it.
 #[derive(Debug, Clone)]
@@ -160,7 +160,11 @@ pub fn patients_with(
     let mut found: Vec<Uuid> = Vec::new();
     for (system, value) in identifiers {
         let ids: Vec<Uuid> = of_org!(patient_identifiers, auth)
-            .inner_join(patients::table.on(patients::id.eq(patient_identifiers::patient_id)))
+            .inner_join(org_join!(
+                patients,
+                patient_identifiers,
+                patients::id.eq(patient_identifiers::patient_id)
+            ))
             .filter(patients::organization_id.eq(auth.org().get()))
             .filter(patient_identifiers::system.eq(system))
             .filter(patient_identifiers::value.eq(value))

@@ -28,7 +28,7 @@ use crate::schema::{
     alerts, encounters, huddle_action_items, huddle_attendees, huddle_patients, huddles, patients,
     screenings, tasks, users,
 };
-use crate::store::{code, of_org, one_of_org, scoped_rows};
+use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
 
 const NOUN: &str = "huddle";
 
@@ -160,20 +160,21 @@ struct ItemRow {
     assignee_name: Option<String>,
 }
 
-/// Attaches attendees, discussions and action items to huddle rows (one
-/// query per part for the whole batch).
-fn hydrate(
+/// The attendees of huddles `ids`, in order, by huddle.
+fn attendees_of(
     conn: &mut PgConnection,
-    auth: &Authorized,
-    rows: Vec<HuddleRow>,
-) -> ApiResult<Vec<Huddle>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let org = auth.org().get();
+    org: Uuid,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<Attendee>>> {
     let mut attendees: HashMap<Uuid, Vec<Attendee>> = HashMap::new();
     for (huddle, user, name) in huddle_attendees::table
-        .inner_join(users::table.on(users::id.eq(huddle_attendees::user_id)))
+        .inner_join(org_join!(
+            users,
+            huddle_attendees,
+            users::id.eq(huddle_attendees::user_id)
+        ))
         .filter(huddle_attendees::organization_id.eq(org))
-        .filter(huddle_attendees::huddle_id.eq_any(&ids))
+        .filter(huddle_attendees::huddle_id.eq_any(ids))
         .order((huddle_attendees::huddle_id, huddle_attendees::position))
         .select((huddle_attendees::huddle_id, users::id, users::name))
         .load::<(Uuid, Uuid, String)>(conn)?
@@ -183,11 +184,24 @@ fn hydrate(
             name,
         });
     }
+    Ok(attendees)
+}
+
+/// The patients huddles `ids` discussed, in order, by huddle.
+fn discussions_of(
+    conn: &mut PgConnection,
+    org: Uuid,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<Discussion>>> {
     let mut discussions: HashMap<Uuid, Vec<Discussion>> = HashMap::new();
     for (huddle, patient, given, family, preferred, notes) in huddle_patients::table
-        .inner_join(patients::table.on(patients::id.eq(huddle_patients::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            huddle_patients,
+            patients::id.eq(huddle_patients::patient_id)
+        ))
         .filter(huddle_patients::organization_id.eq(org))
-        .filter(huddle_patients::huddle_id.eq_any(&ids))
+        .filter(huddle_patients::huddle_id.eq_any(ids))
         .order((huddle_patients::huddle_id, huddle_patients::position))
         .select((
             huddle_patients::huddle_id,
@@ -205,13 +219,34 @@ fn hydrate(
             notes,
         });
     }
+    Ok(discussions)
+}
+
+/// The action items of huddles `ids` with their tasks, in order, by huddle.
+fn action_items_of(
+    conn: &mut PgConnection,
+    org: Uuid,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<ActionItem>>> {
     let mut items: HashMap<Uuid, Vec<ActionItem>> = HashMap::new();
     let item_rows: Vec<ItemRow> = huddle_action_items::table
-        .inner_join(tasks::table.on(tasks::id.eq(huddle_action_items::task_id)))
-        .inner_join(patients::table.on(patients::id.eq(tasks::patient_id)))
-        .left_join(users::table.on(users::id.nullable().eq(tasks::assignee_id)))
+        .inner_join(org_join!(
+            tasks,
+            huddle_action_items,
+            tasks::id.eq(huddle_action_items::task_id)
+        ))
+        .inner_join(org_join!(
+            patients,
+            tasks,
+            patients::id.eq(tasks::patient_id)
+        ))
+        .left_join(org_join!(
+            users,
+            tasks,
+            users::id.nullable().eq(tasks::assignee_id)
+        ))
         .filter(huddle_action_items::organization_id.eq(org))
-        .filter(huddle_action_items::huddle_id.eq_any(&ids))
+        .filter(huddle_action_items::huddle_id.eq_any(ids))
         .order((
             huddle_action_items::huddle_id,
             huddle_action_items::position,
@@ -246,6 +281,21 @@ fn hydrate(
             status: code::<TaskStatus>(&r.status)?,
         });
     }
+    Ok(items)
+}
+
+/// Attaches attendees, discussions and action items to huddle rows (one
+/// query per part for the whole batch).
+fn hydrate(
+    conn: &mut PgConnection,
+    auth: &Authorized,
+    rows: Vec<HuddleRow>,
+) -> ApiResult<Vec<Huddle>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let org = auth.org().get();
+    let mut attendees = attendees_of(conn, org, &ids)?;
+    let mut discussions = discussions_of(conn, org, &ids)?;
+    let mut items = action_items_of(conn, org, &ids)?;
     Ok(rows
         .into_iter()
         .map(|r| Huddle {
@@ -420,7 +470,11 @@ fn safety_alerts(
     scope: Scope,
 ) -> ApiResult<Vec<(PatientId, Fact)>> {
     let q = of_org!(alerts, auth)
-        .inner_join(patients::table.on(patients::id.eq(alerts::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            alerts,
+            patients::id.eq(alerts::patient_id)
+        ))
         .filter(alerts::kind.eq(AlertKind::Safety.as_ref()))
         .filter(alerts::acknowledged_at.is_null())
         .into_boxed();
@@ -448,7 +502,11 @@ fn flagged_screenings(
         .filter(alerts::kind.eq(AlertKind::Safety.as_ref()))
         .filter(alerts::acknowledged_at.is_null());
     let q = of_org!(screenings, auth)
-        .inner_join(patients::table.on(patients::id.eq(screenings::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            screenings,
+            patients::id.eq(screenings::patient_id)
+        ))
         .filter(screenings::flags.contains(vec![Flag::SuicideRisk.as_ref().to_string()]))
         .filter(screenings::entered_in_error_at.is_null())
         .filter(screenings::administered_at.ge(now - Duration::days(SAFETY_SCREENING_WINDOW_DAYS)))
@@ -484,7 +542,11 @@ fn discharges(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<(PatientId, Fact)>> {
     let q = of_org!(encounters, auth)
-        .inner_join(patients::table.on(patients::id.eq(encounters::patient_id)))
+        .inner_join(org_join!(
+            patients,
+            encounters,
+            patients::id.eq(encounters::patient_id)
+        ))
         .filter(encounters::discharged_at.ge(now - Duration::hours(DISCHARGE_WINDOW_HOURS)))
         .filter(encounters::discharged_at.le(now))
         .into_boxed();
@@ -520,8 +582,16 @@ fn overdue_tasks(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<(PatientId, Fact)>> {
     let mut q = of_org!(tasks, auth)
-        .inner_join(patients::table.on(patients::id.eq(tasks::patient_id)))
-        .left_join(users::table.on(users::id.nullable().eq(tasks::assignee_id)))
+        .inner_join(org_join!(
+            patients,
+            tasks,
+            patients::id.eq(tasks::patient_id)
+        ))
+        .left_join(org_join!(
+            users,
+            tasks,
+            users::id.nullable().eq(tasks::assignee_id)
+        ))
         .filter(tasks::status.eq_any(ACTIVE))
         .filter(tasks::due_at.lt(now))
         .filter(patients::status.ne(CaseStatus::Closed.as_ref()))

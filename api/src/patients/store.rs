@@ -24,7 +24,7 @@ use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::patients::search::{NameSearch, prefix_pattern};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
-use crate::store::{code, of_org, one_of_org, scoped_rows};
+use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
 
 const NOUN: &str = "patient";
 
@@ -538,7 +538,11 @@ pub fn active_care_manager(
 ) -> ApiResult<Option<UserId>> {
     use crate::schema::users;
     Ok(patients::table
-        .inner_join(users::table.on(users::id.nullable().eq(patients::primary_care_manager_id)))
+        .inner_join(org_join!(
+            users,
+            patients,
+            users::id.nullable().eq(patients::primary_care_manager_id)
+        ))
         .filter(patients::organization_id.eq(auth.org().get()))
         .filter(patients::id.eq(id.get()))
         .filter(users::active.eq(true))

@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{patients, providers, referral_barriers, referral_status_changes, referrals};
-use crate::store::{self, code, of_org, one_of_org};
+use crate::store::{self, code, of_org, one_of_org, org_join};
 
 const NOUN: &str = "referral";
 const BARRIER: &str = "barrier";
@@ -130,8 +130,16 @@ fn bare(r: Row, p: PatientPart, provider_name: String) -> ApiResult<Referral> {
 macro_rules! joined {
     ($auth:expr) => {{
         let mut q = of_org!(referrals, $auth)
-            .inner_join(patients::table.on(patients::id.eq(referrals::patient_id)))
-            .inner_join(providers::table.on(providers::id.eq(referrals::provider_id)))
+            .inner_join(org_join!(
+                patients,
+                referrals,
+                patients::id.eq(referrals::patient_id)
+            ))
+            .inner_join(org_join!(
+                providers,
+                referrals,
+                providers::id.eq(referrals::provider_id)
+            ))
             .select((
                 Row::as_select(),
                 (
@@ -624,7 +632,11 @@ pub fn open_barrier_labels(
     patient: PatientId,
 ) -> ApiResult<Vec<String>> {
     let kinds: Vec<String> = of_org!(referral_barriers, auth)
-        .inner_join(referrals::table.on(referrals::id.eq(referral_barriers::referral_id)))
+        .inner_join(org_join!(
+            referrals,
+            referral_barriers,
+            referrals::id.eq(referral_barriers::referral_id)
+        ))
         .filter(referral_barriers::patient_id.eq(patient.get()))
         .filter(referral_barriers::resolved_at.is_null())
         .filter(referrals::status.ne_all(vec!["closed", "cancelled"]))
@@ -685,7 +697,11 @@ type OpenRow = (Uuid, Uuid, String, Option<DateTime<Utc>>, NaiveDate, String);
 /// alerted as overdue.
 pub fn open_unalerted(conn: &mut PgConnection, auth: &Authorized) -> ApiResult<Vec<Open>> {
     let rows: Vec<OpenRow> = of_org!(referrals, auth)
-        .inner_join(providers::table.on(providers::id.eq(referrals::provider_id)))
+        .inner_join(org_join!(
+            providers,
+            referrals,
+            providers::id.eq(referrals::provider_id)
+        ))
         .filter(referrals::status.eq_any(vec!["sent", "accepted", "scheduled"]))
         .filter(referrals::overdue_alerted_on.is_null())
         .select((

@@ -598,6 +598,7 @@ pub fn least_loaded_supervisor(
     auth: &Authorized,
 ) -> ApiResult<Option<UserId>> {
     let open = tasks::table
+        .filter(tasks::organization_id.eq(users::organization_id))
         .filter(tasks::assignee_id.eq(users::id.nullable()))
         .filter(tasks::status.eq_any(ACTIVE))
         .count()

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_events, webhook_subscriptions};
-use crate::store::{self, code, of_org, one_of_org};
+use crate::store::{self, code, of_org, one_of_org, org_join};
 
 const NOUN: &str = "webhook";
 const DELIVERY: &str = "webhook delivery";
@@ -489,7 +489,11 @@ pub fn deliveries(
     use webhook_deliveries as d;
     let mut q = of_org!(webhook_deliveries, auth)
         .filter(d::subscription_id.eq(webhook))
-        .inner_join(webhook_events::table)
+        .inner_join(org_join!(
+            webhook_events,
+            d,
+            webhook_events::id.eq(d::event_id)
+        ))
         .into_boxed();
     if let Some(status) = query.status {
         q = q.filter(d::status.eq(status.as_ref().to_owned()));
@@ -525,8 +529,16 @@ pub fn deliveries(
 pub fn find_delivery(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Delivery> {
     let row: Option<(DeliveryRow, String, DateTime<Utc>)> = of_org!(webhook_deliveries, auth)
         .filter(webhook_deliveries::id.eq(id))
-        .inner_join(webhook_events::table)
-        .inner_join(webhook_subscriptions::table)
+        .inner_join(org_join!(
+            webhook_events,
+            webhook_deliveries,
+            webhook_events::id.eq(webhook_deliveries::event_id)
+        ))
+        .inner_join(org_join!(
+            webhook_subscriptions,
+            webhook_deliveries,
+            webhook_subscriptions::id.eq(webhook_deliveries::subscription_id)
+        ))
         .filter(webhook_subscriptions::deleted_at.is_null())
         .select((
             DeliveryRow::as_select(),
@@ -561,7 +573,11 @@ pub fn request_replay(
     use webhook_deliveries as d;
     let found: Option<(Option<DateTime<Utc>>, bool)> = of_org!(webhook_deliveries, auth)
         .filter(d::id.eq(id))
-        .inner_join(webhook_subscriptions::table)
+        .inner_join(org_join!(
+            webhook_subscriptions,
+            d,
+            webhook_subscriptions::id.eq(d::subscription_id)
+        ))
         .filter(webhook_subscriptions::deleted_at.is_null())
         .select((d::claimed_until, webhook_subscriptions::active))
         .for_update()
@@ -640,7 +656,8 @@ pub fn claim_due(
     Ok(diesel::sql_query(
         "WITH due AS ( \
              SELECT d.id FROM webhook_deliveries d \
-             JOIN webhook_subscriptions s ON s.id = d.subscription_id \
+             JOIN webhook_subscriptions s \
+               ON s.organization_id = d.organization_id AND s.id = d.subscription_id \
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
                AND (d.claimed_until IS NULL OR d.claimed_until < $1) \
                AND s.active AND s.deleted_at IS NULL \
@@ -656,8 +673,9 @@ pub fn claim_due(
                 s.include_clinical_detail, e.id AS event_id, e.type AS event_type, \
                 e.occurred_at, e.data, e.detail \
          FROM claimed c \
-         JOIN webhook_subscriptions s ON s.id = c.subscription_id \
-         JOIN webhook_events e ON e.id = c.event_id",
+         JOIN webhook_subscriptions s \
+           ON s.organization_id = c.organization_id AND s.id = c.subscription_id \
+         JOIN webhook_events e ON e.organization_id = c.organization_id AND e.id = c.event_id",
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(until)
