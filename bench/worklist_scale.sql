@@ -26,7 +26,7 @@ SELECT gen_random_uuid(), :'org', sp.id, c.id,
        'Scale task ' || t,
        now() + make_interval(hours => (t % 480) - 240),
        'normal',
-       CASE WHEN t % 5 < 2 THEN 'open' ELSE 'done' END,
+       CASE WHEN (t / 1000) % 5 < 2 THEN 'open' ELSE 'done' END,
        'manual', 1, now(), now()
   FROM generate_series(0, 4999999) AS t
   JOIN scale_patients sp ON sp.n = t % 1000000
