@@ -6,6 +6,8 @@
 #      worklist's queries (bench/explain.sql);
 #   3. wrk against the release server: /api/health (no database),
 #      GET /patients/{id} (one indexed read + audit write), and the worklist;
+#      then pgbench running exactly the statements GET /patients/{id} sends
+#      (bench/patient_read.sql), the ceiling of that request's own SQL;
 #   4. the patient list's name search on 1,000,000 patients (bench/search.sql);
 #   5. the worklist's page query with those patients, 1,000 care managers and
 #      5,000,000 tasks in one organization (bench/worklist_scale.sql).
@@ -65,6 +67,13 @@ run health /api/health
 run patient "/api/v1/patients/$patient"
 run worklist-page-50 "/api/v1/worklist?limit=50"
 kill $server 2>/dev/null || true
+
+echo "== 3b. pgbench running exactly the statements of GET /patients/{id} (bench/patient_read.sql)"
+read -r user org <<<"$(psql -AtF' ' -c "select id, organization_id from users where email = 'cm1@riverside.example'" "$db")"
+sid=$(psql -Atc "select id from sign_ins where user_id = '$user' order by started_at desc limit 1" "$db")
+pgbench -n -M prepared -c "$conns" -j "$threads" -T "$duration" -f bench/patient_read.sql \
+  -D sid="$sid" -D user="$user" -D org="$org" -D patient="$patient" "$db" \
+  | tee "$out/pgbench-patient-read.txt" | grep -E "^(tps|latency average)"
 
 echo "== 4. name search on 1,000,000 patients (EXPLAIN ANALYZE)"
 psql -q "$db" -f bench/search.sql > "$out/search.txt"
