@@ -579,7 +579,8 @@ def before_call(context, case, kwargs):
                 query[field] = os.environ[record]
             spin //= 4
         case.query = query
-    fresh = _fresh_record(case)
+    # The webhook a DELETE names was made fresh above, in every mode.
+    fresh = None if case.method == "DELETE" and case.path == "/api/v1/webhooks/{id}" else _fresh_record(case)
     if fresh:
         case.path_parameters = {**case.path_parameters, "id": fresh}
     headers = dict(case.headers) if case.headers is not None else {}
