@@ -6,16 +6,12 @@
 SELECT id AS cm1, organization_id AS org FROM users WHERE email = 'cm1@riverside.example' \gset
 \echo '== first worklist page (50 + 1) of the care manager, ordered in SQL'
 -- As api/src/tasks/store.rs `worklist_page` builds it: band and risk rank are
--- CASEs generated from shared::worklist (band_of, risk_rank).
+-- columns of the task (migration worklist_order), read in order off
+-- tasks_worklist_idx.
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 SELECT tasks.* FROM tasks
-  JOIN patients ON patients.id = tasks.patient_id AND patients.organization_id = tasks.organization_id
  WHERE tasks.organization_id = :'org' AND tasks.assignee_id = :'cm1' AND tasks.status IN ('open', 'in_progress')
- ORDER BY (CASE tasks.kind WHEN 'safety_followup' THEN 1 WHEN 'transition_followup' THEN 2
-                           WHEN 'missed_appointment_followup' THEN 3 ELSE 4 END),
-          (CASE WHEN tasks.kind IN ('safety_followup', 'transition_followup', 'missed_appointment_followup') THEN 0
-                ELSE CASE patients.risk_level WHEN 'very_high' THEN 0 WHEN 'high' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END END),
-          tasks.due_at, tasks.id
+ ORDER BY tasks.band, tasks.risk_rank, tasks.due_at, tasks.id
  LIMIT 51;
 \echo '== outreach attempt counts of those tasks'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)

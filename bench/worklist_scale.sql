@@ -36,17 +36,15 @@ ANALYZE patients;
 SELECT id AS cm FROM scale_cms WHERE n = 7 \gset
 SELECT count(*) AS open_tasks_of_cm FROM tasks
  WHERE organization_id = :'org' AND assignee_id = :'cm' AND status IN ('open', 'in_progress');
--- The worklist's sort key, as `worklist_page` generates it from
--- shared::worklist (band_of, risk_rank).
-\set band '(CASE tasks.kind WHEN ''safety_followup'' THEN 1 WHEN ''transition_followup'' THEN 2 WHEN ''missed_appointment_followup'' THEN 3 ELSE 4 END)'
-\set risk '(CASE WHEN ' :band ' < 4 THEN 0 ELSE CASE patients.risk_level WHEN ''very_high'' THEN 0 WHEN ''high'' THEN 1 WHEN ''moderate'' THEN 2 ELSE 3 END END)'
-\set page 'SELECT tasks.* FROM tasks JOIN patients ON patients.id = tasks.patient_id AND patients.organization_id = tasks.organization_id WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
+-- The page query as `worklist_page` sends it: the band and the patient's
+-- risk rank are columns of the task (migration worklist_order).
+\set page 'SELECT tasks.* FROM tasks WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
 \echo '== worklist first page (50 + 1) of one care manager, 5,000,000 tasks in the organization'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 :page
- ORDER BY :band, :risk, tasks.due_at, tasks.id LIMIT 51;
+ ORDER BY tasks.band, tasks.risk_rank, tasks.due_at, tasks.id LIMIT 51;
 \echo '== a worklist page deep in band 4 (keyset after band 4, moderate risk), same care manager'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 :page
-   AND (:band, :risk, tasks.due_at, tasks.id) > (4, 2, now(), '00000000-0000-0000-0000-000000000000'::uuid)
- ORDER BY :band, :risk, tasks.due_at, tasks.id LIMIT 51;
+   AND (tasks.band, tasks.risk_rank, tasks.due_at, tasks.id) > (4, 2, now(), '00000000-0000-0000-0000-000000000000'::uuid)
+ ORDER BY tasks.band, tasks.risk_rank, tasks.due_at, tasks.id LIMIT 51;

@@ -494,6 +494,9 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        patient_risk_rank -> Int2,
+        band -> Int2,
+        risk_rank -> Int2,
     }
 }
 

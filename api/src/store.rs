@@ -11,10 +11,7 @@
 //! }
 //! ```
 
-use std::fmt::Write as _;
 use std::str::FromStr;
-
-use strum::VariantArray;
 
 /// The rows of `$table` (a `schema` module) that belong to the caller's
 /// organization: where every query of an organization's table starts.
@@ -64,22 +61,6 @@ macro_rules! org_join {
 }
 
 pub(crate) use {of_org, one_of_org, org_join, scoped_rows};
-
-/// `CASE <column> WHEN '<code>' THEN <value> … END` over every code of `E`:
-/// a rule written in `shared` (a band, a rank) evaluated by the database, so
-/// it can order and page rows without the rule being written twice. Codes
-/// are the enum's own static spellings, never caller input.
-pub fn case_of<E: VariantArray + AsRef<str> + Copy>(
-    column: &str,
-    value: impl Fn(E) -> u8,
-) -> String {
-    let mut sql = format!("(CASE {column}");
-    for e in E::VARIANTS {
-        let _ = write!(sql, " WHEN '{}' THEN {}", e.as_ref(), value(*e));
-    }
-    sql.push_str(" END)");
-    sql
-}
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;

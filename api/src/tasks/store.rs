@@ -7,23 +7,22 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Integer, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, SmallInt, Timestamptz, Uuid as SqlUuid};
 use serde_json::Value;
 use shared::auth::Role;
 use shared::ids::{PatientId, TaskId, UserId};
-use shared::risk::RiskLevel;
 use shared::tasks::{
     Priority, Task, TaskChanges, TaskContext, TaskKind, TaskSource, TaskStatus, TransitionOutcome,
 };
-use shared::worklist::{RankKey, band_of, risk_rank};
+use shared::worklist::RankKey;
 use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::schema::{patients, tasks, users};
-use crate::store::{case_of, code, of_org, one_of_org, scoped_rows};
+use crate::schema::{tasks, users};
+use crate::store::{code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "task";
 
@@ -298,8 +297,10 @@ pub fn list(
 /// One page of `user`'s open tasks in worklist order: `(band, risk rank,
 /// due, id)` as `shared::worklist::rank_key` defines it (which is the same
 /// order at any time, see `RankKey`), after the key `after`, at most
-/// `limit`. The band and risk rank come from `shared` as SQL `CASE`s, so
-/// the database sorts and a request reads only its page.
+/// `limit`. The band and the patient's risk rank are columns of the task
+/// (the database keeps them, see the migration `worklist_order`), so
+/// `tasks_worklist_idx` yields the page in order and a request reads only
+/// its page, whatever the caseload.
 pub fn worklist_page(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -307,28 +308,16 @@ pub fn worklist_page(
     after: Option<RankKey>,
     limit: i64,
 ) -> ApiResult<Vec<Task>> {
-    let band = case_of::<TaskKind>("tasks.kind", band_of);
-    let risk = format!(
-        "(CASE WHEN {band} = 4 THEN {} ELSE 0 END)",
-        case_of::<RiskLevel>("patients.risk_level", risk_rank)
-    );
-    let mut q = tasks::table
-        .inner_join(
-            patients::table.on(patients::id
-                .eq(tasks::patient_id)
-                .and(patients::organization_id.eq(tasks::organization_id))),
-        )
-        .filter(tasks::organization_id.eq(auth.org().get()))
+    let mut q = rows(auth)
         .filter(tasks::assignee_id.eq(user.get()))
         .filter(tasks::status.eq_any(ACTIVE))
-        .select(TaskRow::as_select())
         .into_boxed();
-    if let Some(RankKey(b, r, _, due, id)) = after {
+    if let Some(RankKey(band, risk, _, due, id)) = after {
         q = q.filter(
-            sql::<Bool>(&format!("({band}, {risk}, tasks.due_at, tasks.id) > ("))
-                .bind::<Integer, _>(i32::from(b))
+            sql::<Bool>("(tasks.band, tasks.risk_rank, tasks.due_at, tasks.id) > (")
+                .bind::<SmallInt, _>(i16::from(band))
                 .sql(", ")
-                .bind::<Integer, _>(i32::from(r))
+                .bind::<SmallInt, _>(i16::from(risk))
                 .sql(", ")
                 .bind::<Timestamptz, _>(due)
                 .sql(", ")
@@ -338,8 +327,8 @@ pub fn worklist_page(
     }
     let rows = q
         .order((
-            sql::<Integer>(&band),
-            sql::<Integer>(&risk),
+            tasks::band.asc(),
+            tasks::risk_rank.asc(),
             tasks::due_at.asc(),
             tasks::id.asc(),
         ))

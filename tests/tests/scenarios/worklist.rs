@@ -13,7 +13,7 @@ use shared::ids::{PatientId, TaskId, UserId};
 use shared::pagination::Page;
 use shared::risk::RiskLevel;
 use shared::tasks::{Task, TaskKind, TaskStatus};
-use shared::worklist::{Entry, WorklistItem, rank};
+use shared::worklist::{Entry, WorklistItem, band_of, rank, risk_rank};
 use strum::VariantArray;
 use tests::TestApp;
 use tests::fixtures::Team;
@@ -554,4 +554,100 @@ fn the_worklist_walked_page_by_page_is_in_rank_order_for_any_tasks_page_size_and
             },
         )
         .unwrap();
+}
+
+#[derive(diesel::QueryableByName)]
+struct Rank {
+    #[diesel(sql_type = diesel::sql_types::SmallInt)]
+    rank: i16,
+}
+
+#[test]
+fn the_database_bands_every_task_kind_and_ranks_every_risk_level_as_shared_does() {
+    let app = TestApp::spawn();
+    let mut conn = app.conn();
+    let mut of = |sql: &str, code: &str| -> i16 {
+        diesel::sql_query(sql)
+            .bind::<Text, _>(code)
+            .get_result::<Rank>(&mut conn)
+            .expect("rank a code")
+            .rank
+    };
+    for kind in TaskKind::VARIANTS {
+        assert_eq!(
+            of("SELECT worklist_band($1) AS rank", kind.as_ref()),
+            i16::from(band_of(*kind)),
+            "the band of {kind:?}"
+        );
+    }
+    for level in RiskLevel::VARIANTS {
+        assert_eq!(
+            of("SELECT worklist_risk_rank($1) AS rank", level.as_ref()),
+            i16::from(risk_rank(*level)),
+            "the rank of {level:?}"
+        );
+    }
+}
+
+#[test]
+fn a_patients_risk_change_moves_their_open_work_in_the_worklist_at_once() {
+    let app = TestApp::spawn();
+    let team = app.team("Rerank Org");
+    let cm = &team.care_manager;
+    let token = app.token(cm);
+    let first = patient_of(&app, &token, cm, "First", RiskLevel::Moderate);
+    let second = patient_of(&app, &token, cm, "Second", RiskLevel::Moderate);
+    let soon = manual_task(
+        &app,
+        &token,
+        first.id,
+        cm.id,
+        "outreach",
+        now() + Duration::hours(1),
+    );
+    let later = manual_task(
+        &app,
+        &token,
+        second.id,
+        cm.id,
+        "outreach",
+        now() + Duration::days(2),
+    );
+    let ids = |items: Vec<WorklistItem>| items.iter().map(|i| i.task.id).collect::<Vec<_>>();
+    assert_eq!(ids(worklist(&app, &token, None)), vec![soon.id, later.id]);
+
+    // A level written on the record (the assessed level).
+    app.patch(&format!("/api/v1/patients/{}", second.id))
+        .token(&token)
+        .header("if-match", "W/\"1\"")
+        .json(&json!({"risk_level": "very_high"}))
+        .send()
+        .expect(200);
+    assert_eq!(
+        ids(worklist(&app, &token, None)),
+        vec![later.id, soon.id],
+        "the very-high-risk patient's work comes first"
+    );
+
+    // And a level the rules compute: a severe PHQ-9 with thoughts of self-harm.
+    let answers: serde_json::Map<String, Value> = [3, 3, 3, 3, 2, 2, 2, 2, 2]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ((i + 1).to_string(), json!(v)))
+        .collect();
+    app.post(&format!("/api/v1/patients/{}/screenings", first.id))
+        .token(&token)
+        .json(&json!({"instrument": "phq9", "administered_at": now() - Duration::minutes(5), "answers": answers}))
+        .send()
+        .expect(201);
+    let fourth: Vec<TaskId> = worklist(&app, &token, None)
+        .iter()
+        .filter(|i| i.band == 4)
+        .map(|i| i.task.id)
+        .collect();
+    assert_eq!(
+        fourth,
+        vec![soon.id, later.id],
+        "both patients are very high now; the earlier due comes first"
+    );
 }
