@@ -2,6 +2,7 @@
 //! for one unit of work and `tx` for a transaction. Diesel is synchronous, so
 //! both hop onto actix's blocking pool; workers never wait on Postgres.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use actix_web::web;
@@ -11,6 +12,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::audit;
 use crate::error::{ApiError, ApiResult};
 
 /// The migrations in `migrations/`, compiled into the binary.
@@ -35,10 +37,12 @@ impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings 
     }
 }
 
-/// Shared handle on the pool.
+/// Shared handle on the pool (and on the audit writer reads commit their
+/// events through).
 #[derive(Clone)]
 pub struct Db {
     pool: PgPool,
+    audit: Arc<OnceLock<Result<audit::writer::Writer, String>>>,
 }
 
 impl Db {
@@ -63,7 +67,22 @@ impl Db {
             .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
             .build_unchecked(manager);
-        Db { pool }
+        Db {
+            pool,
+            audit: Arc::default(),
+        }
+    }
+
+    /// The group-commit writer of reads' audit events, started by the first
+    /// read that needs it (a command-line tool never does).
+    pub fn audit(&self) -> ApiResult<&audit::writer::Writer> {
+        self.audit
+            .get_or_init(|| {
+                audit::writer::Writer::start(self.pool.clone())
+                    .map_err(|e| format!("start the audit writer: {e}"))
+            })
+            .as_ref()
+            .map_err(ApiError::internal)
     }
 
     /// The underlying pool.

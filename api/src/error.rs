@@ -12,7 +12,7 @@ use validator::ValidationErrors;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Everything that can go wrong while answering a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// Well-formed input that breaks field rules (422).
     #[error("invalid fields: {0:?}")]

@@ -39,9 +39,9 @@ pub fn list(
     };
     let rows = store::list(conn, auth, &filter, paging)?;
     let page = paging.page(rows, |a| (a.created_at, a.id));
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::AlertList)
             .details(json!({"patient_id": q.patient_id, "acknowledged": q.acknowledged}))
             .listed(page.items.iter().map(|a| a.patient_id)),

@@ -53,9 +53,9 @@ pub fn create(
         &key,
         &prefix,
     )?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ApiKeyCreate)
             .on(stored.id)
             .details(json!({
@@ -83,10 +83,6 @@ pub fn revoke(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let key = store::revoke(conn, auth, id, now)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::ApiKeyRevoke).on(key.id),
-    )?;
+    audit::log(conn, auth, Entry::new(AuditAction::ApiKeyRevoke).on(key.id))?;
     Ok(())
 }

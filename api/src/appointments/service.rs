@@ -36,9 +36,9 @@ pub fn list(
     };
     let rows = store::list(conn, auth, &filter, paging)?;
     let page = paging.page(rows, |a| (a.scheduled_at, a.id));
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::AppointmentList)
             .details(json!({"patient_id": q.patient_id, "status": q.status}))
             .listed(page.items.iter().map(|a| a.patient_id)),
@@ -81,9 +81,9 @@ pub fn record(
     rules::appointment_recorded(conn, auth, before.as_ref(), &appointment, now)?;
     let appointment = store::get(conn, auth, appointment.id)?;
     let created = before.is_none();
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(if created {
             AuditAction::AppointmentCreate
         } else {
@@ -120,9 +120,9 @@ pub fn change(
         .map_err(|refused| ApiError::Conflict(refused.to_string()))?;
     let updated = store::update(conn, auth, &current, &values, Writer::Editor, now)?;
     rules::appointment_recorded(conn, auth, Some(&current), &updated, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::AppointmentUpdate)
             .on(id)
             .patient(updated.patient_id)

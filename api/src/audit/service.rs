@@ -30,6 +30,6 @@ pub fn query(
     let entry = Entry::new(AuditAction::AuditQuery).details(json!({
         "patient_id": q.patient_id, "user_id": q.user_id, "since": q.since, "action": q.action,
     }));
-    store::record(conn, auth.actor(), entry)?;
+    store::log(conn, auth, entry)?;
     Ok(paging.page(rows, |e| e.id))
 }

@@ -111,11 +111,7 @@ pub fn on_record(
     id: impl ToString,
     patient: PatientId,
 ) -> QueryResult<()> {
-    record(
-        conn,
-        auth.actor(),
-        Entry::new(action).on(id).patient(patient),
-    )
+    log(conn, auth, Entry::new(action).on(id).patient(patient))
 }
 
 /// Records that the caller did `action` on a patient's records as a whole
@@ -126,25 +122,61 @@ pub fn on_patient(
     action: AuditAction,
     patient: PatientId,
 ) -> QueryResult<()> {
-    record(conn, auth.actor(), Entry::new(action).patient(patient))
+    log(conn, auth, Entry::new(action).patient(patient))
+}
+
+/// Records what the caller did: at once on `conn` (so inside a change's
+/// transaction), or, when the caller is a read whose answer waits for the
+/// group-committed audit writer (`http::flow::read` and `list`), held for
+/// that writer. Either way the event is durable before the answer leaves.
+pub fn log(conn: &mut PgConnection, auth: &Authorized, entry: Entry) -> QueryResult<()> {
+    match auth.held_audit() {
+        Some(held) => {
+            held.hold(entry);
+            Ok(())
+        }
+        None => record(conn, auth.actor(), entry),
+    }
+}
+
+fn new_event<'a>(actor: &'a Actor, entry: &'a Entry) -> NewEvent<'a> {
+    NewEvent {
+        organization_id: actor.org.map(OrganizationId::get),
+        actor_type: actor.actor_type.as_ref(),
+        actor_id: actor.actor_id,
+        actor_label: actor.label.as_deref(),
+        action: entry.action.as_ref(),
+        patient_id: entry.patient_id.map(PatientId::get),
+        resource_type: entry.action.resource_type(),
+        resource_id: entry.resource_id.as_deref(),
+        request_id: actor.request_id.as_deref(),
+        client_addr: actor.client_addr.as_deref(),
+        details: &entry.details,
+    }
 }
 
 /// Appends one event.
 pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
-        .values(NewEvent {
-            organization_id: actor.org.map(OrganizationId::get),
-            actor_type: actor.actor_type.as_ref(),
-            actor_id: actor.actor_id,
-            actor_label: actor.label.as_deref(),
-            action: entry.action.as_ref(),
-            patient_id: entry.patient_id.map(PatientId::get),
-            resource_type: entry.action.resource_type(),
-            resource_id: entry.resource_id.as_deref(),
-            request_id: actor.request_id.as_deref(),
-            client_addr: actor.client_addr.as_deref(),
-            details: &entry.details,
-        })
+        .values(new_event(actor, &entry))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Appends many events in one statement (the group-commit writer's batch).
+pub fn record_all<'a>(
+    conn: &mut PgConnection,
+    events: impl IntoIterator<Item = (&'a Actor, &'a Entry)>,
+) -> QueryResult<()> {
+    let rows: Vec<NewEvent<'a>> = events
+        .into_iter()
+        .map(|(actor, entry)| new_event(actor, entry))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(audit_events::table)
+        .values(rows)
         .execute(conn)
         .map(drop)
 }

@@ -20,6 +20,7 @@ use shared::validation::Context;
 use uuid::Uuid;
 
 use crate::audit::Actor;
+use crate::audit::writer::Held;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::store;
 use crate::auth::tokens::{API_KEY_PREFIX, Claims, TokenKeys};
@@ -187,6 +188,7 @@ impl Caller {
             tz: self.tz,
             principal: self.principal,
             actor,
+            held: None,
         }
     }
 
@@ -225,6 +227,8 @@ pub struct Authorized {
     tz: Tz,
     principal: Principal,
     actor: Actor,
+    /// Set for a read whose audit events go to the group-commit writer.
+    held: Option<Held>,
 }
 
 impl Authorized {
@@ -242,6 +246,7 @@ impl Authorized {
             tz,
             principal,
             actor,
+            held: None,
         }
     }
 
@@ -347,6 +352,25 @@ impl Authorized {
     /// The caller as the audit trail records it.
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// The caller for a read: the audit events it records are held (the
+    /// second half) for the group-commit writer instead of written on the
+    /// read's connection (`audit::writer`).
+    pub fn holding_audit(self) -> (Authorized, Held) {
+        let held = Held::default();
+        (
+            Authorized {
+                held: Some(held.clone()),
+                ..self
+            },
+            held,
+        )
+    }
+
+    /// Where this caller's audit events are held, if they are.
+    pub fn held_audit(&self) -> Option<&Held> {
+        self.held.as_ref()
     }
 }
 

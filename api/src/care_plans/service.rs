@@ -153,9 +153,9 @@ pub fn put(
         ),
         None => (json!({"unchanged": true}), AuditAction::CarePlanRead),
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(action)
             .on(plan.id)
             .patient(patient)
@@ -186,9 +186,9 @@ pub fn version(
         }
         None => Vec::new(),
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::CarePlanRead)
             .on(id)
             .patient(this.patient_id)
@@ -228,9 +228,7 @@ pub fn add_social_needs(
     if let Some((id, version, _)) =
         save_version(conn, auth, patient, current.as_ref(), content, None, now)?
     {
-        audit::record(
-            conn,
-            auth.actor(),
+        audit::log(conn, auth,
             Entry::new(AuditAction::CarePlanUpdate)
                 .on(id)
                 .patient(patient)

@@ -144,9 +144,9 @@ pub fn record(
     for (id, f) in finding_ids.iter().zip(&review.findings) {
         store::insert_finding(conn, auth, *id, review.id, f)?;
     }
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ChartReviewCreate)
             .on(review.id)
             .patient(patient)

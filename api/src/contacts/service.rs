@@ -43,9 +43,9 @@ pub fn add(
     patients::ensure(conn, auth, patient)?;
     let draft = new.into_inner().into_contact(Uuid::now_v7(), patient, now);
     let contact = store::insert(conn, auth, &draft)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ContactCreate)
             .on(contact.id)
             .patient(patient)
@@ -67,9 +67,9 @@ pub fn change(
     let mut after = before.clone();
     patch.into_inner().apply_to(&mut after);
     let saved = store::save(conn, auth, &after, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ContactUpdate)
             .on(id)
             .patient(saved.patient_id)

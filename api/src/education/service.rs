@@ -63,9 +63,9 @@ pub fn record(
         now,
     );
     let record = store::insert(conn, auth, &draft)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EducationCreate)
             .on(record.id)
             .patient(patient)

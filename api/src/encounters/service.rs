@@ -34,9 +34,9 @@ pub fn list(
 ) -> ApiResult<Page<Encounter>> {
     let rows = store::list(conn, auth, q.patient_id, paging)?;
     let page = paging.page(rows, |e| (e.admitted_at, e.id));
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EncounterList)
             .details(json!({"patient_id": q.patient_id}))
             .listed(page.items.iter().map(|e| e.patient_id)),
@@ -80,9 +80,7 @@ pub fn record(
     rules::encounter_recorded(conn, auth, before.as_ref(), &encounter, now)?;
     let encounter = store::get(conn, auth, encounter.id)?;
     let created = before.is_none();
-    audit::record(
-        conn,
-        auth.actor(),
+    audit::log(conn, auth,
         Entry::new(if created {
             AuditAction::EncounterCreate
         } else {
@@ -172,9 +170,9 @@ pub fn cancel_admission(
     }
     let cancelled = store::cancel(conn, auth, &current, reason, now)?;
     rules::admission_cancelled(conn, auth, &cancelled, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EncounterCancel)
             .on(cancelled.id)
             .patient(cancelled.patient_id)
@@ -208,9 +206,9 @@ pub fn cancel_discharge(
     }
     let reopened = store::clear_discharge(conn, auth, &current, now)?;
     let cancelled_tasks = rules::discharge_cancelled(conn, auth, &current, reason, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EncounterDischargeCancel)
             .on(reopened.id)
             .patient(reopened.patient_id)

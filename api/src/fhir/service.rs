@@ -119,7 +119,7 @@ pub fn read(
         if let Some(p) = key.patient {
             entry = entry.patient(PatientId::from(p));
         }
-        audit::record(conn, auth.actor(), entry)?;
+        audit::log(conn, auth, entry)?;
     }
     Ok(resource)
 }
@@ -163,7 +163,7 @@ pub fn search(
         if let Some(p) = search.patient {
             entry = entry.patient(p);
         }
-        audit::record(conn, auth.actor(), entry)?;
+        audit::log(conn, auth, entry)?;
     }
     Ok(Found {
         total,

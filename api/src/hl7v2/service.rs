@@ -87,7 +87,7 @@ pub fn receive(
             if let Some(p) = seen.patient_id {
                 entry = entry.patient(PatientId::from(p));
             }
-            audit::record(conn, auth.actor(), entry)?;
+            audit::log(conn, auth, entry)?;
             return Ok(seen.ack);
         }
         Claim::Seen(seen) => seen.id,
@@ -137,7 +137,7 @@ pub fn receive(
         if let Some(p) = applied.patient {
             entry = entry.patient(p);
         }
-        audit::record(conn, auth.actor(), entry)?;
+        audit::log(conn, auth, entry)?;
     }
     Ok(ack)
 }
@@ -456,9 +456,9 @@ pub fn put_system(
     }
     let body = body.into_inner();
     store::put_system(conn, auth, &authority, &body.system, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::Hl7IdentifierSystemPut)
             .on(&authority)
             .details(json!({"system": body.system})),

@@ -17,6 +17,8 @@ use shared::validation::{Context, Normalize, Valid};
 use shared::version::BasedOn;
 use validator::ValidateArgs;
 
+use crate::audit::Actor;
+use crate::audit::writer::Held;
 use crate::auth::Authorized;
 use crate::db::Db;
 use crate::error::ApiResult;
@@ -89,8 +91,19 @@ where
     Id: Send + 'static,
     R: ETagged + Send + 'static,
 {
-    let record = db.run(move |conn| use_case(conn, &auth, id)).await?;
+    let (auth, held) = auth.holding_audit();
+    let actor = auth.actor().clone();
+    let read = db.run(move |conn| use_case(conn, &auth, id)).await;
+    let written = write_held(db, actor, &held).await;
+    let record = read?;
+    written?;
     Ok(record.respond(HttpResponse::Ok()))
+}
+
+/// Commits the audit events a read held (`audit::writer`), also when the
+/// read failed part-way: what it read before failing was still read.
+async fn write_held(db: &Db, actor: Actor, held: &Held) -> ApiResult<()> {
+    db.audit()?.write(actor, held).await
 }
 
 /// Answers a list: one page for the filter `of` (a query, or the parent
@@ -107,9 +120,12 @@ where
     K: Send + 'static,
     R: Serialize + Send + 'static,
 {
-    let page = db
-        .run(move |conn| use_case(conn, &auth, of, &paging))
-        .await?;
+    let (auth, held) = auth.holding_audit();
+    let actor = auth.actor().clone();
+    let read = db.run(move |conn| use_case(conn, &auth, of, &paging)).await;
+    let written = write_held(db, actor, &held).await;
+    let page = read?;
+    written?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -39,9 +39,9 @@ pub fn list(
 ) -> ApiResult<Page<Huddle>> {
     let rows = store::list(conn, auth, paging)?;
     let page = paging.page(rows, |h| (h.held_on, h.id));
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::HuddleList)
             .details(json!({}))
             .listed(page.items.iter().flat_map(Huddle::patient_ids)),
@@ -52,9 +52,9 @@ pub fn list(
 /// One huddle.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Huddle> {
     let huddle = store::get(conn, auth, id)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::HuddleRead)
             .on(id)
             .details(json!({}))
@@ -160,9 +160,9 @@ pub fn create(
             .filter(|(p, _)| *p == patient)
             .map(|(_, t)| *t)
             .collect();
-        audit::record(
+        audit::log(
             conn,
-            auth.actor(),
+            auth,
             Entry::new(AuditAction::HuddleCreate)
                 .on(id)
                 .patient(patient)
@@ -214,9 +214,9 @@ pub fn change(
         &patient_notes,
         now,
     )?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::HuddleUpdate)
             .on(id)
             .details(json!({"notes_changed": notes.is_some()}))
@@ -277,9 +277,9 @@ pub fn agenda(
         key: agenda_key(item),
         built_at: now,
     });
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::HuddleAgenda)
             .details(json!({"care_manager_id": q.care_manager_id}))
             .listed(page.items.iter().map(|i| i.patient.id)),

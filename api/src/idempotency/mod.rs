@@ -242,7 +242,7 @@ pub fn once<R: Serialize, T: Serialize + Subject>(
         if let Some(patient) = saved.patient_id {
             entry = entry.patient(PatientId::from(patient));
         }
-        audit::record(conn, auth.actor(), entry)?;
+        audit::log(conn, auth, entry)?;
         return Ok(Outcome::Replayed(Stored {
             status: u16::try_from(saved.status_code).unwrap_or(200),
             body: saved.body,

@@ -53,9 +53,9 @@ pub fn measure(
             .map(rules::suicide_risk)
             .collect(),
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::MeasureRead)
             .details(json!({"measure": measure, "from": period.from, "to": period.to}))
             .listed(patients.iter().map(|p| p.patient_id.into())),

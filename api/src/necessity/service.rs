@@ -61,9 +61,9 @@ pub fn put(
     }
     let body = body.into_inner();
     store::put(conn, auth, service, &body.criteria, current.is_some(), now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ServiceCriteriaUpdate)
             .on(service.as_ref())
             .details(json!({"criteria": body.criteria})),

@@ -56,9 +56,9 @@ pub async fn update_organization(
     let org = db
         .tx(move |conn| {
             let org = store::update(conn, &auth, expected, &patch)?;
-            audit::record(
+            audit::log(
                 conn,
-                auth.actor(),
+                &auth,
                 Entry::new(AuditAction::OrganizationUpdate).on(org.id),
             )?;
             Ok(org)

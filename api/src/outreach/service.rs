@@ -66,9 +66,7 @@ pub fn log(
     if let Some(t) = new.task_id {
         tasks::start_if_open(conn, auth, t, now)?;
     }
-    audit::record(
-        conn,
-        auth.actor(),
+    audit::log(conn, auth,
         Entry::new(AuditAction::OutreachCreate)
             .on(attempt.id)
             .patient(patient)

@@ -44,9 +44,9 @@ pub fn list(
         items: page.items.into_iter().map(|(_, p)| p).collect::<Vec<_>>(),
         next_cursor: page.next_cursor,
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::PatientList)
             .details(json!({"query": {
                 "q": q.q, "status": q.status, "care_manager_id": q.care_manager_id,
@@ -146,9 +146,9 @@ pub fn update(
         risk::recompute(conn, auth, id, "assessed level changed", now)?;
         saved = store::get(conn, auth, id)?;
     }
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::PatientUpdate)
             .on(id)
             .patient(id)
@@ -191,9 +191,9 @@ pub fn change_status(
     } else {
         0
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::PatientStatusChange)
             .on(id)
             .patient(id)

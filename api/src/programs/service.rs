@@ -55,9 +55,9 @@ pub fn create_program(
         created_at: now,
     };
     store::insert_program(conn, auth, &program)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ProgramCreate)
             .on(program.id)
             .details(json!({"name": program.name, "kind": program.kind})),
@@ -117,9 +117,9 @@ pub fn create(
         updated_at: now,
     };
     store::insert(conn, auth, &e)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EnrollmentCreate)
             .on(e.id)
             .patient(patient)
@@ -154,9 +154,9 @@ pub fn change(
         return Err(ApiError::field("on", "dates a step: send it with `status`"));
     }
     store::save(conn, auth, &after, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::EnrollmentUpdate)
             .on(id)
             .patient(after.patient_id)

@@ -56,9 +56,9 @@ fn for_patient(
         Some(zip) => store::postal_code_centre(conn, zip)?,
         None => None,
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::PatientRead)
             .on(patient.id.get())
             .patient(patient.id)
@@ -175,9 +175,9 @@ pub fn create(
 ) -> ApiResult<Provider> {
     let draft = new.into_inner().into_provider(Uuid::now_v7(), now);
     let provider = store::insert(conn, auth, &draft)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ProviderCreate)
             .on(provider.id)
             .details(json!({"name": provider.name, "network_status": provider.network_status})),
@@ -217,9 +217,9 @@ pub fn change(
             },
         )?;
     }
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ProviderUpdate)
             .on(id)
             .details(json!({
@@ -262,9 +262,9 @@ pub fn log_activity(
         version: 1,
     };
     store::add_activity(conn, auth, &activity)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ProviderActivityCreate)
             .on(provider)
             .details(json!({"activity_id": activity.id, "kind": activity.kind})),
@@ -305,9 +305,9 @@ pub fn add_credential(
         version: 1,
     };
     store::add_credential(conn, auth, &credential)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ProviderCredentialCreate)
             .on(provider)
             .details(json!({

@@ -96,9 +96,9 @@ pub fn list(
     };
     let mut rows = store::list(conn, auth, &filter, paging)?;
     with_overdue(conn, auth, &mut rows, Utc::now())?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralList).listed(rows.iter().map(|r| r.patient_id)),
     )?;
     Ok(paging.page(rows, |r| (r.created_at, r.id)))
@@ -119,9 +119,9 @@ fn current(
 /// Referral `id`, with its barriers and history.
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Referral> {
     let r = current(conn, auth, id, Utc::now())?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralRead)
             .on(id)
             .patient(r.patient_id),
@@ -204,9 +204,9 @@ pub fn create(
     );
     store::insert(conn, auth, &draft)?;
     store::add_history(conn, auth, draft.id, &created_event(auth, now))?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralCreate)
             .on(draft.id)
             .patient(draft.patient_id)
@@ -337,9 +337,9 @@ pub fn change(
             necessity::check(conn, auth, after.patient_id, after.service, now)?;
     }
     store::save(conn, auth, &after, &Stamps::default(), now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralUpdate)
             .on(id)
             .patient(after.patient_id)
@@ -405,9 +405,9 @@ pub fn move_to(
         by: by(auth),
     };
     let step = store::add_history(conn, auth, id, &event)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralStatus)
             .on(id)
             .patient(after.patient_id)
@@ -453,9 +453,9 @@ fn send(
                 "is required to send a referral that does not meet the service's medical-necessity criteria",
             ));
         };
-        audit::record(
+        audit::log(
             conn,
-            auth.actor(),
+            auth,
             Entry::new(AuditAction::ReferralNecessityOverride)
                 .on(r.id)
                 .patient(r.patient_id)
@@ -502,9 +502,9 @@ fn re_refer(
         ..created_event(auth, now)
     };
     store::add_history(conn, auth, again.id, &event)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralCreate)
             .on(again.id)
             .patient(again.patient_id)
@@ -522,9 +522,9 @@ pub fn barriers(
 ) -> ApiResult<Page<Barrier>> {
     let r = store::get(conn, auth, referral)?;
     let rows = store::barriers(conn, auth, referral, paging)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReferralRead)
             .on(referral)
             .patient(r.patient_id)
@@ -563,9 +563,9 @@ pub fn add_barrier(
         version: 1,
     };
     store::insert_barrier(conn, auth, &b)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::BarrierCreate)
             .on(b.id)
             .patient(r.patient_id)
@@ -600,9 +600,9 @@ pub fn change_barrier(
         }
     }
     let saved = store::save_barrier(conn, auth, &after)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::BarrierUpdate)
             .on(id)
             .patient(saved.patient_id)

@@ -77,9 +77,9 @@ pub fn report(
             AnyReport::Satisfaction(shell.build(|w| store::satisfaction(conn, auth, w))?)
         }
     };
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ReportRead).details(json!({
             "report": req.name,
             "from": period.from,

@@ -173,9 +173,9 @@ pub fn set_override(
         over.reason
     );
     recompute(conn, auth, patient, &cause, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::RiskOverride)
             .patient(patient)
             .details(json!({"level": over.level, "until": over.until, "reason": over.reason})),

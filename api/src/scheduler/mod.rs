@@ -85,9 +85,9 @@ fn opened(
     task: TaskId,
     duty: DutyKind,
 ) -> ApiResult<()> {
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::TaskScheduled)
             .on(task)
             .patient(patient)

@@ -81,9 +81,9 @@ pub fn record(
     };
     let screening = store::insert(conn, auth, &draft)?;
     rules::screening_recorded(conn, auth, &screening, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ScreeningCreate)
             .on(screening.id)
             .patient(patient)
@@ -115,9 +115,9 @@ pub fn mark_entered_in_error(
     let reason = body.into_inner().reason;
     let after = store::mark_entered_in_error(conn, auth, id, &reason, now)?;
     rules::screening_entered_in_error(conn, auth, &after, &reason, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::ScreeningEnteredInError)
             .on(id)
             .patient(after.patient_id)

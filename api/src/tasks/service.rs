@@ -38,9 +38,7 @@ pub fn list(
     };
     let rows = store::list(conn, auth, &filter, paging)?;
     let page = paging.page(rows, |t| (t.due_at, t.id));
-    audit::record(
-        conn,
-        auth.actor(),
+    audit::log(conn, auth,
         Entry::new(AuditAction::TaskList)
             .details(json!({"assignee_id": q.assignee_id, "patient_id": q.patient_id, "status": q.status, "kind": q.kind}))
             .listed(page.items.iter().map(|t| t.patient_id)),
@@ -143,9 +141,9 @@ pub fn work(
         }
     }
     let task = store::update(conn, auth, id, changes, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::TaskUpdate)
             .on(id)
             .patient(current.patient_id)

@@ -42,9 +42,9 @@ pub fn create(
     password_hash: &str,
 ) -> ApiResult<User> {
     let user = store::insert(conn, auth, &new.email, &new.name, new.role, password_hash)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::UserCreate)
             .on(user.id)
             .details(json!({"role": user.role, "email": user.email})),
@@ -81,9 +81,9 @@ pub fn update(
     if patch.ends_sessions() {
         auth_store::end_sessions(conn, id, now)?;
     }
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::UserUpdate).on(id).details(
             json!({"changed": patch.changed_fields(), "role": user.role, "active": user.active}),
         ),

@@ -73,9 +73,9 @@ pub fn create(
         },
         now,
     )?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::WebhookCreate)
             .on(webhook.id)
             .details(json!({
@@ -122,9 +122,9 @@ pub fn change(
         w.include_clinical_detail = clinical;
     }
     let saved = store::save(conn, auth, &w, now)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::WebhookUpdate)
             .on(saved.id)
             .details(json!({
@@ -144,11 +144,7 @@ pub fn delete(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     store::delete(conn, auth, id, now)?;
-    audit::record(
-        conn,
-        auth.actor(),
-        Entry::new(AuditAction::WebhookDelete).on(id),
-    )?;
+    audit::log(conn, auth, Entry::new(AuditAction::WebhookDelete).on(id))?;
     Ok(())
 }
 
@@ -186,9 +182,9 @@ pub fn replay(
         }
     }
     let delivery = store::find_delivery(conn, auth, id)?;
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::WebhookDeliveryReplay)
             .on(id)
             .details(json!({

@@ -59,9 +59,9 @@ pub fn worklist(
         key: item_key(item),
         ranked_at: now,
     });
-    audit::record(
+    audit::log(
         conn,
-        auth.actor(),
+        auth,
         Entry::new(AuditAction::WorklistRead)
             .details(json!({"user_id": user}))
             .listed(page.items.iter().map(|i| i.patient.id)),

@@ -230,3 +230,41 @@ fn another_organizations_events_never_appear() {
         .json();
     assert!(all.items.iter().all(|e| e.patient_id != Some(p.id)));
 }
+
+#[test]
+fn reads_answered_at_once_each_find_their_own_audit_event_already_committed() {
+    // Reads group-commit their events (audit::writer): many at once share
+    // one INSERT. Each must still answer only after its own event is
+    // durable, and each event must name its own request.
+    let app = TestApp::spawn();
+    let team = app.team("Batch Org");
+    let token = app.token(&team.care_manager);
+    let p = app.create_patient(&token, &new_patient("Bea", "Batched"));
+    let path = format!("/api/v1/patients/{}", p.id);
+    let readers = 24;
+    std::thread::scope(|s| {
+        for n in 0..readers {
+            let (app, token, path) = (&app, &token, &path);
+            s.spawn(move || {
+                let request = format!("batch-read-{n}");
+                app.get(path)
+                    .token(token)
+                    .header("x-request-id", &request)
+                    .send()
+                    .expect(200);
+                let rows: Vec<(String, Option<String>)> = app
+                    .audit()
+                    .into_iter()
+                    .filter(|r| r.request_id.as_deref() == Some(&request))
+                    .map(|r| (r.action, r.resource_id))
+                    .collect();
+                assert_eq!(
+                    rows,
+                    vec![("patient.read".to_string(), Some(p.id.to_string()))],
+                    "the event of {request} is committed before its answer"
+                );
+            });
+        }
+    });
+    assert_eq!(app.audit_of("patient.read").len(), readers);
+}
