@@ -10,13 +10,10 @@ SELECT users.id, users.organization_id, users.email, users.name, users.role, use
   JOIN users ON users.id = sign_ins.user_id AND users.organization_id = sign_ins.organization_id
   JOIN organizations ON organizations.id = users.organization_id
  WHERE sign_ins.id = :sid AND users.id = :user;
-SELECT patients.*,
-       COALESCE((SELECT jsonb_agg(jsonb_build_object('system', i.system, 'value', i.value)
-                                  ORDER BY i.system, i.value)
-                   FROM patient_identifiers i
-                  WHERE i.organization_id = patients.organization_id AND i.patient_id = patients.id),
-                '[]')
-  FROM patients WHERE organization_id = :org AND id = :patient LIMIT 1;
+SELECT * FROM patients WHERE organization_id = :org AND id = :patient;
+SELECT patient_id, system, value FROM patient_identifiers
+ WHERE organization_id = :org AND patient_id = ANY (ARRAY[:patient]::uuid[])
+ ORDER BY system, value;
 INSERT INTO audit_events (organization_id, actor_type, actor_id, actor_label, action, patient_id,
                           resource_type, resource_id, request_id, client_addr, details)
 VALUES (:org, 'user', :user, 'cm1@riverside.example', 'patient.read', :patient,

@@ -15,7 +15,7 @@ SELECT id, row_number() OVER (ORDER BY email) - 1 AS n FROM users
 CREATE TEMP TABLE scale_patients AS
 SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM patients WHERE organization_id = :'org';
 UPDATE patients p SET primary_care_manager_id = c.id,
-       risk_level = (ARRAY['low', 'moderate', 'high', 'very_high'])[1 + sp.n % 4]
+       risk_level = (ARRAY['low', 'moderate', 'high', 'very_high'])[1 + (sp.n / 1000) % 4]
   FROM scale_patients sp JOIN scale_cms c ON c.n = sp.n % 1000
  WHERE p.id = sp.id;
 INSERT INTO tasks (id, organization_id, patient_id, assignee_id, kind, title, due_at, priority, status,

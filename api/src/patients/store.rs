@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Jsonb, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
 use shared::ids::{PatientId, UserId};
 use shared::patients::{Address, Identifier, Insurance, Patient};
@@ -203,27 +203,17 @@ fn hydrate_one(
         .ok_or_else(|| ApiError::internal("a hydrated patient went missing"))
 }
 
-/// Patient `id`, or a 404: the record and its identifiers in one statement,
-/// since reading a patient is the commonest request there is (a page of
-/// patients still takes two, one for the rows and one for all their
-/// identifiers).
+/// Patient `id`, or a 404. Two statements, the record and then its
+/// identifiers, both of which diesel prepares once per connection: one
+/// statement aggregating the identifiers needs SQL diesel cannot build, and
+/// diesel never caches a statement with literal SQL in it, so Postgres
+/// would plan it on every read (measured: no faster; bench/RESULTS.md).
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
-    let identifiers = sql::<Jsonb>(
-        "COALESCE((SELECT jsonb_agg(jsonb_build_object('system', i.system, 'value', i.value)
-                                    ORDER BY i.system, i.value)
-                     FROM patient_identifiers i
-                    WHERE i.organization_id = patients.organization_id AND i.patient_id = patients.id),
-                  '[]')",
-    );
-    let (row, identifiers) = of_org!(patients, auth)
+    let row = rows(auth)
         .filter(patients::id.eq(id.get()))
-        .select((PatientRow::as_select(), identifiers))
-        .first::<(PatientRow, serde_json::Value)>(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found(NOUN))?;
-    let identifiers: Vec<Identifier> = serde_json::from_value(identifiers)
-        .map_err(|e| ApiError::internal(format!("stored identifiers: {e}")))?;
-    row.into_patient(identifiers)
+        .first(conn)
+        .optional()?;
+    hydrate_one(conn, auth, row)
 }
 
 /// Patient `id` locked for an update, checked against the version the
