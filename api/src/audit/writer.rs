@@ -99,22 +99,100 @@ fn run(pool: &PgPool, pending: &Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let result = write_batch(pool, &batch);
-        for read in batch {
+        let results = commit_each(&batch, |reads| write_reads(pool, reads));
+        for (read, result) in batch.into_iter().zip(results) {
             // A read whose client went away no longer waits; its events
             // are written all the same.
-            let _ = read.committed.send(result.clone());
+            let _ = read.committed.send(result);
         }
     }
 }
 
-fn write_batch(pool: &PgPool, batch: &[Pending]) -> ApiResult<()> {
+/// Commits `batch` with `write`, in one go when it can: the result for
+/// each read, in order. When the whole batch fails, each read is written
+/// alone, so an event the database refuses fails only its own read, not
+/// the others that happened to share its batch. A database that is away
+/// (`Unavailable`) fails them all at once: retrying one by one would only
+/// wait longer for the same answer.
+fn commit_each<T>(
+    batch: &[T],
+    mut write: impl FnMut(&[&T]) -> ApiResult<()>,
+) -> Vec<ApiResult<()>> {
+    let all: Vec<&T> = batch.iter().collect();
+    match write(&all) {
+        Ok(()) => vec![Ok(()); batch.len()],
+        Err(e) if batch.len() == 1 || matches!(e, ApiError::Unavailable(_)) => {
+            vec![Err(e); batch.len()]
+        }
+        Err(_) => batch.iter().map(|read| write(&[read])).collect(),
+    }
+}
+
+fn write_reads(pool: &PgPool, reads: &[&Pending]) -> ApiResult<()> {
     let mut conn = pool.get()?;
     store::record_all(
         &mut conn,
-        batch
+        reads
             .iter()
             .flat_map(|read| read.entries.iter().map(move |e| (&read.actor, e))),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake database: refuses any write that holds a negative number, or
+    /// everything while it is "away"; counts the statements it was sent.
+    fn database(away: bool, statements: &mut usize) -> impl FnMut(&[&i32]) -> ApiResult<()> + '_ {
+        move |rows| {
+            *statements += 1;
+            if away {
+                Err(ApiError::Unavailable("the database is away".into()))
+            } else if rows.iter().any(|r| **r < 0) {
+                Err(ApiError::internal("value out of range"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_the_database_takes_is_one_statement_and_every_read_succeeds() {
+        let mut statements = 0;
+        let results = commit_each(&[1, 2, 3], database(false, &mut statements));
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(statements, 1);
+    }
+
+    #[test]
+    fn an_event_the_database_refuses_fails_only_its_own_read() {
+        let mut statements = 0;
+        let results = commit_each(&[1, -2, 3], database(false, &mut statements));
+        let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
+        assert_eq!(ok, vec![true, false, true]);
+        assert_eq!(statements, 4, "the batch, then each read alone");
+    }
+
+    #[test]
+    fn a_database_that_is_away_fails_the_whole_batch_at_once_with_a_503() {
+        let mut statements = 0;
+        let results = commit_each(&[1, 2, 3], database(true, &mut statements));
+        assert_eq!(results.len(), 3);
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, Err(ApiError::Unavailable(_))))
+        );
+        assert_eq!(statements, 1);
+    }
+
+    #[test]
+    fn a_lone_read_that_fails_is_not_written_twice() {
+        let mut statements = 0;
+        let results = commit_each(&[-1], database(false, &mut statements));
+        assert!(results[0].is_err());
+        assert_eq!(statements, 1);
+    }
 }
