@@ -10,7 +10,14 @@
 #      (bench/patient_read.sql), the ceiling of that request's own SQL;
 #   4. the patient list's name search on 1,000,000 patients (bench/search.sql);
 #   5. the worklist's page query with those patients, 1,000 care managers and
-#      5,000,000 tasks in one organization (bench/worklist_scale.sql).
+#      5,000,000 tasks in one organization (bench/worklist_scale.sql);
+#   6. the patient search through the API on those 1,000,000 patients: every
+#      kind of search (common family names, short prefixes, given names, two
+#      words either way round, "family, given", identifiers, none found, a
+#      deep page, one care manager's patients), p50/p95/p99 each
+#      (bench/percentiles.lua);
+#   7. the provider directory's searches through the API on 5,000 providers
+#      (bench/providers.sql), as a care manager filters and ranks them.
 # Results go to target/bench/ (raw) and are summarized on stdout; copy the
 # numbers into bench/RESULTS.md when they move.
 #
@@ -25,6 +32,8 @@ port="${BENCH_PORT:-8098}"
 duration="${BENCH_SECONDS:-15}"
 conns="${BENCH_CONNECTIONS:-16}"
 threads=$(nproc)
+search_seconds="${BENCH_SEARCH_SECONDS:-5}"
+search_conns="${BENCH_SEARCH_CONNECTIONS:-4}"
 
 echo "== machine: $(nproc) cores, $(psql -Atc 'select version()' "$DB_SERVER_URL/postgres" | cut -d' ' -f1-2)"
 
@@ -82,4 +91,51 @@ grep -E "^==|Execution Time" "$out/search.txt"
 echo "== 5. worklist page at 1,000,000 patients and 5,000,000 tasks (EXPLAIN ANALYZE)"
 psql -q "$db" -f bench/worklist_scale.sql > "$out/worklist-scale.txt"
 grep -E "^==|Execution Time|^ *[0-9]+$" "$out/worklist-scale.txt"
+echo "== 6. patient search through the API, 1,000,000 patients (wrk, $search_conns connections, ${search_seconds}s each)"
+DATABASE_URL="$db" BIND_ADDR="127.0.0.1:$port" JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
+  RUST_LOG=warn "$CAREMGR_BIN" serve >"$out/server-search.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null && break; sleep 0.1; done
+token=$(curl -fs "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"email":"admin@lakeside.example","password":"demo-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+cm=$(psql -Atc "select id from users where email = 'scale-cm7@lakeside.example'" "$db")
+deep=$(curl -fs "http://127.0.0.1:$port/api/v1/patients?q=smith&limit=100" -H "Authorization: Bearer $token" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')
+for i in 1 2 3 4 5 6 7 8 9; do
+  deep=$(curl -fs "http://127.0.0.1:$port/api/v1/patients?q=smith&limit=100&cursor=$deep" -H "Authorization: Bearer $token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')
+done
+search() {
+  local name=$1 query=$2
+  printf '%-34s ' "$name"
+  wrk -t 1 -c "$search_conns" -d "${search_seconds}s" -s bench/percentiles.lua -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port/api/v1/$query" | tee "$out/wrk-search-$name.txt" | tail -1
+}
+search family-common "patients?q=smith"
+search family-common-2 "patients?q=okafor"
+search prefix-1-letter "patients?q=s"
+search prefix-2-letters "patients?q=sm"
+search family-rare "patients?q=corason"
+search given-only "patients?q=maria"
+search given-family "patients?q=maria%20smith"
+search family-given "patients?q=smith%20maria"
+search family-comma-given "patients?q=smith,%20ma"
+search two-words-rare "patients?q=linh%20smithson"
+search identifier "patients?q=LK0500000"
+search none-found "patients?q=zzzz"
+search page-11-of-smith "patients?q=smith&limit=100&cursor=$deep"
+search care-manager-smith "patients?q=smith&care_manager_id=$cm"
+search care-manager-all "patients?care_manager_id=$cm"
+
+echo "== 7. provider directory through the API, 5,000 providers (wrk, $search_conns connections, ${search_seconds}s each)"
+psql -q "$db" -f bench/providers.sql | tail -3
+token=$(curl -fs "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"email":"cm1@riverside.example","password":"demo-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+search providers-all "providers"
+search providers-service "providers?service=outpatient_therapy"
+search providers-name "providers?q=harbor%20counseling"
+search providers-language-medicaid "providers?language=es&payer=medicaid&accepting=true"
+search providers-for-patient "providers?service=psychiatry&near_patient_id=$patient"
+search providers-within-25mi "providers?service=outpatient_therapy&near_patient_id=$patient&within_miles=25"
+kill $server 2>/dev/null || true
 echo "raw output in $out/"

@@ -29,12 +29,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(change_status);
 }
 
-/// List and search patients, by family then given name.
+/// List and search patients.
 ///
-/// `q` matches the start of the given or family name ("lop"), both in either
-/// order ("maria lo", "lopez, ma"), or an identifier value exactly
-/// ("MRN-004211"). Pages are keyset-paginated: pass `next_cursor` back as
-/// `cursor`.
+/// Without `q`, by family then given name. `q` matches an identifier value
+/// exactly ("MRN-004211"), the start of the family or the given name
+/// ("lop"), or both names in either order ("maria lo", "lopez, ma"). A search
+/// lists the most specific matches first, each patient once: an exact
+/// identifier; then family names (by family, then given name); then given
+/// names (by given, then family name). Two words list "given family"
+/// matches before "family given" ones. Pages are keyset-paginated: pass
+/// `next_cursor` back as `cursor`.
 #[utoipa::path(
     params(PatientListQuery, PageQuery),
     responses((status = 200, description = "A page of patients", body = Page<Patient>))

@@ -25,7 +25,8 @@ use crate::risk::service as risk;
 use crate::rules;
 use crate::users::store as users;
 
-/// Patients matching the query, by family then given name.
+/// Patients matching the query, most specific matches first (see
+/// [`search::parts`]).
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,

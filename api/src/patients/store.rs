@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::dsl::sql;
+use diesel::dsl::{AsSelect, SqlTypeOf, not};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Nullable, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
 use shared::ids::{PatientId, UserId};
 use shared::patients::{Address, Identifier, Insurance, Patient};
@@ -22,7 +24,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::patients::search::{NameSearch, prefix_pattern};
+use crate::patients::search::{self, Match, NameOrder, NameSearch, prefix_pattern};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
 use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
 
@@ -61,14 +63,6 @@ struct PatientRow {
 }
 
 impl PatientRow {
-    fn list_key(&self) -> ListKey {
-        (
-            self.family_key.clone().unwrap_or_default(),
-            self.given_key.clone().unwrap_or_default(),
-            self.id,
-        )
-    }
-
     fn into_patient(self, identifiers: Vec<Identifier>) -> ApiResult<Patient> {
         let address = Address {
             line1: self.address_line1,
@@ -420,13 +414,45 @@ pub struct Filter {
     pub risk_level: Option<RiskLevel>,
 }
 
-/// The sort key of the patient list: the database's lower-cased family and
-/// given names (read back, never recomputed, so cursors agree with the
-/// index exactly), then the id.
-pub type ListKey = (String, String, Uuid);
+/// The sort key of the patient list: the part of the search (see
+/// [`search::parts`]), then that part's two name keys in its order, as the
+/// database lower-cased them (read back, never recomputed, so cursors agree
+/// with the index exactly), then the id.
+pub type ListKey = (usize, String, String, Uuid);
 
-/// Patients matching `filter`, by family then given name, after the
-/// paging key, each with its list key.
+/// A condition on a patient row.
+type Cond = Box<dyn BoxableExpression<patients::table, Pg, SqlType = Nullable<Bool>>>;
+
+/// The rows a part matches (`None`: every row).
+fn matching(org: Uuid, m: &Match) -> Option<Cond> {
+    Some(match m {
+        Match::All => return None,
+        Match::Identifier(value) => Box::new(
+            patients::id
+                .eq_any(
+                    patient_identifiers::table
+                        .filter(patient_identifiers::organization_id.eq(org))
+                        .filter(patient_identifiers::value.eq(value.clone()))
+                        .select(patient_identifiers::patient_id),
+                )
+                .nullable(),
+        ),
+        Match::Family(p) => Box::new(patients::family_key.like(prefix_pattern(p))),
+        Match::Given(p) => Box::new(patients::given_key.like(prefix_pattern(p))),
+        Match::Both { family, given: g } => Box::new(
+            patients::family_key
+                .like(prefix_pattern(family))
+                .and(patients::given_key.like(prefix_pattern(g))),
+        ),
+    })
+}
+
+/// Patients matching `filter`, part by part of its search (each in its
+/// own name order), after the paging key, each with its list key.
+///
+/// A page reads part after part until it is full, one statement each: every
+/// part is one index range read in index order, so a page costs about the
+/// same however many patients match or do not.
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -434,39 +460,75 @@ pub fn list(
     paging: &Paging<ListKey>,
 ) -> ApiResult<Vec<(ListKey, Patient)>> {
     let org = auth.org().get();
-    let mut q = rows(auth).into_boxed();
-    match &filter.search {
-        None => {}
-        Some(NameSearch::Single { prefix, raw }) => {
-            let pattern = prefix_pattern(prefix);
-            let by_identifier = patient_identifiers::table
-                .filter(patient_identifiers::organization_id.eq(org))
-                .filter(patient_identifiers::value.eq(raw.clone()))
-                .select(patient_identifiers::patient_id);
+    let parts = search::parts(filter.search.as_ref());
+    let first = paging.after.as_ref().map_or(0, |k| k.0);
+    let mut rows: Vec<(ListKey, PatientRow)> = Vec::new();
+    for (n, part) in parts.iter().enumerate().skip(first) {
+        let wanted = paging.fetch() - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        if wanted <= 0 {
+            break;
+        }
+        let mut q = rows_of(auth, filter);
+        if let Some(cond) = matching(org, &part.matches) {
+            q = q.filter(cond);
+        }
+        // No patient twice: an earlier part's rows are not this part's.
+        for earlier in &parts[..n] {
+            if let Some(cond) = matching(org, &earlier.matches) {
+                q = q.filter(not(cond));
+            }
+        }
+        let (lead, next) = match part.order {
+            NameOrder::FamilyFirst => ("family_key", "given_key"),
+            NameOrder::GivenFirst => ("given_key", "family_key"),
+        };
+        if let Some((_, k1, k2, id)) = paging.after.clone().filter(|k| k.0 == n) {
+            // A row comparison, so Postgres walks the part's index from the key.
             q = q.filter(
-                patients::family_key
-                    .like(pattern.clone())
-                    .or(patients::given_key.like(pattern))
-                    .or(patients::id.eq_any(by_identifier)),
+                sql::<Bool>(&format!("({lead}, {next}, id) > ("))
+                    .bind::<Text, _>(k1)
+                    .sql(", ")
+                    .bind::<Text, _>(k2)
+                    .sql(", ")
+                    .bind::<SqlUuid, _>(id)
+                    .sql(")"),
             );
         }
-        Some(NameSearch::EitherOrder { first, rest }) => {
-            let (a, b) = (prefix_pattern(first), prefix_pattern(rest));
-            q = q.filter(
-                (patients::given_key
-                    .like(a.clone())
-                    .and(patients::family_key.like(b.clone())))
-                .or(patients::family_key
-                    .like(a)
-                    .and(patients::given_key.like(b))),
+        q = match part.order {
+            NameOrder::FamilyFirst => q.order((
+                patients::family_key.asc(),
+                patients::given_key.asc(),
+                patients::id.asc(),
+            )),
+            NameOrder::GivenFirst => q.order((
+                patients::given_key.asc(),
+                patients::family_key.asc(),
+                patients::id.asc(),
+            )),
+        };
+        for row in q.limit(wanted).load::<PatientRow>(conn)? {
+            let (family, given) = (
+                row.family_key.clone().unwrap_or_default(),
+                row.given_key.clone().unwrap_or_default(),
             );
-        }
-        Some(NameSearch::FamilyThenGiven { family, given }) => {
-            q = q
-                .filter(patients::family_key.like(prefix_pattern(family)))
-                .filter(patients::given_key.like(prefix_pattern(given)));
+            let key = match part.order {
+                NameOrder::FamilyFirst => (n, family, given, row.id),
+                NameOrder::GivenFirst => (n, given, family, row.id),
+            };
+            rows.push((key, row));
         }
     }
+    let (keys, rows): (Vec<ListKey>, Vec<PatientRow>) = rows.into_iter().unzip();
+    Ok(keys.into_iter().zip(hydrate(conn, auth, rows)?).collect())
+}
+
+/// The caller's organization's patients passing `filter`'s status, care
+/// manager and risk (the search is [`list`]'s, part by part).
+fn rows_of<'a>(
+    auth: &Authorized,
+    filter: &Filter,
+) -> patients::BoxedQuery<'a, Pg, SqlTypeOf<AsSelect<PatientRow, Pg>>> {
+    let mut q = rows(auth).into_boxed();
     if let Some(status) = filter.status {
         q = q.filter(patients::status.eq(status.as_ref().to_string()));
     }
@@ -476,28 +538,7 @@ pub fn list(
     if let Some(risk) = filter.risk_level {
         q = q.filter(patients::risk_level.eq(risk.as_ref().to_string()));
     }
-    if let Some((family, given, id)) = paging.after.clone() {
-        // A row comparison, so Postgres walks the name index from the key.
-        q = q.filter(
-            sql::<Bool>("(family_key, given_key, id) > (")
-                .bind::<Text, _>(family)
-                .sql(", ")
-                .bind::<Text, _>(given)
-                .sql(", ")
-                .bind::<SqlUuid, _>(id)
-                .sql(")"),
-        );
-    }
-    let rows = q
-        .order((
-            patients::family_key.asc(),
-            patients::given_key.asc(),
-            patients::id.asc(),
-        ))
-        .limit(paging.fetch())
-        .load(conn)?;
-    let keys: Vec<ListKey> = rows.iter().map(PatientRow::list_key).collect();
-    Ok(keys.into_iter().zip(hydrate(conn, auth, rows)?).collect())
+    q
 }
 
 /// Whether patient `id` exists in the caller's organization.

@@ -658,6 +658,9 @@ pub fn open_barrier_kinds(
     auth: &Authorized,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<BarrierKind>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let rows: Vec<(Uuid, String)> = of_org!(referral_barriers, auth)
         .filter(referral_barriers::referral_id.eq_any(ids))
         .filter(referral_barriers::resolved_at.is_null())

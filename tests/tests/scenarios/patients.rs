@@ -213,7 +213,8 @@ fn search_matches_name_prefixes_in_either_order_and_exact_identifiers() {
     }
     assert_eq!(
         search(&app, &token, "q=lop"),
-        vec!["Lopez Adams", "Mario Lopes", "Maria Lopez"]
+        vec!["Mario Lopes", "Maria Lopez", "Lopez Adams"],
+        "family names first, then given names"
     );
     assert_eq!(search(&app, &token, "q=maria%20lo"), vec!["Maria Lopez"]);
     assert_eq!(search(&app, &token, "q=LOPEZ%20MA"), vec!["Maria Lopez"]);
@@ -234,6 +235,89 @@ fn search_matches_name_prefixes_in_either_order_and_exact_identifiers() {
         search(&app, &token, "q=a_"),
         Vec::<String>::new(),
         "an _ in the search is literal"
+    );
+}
+
+/// Every page of `query` (`limit` each), followed by cursor, as names.
+fn all_pages(app: &TestApp, token: &str, query: &str, limit: u32) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut path = format!("/api/v1/patients?{query}&limit={limit}");
+    loop {
+        let page: Page<Patient> = app.get(&path).token(token).send().expect(200).json();
+        pages.push(names(&page));
+        match page.next_cursor {
+            Some(c) => path = format!("/api/v1/patients?{query}&limit={limit}&cursor={c}"),
+            None => return pages,
+        }
+    }
+}
+
+#[test]
+fn a_search_lists_the_identifier_then_family_then_given_matches_each_patient_once_on_any_page_size()
+{
+    let app = TestApp::spawn();
+    let team = app.team("Search Parts Org");
+    let token = app.token(&team.supervisor);
+    for (given, family) in [
+        ("Smitty", "Adams"),
+        ("Cy", "Smits"),
+        ("Smith", "Smith"),
+        ("Bob", "Smithers"),
+        ("Ann", "Smith"),
+        ("Smila", "Zane"),
+        ("Ivy", "Other"),
+    ] {
+        app.create_patient(&token, &new_patient(given, family));
+    }
+    // Matches the identifier part and the family part: shown once, first,
+    // though by name it would come after the other family names.
+    let mut both = new_patient("Zed", "Smiz");
+    both.identifiers = vec![mrn("smi")];
+    app.create_patient(&token, &both);
+
+    let families = ["Ann Smith", "Smith Smith", "Bob Smithers", "Cy Smits"];
+    let givens = ["Smila Zane", "Smitty Adams"];
+    let expected = [&["Zed Smiz"][..], &families, &givens].concat();
+    for limit in [1, 2, 3, 25] {
+        let pages = all_pages(&app, &token, "q=smi", limit);
+        assert!(
+            pages
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= limit as usize),
+            "limit {limit}: {pages:?}"
+        );
+        assert_eq!(pages.concat(), expected, "limit {limit}");
+    }
+    // The identifier matches as typed; "SMI" finds Zed by family name.
+    assert_eq!(
+        all_pages(&app, &token, "q=SMI", 2).concat(),
+        [&families[..], &["Zed Smiz"], &givens].concat(),
+        "identifiers match exactly"
+    );
+}
+
+#[test]
+fn a_two_word_search_lists_given_family_matches_before_family_given_ones() {
+    let app = TestApp::spawn();
+    let team = app.team("Two Words Org");
+    let token = app.token(&team.supervisor);
+    for (given, family) in [
+        ("Kim", "Lee"),
+        ("Lee", "Kim"),
+        ("Lee", "Kimball"),
+        ("Kimberly", "Leeds"),
+        ("Kim", "Kim"),
+    ] {
+        app.create_patient(&token, &new_patient(given, family));
+    }
+    assert_eq!(
+        all_pages(&app, &token, "q=lee%20kim", 1).concat(),
+        ["Lee Kim", "Lee Kimball", "Kim Lee", "Kimberly Leeds"]
+    );
+    assert_eq!(
+        all_pages(&app, &token, "q=kim%20kim", 1).concat(),
+        ["Kim Kim"],
+        "a patient matching both ways shows once"
     );
 }
 

@@ -1,0 +1,40 @@
+-- The provider directory at a large county's size, for `make bench`: 5,000
+-- providers in the demo organization, each with one to three services,
+-- languages, payers, a network status and a ZIP code the seed knows the
+-- centre of. scripts/bench.sh then times the directory's searches through
+-- the API (step 7); each ranks up to RANK_LIMIT (2,000) candidates in Rust
+-- (api/src/providers).
+\set ON_ERROR_STOP on
+SELECT o.id AS org FROM organizations o JOIN users u ON u.organization_id = o.id
+ WHERE u.email = 'cm1@riverside.example' \gset
+SELECT setseed(0.2202);
+INSERT INTO providers (id, organization_id, name, kind, services, specialties, languages, payers, medicaid,
+                       accepting_new_clients, address_line1, address_city, address_state, address_postal_code,
+                       phone, network_status, version, created_at, updated_at)
+SELECT gen_random_uuid(), :'org',
+       (ARRAY['Riverbend','Cedar','Harbor','Summit','Lakeview','Oak Grove','Northside','Unity','Bridgeway','New Path',
+              'Sunrise','Willow','Valley','Crossroads','Beacon','Hope','Pioneer','Greenway','Maple','Horizon'])[1 + floor(random() * 20)::int]
+         || ' ' ||
+       (ARRAY['Counseling','Behavioral Health','Recovery Center','Family Services','Clinic','Psychiatry',
+              'Wellness','Peer Network','Housing Partners','Health Center'])[1 + floor(random() * 10)::int]
+         || ' ' || n,
+       CASE WHEN random() < 0.3 THEN 'practitioner' ELSE 'organization' END,
+       ARRAY(SELECT DISTINCT s FROM unnest(ARRAY[
+               (ARRAY['inpatient_psychiatric','partial_hospitalization','intensive_outpatient','outpatient_therapy',
+                      'psychiatry','substance_use_treatment','withdrawal_management','crisis_services','primary_care',
+                      'peer_support','housing_support','other'])[1 + (n * 7) % 12],
+               (ARRAY['outpatient_therapy','psychiatry','substance_use_treatment','peer_support'])[1 + n % 4],
+               (ARRAY['outpatient_therapy','primary_care','housing_support','intensive_outpatient'])[1 + (n / 4) % 4]
+             ]) AS s),
+       ARRAY['adults'],
+       CASE WHEN n % 3 = 0 THEN ARRAY['en', 'es'] WHEN n % 11 = 0 THEN ARRAY['en', 'vi'] ELSE ARRAY['en'] END,
+       CASE WHEN n % 2 = 0 THEN ARRAY['Aetna', 'BlueCross'] ELSE ARRAY['Providence'] END,
+       random() < 0.6, random() < 0.7,
+       n || ' Main St', 'Portland', 'OR',
+       (SELECT postal_code FROM postal_code_centroids ORDER BY postal_code OFFSET (n % (SELECT count(*) FROM postal_code_centroids)) LIMIT 1),
+       '503-555-' || lpad((n % 10000)::text, 4, '0'),
+       (ARRAY['in_network','in_network','in_network','prospect','credentialing'])[1 + n % 5],
+       1, now(), now()
+  FROM generate_series(1, 5000) AS n;
+ANALYZE providers;
+SELECT count(*) AS providers_in_the_organization FROM providers WHERE organization_id = :'org';
