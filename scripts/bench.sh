@@ -17,7 +17,9 @@
 #      deep page, one care manager's patients), p50/p95/p99 each
 #      (bench/percentiles.lua);
 #   7. the provider directory's searches through the API on 5,000 providers
-#      (bench/providers.sql), as a care manager filters and ranks them.
+#      (bench/providers.sql), as a care manager filters and ranks them;
+#   8. a mixed CRUD workload (bench/mixed.lua: create, read, update and
+#      search on patients, tasks and encounters), reported per core.
 # Results go to target/bench/ (raw) and are summarized on stdout; copy the
 # numbers into bench/RESULTS.md when they move.
 #
@@ -137,5 +139,10 @@ search providers-name "providers?q=harbor%20counseling"
 search providers-language-medicaid "providers?language=es&payer=medicaid&accepting=true"
 search providers-for-patient "providers?service=psychiatry&near_patient_id=$patient"
 search providers-within-25mi "providers?service=outpatient_therapy&near_patient_id=$patient&within_miles=25"
+
+echo "== 8. mixed CRUD workload (bench/mixed.lua, $conns connections, ${duration}s)"
+TOKEN="$token" wrk -t "$conns" -c "$conns" -d "${duration}s" -s bench/mixed.lua "http://127.0.0.1:$port" \
+  | tee "$out/wrk-mixed.txt" | tail -1
+awk -v cores="$(nproc)" '/^requests/ {printf "per core (%d cores, client and Postgres on the same cores): %.0f req/s\n", cores, $4 / cores}' "$out/wrk-mixed.txt"
 kill $server 2>/dev/null || true
 echo "raw output in $out/"
