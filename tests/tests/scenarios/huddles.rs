@@ -84,6 +84,8 @@ fn recording_a_huddle_turns_its_action_items_into_tasks_with_their_assignee_due_
     let cm_token = app.token(cm);
     let maria = patient_of(&app, &cm_token, cm, "Lopez", RiskLevel::High);
     let sam = patient_of(&app, &cm_token, cm, "Okafor", RiskLevel::Moderate);
+    // Read the clock once: the assertions compare with the times sent.
+    let (in_two_days, tomorrow) = (due(48), due(24));
 
     let res = record(
         &app,
@@ -97,8 +99,8 @@ fn recording_a_huddle_turns_its_action_items_into_tasks_with_their_assignee_due_
             ],
             "action_items": [
                 {"patient_id": maria.id, "title": "Book the 7-day follow-up visit",
-                 "assignee_id": cm.id, "due_at": due(48)},
-                {"patient_id": sam.id, "title": "Call the pharmacy", "due_at": due(24),
+                 "assignee_id": cm.id, "due_at": in_two_days},
+                {"patient_id": sam.id, "title": "Call the pharmacy", "due_at": tomorrow,
                  "kind": "outreach"}
             ]
         }),
@@ -135,7 +137,7 @@ fn recording_a_huddle_turns_its_action_items_into_tasks_with_their_assignee_due_
     assert_eq!(booked.assignee_id, Some(cm.id));
     assert_eq!(booked.patient_id, maria.id);
     assert_eq!(booked.title, "Book the 7-day follow-up visit");
-    assert_eq!(booked.due_at, due(48));
+    assert_eq!(booked.due_at, in_two_days);
     assert_eq!(booked.kind, TaskKind::Custom);
     assert_eq!(booked.status, TaskStatus::Open);
     assert_eq!(booked.source_type, TaskSource::Huddle);
@@ -151,7 +153,7 @@ fn recording_a_huddle_turns_its_action_items_into_tasks_with_their_assignee_due_
     let called = task(&app, &sup, call.task_id);
     assert_eq!(called.assignee_id, Some(team.supervisor.id));
     assert_eq!(called.kind, TaskKind::Outreach);
-    assert_eq!(called.due_at, due(24));
+    assert_eq!(called.due_at, tomorrow);
     assert_eq!(
         call.assignee_name.as_deref(),
         Some(called_name(&app, &team.supervisor).as_str())
