@@ -9,12 +9,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/web/node_modules/.bin:$(PATH)
+# `cargo install` puts wasm-bindgen in $CARGO_HOME/bin, which is ~/.cargo/bin
+# unless CARGO_HOME says otherwise.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(HOME)/.cargo/bin:$(CURDIR)/web/node_modules/.bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 BIND_ADDR ?= 127.0.0.1:8080
 
@@ -51,13 +52,10 @@ system-packages:
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
 	@# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; its own lockfile
 	@# wants a crate version the registry lacks, so it installs without --locked.
 	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock"; exit 1; }
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@grep -q 'wasm_bindgen = "$(WASM_BINDGEN_VERSION)"' web/Trunk.toml || { \
-	  echo "web/Trunk.toml pins another wasm-bindgen than Cargo.lock ($(WASM_BINDGEN_VERSION)); update it"; exit 1; }
 
 # wasm-opt from npm (binaryen 132): Debian's binaryen 108 silently breaks the wasm.
 web/node_modules/.package-lock.json: web/package-lock.json
@@ -77,13 +75,24 @@ setup: web-tools
 
 ## ---------------------------------------------------------------- build
 
-# The release SPA (profile `wasm-release` in Cargo.toml, then wasm-opt -Oz),
-# and beside each text or wasm file its brotli (.br) and gzip (.gz) copy,
-# which the server sends to browsers that accept them (api/src/spa.rs).
-# Stale copies are removed first: a .br must never outlive its original.
+# The release SPA, in trunk's steps without trunk (compiling it took 11 of a
+# fresh machine's 26 minutes): the wasm in the Cargo profile `wasm-release`,
+# wasm-bindgen's JS glue, wasm-opt -Oz, then web/bundle.mjs names every asset
+# by its content hash and writes index.html (preloads with integrity, and the
+# inline module script whose hash the server puts in its CSP). Beside each
+# text or wasm file go its brotli (.br) and gzip (.gz) copies, which the
+# server sends to browsers that accept them (api/src/spa.rs); the bundler
+# replaces web/dist whole, so no stale copy outlives its original.
+WEB_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/web.wasm
+WEB_BINDGEN := $(TARGET_DIR)/web-bindgen
+
 web-release: web-tools
-	cd web && trunk build --release
-	@find web/dist -type f \( -name '*.br' -o -name '*.gz' \) -delete
+	cargo build -p web --target wasm32-unknown-unknown --profile wasm-release
+	@rm -rf $(WEB_BINDGEN)
+	wasm-bindgen --target web --no-typescript --out-dir $(WEB_BINDGEN) --out-name web $(WEB_WASM)
+	wasm-opt -Oz --output $(WEB_BINDGEN)/web_bg.opt.wasm $(WEB_BINDGEN)/web_bg.wasm
+	@mv $(WEB_BINDGEN)/web_bg.opt.wasm $(WEB_BINDGEN)/web_bg.wasm
+	node web/bundle.mjs $(WEB_BINDGEN) web/dist
 	@find web/dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
 	  -o -name '*.svg' -o -name '*.json' \) -print0 | \
 	  while IFS= read -r -d '' f; do gzip -9 -n -k -f -- "$$f"; brotli -q 11 -k -f -- "$$f"; done

@@ -6,7 +6,7 @@
 //! file, and `NAME.br` is sent (`Content-Encoding: br`, the original
 //! `Content-Type`) to a request whose `Accept-Encoding` allows br, else
 //! `NAME.gz` for gzip, else `NAME` itself — never an encoding the request
-//! refused (`br;q=0`). Files whose names carry trunk's content hash never
+//! refused (`br;q=0`). Files whose names carry their content hash never
 //! change, so browsers keep them for a year without asking again; everything
 //! else (`index.html` above all, which names the current hashed files) is
 //! revalidated on every load.
@@ -99,7 +99,7 @@ async fn caching(
 }
 
 /// `Cache-Control` for a file of the SPA at `path`: a year, immutable, when
-/// its name carries trunk's content hash; `no-cache` otherwise.
+/// its name carries its content hash; `no-cache` otherwise.
 pub fn cache_control(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or_default();
     if is_content_hashed(name) {
@@ -109,7 +109,7 @@ pub fn cache_control(path: &str) -> &'static str {
     }
 }
 
-/// Whether a file name carries trunk's content hash, `STEM-HASH.EXT` or
+/// Whether a file name carries a content hash (`web/bundle.mjs` names them), `STEM-HASH.EXT` or
 /// `STEM-HASH_bg.wasm` (the hash is lower-case hex, up to 16 digits):
 /// `web-4657cd39477ebcc2_bg.wasm`, `web-4657cd39477ebcc2.js`,
 /// `style-374344a3a3d77aab.css`. Fewer than 8 digits is taken for a word,
@@ -189,12 +189,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_names_trunk_gives_its_hashed_files_are_recognised() {
+    fn the_names_the_bundler_gives_its_hashed_files_are_recognised() {
         for name in [
             "web-4657cd39477ebcc2_bg.wasm",
             "web-4657cd39477ebcc2.js",
             "style-374344a3a3d77aab.css",
-            // `{:x}` of a hash that starts with zeros has fewer digits.
+            // Names of earlier (trunk) builds: `{:x}` of a hash that starts
+            // with zeros has fewer digits.
             "web-657cd39477ebcc2.js",
             "web-4657cd39477ebcc2_bg.wasm.br",
         ] {

@@ -20,7 +20,7 @@ pub struct SecurityPolicy {
 
 impl SecurityPolicy {
     /// Builds the policies; `script_hashes` are the `sha256-…` sources of the
-    /// SPA's inline bootstrap scripts (trunk emits one to start the wasm).
+    /// SPA's inline bootstrap scripts (`web/bundle.mjs` writes one to start the wasm).
     /// `https`: the public address is HTTPS (TLS ends here or at a proxy in
     /// front), so browsers are told never to use plain HTTP for a year.
     /// Never sent otherwise: HSTS on a plain-HTTP deployment would lock
