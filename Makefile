@@ -102,8 +102,15 @@ web-release: web-tools
 
 # Serves API + SPA with demo data. DATABASE_URL wins when set; otherwise the
 # local server or a private cluster under target/pg (scripts/ensure-postgres.sh).
-run: web-release
-	cargo build --release -p api
+#
+# The API's release build runs beside the SPA's tools and build: installing
+# wasm-bindgen-cli, and the wasm's last step (LTO into one codegen unit),
+# each keep one core busy for minutes and the other idle. They use different
+# target directories, so cargo runs them at once.
+run: system-packages
+	@cargo build --release -p api & api=$$!; \
+	$(MAKE) web-release || { kill $$api 2>/dev/null; wait $$api; exit 1; }; \
+	wait $$api
 	@server="$$(scripts/ensure-postgres.sh)"; \
 	db_url="$${DATABASE_URL:-$$server/caremgr}"; \
 	scripts/ensure-database.sh "$$db_url"; \
