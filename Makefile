@@ -105,8 +105,9 @@ web-release: web-tools
 #
 # The API's release build runs beside the SPA's tools and build: installing
 # wasm-bindgen-cli, and the wasm's last step (LTO into one codegen unit),
-# each keep one core busy for minutes and the other idle. They use different
-# target directories, so cargo runs them at once.
+# have long stretches on one core. They use different target directories, so
+# cargo runs them at once; a cold first run took 20 min 23 s instead of
+# 22 min 38 s on two cores (bench/RESULTS.md).
 run: system-packages
 	@cargo build --release -p api & api=$$!; \
 	$(MAKE) web-release || { kill $$api 2>/dev/null; wait $$api; exit 1; }; \
