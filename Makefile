@@ -17,6 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+WASM_SPLIT_VERSION := $(shell sed -n '/^name = "wasm_split_helpers"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 BIND_ADDR ?= 127.0.0.1:8080
 
 .PHONY: help run test bench openapi setup system-packages rust-tools web-tools e2e-tools \
@@ -56,6 +57,11 @@ rust-tools:
 	@# wants a crate version the registry lacks, so it installs without --locked.
 	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock"; exit 1; }
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@# wasm-split-cli cuts the lazily loaded screens out of the wasm; it must read
+	@# the split points of the wasm_split_helpers in Cargo.lock, so same version.
+	@test -n "$(WASM_SPLIT_VERSION)" || { echo "wasm_split_helpers not found in Cargo.lock"; exit 1; }
+	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || \
+	  cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked
 
 # wasm-opt from npm (binaryen 132): Debian's binaryen 108 silently breaks the wasm.
 web/node_modules/.package-lock.json: web/package-lock.json
@@ -84,14 +90,23 @@ setup: web-tools
 # server sends to browsers that accept them (api/src/spa.rs); the bundler
 # replaces web/dist whole, so no stale copy outlives its original.
 WEB_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/web.wasm
+WEB_SPLIT := $(TARGET_DIR)/web-split
 WEB_BINDGEN := $(TARGET_DIR)/web-bindgen
+# What rustc's wasm32-unknown-unknown target enables by default; the split
+# chunks carry no target-features section for wasm-opt to read them from.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 web-release: web-tools
-	cargo build -p web --target wasm32-unknown-unknown --profile wasm-release
-	@rm -rf $(WEB_BINDGEN)
-	wasm-bindgen --target web --no-typescript --out-dir $(WEB_BINDGEN) --out-name web $(WEB_WASM)
-	wasm-opt -Oz --output $(WEB_BINDGEN)/web_bg.opt.wasm $(WEB_BINDGEN)/web_bg.wasm
-	@mv $(WEB_BINDGEN)/web_bg.opt.wasm $(WEB_BINDGEN)/web_bg.wasm
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
+	  cargo build -p web --target wasm32-unknown-unknown --profile wasm-release
+	@rm -rf $(WEB_SPLIT) $(WEB_BINDGEN)
+	wasm-split-cli --target web --out-name web $(WEB_WASM) $(WEB_SPLIT)
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir $(WEB_BINDGEN) --out-name web $(WEB_SPLIT)/web.wasm
+	@cp $(WEB_SPLIT)/*.wasm $(WEB_SPLIT)/__wasm_split.js $(WEB_BINDGEN)/ && rm $(WEB_BINDGEN)/web.wasm
+	@for f in $(WEB_BINDGEN)/*.wasm; do \
+	  wasm-opt -Oz $(WASM_FEATURES) --output "$$f.opt" "$$f" && mv "$$f.opt" "$$f" || exit 1; \
+	done
 	node web/bundle.mjs $(WEB_BINDGEN) web/dist
 	@find web/dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
 	  -o -name '*.svg' -o -name '*.json' \) -print0 | \
@@ -103,13 +118,20 @@ web-release: web-tools
 # Serves API + SPA with demo data. DATABASE_URL wins when set; otherwise the
 # local server or a private cluster under target/pg (scripts/ensure-postgres.sh).
 #
-# The API's release build runs beside the SPA's tools and build: installing
-# wasm-bindgen-cli, and the wasm's last step (LTO into one codegen unit),
-# have long stretches on one core. They use different target directories, so
-# cargo runs them at once; a cold first run took 20 min 23 s instead of
-# 22 min 38 s on two cores (bench/RESULTS.md).
+# The API is a development build (Cargo's dev profile: what `cargo run`
+# builds, and what `make test` builds and tests), so a first run does not
+# compile every crate a second time with optimizations: the release build
+# alone took 8 min 48 s of a cold first run on two cores. Deployments and
+# `make bench` build `--release`; `make run API_PROFILE=release` serves one.
+# The API builds beside the SPA's tools and wasm: installing the CLIs, and
+# the wasm's last step (LTO into one codegen unit), have long stretches on
+# one core, and the two use different target directories, so cargo runs
+# them at once (bench/RESULTS.md).
+API_PROFILE ?= dev
+API_BIN := $(TARGET_DIR)/$(if $(filter dev,$(API_PROFILE)),debug,$(API_PROFILE))/caremgr
+
 run: system-packages
-	@cargo build --release -p api & api=$$!; \
+	@cargo build --profile $(API_PROFILE) -p api & api=$$!; \
 	$(MAKE) web-release || { kill $$api 2>/dev/null; wait $$api; exit 1; }; \
 	wait $$api
 	@server="$$(scripts/ensure-postgres.sh)"; \
@@ -117,7 +139,7 @@ run: system-packages
 	scripts/ensure-database.sh "$$db_url"; \
 	mkdir -p target; \
 	[ -s target/.jwt-secret ] || head -c 48 /dev/urandom | base64 -w0 > target/.jwt-secret; \
-	DATABASE_URL="$$db_url" $(TARGET_DIR)/release/caremgr seed-demo; \
+	DATABASE_URL="$$db_url" $(API_BIN) seed-demo; \
 	echo; \
 	echo "Care Manager is starting on http://$(BIND_ADDR)"; \
 	echo "Local demo logins (password: demo-password-1) — demo credentials, for this machine only:"; \
@@ -127,7 +149,7 @@ run: system-packages
 	echo; \
 	exec env DATABASE_URL="$$db_url" JWT_SECRET="$$(cat target/.jwt-secret)" \
 	  STATIC_DIR=web/dist BIND_ADDR=$(BIND_ADDR) RUST_LOG=$${RUST_LOG:-info} \
-	  $(TARGET_DIR)/release/caremgr serve
+	  $(API_BIN) serve
 
 ## ---------------------------------------------------------------- test
 

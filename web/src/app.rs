@@ -5,20 +5,21 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{NavigateOptions, path};
+use leptos_router::{Lazy, NavigateOptions, path};
 use shared::ids::UserId;
 
 use crate::client;
 use crate::components::nav::TopBar;
-use crate::pages::{
-    ApiKeysPage, AuditPage, CriteriaPage, HomePage, HuddlesPage, IdentifierSystemsPage, LoginPage,
-    MemberWorklistPage, NewPatientPage, NotFound, PatientAppointmentsTab, PatientCarePlanTab,
-    PatientEducationTab, PatientEncountersTab, PatientNotesTab, PatientOverviewTab, PatientPage,
-    PatientReferralsTab, PatientScreeningsTab, PatientTimelineTab, PatientsPage, PipelinePage,
-    ProviderPage, ProvidersPage, ReferralBoardPage, ReferralPage, TeamPage, UsersPage,
-    WebhooksPage, WorklistPage,
+use crate::lazy_routes::{
+    ApiKeysRoute, AuditRoute, CriteriaRoute, HuddlesRoute, IdentifierSystemsRoute, MeasureRoute,
+    MeasuresRoute, MemberWorklistRoute, NewPatientRoute, PatientAppointmentsRoute,
+    PatientCarePlanRoute, PatientEducationRoute, PatientEncountersRoute, PatientNotesRoute,
+    PatientOverviewRoute, PatientReferralsRoute, PatientRoute, PatientScreeningsRoute,
+    PatientTimelineRoute, PatientsRoute, PipelineRoute, ProviderRoute, ProvidersRoute,
+    ReferralBoardRoute, ReferralRoute, ReportsRoute, TeamRoute, UsersRoute, WebhooksRoute,
+    WorklistRoute,
 };
-use crate::pages::{MeasurePage, MeasuresPage, ReportsPage};
+use crate::pages::{HomePage, LoginPage, NotFound};
 use crate::session;
 use crate::state::{Auth, AuthState, Directory, ListState, PatientFilters, use_auth};
 use crate::transport::ApiError;
@@ -85,37 +86,37 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("worklist") view=WorklistPage />
-                    <Route path=path!("team") view=TeamPage />
-                    <Route path=path!("team/:user_id") view=MemberWorklistPage />
-                    <Route path=path!("huddles") view=HuddlesPage />
-                    <Route path=path!("patients") view=PatientsPage />
-                    <Route path=path!("patients/new") view=NewPatientPage />
-                    <ParentRoute path=path!("patients/:id") view=PatientPage>
-                        <Route path=path!("") view=PatientOverviewTab />
-                        <Route path=path!("timeline") view=PatientTimelineTab />
-                        <Route path=path!("encounters") view=PatientEncountersTab />
-                        <Route path=path!("appointments") view=PatientAppointmentsTab />
-                        <Route path=path!("notes") view=PatientNotesTab />
-                        <Route path=path!("screenings") view=PatientScreeningsTab />
-                        <Route path=path!("care-plan") view=PatientCarePlanTab />
-                        <Route path=path!("education") view=PatientEducationTab />
-                        <Route path=path!("referrals") view=PatientReferralsTab />
+                    <Route path=path!("worklist") view={Lazy::<WorklistRoute>::new()} />
+                    <Route path=path!("team") view={Lazy::<TeamRoute>::new()} />
+                    <Route path=path!("team/:user_id") view={Lazy::<MemberWorklistRoute>::new()} />
+                    <Route path=path!("huddles") view={Lazy::<HuddlesRoute>::new()} />
+                    <Route path=path!("patients") view={Lazy::<PatientsRoute>::new()} />
+                    <Route path=path!("patients/new") view={Lazy::<NewPatientRoute>::new()} />
+                    <ParentRoute path=path!("patients/:id") view={Lazy::<PatientRoute>::new()}>
+                        <Route path=path!("") view={Lazy::<PatientOverviewRoute>::new()} />
+                        <Route path=path!("timeline") view={Lazy::<PatientTimelineRoute>::new()} />
+                        <Route path=path!("encounters") view={Lazy::<PatientEncountersRoute>::new()} />
+                        <Route path=path!("appointments") view={Lazy::<PatientAppointmentsRoute>::new()} />
+                        <Route path=path!("notes") view={Lazy::<PatientNotesRoute>::new()} />
+                        <Route path=path!("screenings") view={Lazy::<PatientScreeningsRoute>::new()} />
+                        <Route path=path!("care-plan") view={Lazy::<PatientCarePlanRoute>::new()} />
+                        <Route path=path!("education") view={Lazy::<PatientEducationRoute>::new()} />
+                        <Route path=path!("referrals") view={Lazy::<PatientReferralsRoute>::new()} />
                     </ParentRoute>
-                    <Route path=path!("providers") view=ProvidersPage />
-                    <Route path=path!("providers/pipeline") view=PipelinePage />
-                    <Route path=path!("providers/:id") view=ProviderPage />
-                    <Route path=path!("referrals") view=ReferralBoardPage />
-                    <Route path=path!("referrals/:id") view=ReferralPage />
-                    <Route path=path!("reports") view=ReportsPage />
-                    <Route path=path!("measures") view=MeasuresPage />
-                    <Route path=path!("measures/:id") view=MeasurePage />
-                    <Route path=path!("admin/users") view=UsersPage />
-                    <Route path=path!("admin/api-keys") view=ApiKeysPage />
-                    <Route path=path!("admin/webhooks") view=WebhooksPage />
-                    <Route path=path!("admin/hl7-identifier-systems") view=IdentifierSystemsPage />
-                    <Route path=path!("admin/criteria") view=CriteriaPage />
-                    <Route path=path!("audit") view=AuditPage />
+                    <Route path=path!("providers") view={Lazy::<ProvidersRoute>::new()} />
+                    <Route path=path!("providers/pipeline") view={Lazy::<PipelineRoute>::new()} />
+                    <Route path=path!("providers/:id") view={Lazy::<ProviderRoute>::new()} />
+                    <Route path=path!("referrals") view={Lazy::<ReferralBoardRoute>::new()} />
+                    <Route path=path!("referrals/:id") view={Lazy::<ReferralRoute>::new()} />
+                    <Route path=path!("reports") view={Lazy::<ReportsRoute>::new()} />
+                    <Route path=path!("measures") view={Lazy::<MeasuresRoute>::new()} />
+                    <Route path=path!("measures/:id") view={Lazy::<MeasureRoute>::new()} />
+                    <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} />
+                    <Route path=path!("admin/api-keys") view={Lazy::<ApiKeysRoute>::new()} />
+                    <Route path=path!("admin/webhooks") view={Lazy::<WebhooksRoute>::new()} />
+                    <Route path=path!("admin/hl7-identifier-systems") view={Lazy::<IdentifierSystemsRoute>::new()} />
+                    <Route path=path!("admin/criteria") view={Lazy::<CriteriaRoute>::new()} />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

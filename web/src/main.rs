@@ -18,6 +18,7 @@ mod client;
 mod components;
 mod dom;
 mod format;
+mod lazy_routes;
 mod pages;
 mod patient_form_model;
 mod routes;
