@@ -19,9 +19,11 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 WASM_SPLIT_VERSION := $(shell sed -n '/^name = "wasm_split_helpers"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 BIND_ADDR ?= 127.0.0.1:8080
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: help run test bench openapi setup system-packages rust-tools web-tools e2e-tools \
-        web-release lint unit-and-scenario-tests e2e clean-pg
+        wasm-target wasm-bindgen-cli wasm-split-cli web-wasm web-release lint \
+        unit-and-scenario-tests e2e clean-pg
 
 help:
 	@echo "make run      build and serve Care Manager with demo data on http://$(BIND_ADDR)"
@@ -51,14 +53,23 @@ system-packages:
 	  $(APT) update -qq && $(APT) install -y -qq $$missing; \
 	fi
 
-rust-tools:
+# The wasm32 target, then the two CLIs the SPA's build runs after cargo.
+# Separate targets, so that `make -j` (make run) installs the CLIs while
+# cargo compiles the wasm, which needs only the target.
+rust-tools: wasm-target wasm-bindgen-cli wasm-split-cli
+
+wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; its own lockfile
-	@# wants a crate version the registry lacks, so it installs without --locked.
+
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; its own lockfile
+# wants a crate version the registry lacks, so it installs without --locked.
+wasm-bindgen-cli:
 	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock"; exit 1; }
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@# wasm-split-cli cuts the lazily loaded screens out of the wasm; it must read
-	@# the split points of the wasm_split_helpers in Cargo.lock, so same version.
+
+# wasm-split-cli cuts the lazily loaded screens out of the wasm; it must read
+# the split points of the wasm_split_helpers in Cargo.lock, so same version.
+wasm-split-cli:
 	@test -n "$(WASM_SPLIT_VERSION)" || { echo "wasm_split_helpers not found in Cargo.lock"; exit 1; }
 	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || \
 	  cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked
@@ -83,9 +94,11 @@ setup: web-tools
 
 # The release SPA, in trunk's steps without trunk (compiling it took 11 of a
 # fresh machine's 26 minutes): the wasm in the Cargo profile `wasm-release`,
-# wasm-bindgen's JS glue, wasm-opt -Oz, then web/bundle.mjs names every asset
-# by its content hash and writes index.html (preloads with integrity, and the
-# inline module script whose hash the server puts in its CSP). Beside each
+# linked with its relocations so that wasm-split can cut the screens loaded on
+# first visit out of it (web/src/lazy_routes.rs), wasm-bindgen's JS glue for
+# the main wasm, wasm-opt -Oz on every wasm, then web/bundle.mjs names every
+# asset by its content hash and writes index.html (preloads with integrity,
+# and the inline module script whose hash the server puts in its CSP). Beside each
 # text or wasm file go its brotli (.br) and gzip (.gz) copies, which the
 # server sends to browsers that accept them (api/src/spa.rs); the bundler
 # replaces web/dist whole, so no stale copy outlives its original.
@@ -97,20 +110,22 @@ WEB_BINDGEN := $(TARGET_DIR)/web-bindgen
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-web-release: web-tools
+web-wasm: wasm-target
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
 	  cargo build -p web --target wasm32-unknown-unknown --profile wasm-release
+
+web-release: web-wasm web-tools
 	@rm -rf $(WEB_SPLIT) $(WEB_BINDGEN)
 	wasm-split-cli --target web --out-name web $(WEB_WASM) $(WEB_SPLIT)
 	wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir $(WEB_BINDGEN) --out-name web $(WEB_SPLIT)/web.wasm
 	@cp $(WEB_SPLIT)/*.wasm $(WEB_SPLIT)/__wasm_split.js $(WEB_BINDGEN)/ && rm $(WEB_BINDGEN)/web.wasm
-	@for f in $(WEB_BINDGEN)/*.wasm; do \
-	  wasm-opt -Oz $(WASM_FEATURES) --output "$$f.opt" "$$f" && mv "$$f.opt" "$$f" || exit 1; \
-	done
+	@# One wasm-opt per file, as many at once as there are cores.
+	find $(WEB_BINDGEN) -name '*.wasm' -print0 | xargs -0 -P $(NPROC) -I{} \
+	  sh -c 'wasm-opt -Oz $(WASM_FEATURES) --output "$$1.opt" "$$1" && mv "$$1.opt" "$$1"' _ {}
 	node web/bundle.mjs $(WEB_BINDGEN) web/dist
 	@find web/dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
 	  -o -name '*.svg' -o -name '*.json' \) -print0 | \
-	  while IFS= read -r -d '' f; do gzip -9 -n -k -f -- "$$f"; brotli -q 11 -k -f -- "$$f"; done
+	  xargs -0 -P $(NPROC) -I{} sh -c 'gzip -9 -n -k -f -- "$$1" && brotli -q 11 -k -f -- "$$1"' _ {}
 	@echo "web/dist: precompressed $$(find web/dist -name '*.br' | wc -l) files (.br and .gz)"
 
 ## ---------------------------------------------------------------- run
@@ -132,7 +147,7 @@ API_BIN := $(TARGET_DIR)/$(if $(filter dev,$(API_PROFILE)),debug,$(API_PROFILE))
 
 run: system-packages
 	@cargo build --profile $(API_PROFILE) -p api & api=$$!; \
-	$(MAKE) web-release || { kill $$api 2>/dev/null; wait $$api; exit 1; }; \
+	$(MAKE) -j$(NPROC) web-release || { kill $$api 2>/dev/null; wait $$api; exit 1; }; \
 	wait $$api
 	@server="$$(scripts/ensure-postgres.sh)"; \
 	db_url="$${DATABASE_URL:-$$server/caremgr}"; \
@@ -153,7 +168,7 @@ run: system-packages
 
 ## ---------------------------------------------------------------- test
 
-lint: rust-tools system-packages
+lint: wasm-target system-packages
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	@# shared must stay free of I/O crates: it is compiled to wasm for the SPA.
