@@ -110,8 +110,13 @@ WEB_BINDGEN := $(TARGET_DIR)/web-bindgen
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
+# --emit-relocs lets wasm-split see every reference; --no-merge-data-segments
+# keeps each constant its own data segment, so it goes to the one module that
+# uses it: merged into one .rodata segment, the constants of every split had to
+# fit its old length again, and when alignment padding made that a few bytes
+# longer wasm-split put all of it in the main wasm (+108 kB brotli).
 web-wasm: wasm-target
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs -Clink-args=--no-merge-data-segments" \
 	  cargo build -p web --target wasm32-unknown-unknown --profile wasm-release
 
 web-release: web-wasm web-tools
