@@ -211,26 +211,6 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// What an email address is, for a record: the address alone (RFC 5322's
-/// `addr-spec`, no "Name <…>" around it), with a domain of at least one
-/// label, as a mail system would accept it.
-const EMAIL: email_address::Options = email_address::Options {
-    minimum_sub_domains: 1,
-    allow_domain_literal: true,
-    allow_display_text: false,
-    allow_long_local_parts: false,
-};
-
-/// An email address (see [`EMAIL`]). The code is `email`, as validator's
-/// own rule said before: the SPA and integrations may key on it.
-pub fn email(value: &str) -> Result<(), ValidationError> {
-    if email_address::EmailAddress::parse_with_options(value, EMAIL).is_ok() {
-        Ok(())
-    } else {
-        Err(invalid("email", "is not a valid email address"))
-    }
-}
-
 /// A BCP 47 language tag such as `en`, `es-MX` or `zh-Hant`, whose language
 /// is an ISO 639 code (BCP 47's grammar alone would accept "english").
 pub fn language_tag(value: &str) -> Result<(), ValidationError> {
@@ -308,11 +288,6 @@ pub mod patched {
     pub fn phone(value: &Patch<String>) -> Result<(), ValidationError> {
         value.value().map_or(Ok(()), |v| super::phone(v))
     }
-
-    /// [`super::email`] of the value set, if any.
-    pub fn email(value: &Patch<String>) -> Result<(), ValidationError> {
-        value.value().map_or(Ok(()), |v| super::email(v))
-    }
 }
 
 /// Not later than the organization's today (a birth date, say).
@@ -374,43 +349,6 @@ mod tests {
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["inner.value", "list[1].value", "phone"]);
         assert_eq!(errs[0].message, "is required");
-    }
-
-    #[test]
-    fn email_addresses_as_mail_systems_take_them_are_accepted() {
-        for ok in [
-            "cm1@riverside.example",
-            "first.last+tag@sub.example.org",
-            "o'brien@example.ie",
-            "x@localhost",
-            "user@[192.0.2.1]",
-        ] {
-            assert_eq!(email(ok), Ok(()), "{ok}");
-        }
-    }
-
-    #[test]
-    fn anything_else_in_an_email_field_is_refused_with_the_email_code() {
-        for bad in [
-            "",
-            "nope",
-            "not-an-email",
-            "@example.org",
-            "jane@",
-            "a\u{0}b@x.org",
-            "Jane Doe <jane@example.org>",
-            "two@@example.org",
-            "jane@exa mple.org",
-        ] {
-            let e = email(bad).expect_err(bad);
-            assert_eq!(e.code, "email", "{bad}");
-            assert_eq!(e.message.as_deref(), Some("is not a valid email address"));
-        }
-        let long_local = format!("{}@example.org", "a".repeat(65));
-        assert!(
-            email(&long_local).is_err(),
-            "a local part over 64 characters"
-        );
     }
 
     #[test]
