@@ -19,6 +19,19 @@ function loadedSoFar(page: Page): Promise<Loaded[]> {
   );
 }
 
+/** How each response whose path `wanted` accepts was encoded and may be cached, by path. */
+function recordServed(page: Page, wanted: (path: string) => boolean): Map<string, { encoding: string; cache: string }> {
+  const served = new Map<string, { encoding: string; cache: string }>();
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (wanted(path)) {
+      const headers = response.headers();
+      served.set(path, { encoding: headers['content-encoding'] ?? '', cache: headers['cache-control'] ?? '' });
+    }
+  });
+  return served;
+}
+
 /** A screen's code, or code screens share, cut out of the main wasm (web/src/lazy_routes.rs). */
 const isSplit = (path: string) => /^\/(split|chunk)_.*\.wasm$/.test(path);
 
@@ -26,14 +39,7 @@ test.describe('the first load', () => {
   test('a first visit gets every asset compressed and cacheable and records its bytes and time to interactive', async ({
     page,
   }, testInfo) => {
-    const served = new Map<string, { encoding: string; cache: string }>();
-    page.on('response', (response) => {
-      const path = new URL(response.url()).pathname;
-      if (!path.startsWith('/api/')) {
-        const headers = response.headers();
-        served.set(path, { encoding: headers['content-encoding'] ?? '', cache: headers['cache-control'] ?? '' });
-      }
-    });
+    const served = recordServed(page, (path) => !path.startsWith('/api/'));
 
     await page.goto('/login');
     await expect(page.getByLabel('Email')).toBeEditable();
@@ -67,14 +73,7 @@ test.describe('the first load', () => {
   test('a care manager\'s first screen loads its own code on first visit, hashed and compressed, and records its bytes', async ({
     page,
   }, testInfo) => {
-    const served = new Map<string, { encoding: string; cache: string }>();
-    page.on('response', (response) => {
-      const path = new URL(response.url()).pathname;
-      if (isSplit(path)) {
-        const headers = response.headers();
-        served.set(path, { encoding: headers['content-encoding'] ?? '', cache: headers['cache-control'] ?? '' });
-      }
-    });
+    const served = recordServed(page, isSplit);
     await page.goto('/login');
     await expect(page.getByLabel('Email')).toBeEditable();
     const signInBytes = (await loadedSoFar(page)).reduce((sum, e) => sum + e.encodedBodySize, 0);
