@@ -43,13 +43,27 @@ fn unavailable(_: SplitLoaderError) -> AnyView {
     .into_any()
 }
 
+/// A screen as the router shows it: made when the view is built, not when
+/// its code arrives.
+///
+/// The router awaits the code in a future of its own and builds the view
+/// it returns later, under the route's owner. A screen made in that future
+/// keeps its signals in an owner the router may have let go by the time it
+/// builds the view (the person signed out while the code was on its way):
+/// the first reactive read then finds its value disposed and the app
+/// panics. Made at build time, the screen's signals and the effects that
+/// read them belong to the same live owner, and go together.
+fn page_view(page: fn() -> AnyView) -> AnyView {
+    (move || untrack(page)).into_any()
+}
+
 /// For each screen of a group: a function in the group's split module that
 /// renders it, and the route type whose view awaits that function.
 macro_rules! lazy_screens {
     ($group:ident { $($route:ident => $page:ident via $screen:ident),* $(,)? }) => {$(
         #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $screen() -> Result<AnyView, SplitLoaderError> {
-            Ok(view! { <$page /> }.into_any())
+        fn $screen() -> Result<fn() -> AnyView, SplitLoaderError> {
+            Ok(|| view! { <$page /> }.into_any())
         }
 
         #[doc = concat!(
@@ -64,7 +78,7 @@ macro_rules! lazy_screens {
             }
 
             async fn view(_route: Self) -> AnyView {
-                $screen().await.unwrap_or_else(unavailable)
+                $screen().await.map_or_else(unavailable, page_view)
             }
         }
     )*};

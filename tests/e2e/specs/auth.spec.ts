@@ -94,6 +94,54 @@ test.describe('signing in and out', () => {
     await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
   });
 
+  test('signing out while the first screen is still loading leaves no screen running', async ({ page }) => {
+    // The worklist's code arrives only after the person has pressed "Sign
+    // out", and the sign-out call is held until then: the worklist renders
+    // with the tokens already forgotten, its first request finds no session
+    // and ends it, and the shell drops the screen while that request's
+    // answer is still on its way through the screen's code.
+    let releaseCode!: () => void;
+    const codeHeld = new Promise<void>((resolve) => (releaseCode = resolve));
+    await page.route(/\/split_worklists-[^/]*\.wasm$/, async (route) => {
+      await codeHeld;
+      await route.continue();
+    });
+    const codeArrived = page.waitForResponse(/\/split_worklists-[^/]*\.wasm$/);
+    let releaseLogout!: () => void;
+    const logoutHeld = new Promise<void>((resolve) => (releaseLogout = resolve));
+    await page.route('**/api/v1/auth/logout', async (route) => {
+      await logoutHeld;
+      await route.continue();
+    });
+
+    await signIn(page, people.supervisor);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    releaseCode();
+    await codeArrived;
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    releaseLogout();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(await page.evaluate(() => localStorage.getItem('caremgr.refresh_token'))).toBeNull();
+  });
+
+  test('when the server ends the sign-in while the first screen is loading, the app says why', async ({ page }) => {
+    let releaseCode!: () => void;
+    const codeHeld = new Promise<void>((resolve) => (releaseCode = resolve));
+    await page.route(/\/split_worklists-[^/]*\.wasm$/, async (route) => {
+      await codeHeld;
+      await route.continue();
+    });
+    await signIn(page, people.cm2);
+    const refreshToken = await page.evaluate(() => localStorage.getItem('caremgr.refresh_token'));
+    const ended = await page.request.post('/api/v1/auth/logout', { data: { refresh_token: refreshToken } });
+    expect(ended.status()).toBe(204);
+
+    releaseCode();
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByText('You signed out; sign in again.')).toBeVisible();
+  });
+
   test('when the server ends the sign-in, the app signs the person out and says why', async ({ page }) => {
     await signIn(page, people.cm2);
     await openPatients(page);
