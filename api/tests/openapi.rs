@@ -302,6 +302,8 @@ fn every_field_rule_is_in_the_document() {
                 "us_state" => p["format"] == "us-state" && !pattern.is_empty(),
                 "postal_code" => p["format"] == "postal-code" && !pattern.is_empty(),
                 "language_tag" => p["format"] == "language-tag" && !pattern.is_empty(),
+                // The format is dropped for the pattern (see api/src/openapi.rs).
+                "email" => pattern.contains('@'),
                 "known_zone" | "initial_status" | "made_by_hand" | "not_status_change" => {
                     p["enum"].is_array()
                 }
@@ -341,9 +343,6 @@ fn every_field_rule_is_in_the_document() {
                     "{at}: the rule `{rule}` is not stated (or not recognized here: add it)"
                 ));
             }
-        }
-        if f.validate.contains("email(") && !pattern.contains('@') {
-            problems.push(format!("{at}: the email rule is not stated"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -184,7 +184,7 @@ pub struct NewContact {
     pub phone: Option<String>,
     /// Email.
     #[serde(default)]
-    #[validate(email(message = "is not a valid email address"))]
+    #[validate(custom(function = "crate::validation::email"))]
     #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: Option<String>,
     /// Emergency contact.
@@ -229,7 +229,7 @@ pub struct ContactPatch {
     /// Email; `null` clears.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "email"))]
-    #[validate(email(message = "is not a valid email address"))]
+    #[validate(custom(function = "crate::validation::patched::email"))]
     pub email: Patch<String>,
     /// Emergency contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]

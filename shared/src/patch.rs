@@ -12,10 +12,8 @@
 //! pub phone: Patch<String>,
 //! ```
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use validator::{Validate, ValidateEmail, ValidateLength, ValidationErrors};
+use validator::{Validate, ValidateLength, ValidationErrors};
 
 /// One field of a merge patch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -135,12 +133,6 @@ impl<T: ValidateLength<u64>> ValidateLength<u64> for Patch<T> {
     }
 }
 
-impl<T: ValidateEmail> ValidateEmail for Patch<T> {
-    fn as_email_string(&self) -> Option<Cow<'_, str>> {
-        self.value().and_then(ValidateEmail::as_email_string)
-    }
-}
-
 impl<T: Validate> Validate for Patch<T> {
     fn validate(&self) -> Result<(), ValidationErrors> {
         self.value().map_or(Ok(()), Validate::validate)
@@ -202,7 +194,8 @@ mod tests {
     fn only_a_value_is_checked_by_field_rules() {
         assert!(Patch::<String>::Null.validate_length(Some(1), None, None));
         assert!(!Patch::Value(String::new()).validate_length(Some(1), None, None));
-        assert!(Patch::<String>::Absent.validate_email());
-        assert!(!Patch::Value("nope".to_string()).validate_email());
+        assert!(crate::validation::patched::email(&Patch::Absent).is_ok());
+        assert!(crate::validation::patched::email(&Patch::Null).is_ok());
+        assert!(crate::validation::patched::email(&Patch::Value("nope".to_string())).is_err());
     }
 }

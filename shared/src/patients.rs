@@ -286,7 +286,7 @@ pub struct NewPatient {
     pub phone: Option<String>,
     /// Email address.
     #[serde(default)]
-    #[validate(email(message = "is not a valid email address"))]
+    #[validate(custom(function = "crate::validation::email"))]
     #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: Option<String>,
     /// Postal address.
@@ -432,7 +432,7 @@ pub struct PatientPatch {
     /// Email address; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "email"))]
-    #[validate(email(message = "is not a valid email address"))]
+    #[validate(custom(function = "crate::validation::patched::email"))]
     pub email: Patch<String>,
     /// Postal address (replaced as a whole); `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

@@ -43,7 +43,7 @@ pub struct User {
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "cm4@riverside.example", "name": "Jordan Reyes", "role": "care_manager", "password": "a-long-passphrase"})))]
 pub struct NewUser {
     /// Email address (the login).
-    #[validate(email(message = "is not a valid email address"))]
+    #[validate(custom(function = "crate::validation::email"))]
     #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: String,
     /// Display name.
