@@ -261,7 +261,7 @@ pub fn postal_code(value: &str) -> Result<(), ValidationError> {
 }
 
 /// An email address by the HTML form rule (what `<input type="email">`
-/// takes): up to 64 of the characters `a-z A-Z 0-9 .!#$%&'*+/=?^_`{|}~-`,
+/// takes): up to 64 of the characters ``a-z A-Z 0-9 .!#$%&'*+/=?^_`{|}~-``,
 /// `@`, and a domain of dot-separated labels, each 1 to 63 letters, digits
 /// and hyphens that neither starts nor ends with a hyphen.
 ///
@@ -270,7 +270,7 @@ pub fn postal_code(value: &str) -> Result<(), ValidationError> {
 /// IDNA tables: both would ship in the SPA's wasm (a quarter of a megabyte)
 /// for one field rule. A domain in other scripts comes as its `xn--` form;
 /// an IP address literal is not an address a care team writes to. The
-/// OpenAPI document states this rule as a pattern, and a test there checks
+/// API's document states this rule as a pattern, and a test there checks
 /// the two agree.
 pub fn email(value: &str) -> Result<(), ValidationError> {
     const LOCAL_SPECIALS: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
