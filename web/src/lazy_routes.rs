@@ -1,4 +1,4 @@
-//! The screens the router loads on first visit, in five groups.
+//! The screens the router loads on first visit, in six groups.
 //!
 //! `make web-release` cuts each group's code (its views, its API calls, the
 //! rules only it uses) out of the main wasm into its own file (wasm-split,
@@ -10,7 +10,8 @@
 //! Screens are grouped by what one person uses together, not one file per
 //! screen: wasm-split puts the code each distinct set of splits shares into
 //! its own chunk, and thirty splits made over a thousand files, a visit
-//! fetching hundreds. Five groups make at most twenty-six shared chunks.
+//! fetching hundreds. Six groups make fifty-five shared chunks, about thirty
+//! files per group's first visit, fetched at once (not one after another).
 //!
 //! A screen whose file cannot be fetched (a phone between two cell towers)
 //! says so instead of stopping the app, and the next visit to it tries
@@ -96,6 +97,11 @@ lazy_screens!(patients {
     NewPatientRoute => NewPatientPage via new_patient_screen,
     PatientRoute => PatientPage via patient_screen,
     PatientOverviewRoute => PatientOverviewTab via patient_overview_screen,
+});
+
+// The record's other tabs: a care manager opening a patient lands on the
+// overview, and most visits stop there.
+lazy_screens!(record {
     PatientTimelineRoute => PatientTimelineTab via patient_timeline_screen,
     PatientEncountersRoute => PatientEncountersTab via patient_encounters_screen,
     PatientAppointmentsRoute => PatientAppointmentsTab via patient_appointments_screen,
