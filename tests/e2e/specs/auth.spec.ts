@@ -1,5 +1,20 @@
+import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/a11y';
 import { expect, mainNav, openPatients, people, screen, signIn, test } from '../support/app';
+
+/** The worklist screens' code (a split module with a hashed name). */
+const WORKLIST_CODE = /\/split_worklists-[^/]*\.wasm$/;
+
+/** Holds back every request to `url` until the function returned is called. */
+async function holdBack(page: Page, url: string | RegExp): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
 
 test.describe('signing in and out', () => {
   test('a care manager signs in to their worklist and opens the patient list', async ({ page }) => {
@@ -100,19 +115,9 @@ test.describe('signing in and out', () => {
     // with the tokens already forgotten, its first request finds no session
     // and ends it, and the shell drops the screen while that request's
     // answer is still on its way through the screen's code.
-    let releaseCode!: () => void;
-    const codeHeld = new Promise<void>((resolve) => (releaseCode = resolve));
-    await page.route(/\/split_worklists-[^/]*\.wasm$/, async (route) => {
-      await codeHeld;
-      await route.continue();
-    });
-    const codeArrived = page.waitForResponse(/\/split_worklists-[^/]*\.wasm$/);
-    let releaseLogout!: () => void;
-    const logoutHeld = new Promise<void>((resolve) => (releaseLogout = resolve));
-    await page.route('**/api/v1/auth/logout', async (route) => {
-      await logoutHeld;
-      await route.continue();
-    });
+    const releaseCode = await holdBack(page, WORKLIST_CODE);
+    const codeArrived = page.waitForResponse(WORKLIST_CODE);
+    const releaseLogout = await holdBack(page, '**/api/v1/auth/logout');
 
     await signIn(page, people.supervisor);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -126,12 +131,7 @@ test.describe('signing in and out', () => {
   });
 
   test('when the server ends the sign-in while the first screen is loading, the app says why', async ({ page }) => {
-    let releaseCode!: () => void;
-    const codeHeld = new Promise<void>((resolve) => (releaseCode = resolve));
-    await page.route(/\/split_worklists-[^/]*\.wasm$/, async (route) => {
-      await codeHeld;
-      await route.continue();
-    });
+    const releaseCode = await holdBack(page, WORKLIST_CODE);
     await signIn(page, people.cm2);
     const refreshToken = await page.evaluate(() => localStorage.getItem('caremgr.refresh_token'));
     const ended = await page.request.post('/api/v1/auth/logout', { data: { refresh_token: refreshToken } });
