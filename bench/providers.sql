@@ -2,8 +2,8 @@
 -- providers in the demo organization, each with one to three services,
 -- languages, payers, a network status and a ZIP code the seed knows the
 -- centre of. scripts/bench.sh then times the directory's searches through
--- the API (step 7); each ranks up to RANK_LIMIT (2,000) candidates in Rust
--- (api/src/providers).
+-- the API (step 7); each scores every provider its filters match in SQL
+-- and reads one page (api/src/providers/store.rs, directory_page).
 \set ON_ERROR_STOP on
 SELECT o.id AS org FROM organizations o JOIN users u ON u.organization_id = o.id
  WHERE u.email = 'cm1@riverside.example' \gset
@@ -38,3 +38,34 @@ SELECT gen_random_uuid(), :'org',
   FROM generate_series(1, 5000) AS n;
 ANALYZE providers;
 SELECT count(*) AS providers_in_the_organization FROM providers WHERE organization_id = :'org';
+
+-- 25,000 referrals of the organization's patients to them, a fifth each
+-- still open, declined, no-shows, and completed with a rating, so that the
+-- ranking reads real figures: the referral triggers compute each
+-- provider's (provider_quality) once for the whole statement.
+WITH patient_ids AS (
+    SELECT array_agg(id) AS ids FROM (SELECT id FROM patients WHERE organization_id = :'org' LIMIT 2000) p
+), provider_ids AS (
+    SELECT array_agg(id) AS ids FROM providers WHERE organization_id = :'org'
+), drawn AS (
+    SELECT n, floor(random() * 5)::int AS outcome, now() - (random() * 300 + 20) * interval '1 day' AS sent_at,
+           patient_ids.ids[1 + floor(random() * cardinality(patient_ids.ids))::int] AS patient_id,
+           provider_ids.ids[1 + floor(random() * cardinality(provider_ids.ids))::int] AS provider_id
+      FROM generate_series(1, 25000) AS n, patient_ids, provider_ids
+)
+INSERT INTO referrals (id, organization_id, patient_id, provider_id, service, priority, reason, due_date, status,
+                       sent_at, responded_at, scheduled_at, appointment_at, completed_at, closed_at,
+                       satisfaction_rating, version, created_at, updated_at)
+SELECT gen_random_uuid(), :'org', patient_id, provider_id, 'outpatient_therapy', 'routine', 'Bench referral',
+       (sent_at + interval '14 days')::date,
+       (ARRAY['sent', 'declined', 'no_show', 'closed', 'closed'])[outcome + 1],
+       sent_at,
+       CASE WHEN outcome > 0 THEN sent_at + interval '2 days' END,
+       CASE WHEN outcome > 1 THEN sent_at + interval '3 days' END,
+       CASE WHEN outcome > 1 THEN sent_at + (3 + n % 20) * interval '1 day' END,
+       CASE WHEN outcome > 2 THEN sent_at + (3 + n % 20) * interval '1 day' END,
+       CASE WHEN outcome > 2 THEN sent_at + (4 + n % 20) * interval '1 day' END,
+       CASE WHEN outcome = 4 THEN 1 + floor(random() * 5)::smallint END,
+       1, sent_at, sent_at
+  FROM drawn;
+SELECT count(*) AS providers_with_referral_figures FROM provider_quality WHERE organization_id = :'org';

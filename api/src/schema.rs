@@ -555,6 +555,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    provider_quality (organization_id, provider_id) {
+        organization_id -> Uuid,
+        provider_id -> Uuid,
+        referrals -> Int8,
+        completion_rate -> Nullable<Float8>,
+        median_days -> Nullable<Float8>,
+        no_show_rate -> Nullable<Float8>,
+        satisfaction -> Nullable<Float8>,
+        ratings -> Int8,
+    }
+}
+
+diesel::table! {
     provider_activities (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -872,6 +885,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     programs,
     provider_activities,
     provider_credentials,
+    provider_quality,
     providers,
     referral_barriers,
     referral_status_changes,

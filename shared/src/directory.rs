@@ -1,8 +1,10 @@
 //! The provider directory's filter and ranking: which providers fit a
 //! search, in what order, and — for each — why it is there ("speaks
 //! Spanish · takes Medicaid · 2.1 mi · 82% of referrals completed"). Pure,
-//! so the ranking is specified and tested here; the API feeds it the
-//! candidates its SQL filter found.
+//! so the ranking is specified and tested here. The API ranks in SQL
+//! (`directory_score` and `directory_miles`, migration 000017) and builds
+//! the reasons of a page's providers with [`assess`]; scenario tests hold
+//! the SQL to these functions.
 
 code_enum! {
     /// Where a provider stands with the network.
@@ -90,58 +92,88 @@ fn language_name(tag: &str) -> String {
     }
 }
 
-fn speaks(c: &Candidate, tag: &str) -> bool {
-    let base = |t: &str| t.split('-').next().unwrap_or(t).to_ascii_lowercase();
-    c.languages.iter().any(|l| base(l) == base(tag))
+/// A language tag's primary subtag, lower-cased (`es-MX` → `es`): a
+/// provider speaks a language when the primary subtags agree, so a search
+/// for `es` finds `es-MX` and one for `es-MX` finds `es`.
+pub fn primary_language(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }
 
-/// Ranks `candidates` for `wants`: in-network and accepting first, then
-/// the patient's language, then coverage, then closeness, then the
-/// completion rate and satisfaction. Ties keep the order given (the SQL
-/// orders by name). Each result says why it is there.
+fn speaks(c: &Candidate, tag: &str) -> bool {
+    let wanted = primary_language(tag);
+    c.languages.iter().any(|l| primary_language(l) == wanted)
+}
+
+/// How a provider measures up to what a search wants: its score (higher
+/// ranks first) and the reasons for it, in the order they count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The score.
+    pub score: f64,
+    /// Why it is where it is.
+    pub reasons: Vec<String>,
+}
+
+/// Scores one candidate for `wants`: in network 40, accepting new clients
+/// 20, the patient's language 25, their coverage (Medicaid, else their
+/// payer) 15, up to 10 for closeness (one fewer per mile), 10 times the
+/// completion rate, the mean satisfaction (1–5). The terms are added in
+/// that order; the database's `directory_score` adds them in the same
+/// order, so both sums agree to the last bit.
+pub fn assess(c: &Candidate, wants: &Wants) -> Assessment {
+    let mut score = 0.0;
+    let mut reasons = Vec::new();
+    if c.status == Some(NetworkStatus::InNetwork) {
+        score += 40.0;
+        reasons.push("in network".to_owned());
+    }
+    if c.accepting {
+        score += 20.0;
+        reasons.push("accepting new clients".to_owned());
+    }
+    if let Some(tag) = &wants.language
+        && speaks(c, tag)
+    {
+        score += 25.0;
+        reasons.push(format!("speaks {}", language_name(tag)));
+    }
+    if wants.medicaid && c.medicaid {
+        score += 15.0;
+        reasons.push("takes Medicaid".to_owned());
+    } else if let Some(payer) = &wants.payer
+        && c.payers.iter().any(|p| p.eq_ignore_ascii_case(payer))
+    {
+        score += 15.0;
+        reasons.push(format!("takes {payer}"));
+    }
+    if let Some(miles) = c.distance_miles {
+        // Up to 10 points, losing one per mile.
+        score += (10.0 - miles).max(0.0);
+        reasons.push(format!("{miles:.1} mi"));
+    }
+    if let Some(rate) = c.quality.completion_rate {
+        score += 10.0 * rate;
+        reasons.push(format!("{:.0}% of referrals completed", rate * 100.0));
+    }
+    if let Some(stars) = c.quality.satisfaction {
+        score += stars;
+        reasons.push(format!("rated {stars:.1}/5"));
+    }
+    Assessment { score, reasons }
+}
+
+/// Ranks `candidates` for `wants` by [`assess`]'s score, higher first:
+/// in-network and accepting first, then the patient's language, then
+/// coverage, then closeness, then the completion rate and satisfaction.
+/// Ties keep the order given (the directory's is by name, then id). Each
+/// result says why it is there. The API ranks in SQL; this is the order
+/// it is held to.
 pub fn rank(candidates: &[Candidate], wants: &Wants) -> Vec<Ranked> {
     let mut out: Vec<Ranked> = candidates
         .iter()
         .enumerate()
         .map(|(index, c)| {
-            let mut score = 0.0;
-            let mut reasons = Vec::new();
-            if c.status == Some(NetworkStatus::InNetwork) {
-                score += 40.0;
-                reasons.push("in network".to_owned());
-            }
-            if c.accepting {
-                score += 20.0;
-                reasons.push("accepting new clients".to_owned());
-            }
-            if let Some(tag) = &wants.language
-                && speaks(c, tag)
-            {
-                score += 25.0;
-                reasons.push(format!("speaks {}", language_name(tag)));
-            }
-            if wants.medicaid && c.medicaid {
-                score += 15.0;
-                reasons.push("takes Medicaid".to_owned());
-            } else if let Some(payer) = &wants.payer
-                && c.payers.iter().any(|p| p.eq_ignore_ascii_case(payer))
-            {
-                score += 15.0;
-                reasons.push(format!("takes {payer}"));
-            }
-            if let Some(miles) = c.distance_miles {
-                // Up to 10 points, losing one per mile.
-                score += (10.0 - miles).max(0.0);
-                reasons.push(format!("{miles:.1} mi"));
-            }
-            if let Some(rate) = c.quality.completion_rate {
-                score += 10.0 * rate;
-                reasons.push(format!("{:.0}% of referrals completed", rate * 100.0));
-            }
-            if let Some(stars) = c.quality.satisfaction {
-                score += stars;
-                reasons.push(format!("rated {stars:.1}/5"));
-            }
+            let Assessment { score, reasons } = assess(c, wants);
             Ranked {
                 index,
                 score,
@@ -269,5 +301,41 @@ mod tests {
         let ranked = rank(&c, &wants);
         assert_eq!(names(&c, &ranked)[0], "Payer Match");
         assert!(because(&ranked[0]).contains("takes moda health"));
+    }
+
+    #[test]
+    fn a_language_matches_on_its_primary_subtag_and_ascii_case_only() {
+        assert_eq!(primary_language("es-MX"), "es");
+        assert_eq!(primary_language("ES"), "es");
+        assert_eq!(primary_language("zh-Hant-TW"), "zh");
+        let mut p = provider("Bienestar");
+        p.languages = vec!["ES-mx".into()];
+        let spanish = Wants {
+            language: Some("es-US".into()),
+            ..Wants::default()
+        };
+        assert!(because(&rank(&[p], &spanish)[0]).contains("speaks Spanish"));
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "whole and half points add exactly")]
+    fn each_term_adds_its_points_and_an_unknown_figure_adds_none() {
+        let mut p = provider("Alder");
+        assert_eq!(assess(&p, &Wants::default()).score, 60.0);
+        p.distance_miles = Some(12.5);
+        p.quality.completion_rate = Some(0.5);
+        p.quality.satisfaction = Some(4.0);
+        let a = assess(&p, &Wants::default());
+        assert_eq!(a.score, 60.0 + 0.0 + 5.0 + 4.0);
+        assert_eq!(
+            a.reasons,
+            [
+                "in network",
+                "accepting new clients",
+                "12.5 mi",
+                "50% of referrals completed",
+                "rated 4.0/5"
+            ]
+        );
     }
 }

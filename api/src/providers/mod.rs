@@ -1,5 +1,5 @@
-//! The provider network: the directory (filtered in SQL, ranked by
-//! `shared::directory::rank`), each provider's record and quality figures,
+//! The provider network: the directory (filtered and ranked in SQL, held
+//! to `shared::directory::rank`), each provider's record and quality figures,
 //! and the recruiting pipeline (network status, activities, credentials).
 
 pub mod routes;

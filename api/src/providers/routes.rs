@@ -49,7 +49,7 @@ pub async fn list_providers(
     db: web::Data<Db>,
     caller: Caller,
     query: Query<ProviderQuery>,
-    paging: Paging<i64>,
+    paging: Paging<service::DirectoryKey>,
 ) -> ApiResult<HttpResponse> {
     let auth = caller.authorize(Permission::ProvidersRead)?;
     flow::list(&db, auth, query.into_inner(), paging, service::list).await

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use serde_json::json;
 use shared::audit::AuditAction;
-use shared::directory::{Candidate, Wants, miles_between, rank};
+use shared::directory::{Candidate, Wants, assess};
 use shared::pagination::Page;
 use shared::providers::{
     ActivityKind, Credential, DirectoryEntry, NewCredential, NewProvider, NewProviderActivity,
@@ -19,10 +19,11 @@ use uuid::Uuid;
 use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::http::Paging;
 use crate::http::concurrency::Expected;
+use crate::http::{Paging, cursor};
 use crate::patients::store as patients;
 use crate::providers::store;
+pub use crate::providers::store::DirectoryKey;
 
 /// What a search for a patient reads about them.
 struct ForPatient {
@@ -74,15 +75,16 @@ fn for_patient(
     }))
 }
 
-/// One page of the directory, ranked: filtered in SQL, then ordered by
-/// `shared::directory::rank` for what the search (or the patient) wants,
-/// each result with the reasons for its place. The cursor is the position
-/// in that order.
+/// One page of the directory, ranked: filtered and ordered in SQL by
+/// `shared::directory::rank`'s score for what the search (or the
+/// patient) wants, each result with the reasons for its place
+/// (`shared::directory::assess`). The cursor is the last result's place in
+/// that order.
 pub fn list(
     conn: &mut PgConnection,
     auth: &Authorized,
     q: ProviderQuery,
-    paging: &Paging<i64>,
+    paging: &Paging<DirectoryKey>,
 ) -> ApiResult<Page<DirectoryEntry>> {
     if q.within_miles.is_some() && q.near_patient_id.is_none() {
         return Err(ApiError::field(
@@ -109,55 +111,29 @@ pub fn list(
         wants.payer = (!wants.medicaid).then_some(payer);
     }
     let origin = patient.and_then(|p| p.at);
-    let mut found: Vec<(Provider, Option<f64>)> = store::search(conn, auth, &q)?
+    let places = store::directory_page(conn, auth, &q, &wants, origin, paging)?;
+    let (places, next_cursor) = cursor::page(places, paging.limit, |p| p.key.clone());
+    let items = places
         .into_iter()
-        .map(|(p, at)| {
-            let miles = origin.zip(at).map(|(a, b)| miles_between(a, b));
-            (p, miles)
-        })
-        .filter(|(_, miles)| match q.within_miles {
-            Some(limit) => miles.is_some_and(|m| m <= limit),
-            None => true,
-        })
-        .collect();
-    let ids: Vec<Uuid> = found.iter().map(|(p, _)| p.id).collect();
-    let mut figures = store::quality(conn, auth, &ids)?;
-    for (p, _) in &mut found {
-        p.quality = figures.remove(&p.id).unwrap_or_default();
-    }
-    let candidates: Vec<Candidate> = found
-        .iter()
-        .map(|(p, miles)| Candidate {
-            name: p.name.clone(),
-            languages: p.languages.clone(),
-            medicaid: p.medicaid,
-            payers: p.payers.clone(),
-            accepting: p.accepting_new_clients,
-            status: Some(p.network_status),
-            distance_miles: *miles,
-            quality: p.quality.for_ranking(),
+        .map(|place| {
+            let p = &place.provider;
+            let candidate = Candidate {
+                name: p.name.clone(),
+                languages: p.languages.clone(),
+                medicaid: p.medicaid,
+                payers: p.payers.clone(),
+                accepting: p.accepting_new_clients,
+                status: Some(p.network_status),
+                distance_miles: place.distance_miles,
+                quality: p.quality.for_ranking(),
+            };
+            DirectoryEntry {
+                reasons: assess(&candidate, &wants).reasons,
+                provider: place.provider,
+                distance_miles: place.distance_miles,
+            }
         })
         .collect();
-    let start = usize::try_from(paging.after.unwrap_or(0)).unwrap_or(0);
-    let limit = usize::try_from(paging.limit).unwrap_or(0);
-    let ranked = rank(&candidates, &wants);
-    let mut slots: Vec<Option<(Provider, Option<f64>)>> = found.into_iter().map(Some).collect();
-    let items: Vec<DirectoryEntry> = ranked
-        .into_iter()
-        .skip(start)
-        .take(limit)
-        .filter_map(|r| {
-            let (provider, distance_miles) = slots[r.index].take()?;
-            Some(DirectoryEntry {
-                provider,
-                distance_miles,
-                reasons: r.reasons,
-            })
-        })
-        .collect();
-    let next = start + items.len();
-    let next_cursor = (items.len() == limit && next < candidates.len())
-        .then(|| crate::http::cursor::encode(&i64::try_from(next).unwrap_or(i64::MAX)));
     Ok(Page { items, next_cursor })
 }
 

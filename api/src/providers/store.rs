@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Double, Int8, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Double, Int8, Nullable, Text, Uuid as SqlUuid};
+use shared::directory::{Wants, primary_language};
 use shared::ids::UserId;
 use shared::patients::Address;
 use shared::providers::{
@@ -23,16 +24,19 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::schema::{postal_code_centroids, provider_activities, provider_credentials, providers};
+use crate::schema::{
+    postal_code_centroids, provider_activities, provider_credentials, provider_quality, providers,
+};
 use crate::store::{self, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "provider";
 
-/// The most candidates a directory search ranks: a filter that matches
-/// more is too broad to rank usefully, and the first ones by name stand in.
-pub const RANK_LIMIT: i64 = 2000;
+/// Where a directory page ends: the last provider's score, lower-cased
+/// name and id, the directory's order being score (higher first), then
+/// name, then id.
+pub type DirectoryKey = (f64, String, Uuid);
 
-#[derive(Queryable, Selectable)]
+#[derive(Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = providers)]
 struct Row {
     id: Uuid,
@@ -178,7 +182,7 @@ pub fn get(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<Pr
         .first(conn)
         .optional()?;
     let mut p: Provider = store::one(row, NOUN)?;
-    p.quality = quality(conn, auth, &[id])?.remove(&id).unwrap_or_default();
+    p.quality = quality(conn, auth, id)?;
     Ok(p)
 }
 
@@ -252,90 +256,142 @@ fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The providers the directory's filters match, by name: all of them up
-/// to [`RANK_LIMIT`] for ranking, with each one's location (its own, else
-/// its ZIP code's centre).
-pub fn search(
+/// A filter's text, trimmed, unless blank.
+fn given(text: Option<&String>) -> Option<&str> {
+    text.map(|t| t.trim()).filter(|t| !t.is_empty())
+}
+
+/// The directory's page query. The inner query filters the organization's
+/// providers and scores each one once: `OFFSET 0` keeps Postgres from
+/// folding it into the outer query, which would compute the score again
+/// for the distance filter, the keyset and the order. Absent filters are
+/// NULL parameters; the statement is planned with its parameters' values,
+/// so `$n IS NULL OR …` folds away and an index serves what is left.
+///
+/// A language or payer matches as `shared::directory::assess` matches it:
+/// primary subtags, ASCII case ignored (`COLLATE "C"` makes `lower` touch
+/// ASCII letters only, as Rust's `eq_ignore_ascii_case`). The filters keep
+/// their own rules (`lower` in the database's collation).
+const DIRECTORY_PAGE: &str = r#"
+SELECT ranked.* FROM (
+    SELECT p.*,
+           m.miles,
+           directory_score(
+               p.network_status = 'in_network',
+               p.accepting_new_clients,
+               $13::text IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM unnest(p.languages) l
+                    WHERE split_part(lower(l COLLATE "C"), '-', 1) = $13),
+               ($14 AND p.medicaid) OR ($15::text IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM unnest(p.payers) y
+                    WHERE lower(y COLLATE "C") = lower($15 COLLATE "C"))),
+               m.miles, q.completion_rate, q.satisfaction) AS score,
+           lower(p.name) AS sort_name,
+           coalesce(q.referrals, 0) AS referrals,
+           q.completion_rate, q.median_days, q.no_show_rate, q.satisfaction,
+           coalesce(q.ratings, 0) AS ratings
+      FROM providers p
+      LEFT JOIN postal_code_centroids c ON c.postal_code = left(p.address_postal_code, 5)
+      LEFT JOIN provider_quality q
+        ON q.organization_id = p.organization_id AND q.provider_id = p.id
+     CROSS JOIN LATERAL (
+        SELECT directory_miles($11, $12, coalesce(p.latitude, c.latitude),
+                               coalesce(p.longitude, c.longitude)) AS miles) m
+     WHERE p.organization_id = $1
+       AND ($2::text IS NULL OR p.name ILIKE $2)
+       AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])
+       AND ($4::text IS NULL OR array_to_string(p.specialties, '|') ILIKE $4)
+       AND ($5::text IS NULL OR EXISTS (
+               SELECT 1 FROM unnest(p.languages) l WHERE split_part(lower(l), '-', 1) = $5))
+       AND (NOT $6 OR p.medicaid)
+       AND ($7::text IS NULL OR EXISTS (
+               SELECT 1 FROM unnest(p.payers) y WHERE lower(y) = lower($7)))
+       AND ($8::bool IS NULL OR p.accepting_new_clients = $8)
+       AND ($9::text IS NULL OR p.network_status = $9)
+    OFFSET 0
+) ranked
+WHERE ($10::float8 IS NULL OR ranked.miles <= $10)
+  AND ($16::float8 IS NULL OR (-ranked.score, ranked.sort_name, ranked.id) > (-$16, $17::text, $18::uuid))
+ORDER BY ranked.score DESC, ranked.sort_name, ranked.id
+LIMIT $19
+"#;
+
+#[derive(QueryableByName)]
+struct DirectoryRow {
+    #[diesel(embed)]
+    provider: Row,
+    #[diesel(sql_type = Nullable<Double>)]
+    miles: Option<f64>,
+    #[diesel(sql_type = Double)]
+    score: f64,
+    #[diesel(sql_type = Text)]
+    sort_name: String,
+    #[diesel(embed)]
+    quality: QualityRow,
+}
+
+/// One provider of a directory page: with its quality figures, its miles
+/// from the patient (when both are located) and its place in the order.
+pub struct DirectoryPlace {
+    /// The provider.
+    pub provider: Provider,
+    /// Miles from the patient.
+    pub distance_miles: Option<f64>,
+    /// Its key in the order, for the next page's cursor.
+    pub key: DirectoryKey,
+}
+
+/// A page of the providers the directory's filters `q` match, in
+/// `shared::directory::rank`'s order for `wants`, with distances from
+/// `origin` (the patient's ZIP code centre); `within_miles` keeps those
+/// that near. A provider's location is its own, else its ZIP code's centre.
+pub fn directory_page(
     conn: &mut PgConnection,
     auth: &Authorized,
     q: &ProviderQuery,
-) -> ApiResult<Vec<(Provider, Option<GeoPoint>)>> {
-    let mut query = rows(auth)
-        .left_join(
-            postal_code_centroids::table.on(postal_code_centroids::postal_code.nullable().eq(
-                diesel::dsl::sql::<Nullable<Text>>("left(providers.address_postal_code, 5)"),
-            )),
+    wants: &Wants,
+    origin: Option<GeoPoint>,
+    paging: &Paging<DirectoryKey>,
+) -> ApiResult<Vec<DirectoryPlace>> {
+    let payer = given(q.payer.as_ref());
+    let medicaid_only = payer.is_some_and(|p| p.eq_ignore_ascii_case("medicaid"));
+    let (after_score, after_name, after_id) = match paging.after.clone() {
+        Some((score, name, id)) => (Some(score), Some(name), Some(id)),
+        None => (None, None, None),
+    };
+    let rows: Vec<DirectoryRow> = diesel::sql_query(DIRECTORY_PAGE)
+        .bind::<SqlUuid, _>(auth.org().get())
+        .bind::<Nullable<Text>, _>(given(q.q.as_ref()).map(contains_pattern))
+        .bind::<Nullable<Text>, _>(q.service.map(|s| s.as_ref().to_owned()))
+        .bind::<Nullable<Text>, _>(given(q.specialty.as_ref()).map(contains_pattern))
+        .bind::<Nullable<Text>, _>(
+            given(q.language.as_ref()).map(|l| l.split('-').next().unwrap_or("").to_lowercase()),
         )
-        .select((
-            Row::as_select(),
-            postal_code_centroids::latitude.nullable(),
-            postal_code_centroids::longitude.nullable(),
-        ))
-        .into_boxed();
-    if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        query = query.filter(providers::name.ilike(contains_pattern(text)));
-    }
-    if let Some(service) = q.service {
-        query = query.filter(providers::services.contains(vec![service.as_ref().to_owned()]));
-    }
-    if let Some(specialty) = q.specialty.as_deref().filter(|t| !t.trim().is_empty()) {
-        query = query.filter(
-            diesel::dsl::sql::<Bool>("array_to_string(providers.specialties, '|') ILIKE ")
-                .bind::<Text, _>(contains_pattern(specialty)),
-        );
-    }
-    if let Some(language) = q.language.as_deref().filter(|t| !t.trim().is_empty()) {
-        // A search for `es` finds `es-MX` and one for `es-MX` finds `es`.
-        let base = language
-            .trim()
-            .split('-')
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
-        query = query.filter(
-            diesel::dsl::sql::<Bool>(
-                "EXISTS (SELECT 1 FROM unnest(providers.languages) l WHERE split_part(lower(l), '-', 1) = ",
-            )
-            .bind::<Text, _>(base)
-            .sql(")"),
-        );
-    }
-    if let Some(payer) = q.payer.as_deref().filter(|t| !t.trim().is_empty()) {
-        if payer.trim().eq_ignore_ascii_case("medicaid") {
-            query = query.filter(providers::medicaid.eq(true));
-        } else {
-            query = query.filter(
-                diesel::dsl::sql::<Bool>(
-                    "EXISTS (SELECT 1 FROM unnest(providers.payers) p WHERE lower(p) = lower(",
-                )
-                .bind::<Text, _>(payer.trim().to_owned())
-                .sql("))"),
-            );
-        }
-    }
-    if let Some(accepting) = q.accepting {
-        query = query.filter(providers::accepting_new_clients.eq(accepting));
-    }
-    if let Some(status) = q.network_status {
-        query = query.filter(providers::network_status.eq(status.as_ref().to_owned()));
-    }
-    query
-        .order((
-            diesel::dsl::sql::<Text>("lower(providers.name)"),
-            providers::id,
-        ))
-        .limit(RANK_LIMIT)
-        .load::<(Row, Option<f64>, Option<f64>)>(conn)?
-        .into_iter()
-        .map(|(row, lat, lon)| {
-            let p = Provider::try_from(row)?;
-            let at = p
-                .location
-                .or(lat.zip(lon).map(|(latitude, longitude)| GeoPoint {
-                    latitude,
-                    longitude,
-                }));
-            Ok((p, at))
+        .bind::<Bool, _>(medicaid_only)
+        .bind::<Nullable<Text>, _>(payer.filter(|_| !medicaid_only))
+        .bind::<Nullable<Bool>, _>(q.accepting)
+        .bind::<Nullable<Text>, _>(q.network_status.map(|s| s.as_ref().to_owned()))
+        .bind::<Nullable<Double>, _>(q.within_miles)
+        .bind::<Nullable<Double>, _>(origin.map(|o| o.latitude))
+        .bind::<Nullable<Double>, _>(origin.map(|o| o.longitude))
+        .bind::<Nullable<Text>, _>(wants.language.as_deref().map(primary_language))
+        .bind::<Bool, _>(wants.medicaid)
+        .bind::<Nullable<Text>, _>(wants.payer.as_deref())
+        .bind::<Nullable<Double>, _>(after_score)
+        .bind::<Nullable<Text>, _>(after_name)
+        .bind::<Nullable<SqlUuid>, _>(after_id)
+        .bind::<Int8, _>(paging.fetch())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            let mut provider = Provider::try_from(r.provider)?;
+            provider.quality = r.quality.into();
+            let key = (r.score, r.sort_name, provider.id);
+            Ok(DirectoryPlace {
+                provider,
+                distance_miles: r.miles,
+                key,
+            })
         })
         .collect()
 }
@@ -383,80 +439,47 @@ pub fn add_postal_code_centres(
     Ok(())
 }
 
-#[derive(QueryableByName)]
+/// A provider's referral figures, as the referral triggers keep them
+/// (migration 000017, `provider_quality_refresh`).
+#[derive(Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = provider_quality)]
 struct QualityRow {
-    #[diesel(sql_type = SqlUuid)]
-    provider_id: Uuid,
-    #[diesel(sql_type = Int8)]
     referrals: i64,
-    #[diesel(sql_type = Nullable<Double>)]
     completion_rate: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
     median_days: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
     no_show_rate: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
     satisfaction: Option<f64>,
-    #[diesel(sql_type = Int8)]
     ratings: i64,
 }
 
-/// The quality figures of providers `ids`, from every referral sent to
-/// them: of those that ended (completed, closed after completing,
-/// declined, no-show) the share completed; the median days from sending to
-/// the appointment; of those scheduled the share that were no-shows; the
-/// mean rating. Aggregated in SQL, one pass. The ids join as a set
-/// (`IN (SELECT unnest(…))`): as `= ANY($2)` a directory page's 2,000
-/// candidates took 7-12 ms (a filter tested row by row); as a
-/// set Postgres looks each one up in the index, about 1 ms
-/// (bench/RESULTS.md).
-pub fn quality(
-    conn: &mut PgConnection,
-    auth: &Authorized,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, ProviderQuality>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+impl From<QualityRow> for ProviderQuality {
+    fn from(r: QualityRow) -> ProviderQuality {
+        ProviderQuality {
+            referrals: r.referrals,
+            completion_rate: r.completion_rate,
+            median_days_to_appointment: r.median_days,
+            no_show_rate: r.no_show_rate,
+            satisfaction: r.satisfaction,
+            ratings: r.ratings,
+        }
     }
-    let rows: Vec<QualityRow> = diesel::sql_query(
-        "SELECT provider_id,
-                count(*) FILTER (WHERE sent_at IS NOT NULL) AS referrals,
-                (count(*) FILTER (WHERE completed_at IS NOT NULL))::float8
-                    / NULLIF(count(*) FILTER (WHERE completed_at IS NOT NULL
-                        OR status IN ('declined', 'no_show')
-                        OR (status = 'closed' AND responded_at IS NOT NULL)), 0) AS completion_rate,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                    extract(epoch FROM appointment_at - sent_at) / 86400.0)
-                    FILTER (WHERE appointment_at IS NOT NULL AND sent_at IS NOT NULL) AS median_days,
-                (count(*) FILTER (WHERE status = 'no_show'
-                    OR (status = 'closed' AND completed_at IS NULL AND scheduled_at IS NOT NULL)))::float8
-                    / NULLIF(count(*) FILTER (WHERE scheduled_at IS NOT NULL), 0) AS no_show_rate,
-                avg(satisfaction_rating)::float8 AS satisfaction,
-                count(satisfaction_rating) AS ratings
-           FROM referrals
-          WHERE organization_id = $1
-            AND provider_id IN (SELECT unnest($2::uuid[]))
-          GROUP BY provider_id",
-    )
-    .bind::<SqlUuid, _>(auth.org().get())
-    .bind::<Array<SqlUuid>, _>(ids)
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.provider_id,
-                ProviderQuality {
-                    referrals: r.referrals,
-                    completion_rate: r.completion_rate,
-                    median_days_to_appointment: r.median_days,
-                    no_show_rate: r.no_show_rate,
-                    satisfaction: r.satisfaction,
-                    ratings: r.ratings,
-                },
-            )
-        })
-        .collect())
+}
+
+/// The quality figures of provider `id`, from every referral sent to it:
+/// of those that ended (completed, closed after completing, declined,
+/// no-show) the share completed; the median days from sending to the
+/// appointment; of those scheduled the share that were no-shows; the mean
+/// rating. The referral triggers keep them as referrals change, so a read
+/// is one row; a provider without referrals has none.
+pub fn quality(conn: &mut PgConnection, auth: &Authorized, id: Uuid) -> ApiResult<ProviderQuality> {
+    Ok(provider_quality::table
+        .filter(provider_quality::organization_id.eq(auth.org().get()))
+        .filter(provider_quality::provider_id.eq(id))
+        .select(QualityRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(ProviderQuality::from)
+        .unwrap_or_default())
 }
 
 /// Logs a recruiting activity.

@@ -9,6 +9,7 @@ mod authorization_matrix;
 mod care;
 mod clinical;
 mod coordination;
+mod directory;
 mod education;
 mod errors;
 mod fhir;

@@ -1,0 +1,724 @@
+//! The provider directory ranked in the database, held to
+//! `shared::directory`: the SQL score and distance agree with `assess` and
+//! `miles_between` to the last bit, a directory walked page by page is in
+//! `rank`'s order for any providers, patient and page size, and the
+//! referral figures the ranking reads are kept by the referral triggers —
+//! also when two transactions change one provider's referrals at once.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Bool, Double, Nullable, SmallInt, Text, Uuid as SqlUuid};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
+use serde_json::{Value, json};
+use shared::directory::{Candidate, NetworkStatus, Quality, Wants, assess, miles_between, rank};
+use shared::pagination::Page;
+use shared::patients::{Address, Insurance};
+use shared::providers::{DirectoryEntry, GeoPoint, Provider};
+use strum::VariantArray;
+use tests::TestApp;
+use tests::fixtures::new_patient;
+use uuid::Uuid;
+
+#[derive(QueryableByName)]
+struct Number {
+    #[diesel(sql_type = Nullable<Double>)]
+    value: Option<f64>,
+}
+
+#[test]
+fn the_database_scores_a_provider_as_shared_assess_does_to_the_last_bit() {
+    let app = TestApp::spawn();
+    let miles = [
+        None,
+        Some(0.0),
+        Some(0.3),
+        Some(2.1),
+        Some(9.99),
+        Some(10.0),
+        Some(37.25),
+    ];
+    let rates = [
+        None,
+        Some(0.0),
+        Some(1.0 / 3.0),
+        Some(2.0 / 3.0),
+        Some(0.82),
+        Some(1.0),
+    ];
+    let stars = [None, Some(1.0), Some(14.0 / 3.0), Some(5.0)];
+    let mut cases = Vec::new();
+    for flags in 0..16_u8 {
+        for m in miles {
+            for r in rates {
+                for s in stars {
+                    cases.push((flags, m, r, s));
+                }
+            }
+        }
+    }
+    let flag = |bit: u8| -> Vec<bool> { cases.iter().map(|c| c.0 & (1 << bit) != 0).collect() };
+    let scores: Vec<Number> = diesel::sql_query(
+        "SELECT directory_score(a, b, c, d, m, r, s) AS value
+           FROM unnest($1::bool[], $2::bool[], $3::bool[], $4::bool[],
+                       $5::float8[], $6::float8[], $7::float8[])
+                WITH ORDINALITY AS t (a, b, c, d, m, r, s, n)
+          ORDER BY n",
+    )
+    .bind::<Array<Bool>, _>(flag(0))
+    .bind::<Array<Bool>, _>(flag(1))
+    .bind::<Array<Bool>, _>(flag(2))
+    .bind::<Array<Bool>, _>(flag(3))
+    .bind::<Array<Nullable<Double>>, _>(cases.iter().map(|c| c.1).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Double>>, _>(cases.iter().map(|c| c.2).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Double>>, _>(cases.iter().map(|c| c.3).collect::<Vec<_>>())
+    .load(&mut app.conn())
+    .expect("score in SQL");
+    assert_eq!(scores.len(), cases.len());
+    let wants = Wants {
+        language: Some("es".into()),
+        payer: None,
+        medicaid: true,
+    };
+    for (case, got) in cases.iter().zip(scores) {
+        let (flags, distance_miles, completion_rate, satisfaction) = *case;
+        let candidate = Candidate {
+            status: Some(if flags & 1 != 0 {
+                NetworkStatus::InNetwork
+            } else {
+                NetworkStatus::Prospect
+            }),
+            accepting: flags & 2 != 0,
+            languages: if flags & 4 != 0 {
+                vec!["es".into()]
+            } else {
+                Vec::new()
+            },
+            medicaid: flags & 8 != 0,
+            distance_miles,
+            quality: Quality {
+                completion_rate,
+                satisfaction,
+                ..Quality::default()
+            },
+            ..Candidate::default()
+        };
+        let want = assess(&candidate, &wants).score;
+        assert_eq!(
+            got.value.map(f64::to_bits),
+            Some(want.to_bits()),
+            "{case:?}: SQL {:?}, shared {want}",
+            got.value
+        );
+    }
+}
+
+#[test]
+fn the_database_measures_miles_between_two_points_as_shared_does_to_the_last_bit() {
+    let app = TestApp::spawn();
+    let latitudes = [-89.9, -33.8688, 0.0, 0.5, 44.9429, 45.5152, 45.5079, 89.9];
+    let longitudes = [
+        -179.9, -123.0351, -122.6905, -122.6784, 0.0, 151.2093, 179.9,
+    ];
+    let points: Vec<GeoPoint> = latitudes
+        .iter()
+        .flat_map(|&latitude| {
+            longitudes.iter().map(move |&longitude| GeoPoint {
+                latitude,
+                longitude,
+            })
+        })
+        .collect();
+    let pairs: Vec<(GeoPoint, GeoPoint)> = points
+        .iter()
+        .flat_map(|&a| points.iter().map(move |&b| (a, b)))
+        .collect();
+    let column = |f: fn(&(GeoPoint, GeoPoint)) -> f64| pairs.iter().map(f).collect::<Vec<f64>>();
+    let miles: Vec<Number> = diesel::sql_query(
+        "SELECT directory_miles(a, b, c, d) AS value
+           FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[])
+                WITH ORDINALITY AS t (a, b, c, d, n)
+          ORDER BY n",
+    )
+    .bind::<Array<Double>, _>(column(|p| p.0.latitude))
+    .bind::<Array<Double>, _>(column(|p| p.0.longitude))
+    .bind::<Array<Double>, _>(column(|p| p.1.latitude))
+    .bind::<Array<Double>, _>(column(|p| p.1.longitude))
+    .load(&mut app.conn())
+    .expect("measure in SQL");
+    assert_eq!(miles.len(), pairs.len());
+    for ((a, b), got) in pairs.iter().zip(miles) {
+        let want = miles_between(*a, *b);
+        assert_eq!(
+            got.value.map(f64::to_bits),
+            Some(want.to_bits()),
+            "{a:?} to {b:?}: SQL {:?}, shared {want}",
+            got.value
+        );
+    }
+}
+
+/// ZIP codes the property test's patients and providers use: two the
+/// database knows the centre of, one it does not.
+const SALEM: (&str, f64, f64) = ("97301", 44.9429, -123.0351);
+const PORTLAND: (&str, f64, f64) = ("97201", 45.5079, -122.6905);
+const UNKNOWN_ZIP: &str = "99999";
+
+/// How a referral to a generated provider ended.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Draft,
+    Sent,
+    Completed(Option<i16>),
+    Declined,
+    NoShow,
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        Just(Outcome::Draft),
+        Just(Outcome::Sent),
+        proptest::option::of(1_i16..=5).prop_map(Outcome::Completed),
+        Just(Outcome::Declined),
+        Just(Outcome::NoShow),
+    ]
+}
+
+/// Where a generated provider is: its own coordinates (a few miles to
+/// tens of miles from Salem), only a ZIP code (known or not), or nowhere.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Own(f64, f64),
+    Zip(&'static str),
+    Nowhere,
+}
+
+fn place() -> impl Strategy<Value = Place> {
+    prop_oneof![
+        (-0.5_f64..0.5, -0.5_f64..0.5)
+            .prop_map(|(dlat, dlon)| Place::Own(SALEM.1 + dlat, SALEM.2 + dlon)),
+        Just(Place::Zip(SALEM.0)),
+        Just(Place::Zip(PORTLAND.0)),
+        Just(Place::Zip(UNKNOWN_ZIP)),
+        Just(Place::Nowhere),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct GeneratedProvider {
+    /// Few names, two alike but for case, so scores tie and the name and
+    /// then the id break the tie.
+    name: &'static str,
+    status: NetworkStatus,
+    accepting: bool,
+    languages: Vec<&'static str>,
+    medicaid: bool,
+    payers: Vec<&'static str>,
+    place: Place,
+    referrals: Vec<Outcome>,
+}
+
+fn generated_provider() -> impl Strategy<Value = GeneratedProvider> {
+    (
+        proptest::sample::select(vec![
+            "Alder Clinic",
+            "alder clinic",
+            "Birch House",
+            "Cedar Care",
+        ]),
+        proptest::sample::select(NetworkStatus::VARIANTS),
+        any::<bool>(),
+        proptest::sample::subsequence(vec!["en", "es-MX", "es", "vi"], 0..=2),
+        any::<bool>(),
+        proptest::sample::subsequence(vec!["Aetna", "Moda Health", "Providence"], 0..=2),
+        place(),
+        proptest::collection::vec(outcome(), 0..4),
+    )
+        .prop_map(
+            |(name, status, accepting, languages, medicaid, payers, place, referrals)| {
+                GeneratedProvider {
+                    name,
+                    status,
+                    accepting,
+                    languages,
+                    medicaid,
+                    payers,
+                    place,
+                    referrals,
+                }
+            },
+        )
+}
+
+/// The patient a search is for (or not): their language, coverage and
+/// ZIP code, and a distance limit.
+#[derive(Debug, Clone)]
+struct GeneratedSearch {
+    near_patient: bool,
+    language: &'static str,
+    insurance: Option<(Option<&'static str>, bool)>,
+    zip: Option<&'static str>,
+    within_miles: Option<f64>,
+}
+
+fn generated_search() -> impl Strategy<Value = GeneratedSearch> {
+    (
+        any::<bool>(),
+        proptest::sample::select(vec!["en", "es", "es-US", "vi"]),
+        proptest::option::of((
+            proptest::option::of(proptest::sample::select(vec!["moda health", "Aetna"])),
+            any::<bool>(),
+        )),
+        proptest::option::of(proptest::sample::select(vec![
+            SALEM.0,
+            PORTLAND.0,
+            UNKNOWN_ZIP,
+        ])),
+        proptest::option::of(Just(25.0)),
+    )
+        .prop_map(
+            |(near_patient, language, insurance, zip, within_miles)| GeneratedSearch {
+                near_patient,
+                language,
+                insurance,
+                zip,
+                // A limit needs the patient.
+                within_miles: within_miles.filter(|_| near_patient),
+            },
+        )
+}
+
+fn centre(zip: &str) -> Option<GeoPoint> {
+    [SALEM, PORTLAND]
+        .iter()
+        .find(|z| z.0 == zip)
+        .map(|z| GeoPoint {
+            latitude: z.1,
+            longitude: z.2,
+        })
+}
+
+/// Stores a referral of `patient` to `provider` straight in the database,
+/// as sent, then moves it to `outcome` with a second statement, so both
+/// the insert and the update triggers run.
+fn store_referral(
+    conn: &mut PgConnection,
+    org: Uuid,
+    patient: Uuid,
+    provider: Uuid,
+    outcome: Outcome,
+) -> Uuid {
+    let id = Uuid::new_v4();
+    let sent = !matches!(outcome, Outcome::Draft);
+    diesel::sql_query(
+        "INSERT INTO referrals (id, organization_id, patient_id, provider_id, service, priority, reason,
+                                due_date, status, sent_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'outpatient_therapy', 'routine', 'Generated', current_date + 14,
+                 CASE WHEN $5 THEN 'sent' ELSE 'draft' END,
+                 CASE WHEN $5 THEN now() - interval '20 days' END, now(), now())",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<SqlUuid, _>(org)
+    .bind::<SqlUuid, _>(patient)
+    .bind::<SqlUuid, _>(provider)
+    .bind::<Bool, _>(sent)
+    .execute(conn)
+    .expect("insert a referral");
+    let (status, rating) = match outcome {
+        Outcome::Draft | Outcome::Sent => return id,
+        Outcome::Completed(rating) => ("closed", rating),
+        Outcome::Declined => ("declined", None),
+        Outcome::NoShow => ("no_show", None),
+    };
+    diesel::sql_query(
+        "UPDATE referrals
+            SET status = $2,
+                responded_at = sent_at + interval '1 day',
+                scheduled_at = CASE WHEN $2 <> 'declined' THEN sent_at + interval '2 days' END,
+                appointment_at = CASE WHEN $2 <> 'declined' THEN sent_at + interval '9 days' END,
+                completed_at = CASE WHEN $2 = 'closed' THEN sent_at + interval '9 days' END,
+                closed_at = CASE WHEN $2 = 'closed' THEN sent_at + interval '10 days' END,
+                satisfaction_rating = $3
+          WHERE id = $1",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<Text, _>(status)
+    .bind::<Nullable<SmallInt>, _>(rating)
+    .execute(conn)
+    .expect("move a referral");
+    id
+}
+
+/// The completion rate and mean rating `outcomes` come to.
+fn expected_figures(outcomes: &[Outcome]) -> (Option<f64>, Option<f64>) {
+    let completed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Completed(_)))
+        .count();
+    let ended = outcomes
+        .iter()
+        .filter(|o| {
+            matches!(
+                o,
+                Outcome::Completed(_) | Outcome::Declined | Outcome::NoShow
+            )
+        })
+        .count();
+    let ratings: Vec<f64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Completed(Some(r)) => Some(f64::from(*r)),
+            _ => None,
+        })
+        .collect();
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a handful of referrals and ratings"
+    )]
+    (
+        (ended > 0).then(|| completed as f64 / ended as f64),
+        (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64),
+    )
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+        (a, b) => a == b,
+    }
+}
+
+/// A directory entry read from its JSON in two steps: fhirbolt turns on
+/// `serde_json`'s `arbitrary_precision` in this build, under which a
+/// flattened struct's numbers (a provider's location and figures) fail to
+/// deserialize as `f64` through `#[serde(flatten)]`.
+fn entry(mut item: Value) -> DirectoryEntry {
+    let fields = item.as_object_mut().expect("an entry is an object");
+    let distance_miles = fields.remove("distance_miles").and_then(|m| m.as_f64());
+    let reasons = serde_json::from_value(fields.remove("reasons").expect("reasons"))
+        .expect("reasons are strings");
+    DirectoryEntry {
+        provider: serde_json::from_value(item).expect("a provider"),
+        distance_miles,
+        reasons,
+    }
+}
+
+/// The directory walked in pages of `limit`.
+fn walk(app: &TestApp, token: &str, query: &str, limit: usize) -> Vec<DirectoryEntry> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/providers?limit={limit}{query}&cursor={c}"),
+            None => format!("/api/v1/providers?limit={limit}{query}"),
+        };
+        let page: Page<Value> = app.get(&path).token(token).send().expect(200).json();
+        assert!(page.items.len() <= limit, "a page holds at most its limit");
+        items.extend(page.items.into_iter().map(entry));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return items,
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+/// One generated case stored: the organization, its care manager's token,
+/// the patient, and each provider made with what it was generated from.
+struct Stored<'a> {
+    org: Uuid,
+    token: String,
+    patient: Uuid,
+    providers: HashMap<Uuid, &'a GeneratedProvider>,
+}
+
+/// Stores `providers` (through the API) with their referrals (straight in
+/// the database) and the patient `search` is for, in a new organization.
+fn store_case<'a>(
+    app: &TestApp,
+    case: u32,
+    providers: &'a [GeneratedProvider],
+    search: &GeneratedSearch,
+) -> Stored<'a> {
+    let team = app.team(&format!("Directory Rank Org {case}"));
+    let admin = app.token(&team.admin);
+    let token = app.token(&team.care_manager);
+    let mut new = new_patient("Rosa", "Lindqvist");
+    new.preferred_language = Some(search.language.into());
+    new.insurance = search.insurance.map(|(payer, medicaid)| Insurance {
+        payer: payer.map(Into::into),
+        member_id: None,
+        medicaid,
+    });
+    new.address = search.zip.map(|zip| Address {
+        postal_code: Some(zip.into()),
+        ..Address::default()
+    });
+    let patient = app.create_patient(&token, &new).id.get();
+    let org = team.org.id.get();
+    let mut conn = app.conn();
+    let mut made = HashMap::new();
+    for p in providers {
+        let (address, location) = match p.place {
+            Place::Own(latitude, longitude) => (
+                None,
+                Some(json!({"latitude": latitude, "longitude": longitude})),
+            ),
+            Place::Zip(zip) => (Some(json!({"postal_code": zip})), None),
+            Place::Nowhere => (None, None),
+        };
+        let provider: Value = app
+            .post("/api/v1/providers")
+            .token(&admin)
+            .json(&json!({
+                "name": p.name, "kind": "organization",
+                "languages": p.languages, "payers": p.payers,
+                "medicaid": p.medicaid, "accepting_new_clients": p.accepting,
+                "network_status": p.status, "address": address, "location": location,
+            }))
+            .send()
+            .expect(201)
+            .json();
+        let id: Uuid = provider["id"].as_str().expect("id").parse().expect("uuid");
+        for outcome in &p.referrals {
+            store_referral(&mut conn, org, patient, id, *outcome);
+        }
+        made.insert(id, p);
+    }
+    Stored {
+        org,
+        token,
+        patient,
+        providers: made,
+    }
+}
+
+impl GeneratedSearch {
+    /// The directory's query string for this search of `patient`.
+    fn query(&self, patient: Uuid) -> String {
+        match (self.near_patient, self.within_miles) {
+            (false, _) => String::new(),
+            (true, None) => format!("&near_patient_id={patient}"),
+            (true, Some(m)) => format!("&near_patient_id={patient}&within_miles={m}"),
+        }
+    }
+
+    /// Where distances are measured from: the centre of the patient's ZIP
+    /// code, when the search is for them and it is known.
+    fn origin(&self) -> Option<GeoPoint> {
+        self.zip.filter(|_| self.near_patient).and_then(centre)
+    }
+
+    /// What the search wants, as the directory documents it: the patient's
+    /// language and coverage when it is for them.
+    fn wants(&self) -> Wants {
+        if self.near_patient {
+            Wants {
+                language: Some(self.language.into()),
+                payer: self.insurance.and_then(|i| i.0).map(Into::into),
+                medicaid: self.insurance.is_some_and(|i| i.1),
+            }
+        } else {
+            Wants::default()
+        }
+    }
+
+    /// Miles from the patient to `p`, when both are located.
+    fn miles_to(&self, p: &GeneratedProvider) -> Option<f64> {
+        let at = match p.place {
+            Place::Own(latitude, longitude) => Some(GeoPoint {
+                latitude,
+                longitude,
+            }),
+            Place::Zip(zip) => centre(zip),
+            Place::Nowhere => None,
+        };
+        self.origin().zip(at).map(|(a, b)| miles_between(a, b))
+    }
+
+    /// Whether `p` is within the search's reach.
+    fn reaches(&self, p: &GeneratedProvider) -> bool {
+        self.within_miles
+            .is_none_or(|limit| self.miles_to(p).is_some_and(|m| m <= limit))
+    }
+}
+
+fn candidate(e: &DirectoryEntry) -> Candidate {
+    Candidate {
+        name: e.provider.name.clone(),
+        languages: e.provider.languages.clone(),
+        medicaid: e.provider.medicaid,
+        payers: e.provider.payers.clone(),
+        accepting: e.provider.accepting_new_clients,
+        status: Some(e.provider.network_status),
+        distance_miles: e.distance_miles,
+        quality: e.provider.quality.for_ranking(),
+    }
+}
+
+#[test]
+fn the_directory_walked_page_by_page_is_in_rank_order_for_any_providers_patient_and_page_size() {
+    let app = TestApp::spawn();
+    diesel::sql_query(
+        "INSERT INTO postal_code_centroids VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind::<Text, _>(SALEM.0)
+    .bind::<Double, _>(SALEM.1)
+    .bind::<Double, _>(SALEM.2)
+    .bind::<Text, _>(PORTLAND.0)
+    .bind::<Double, _>(PORTLAND.1)
+    .bind::<Double, _>(PORTLAND.2)
+    .execute(&mut app.conn())
+    .expect("ZIP code centres");
+    let cases = std::sync::atomic::AtomicU32::new(0);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(
+            &(
+                proptest::collection::vec(generated_provider(), 0..12),
+                generated_search(),
+                1_usize..6,
+            ),
+            |(providers, search, limit)| {
+                let case = cases.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let stored = store_case(&app, case, &providers, &search);
+                let walked = walk(&app, &stored.token, &search.query(stored.patient), limit);
+
+                // Each provider in reach once, with its distance and the
+                // figures its referrals come to.
+                let mut got: Vec<Uuid> = walked.iter().map(|e| e.provider.id).collect();
+                let mut want: Vec<Uuid> = stored
+                    .providers
+                    .iter()
+                    .filter(|(_, p)| search.reaches(p))
+                    .map(|(id, _)| *id)
+                    .collect();
+                got.sort();
+                want.sort();
+                prop_assert_eq!(&got, &want);
+                for e in &walked {
+                    let p = stored.providers[&e.provider.id];
+                    let measured = search.miles_to(p);
+                    prop_assert!(
+                        close(e.distance_miles, measured),
+                        "{:?} {:?}",
+                        e.distance_miles,
+                        measured
+                    );
+                    let (completion, satisfaction) = expected_figures(&p.referrals);
+                    prop_assert!(
+                        close(e.provider.quality.completion_rate, completion),
+                        "{:?}",
+                        e.provider.quality
+                    );
+                    prop_assert!(
+                        close(e.provider.quality.satisfaction, satisfaction),
+                        "{:?}",
+                        e.provider.quality
+                    );
+                }
+
+                // `rank` over the same providers, handed over in the
+                // directory's name order (the database's collation), orders
+                // them as the pages did and gives the same reasons.
+                let by_name: Vec<Uuid> = diesel::sql_query(
+                    "SELECT id FROM providers WHERE organization_id = $1 ORDER BY lower(name), id",
+                )
+                .bind::<SqlUuid, _>(stored.org)
+                .load::<Id>(&mut app.conn())
+                .expect("providers by name")
+                .into_iter()
+                .map(|r| r.id)
+                .filter(|id| want.binary_search(id).is_ok())
+                .collect();
+                let entries: HashMap<Uuid, &DirectoryEntry> =
+                    walked.iter().map(|e| (e.provider.id, e)).collect();
+                let candidates: Vec<Candidate> =
+                    by_name.iter().map(|id| candidate(entries[id])).collect();
+                let wants = search.wants();
+                let ranked = rank(&candidates, &wants);
+                let ranked_ids: Vec<Uuid> = ranked.iter().map(|r| by_name[r.index]).collect();
+                let walked_ids: Vec<Uuid> = walked.iter().map(|e| e.provider.id).collect();
+                prop_assert_eq!(&ranked_ids, &walked_ids, "wants {:?}", wants);
+                for (r, e) in ranked.iter().zip(&walked) {
+                    prop_assert_eq!(&r.reasons, &e.reasons);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn two_transactions_changing_one_providers_referrals_at_once_both_count_in_its_figures() {
+    let app = TestApp::spawn();
+    let team = app.team("Concurrent Quality Org");
+    let admin = app.token(&team.admin);
+    let cm = app.token(&team.care_manager);
+    let patient = app.create_patient(&cm, &new_patient("Ines", "Moreau"));
+    let provider: Provider = app
+        .post("/api/v1/providers")
+        .token(&admin)
+        .json(&json!({"name": "Harbor Counseling", "kind": "organization"}))
+        .send()
+        .expect(201)
+        .json();
+    let org = team.org.id.get();
+    let mut conn = app.conn();
+    let first = store_referral(&mut conn, org, patient.id.get(), provider.id, Outcome::Sent);
+    let second = store_referral(&mut conn, org, patient.id.get(), provider.id, Outcome::Sent);
+
+    // The first declines and holds its transaction open while the second
+    // completes in another; the second's figures must wait for the first's
+    // change instead of being counted without it.
+    let decline = "UPDATE referrals SET status = 'declined', responded_at = now() WHERE id = $1";
+    let complete = "UPDATE referrals SET status = 'closed', responded_at = now(), \
+                    completed_at = now(), closed_at = now() WHERE id = $1";
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        diesel::sql_query(decline)
+            .bind::<SqlUuid, _>(first)
+            .execute(conn)?;
+        let other = std::thread::spawn({
+            let mut conn = app.conn();
+            move || {
+                conn.transaction(|conn| {
+                    diesel::sql_query(complete)
+                        .bind::<SqlUuid, _>(second)
+                        .execute(conn)
+                })
+                .expect("complete the second referral")
+            }
+        });
+        // Long enough for the other transaction to reach the provider's
+        // figures while this one is open; the assertion holds either way.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Ok(other)
+    })
+    .expect("decline the first referral")
+    .join()
+    .expect("the other transaction");
+
+    let p: Provider = app
+        .get(&format!("/api/v1/providers/{}", provider.id))
+        .token(&cm)
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(p.quality.referrals, 2);
+    assert_eq!(
+        p.quality.completion_rate,
+        Some(0.5),
+        "one completed of two ended"
+    );
+}
