@@ -13,6 +13,7 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::audit;
+use crate::auth::{Authorized, Confirm};
 use crate::error::{ApiError, ApiResult};
 
 /// The migrations in `migrations/`, compiled into the binary.
@@ -103,6 +104,43 @@ impl Db {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` as the caller `access` names (an [`Access`](crate::auth::Access)), with a connection, off the
+    /// async workers: the caller is confirmed on that connection first (a
+    /// 401 or 403 and no work when refused), so a request makes one hop.
+    pub async fn run_as<T, F>(&self, access: impl Confirm, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut PgConnection, Authorized) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| {
+            let auth = access.confirm(conn)?;
+            f(conn, auth)
+        })
+        .await
+    }
+
+    /// Confirms the caller `access` names in a hop of its own, for a route
+    /// that does costly work off the database between the check and its
+    /// queries (hashing a password), or none at all.
+    pub async fn confirm(&self, access: impl Confirm) -> ApiResult<Authorized> {
+        self.run(move |conn| access.confirm(conn)).await
+    }
+
+    /// Like [`Db::run_as`], with `f` inside one transaction. The caller is
+    /// confirmed before it begins: a sign-in found over is ended (and that
+    /// commits) although the request is refused.
+    pub async fn tx_as<T, F>(&self, access: impl Confirm, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut PgConnection, Authorized) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| {
+            let auth = access.confirm(conn)?;
+            conn.transaction(|conn| f(conn, auth))
+        })
+        .await
     }
 
     /// Runs `f` inside one transaction: all of it happens or none of it does

@@ -32,8 +32,8 @@ pub async fn list_alerts(
     query: Query<AlertListQuery>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksRead)?;
-    flow::list(&db, auth, query.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::TasksRead);
+    flow::list(&db, access, query.into_inner(), paging, service::list).await
 }
 
 /// Acknowledge an alert: you have seen it and are acting on it.
@@ -50,10 +50,12 @@ pub async fn acknowledge_alert(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksWrite)?;
+    let access = caller.authorize(Permission::TasksWrite);
     let id = id.into_inner();
     let alert = db
-        .tx(move |conn| service::acknowledge(conn, &auth, id, Utc::now()))
+        .tx_as(access, move |conn, auth| {
+            service::acknowledge(conn, &auth, id, Utc::now())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(alert))
 }

@@ -34,8 +34,8 @@ pub async fn list_keys(
     caller: Caller,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ApiKeysManage)?;
-    flow::list(&db, auth, (), paging, service::list).await
+    let access = caller.authorize(Permission::ApiKeysManage);
+    flow::list(&db, access, (), paging, service::list).await
 }
 
 /// Create an API key. The secret `key` is in this answer only: store it now.
@@ -49,9 +49,14 @@ pub async fn create_key(
     caller: Caller,
     body: Json<NewApiKey>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ApiKeysManage)?;
-    let new = Valid::new(body.into_inner(), &auth.context(Utc::now()))?;
-    let created = db.tx(move |conn| service::create(conn, &auth, new)).await?;
+    let access = caller.authorize(Permission::ApiKeysManage);
+    let body = body.into_inner();
+    let created = db
+        .tx_as(access, move |conn, auth| {
+            let new = Valid::new(body, &auth.context(Utc::now()))?;
+            service::create(conn, &auth, new)
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", created.id)))
         .json(created))
@@ -68,9 +73,11 @@ pub async fn revoke_key(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ApiKeysManage)?;
+    let access = caller.authorize(Permission::ApiKeysManage);
     let id = id.into_inner();
-    db.tx(move |conn| service::revoke(conn, &auth, id, Utc::now()))
-        .await?;
+    db.tx_as(access, move |conn, auth| {
+        service::revoke(conn, &auth, id, Utc::now())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,17 +1,21 @@
-//! Who is calling, and what they may do. The `Caller` extractor
-//! authenticates the bearer token (an access JWT or an API key) against the
-//! database on every request, so a deactivated user or a revoked key stops
-//! working at once. `Caller::authorize` checks one permission and yields an
-//! [`Authorized`]: the value every use case and store function takes, so
-//! data cannot be reached without a checked permission — a missing check
-//! does not compile.
+//! Who is calling, and what they may do. The `Caller` extractor reads the
+//! bearer token (an access JWT, its signature and expiry checked, or an API
+//! key); `Caller::authorize` names the permission the action needs and
+//! yields an [`Access`]. `Db::run_as` confirms it on the request's own
+//! connection before the work runs — the sign-in still live, the user still
+//! active, the key not revoked, the permission held — so a deactivated user
+//! or a revoked key stops working at once, and the check costs no hop of its
+//! own. What the work takes is the [`Authorized`] that comes out: every use
+//! case and store function takes one, so data cannot be reached without a
+//! checked permission — a missing check does not compile.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use futures_util::future::{LocalBoxFuture, Ready, ready};
+use diesel::PgConnection;
+use futures_util::future::{Ready, ready};
 use shared::audit::ActorType;
 use shared::auth::{Permission, Role, Scope, scopes_permit};
 use shared::encounters::Source;
@@ -24,7 +28,6 @@ use crate::audit::writer::Held;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::store;
 use crate::auth::tokens::{API_KEY_PREFIX, Claims, TokenKeys};
-use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::http::request_id::RequestId;
 
@@ -142,63 +145,158 @@ impl Principal {
     }
 }
 
-/// The authenticated caller of a protected route, before any permission
-/// was checked: the only thing it offers is [`Caller::authorize`].
+/// The bearer of a protected route's request, before anything was looked
+/// up: a signed access token (its signature and expiry already checked) or
+/// an API key. The only thing it offers is [`Caller::authorize`] (and its
+/// kin), which names what the action needs and yields an [`Access`].
+///
+/// Nothing is read from the database here. The sign-in (or the key) is
+/// checked on the request's own connection, in the same hop as its work
+/// ([`Db::run_as`](crate::db::Db::run_as)), so a request costs one trip to the blocking pool and
+/// one checkout, not two; a sign-in ended a moment ago is still refused,
+/// before any of the work runs.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    org: OrganizationId,
-    tz: Tz,
-    principal: Principal,
+    credential: Credential,
     meta: RequestMeta,
 }
 
+#[derive(Debug, Clone)]
+enum Credential {
+    /// An access token's claims, and the sign-in policy to judge them by.
+    Session {
+        claims: Box<Claims>,
+        policy: SessionPolicy,
+    },
+    /// An API key as sent.
+    ApiKey(String),
+}
+
+/// What an action needs of its caller.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// This permission.
+    One(Permission),
+    /// Any one of these.
+    Any(&'static [Permission]),
+    /// Every one of these.
+    All(&'static [Permission]),
+    /// Only to belong to the organization: for what every user and key may
+    /// see of it (its name, time zone and holidays). Never patient data.
+    Member,
+}
+
 impl Caller {
-    /// A 403 unless the caller may do `permission`; otherwise the value
-    /// that reaches the caller's organization's data.
-    pub fn authorize(self, permission: Permission) -> ApiResult<Authorized> {
-        if !self.principal.permits(permission) {
-            return Err(self.principal.refusal());
-        }
-        Ok(self.member())
+    /// The caller, to do something `permission` allows: confirmed (or
+    /// refused with a 401 or 403) on the request's connection, before the
+    /// work runs.
+    pub fn authorize(self, permission: Permission) -> Access {
+        self.needing(Need::One(permission))
     }
 
-    /// Like [`Caller::authorize`], for a route open to callers of either
-    /// permission (people reading referrals, and a provider's key
-    /// answering them): a 403 unless one of `permissions` is allowed.
-    pub fn authorize_any(self, permissions: &[Permission]) -> ApiResult<Authorized> {
-        match permissions.iter().find(|p| self.principal.permits(**p)) {
-            Some(p) => self.authorize(*p),
-            None => Err(self.principal.refusal()),
-        }
+    /// Like [`Caller::authorize`], for a route open to callers of any of
+    /// `permissions` (people reading referrals, and a provider's key
+    /// answering them).
+    pub fn authorize_any(self, permissions: &'static [Permission]) -> Access {
+        self.needing(Need::Any(permissions))
     }
 
-    /// Whether the caller could be authorized for `permission` (to choose
-    /// between two readings of a request, as "mine" or "the team's").
-    pub fn permits(&self, permission: Permission) -> bool {
-        self.principal.permits(permission)
+    /// Like [`Caller::authorize`], for an action that takes each of
+    /// `permissions` (reading someone else's worklist).
+    pub fn authorize_all(self, permissions: &'static [Permission]) -> Access {
+        self.needing(Need::All(permissions))
     }
 
     /// For what every user and key of an organization may see of it (its
-    /// name, time zone and holidays): authenticated is enough, there is no
-    /// permission to check. Never use it for patient data.
-    pub fn member(self) -> Authorized {
-        let actor = actor_of(self.org, &self.principal, &self.meta);
-        Authorized {
-            org: self.org,
-            tz: self.tz,
-            principal: self.principal,
-            actor,
-            held: None,
+    /// name, time zone and holidays), and what a person may see of their
+    /// own work: signed in is enough. Never use it for others' patient data.
+    pub fn member(self) -> Access {
+        self.needing(Need::Member)
+    }
+
+    /// The user the access token names (`None` for API keys), for routes
+    /// about the caller themselves. Not yet confirmed: the sign-in is
+    /// checked when the request's work runs.
+    pub fn user_id(&self) -> Option<UserId> {
+        match &self.credential {
+            Credential::Session { claims, .. } => Some(claims.sub.into()),
+            Credential::ApiKey(_) => None,
         }
     }
 
-    /// The signed-in user's id (`None` for API keys): for routes about the
-    /// caller themselves (`/auth/me`), which need no permission.
-    pub fn user_id(&self) -> Option<UserId> {
-        match &self.principal {
-            Principal::User { id, .. } => Some(*id),
-            Principal::ApiKey { .. } | Principal::System { .. } => None,
+    fn needing(self, need: Need) -> Access {
+        Access { caller: self, need }
+    }
+}
+
+/// A caller and what the action at hand needs of them, to be confirmed on
+/// the request's connection: only [`Db::run_as`](crate::db::Db::run_as) and [`Db::tx_as`](crate::db::Db::tx_as) turn it
+/// into the [`Authorized`] the work takes.
+#[derive(Debug, Clone)]
+pub struct Access {
+    caller: Caller,
+    need: Need,
+}
+
+/// Who a request's work runs as: an [`Access`], confirmed on the work's
+/// connection, or an [`Authorized`] a route confirmed earlier.
+pub trait Confirm: Send + 'static {
+    /// The caller, confirmed on `conn`, which must not be inside a
+    /// transaction: ending a sign-in found over commits even though the
+    /// request then fails. A 401 for a sign-in that ended or a key unknown
+    /// or revoked, a 403 for a permission the caller does not have.
+    fn confirm(self, conn: &mut PgConnection) -> ApiResult<Authorized>;
+}
+
+impl Confirm for Authorized {
+    fn confirm(self, _: &mut PgConnection) -> ApiResult<Authorized> {
+        Ok(self)
+    }
+}
+
+impl Confirm for Access {
+    fn confirm(self, conn: &mut PgConnection) -> ApiResult<Authorized> {
+        let Caller { credential, meta } = self.caller;
+        let (org, tz, principal) = match credential {
+            Credential::Session { claims, policy } => {
+                let (user, time_zone) = signed_in_user(conn, &claims, &policy, Utc::now())??;
+                let principal = Principal::User {
+                    id: user.id,
+                    email: user.email.clone(),
+                    role: user.role()?,
+                };
+                (user.organization_id, zone(&time_zone), principal)
+            }
+            Credential::ApiKey(token) => {
+                let key = store::use_api_key(conn, &token, Utc::now())?.ok_or_else(|| {
+                    ApiError::Unauthorized("The API key is unknown or revoked.".into())
+                })?;
+                let principal = Principal::ApiKey {
+                    id: key.id,
+                    name: key.name,
+                    scopes: key.scopes,
+                    provider_id: key.provider_id,
+                };
+                (key.organization_id, zone(&key.time_zone), principal)
+            }
+        };
+        let allowed = match self.need {
+            Need::One(permission) => principal.permits(permission),
+            Need::Any(permissions) => permissions.iter().any(|p| principal.permits(*p)),
+            Need::All(permissions) => permissions.iter().all(|p| principal.permits(*p)),
+            Need::Member => true,
+        };
+        if !allowed {
+            return Err(principal.refusal());
         }
+        let actor = actor_of(org, &principal, &meta);
+        Ok(Authorized {
+            org,
+            tz,
+            principal,
+            actor,
+            held: None,
+        })
     }
 }
 
@@ -439,53 +537,35 @@ fn signed_in_user(
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let meta = RequestMeta::of(req);
-        let db = req.app_data::<web::Data<Db>>().cloned();
-        let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
-        let sessions = req.app_data::<web::Data<SessionPolicy>>().cloned();
-        Box::pin(async move {
-            let token = token?;
-            let (Some(db), Some(keys)) = (db, keys) else {
-                return Err(ApiError::internal("auth state missing from the app"));
-            };
-            if token.starts_with(API_KEY_PREFIX) {
-                let key = db
-                    .run(move |conn| store::use_api_key(conn, &token, Utc::now()))
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::Unauthorized("The API key is unknown or revoked.".into())
-                    })?;
-                return Ok(Caller {
-                    org: key.organization_id,
-                    tz: zone(&key.time_zone),
-                    principal: Principal::ApiKey {
-                        id: key.id,
-                        name: key.name,
-                        scopes: key.scopes,
-                        provider_id: key.provider_id,
-                    },
-                    meta,
-                });
-            }
-            let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
-            let policy = sessions.map(|p| **p).unwrap_or_default();
-            let (user, time_zone) = db
-                .run(move |conn| signed_in_user(conn, &claims, &policy, Utc::now()))
-                .await??;
-            Ok(Caller {
-                org: user.organization_id,
-                tz: zone(&time_zone),
-                principal: Principal::User {
-                    id: user.id,
-                    email: user.email.clone(),
-                    role: user.role()?,
-                },
-                meta,
-            })
-        })
+        ready(caller_of(req))
     }
+}
+
+fn caller_of(req: &HttpRequest) -> ApiResult<Caller> {
+    let token = bearer(req)?;
+    let meta = RequestMeta::of(req);
+    if token.starts_with(API_KEY_PREFIX) {
+        return Ok(Caller {
+            credential: Credential::ApiKey(token),
+            meta,
+        });
+    }
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| ApiError::internal("auth state missing from the app"))?;
+    let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
+    let policy = req
+        .app_data::<web::Data<SessionPolicy>>()
+        .map(|p| *p.get_ref())
+        .unwrap_or_default();
+    Ok(Caller {
+        credential: Credential::Session {
+            claims: Box::new(claims),
+            policy,
+        },
+        meta,
+    })
 }

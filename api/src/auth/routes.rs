@@ -209,8 +209,12 @@ pub async fn logout(
 #[get("/auth/me")]
 pub async fn me(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
     let Some(user_id) = caller.user_id() else {
+        // An unknown or revoked key is a 401 before it is a 403.
+        db.confirm(caller.member()).await?;
         return Err(ApiError::Forbidden("API keys have no user profile.".into()));
     };
-    let me = db.run(move |conn| service::me(conn, user_id)).await?;
+    let me = db
+        .run_as(caller.member(), move |conn, _| service::me(conn, user_id))
+        .await?;
     Ok(HttpResponse::Ok().json(me))
 }

@@ -39,11 +39,11 @@ pub async fn get_care_plan(
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let id = id.into_inner();
     let now = Utc::now();
     let plan = db
-        .tx(move |conn| service::get(conn, &auth, id, now))
+        .tx_as(access, move |conn, auth| service::get(conn, &auth, id, now))
         .await?;
     Ok(plan.respond(HttpResponse::Ok()))
 }
@@ -74,10 +74,10 @@ pub async fn put_care_plan(
     if_match: IfMatch,
     body: Json<CarePlanWrite>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     flow::put(
         &db,
-        auth,
+        access,
         id.into_inner(),
         if_match,
         body.into_inner(),
@@ -114,11 +114,13 @@ pub async fn get_care_plan_version(
     path: web::Path<(Uuid, i32)>,
     query: Query<CompareQuery>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let (id, n) = path.into_inner();
     let compare_to = query.into_inner().compare_to;
     let v = db
-        .tx(move |conn| service::version(conn, &auth, (id, n, compare_to)))
+        .tx_as(access, move |conn, auth| {
+            service::version(conn, &auth, (id, n, compare_to))
+        })
         .await?;
     Ok(v.respond(HttpResponse::Ok()))
 }

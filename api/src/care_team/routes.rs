@@ -35,8 +35,8 @@ pub async fn list_members(
     id: web::Path<PatientId>,
     paging: Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, id.into_inner(), paging, service::list).await
 }
 
 /// Add someone to the care team: a user of the organization (`user_id`), who
@@ -53,11 +53,11 @@ pub async fn add_member(
     id: web::Path<PatientId>,
     body: Json<NewCareTeamMember>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     let location = |m: &CareTeamMember| format!("/api/v1/care-team/{}", m.id);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::add,
@@ -80,6 +80,6 @@ pub async fn update_member(
     caller: Caller,
     edit: Edit<Uuid, CareTeamPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::change).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::change).await
 }

@@ -32,8 +32,8 @@ pub async fn list_education(
     id: web::Path<PatientId>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, id.into_inner(), paging, service::list).await
 }
 
 /// Record education given to the patient, or to one of their contacts
@@ -53,10 +53,10 @@ pub async fn record_education(
     id: web::Path<PatientId>,
     body: Json<NewEducation>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::record,

@@ -139,10 +139,12 @@ async fn read(
     ty: FhirType,
     id: String,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(ty.permission())?;
+    let access = caller.authorize(ty.permission());
     read_params(req)?;
     let resource = db
-        .tx(move |conn| service::read(conn, &auth, ty, &id))
+        .tx_as(access, move |conn, auth| {
+            service::read(conn, &auth, ty, &id)
+        })
         .await?;
     Ok(respond(&resource))
 }
@@ -153,14 +155,16 @@ async fn search(
     req: &HttpRequest,
     ty: FhirType,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(ty.permission())?;
-    let search = parse_search(ty, req.query_string(), auth.tz(), |c| {
-        cursor::decode(c).ok()
-    })
-    .map_err(ApiError::BadRequest)?;
-    let echo = search.echo.clone();
-    let found = db
-        .tx(move |conn| service::search(conn, &auth, ty, search))
+    let access = caller.authorize(ty.permission());
+    let query = req.query_string().to_owned();
+    let (echo, found) = db
+        .tx_as(access, move |conn, auth| {
+            // Dates without a zone are the organization's.
+            let search = parse_search(ty, &query, auth.tz(), |c| cursor::decode(c).ok())
+                .map_err(ApiError::BadRequest)?;
+            let echo = search.echo.clone();
+            Ok((echo, service::search(conn, &auth, ty, search)?))
+        })
         .await?;
     let bundle = bundle::searchset(
         &base_url(req),

@@ -37,11 +37,13 @@ pub async fn list_gaps(
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let id = id.into_inner();
     let now = Utc::now();
     let items = db
-        .tx(move |conn| service::list(conn, &auth, id, now))
+        .tx_as(access, move |conn, auth| {
+            service::list(conn, &auth, id, now)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Page {
         items,

@@ -154,12 +154,15 @@ pub async fn receive_hl7v2(
     caller: Caller,
     body: Er7Body,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::EncountersWrite)?;
+    let access = caller.authorize(Permission::EncountersWrite);
     let Er7Body { media_type, bytes } = body;
-    let (header, adt) = er7::read(&bytes, auth.tz());
     let now = Utc::now();
     let ack = db
-        .tx(move |conn| service::receive(conn, &auth, &header, adt, now))
+        .tx_as(access, move |conn, auth| {
+            // Times without an offset are the organization's.
+            let (header, adt) = er7::read(&bytes, auth.tz());
+            service::receive(conn, &auth, &header, adt, now)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, media_type))
@@ -178,8 +181,8 @@ pub async fn list_identifier_systems(
     caller: Caller,
     paging: Paging<String>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::IntegrationsManage)?;
-    flow::list(&db, auth, (), paging, service::list_systems).await
+    let access = caller.authorize(Permission::IntegrationsManage);
+    flow::list(&db, access, (), paging, service::list_systems).await
 }
 
 /// One assigning authority's identifier system; 404 when it is not mapped
@@ -194,8 +197,8 @@ pub async fn get_identifier_system(
     caller: Caller,
     authority: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::IntegrationsManage)?;
-    flow::read(&db, auth, authority.into_inner(), service::get_system).await
+    let access = caller.authorize(Permission::IntegrationsManage);
+    flow::read(&db, access, authority.into_inner(), service::get_system).await
 }
 
 /// File an assigning authority's identifiers under an identifier system
@@ -219,10 +222,10 @@ pub async fn put_identifier_system(
     if_match: IfMatch,
     body: Json<IdentifierSystemWrite>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::IntegrationsManage)?;
+    let access = caller.authorize(Permission::IntegrationsManage);
     flow::put(
         &db,
-        auth,
+        access,
         authority.into_inner(),
         if_match,
         body.into_inner(),

@@ -17,9 +17,7 @@ use shared::validation::{Context, Normalize, Valid};
 use shared::version::BasedOn;
 use validator::ValidateArgs;
 
-use crate::audit::Actor;
-use crate::audit::writer::Held;
-use crate::auth::Authorized;
+use crate::auth::{Authorized, Confirm};
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::http::concurrency::Expected;
@@ -83,7 +81,7 @@ pub struct Saved<R> {
 /// Answers `GET /things/{id}`: the record and its `ETag`.
 pub async fn read<Id, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     id: Id,
     use_case: ReadOne<Id, R>,
 ) -> ApiResult<HttpResponse>
@@ -91,26 +89,15 @@ where
     Id: Send + 'static,
     R: ETagged + Send + 'static,
 {
-    let (auth, held) = auth.holding_audit();
-    let actor = auth.actor().clone();
-    let read = db.run(move |conn| use_case(conn, &auth, id)).await;
-    let written = write_held(db, actor, &held).await;
-    let record = read?;
-    written?;
+    let record = audited_read(db, access, move |conn, auth| use_case(conn, auth, id)).await?;
     Ok(record.respond(HttpResponse::Ok()))
-}
-
-/// Commits the audit events a read held (`audit::writer`), also when the
-/// read failed part-way: what it read before failing was still read.
-async fn write_held(db: &Db, actor: Actor, held: &Held) -> ApiResult<()> {
-    db.audit()?.write(actor, held).await
 }
 
 /// Answers a list: one page for the filter `of` (a query, or the parent
 /// record a sub-list belongs to).
 pub async fn list<Of, K, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     of: Of,
     paging: Paging<K>,
     use_case: ReadPage<Of, K, R>,
@@ -120,13 +107,33 @@ where
     K: Send + 'static,
     R: Serialize + Send + 'static,
 {
-    let (auth, held) = auth.holding_audit();
-    let actor = auth.actor().clone();
-    let read = db.run(move |conn| use_case(conn, &auth, of, &paging)).await;
-    let written = write_held(db, actor, &held).await;
-    let page = read?;
-    written?;
+    let page = audited_read(db, access, move |conn, auth| {
+        use_case(conn, auth, of, &paging)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// Runs a read as the caller with its audit events held for the
+/// group-commit writer (`audit::writer`), and answers once they are
+/// committed — also when the read failed part-way: what it read before
+/// failing was still read.
+async fn audited_read<T, F>(db: &Db, access: impl Confirm, read: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut PgConnection, &Authorized) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let (actor, held, outcome) = db
+        .run_as(access, move |conn, auth| {
+            let (auth, held) = auth.holding_audit();
+            let outcome = read(conn, &auth);
+            Ok((auth.actor().clone(), held, outcome))
+        })
+        .await?;
+    let written = db.audit()?.write(actor, &held).await;
+    let value = outcome?;
+    written?;
+    Ok(value)
 }
 
 /// Answers `POST /parents/{id}/things`: the body checked on the
@@ -134,7 +141,7 @@ where
 /// its `ETag` and `Location`.
 pub async fn add<P, T, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     parent: P,
     body: T,
     use_case: AddUnder<P, T, R>,
@@ -146,9 +153,11 @@ where
     R: ETagged + Send + 'static,
 {
     let now = Utc::now();
-    let body = Valid::new(body, &auth.context(now))?;
     let record = db
-        .tx(move |conn| use_case(conn, &auth, parent, body, now))
+        .tx_as(access, move |conn, auth| {
+            let body = Valid::new(body, &auth.context(now))?;
+            use_case(conn, &auth, parent, body, now)
+        })
         .await?;
     let mut res = HttpResponse::Created();
     res.insert_header((header::LOCATION, location(&record)));
@@ -160,7 +169,7 @@ where
 /// `Location`, or a 200 when a resend updated a known record.
 pub async fn record<T, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     key: IdempotencyKey,
     if_match: IfMatch,
     body: T,
@@ -173,9 +182,9 @@ where
 {
     let now = Utc::now();
     let seen = if_match.0.or(body.based_on().map(Expected::Version));
-    let body = Valid::new(body, &auth.context(now))?;
     let outcome = db
-        .tx(move |conn| {
+        .tx_as(access, move |conn, auth| {
+            let body = Valid::new(body, &auth.context(now))?;
             idempotency::once(conn, &auth, &key, body, |conn, body| {
                 let saved = use_case(conn, &auth, body, seen, now)?;
                 let at = location(&saved.record);
@@ -196,7 +205,7 @@ where
 /// case in one transaction, the record and its new `ETag`.
 pub async fn change<Id, T, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     edit: Edit<Id, T>,
     use_case: ChangeAt<Id, T, R>,
 ) -> ApiResult<HttpResponse>
@@ -206,11 +215,13 @@ where
     R: ETagged + Send + 'static,
 {
     let now = Utc::now();
-    let body = Valid::new(edit.body, &auth.context(now))?;
-    let expected = edit.if_match.expected(body.based_on())?;
-    let id = edit.id;
+    let Edit { id, if_match, body } = edit;
     let record = db
-        .tx(move |conn| use_case(conn, &auth, id, expected, body, now))
+        .tx_as(access, move |conn, auth| {
+            let body = Valid::new(body, &auth.context(now))?;
+            let expected = if_match.expected(body.based_on())?;
+            use_case(conn, &auth, id, expected, body, now)
+        })
         .await?;
     Ok(record.respond(HttpResponse::Ok()))
 }
@@ -223,7 +234,7 @@ where
 /// 200; the record and its `ETag` either way.
 pub async fn put<Id, T, R>(
     db: &Db,
-    auth: Authorized,
+    access: impl Confirm,
     id: Id,
     if_match: IfMatch,
     body: T,
@@ -236,10 +247,12 @@ where
     R: ETagged + Send + 'static,
 {
     let now = Utc::now();
-    let body = Valid::new(body, &auth.context(now))?;
-    let seen = if_match.0.or(body.based_on().map(Expected::Version));
     let (record, created) = db
-        .tx(move |conn| use_case(conn, &auth, id, seen, body, now))
+        .tx_as(access, move |conn, auth| {
+            let body = Valid::new(body, &auth.context(now))?;
+            let seen = if_match.0.or(body.based_on().map(Expected::Version));
+            use_case(conn, &auth, id, seen, body, now)
+        })
         .await?;
     if created {
         let mut res = HttpResponse::Created();

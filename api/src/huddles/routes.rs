@@ -55,8 +55,8 @@ pub async fn huddle_agenda(
     query: Query<AgendaQuery>,
     paging: Paging<AgendaCursor>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksRead)?;
-    flow::list(&db, auth, query.into_inner(), paging, service::agenda).await
+    let access = caller.authorize(Permission::TasksRead);
+    flow::list(&db, access, query.into_inner(), paging, service::agenda).await
 }
 
 /// Huddles, newest first, each with its attendees, the patients discussed
@@ -71,8 +71,8 @@ pub async fn list_huddles(
     caller: Caller,
     paging: Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksRead)?;
-    flow::list(&db, auth, (), paging, service::list).await
+    let access = caller.authorize(Permission::TasksRead);
+    flow::list(&db, access, (), paging, service::list).await
 }
 
 /// Record a huddle: its date (today on the organization's calendar when
@@ -95,8 +95,16 @@ pub async fn record_huddle(
     caller: Caller,
     body: Json<NewHuddle>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksWrite)?;
-    flow::add(&db, auth, (), body.into_inner(), service::create, location).await
+    let access = caller.authorize(Permission::TasksWrite);
+    flow::add(
+        &db,
+        access,
+        (),
+        body.into_inner(),
+        service::create,
+        location,
+    )
+    .await
 }
 
 fn location(h: &Huddle) -> String {
@@ -114,8 +122,8 @@ pub async fn get_huddle(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksRead)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize(Permission::TasksRead);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Change a huddle's notes, or the notes on patients it discussed. The
@@ -132,6 +140,6 @@ pub async fn update_huddle(
     caller: Caller,
     edit: Edit<Uuid, HuddlePatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksWrite)?;
-    flow::change(&db, auth, edit, service::change).await
+    let access = caller.authorize(Permission::TasksWrite);
+    flow::change(&db, access, edit, service::change).await
 }

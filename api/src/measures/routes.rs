@@ -24,8 +24,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// The quality measures offered, each with its specification (all on one page).
 #[utoipa::path(responses((status = 200, description = "Every measure", body = Page<MeasureSpec>)))]
 #[get("/measures")]
-pub async fn list_measures(caller: Caller) -> ApiResult<HttpResponse> {
-    caller.authorize(Permission::ReportsRead)?;
+pub async fn list_measures(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
+    db.confirm(caller.authorize(Permission::ReportsRead))
+        .await?;
     Ok(HttpResponse::Ok().json(Page {
         items: MeasureId::VARIANTS
             .iter()
@@ -76,10 +77,12 @@ pub async fn get_measure(
     id: web::Path<MeasureId>,
     query: Query<MeasureQuery>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ReportsRead)?;
+    let access = caller.authorize(Permission::ReportsRead);
     let (id, q) = (id.into_inner(), query.into_inner());
     let result = db
-        .run(move |conn| service::measure(conn, &auth, id, q.from, q.to, Utc::now()))
+        .run_as(access, move |conn, auth| {
+            service::measure(conn, &auth, id, q.from, q.to, Utc::now())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result))
 }

@@ -35,8 +35,8 @@ pub async fn list_criteria(
     caller: Caller,
     paging: Paging<String>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::list(&db, auth, (), paging, service::list).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::list(&db, access, (), paging, service::list).await
 }
 
 /// One service's criteria; 404 when none are set (a referral for it has
@@ -51,8 +51,8 @@ pub async fn get_criteria(
     caller: Caller,
     service: web::Path<ServiceType>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::read(&db, auth, service.into_inner(), service::get).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::read(&db, access, service.into_inner(), service::get).await
 }
 
 /// Set a service's medical-necessity criteria (admins): conditions over
@@ -80,10 +80,10 @@ pub async fn put_criteria(
     if_match: IfMatch,
     body: Json<CriteriaWrite>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::OrganizationManage)?;
+    let access = caller.authorize(Permission::OrganizationManage);
     flow::put(
         &db,
-        auth,
+        access,
         service.into_inner(),
         if_match,
         body.into_inner(),
@@ -108,11 +108,13 @@ pub async fn necessity_facts(
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let id = id.into_inner();
     let now = Utc::now();
     let facts = db
-        .tx(move |conn| service::facts(conn, &auth, id, now))
+        .tx_as(access, move |conn, auth| {
+            service::facts(conn, &auth, id, now)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(facts))
 }

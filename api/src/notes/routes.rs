@@ -42,8 +42,8 @@ pub async fn list_notes(
     id: web::Path<PatientId>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, id.into_inner(), paging, service::list).await
 }
 
 /// Write a case note (activity type, text, minutes spent). It can be edited
@@ -60,10 +60,10 @@ pub async fn write_note(
     id: web::Path<PatientId>,
     body: Json<NewNote>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::NotesWrite)?;
+    let access = caller.authorize(Permission::NotesWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::write,
@@ -87,8 +87,8 @@ pub async fn get_note(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Edit your unsigned note. A signed note never changes (409).
@@ -106,8 +106,8 @@ pub async fn edit_note(
     caller: Caller,
     edit: Edit<Uuid, NotePatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::NotesWrite)?;
-    flow::change(&db, auth, edit, service::edit).await
+    let access = caller.authorize(Permission::NotesWrite);
+    flow::change(&db, access, edit, service::edit).await
 }
 
 /// Sign your note: the version you read becomes final and immutable.
@@ -125,8 +125,8 @@ pub async fn sign_note(
     caller: Caller,
     edit: Edit<Uuid, SignRequest>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::NotesWrite)?;
-    flow::change(&db, auth, edit, service::sign).await
+    let access = caller.authorize(Permission::NotesWrite);
+    flow::change(&db, access, edit, service::sign).await
 }
 
 /// Add an addendum to a signed note (the way to correct it).
@@ -145,10 +145,10 @@ pub async fn add_addendum(
     id: web::Path<Uuid>,
     body: Json<NewAddendum>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::NotesWrite)?;
+    let access = caller.authorize(Permission::NotesWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::add_addendum,
@@ -187,15 +187,23 @@ pub async fn productivity(
     let q = query.into_inner();
     // Your own minutes need no permission beyond being signed in; anyone
     // else's (or everyone's) take `team:view`.
-    let (auth, author) = match (q.user_id, caller.user_id()) {
-        (Some(u), Some(me)) if u == me => (caller.member(), Some(me)),
-        (Some(u), _) => (caller.authorize(Permission::TeamView)?, Some(u)),
-        (None, Some(me)) if !caller.permits(Permission::TeamView) => (caller.member(), Some(me)),
+    let me = caller.user_id();
+    let access = match (q.user_id, me) {
+        (Some(u), Some(me)) if u == me => caller.member(),
+        (None, Some(_)) => caller.member(),
         // The team's (a key has no minutes of its own, so it needs `team:view`).
-        (None, _) => (caller.authorize(Permission::TeamView)?, None),
+        _ => caller.authorize(Permission::TeamView),
     };
     let items = db
-        .run(move |conn| service::productivity(conn, &auth, author, q.from, q.to, Utc::now()))
+        .run_as(access, move |conn, auth| {
+            // Without `user_id`: the team's for whoever may see it, else yours.
+            let author = match q.user_id {
+                Some(u) => Some(u),
+                None if auth.permits(Permission::TeamView) => None,
+                None => me,
+            };
+            service::productivity(conn, &auth, author, q.from, q.to, Utc::now())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Page {
         items,

@@ -25,8 +25,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[get("/organization")]
 pub async fn get_organization(db: web::Data<Db>, caller: Caller) -> ApiResult<HttpResponse> {
-    let auth = caller.member();
-    let org = db.run(move |conn| store::get(conn, &auth)).await?;
+    let access = caller.member();
+    let org = db
+        .run_as(access, move |conn, auth| store::get(conn, &auth))
+        .await?;
     Ok(org.respond(HttpResponse::Ok()))
 }
 
@@ -47,14 +49,14 @@ pub async fn update_organization(
     if_match: IfMatch,
     body: Json<OrganizationPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::OrganizationManage)?;
+    let access = caller.authorize(Permission::OrganizationManage);
     let zones = Zones {
         known: |zone| zone.parse::<chrono_tz::Tz>().is_ok(),
     };
     let patch = Valid::new(body.into_inner(), &zones)?;
     let expected = if_match.expected(patch.version)?;
     let org = db
-        .tx(move |conn| {
+        .tx_as(access, move |conn, auth| {
             let org = store::update(conn, &auth, expected, &patch)?;
             audit::log(
                 conn,

@@ -35,9 +35,9 @@ pub async fn list_attempts(
     query: Query<OutreachListQuery>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksRead)?;
+    let access = caller.authorize(Permission::TasksRead);
     let of = (id.into_inner(), query.into_inner());
-    flow::list(&db, auth, of, paging, service::list).await
+    flow::list(&db, access, of, paging, service::list).await
 }
 
 /// Log an outreach attempt, usually while working a task.
@@ -58,12 +58,15 @@ pub async fn log_attempt(
     id: web::Path<PatientId>,
     body: Json<NewOutreachAttempt>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::TasksWrite)?;
+    let access = caller.authorize(Permission::TasksWrite);
     let now = Utc::now();
-    let new = Valid::new(body.into_inner(), &auth.context(now))?;
+    let body = body.into_inner();
     let patient = id.into_inner();
     let attempt = db
-        .tx(move |conn| service::log(conn, &auth, patient, new, now))
+        .tx_as(access, move |conn, auth| {
+            let new = Valid::new(body, &auth.context(now))?;
+            service::log(conn, &auth, patient, new, now)
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((

@@ -50,8 +50,8 @@ pub async fn list_patients(
     query: Query<PatientListQuery>,
     paging: Paging<ListKey>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, query.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, query.into_inner(), paging, service::list).await
 }
 
 /// Register a patient.
@@ -75,12 +75,13 @@ pub async fn create_patient(
     idem: IdempotencyKey,
     body: Json<NewPatient>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     let now = Utc::now();
-    let new = Valid::new(body.into_inner(), &auth.context(now))?;
+    let body = body.into_inner();
     // Not `flow::record`: a registration is not an upsert by external id.
     let outcome = db
-        .tx(move |conn| {
+        .tx_as(access, move |conn, auth| {
+            let new = Valid::new(body, &auth.context(now))?;
             idempotency::once(conn, &auth, &idem, new, |conn, new| {
                 let p = service::register(conn, &auth, new, now)?;
                 Ok(Done::created(location(&p), p))
@@ -105,8 +106,8 @@ pub async fn get_patient(
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Change a patient (JSON merge patch).
@@ -129,8 +130,8 @@ pub async fn update_patient(
     caller: Caller,
     edit: Edit<PatientId, PatientPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::update).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::update).await
 }
 
 /// Move a case through its lifecycle.
@@ -153,6 +154,6 @@ pub async fn change_status(
     caller: Caller,
     edit: Edit<PatientId, StatusChangeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::change_status).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::change_status).await
 }

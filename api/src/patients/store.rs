@@ -197,17 +197,34 @@ fn hydrate_one(
         .ok_or_else(|| ApiError::internal("a hydrated patient went missing"))
 }
 
-/// Patient `id`, or a 404. Two statements, the record and then its
-/// identifiers, both of which diesel prepares once per connection: one
-/// statement aggregating the identifiers needs SQL diesel cannot build, and
-/// diesel never caches a statement with literal SQL in it, so Postgres
-/// would plan it on every read (measured: no faster; bench/RESULTS.md).
+/// Patient `id`, or a 404: one statement, the record joined to its
+/// identifiers (a row per identifier, at least one), which diesel prepares
+/// once per connection. Aggregating the identifiers instead needs SQL
+/// diesel cannot build, and diesel never caches a statement with literal
+/// SQL in it, so Postgres would plan that on every read (measured: no
+/// faster; bench/RESULTS.md).
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
-    let row = rows(auth)
+    let rows: Vec<(PatientRow, Option<(String, String)>)> = of_org!(patients, auth)
         .filter(patients::id.eq(id.get()))
-        .first(conn)
-        .optional()?;
-    hydrate_one(conn, auth, row)
+        .left_join(org_join!(
+            patient_identifiers,
+            patients,
+            patient_identifiers::patient_id.eq(patients::id)
+        ))
+        .order((patient_identifiers::system, patient_identifiers::value))
+        .select((
+            PatientRow::as_select(),
+            (patient_identifiers::system, patient_identifiers::value).nullable(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let (row, first) = rows.next().ok_or_else(|| ApiError::not_found(NOUN))?;
+    let identifiers = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, identifier)| identifier))
+        .map(|(system, value)| Identifier { system, value })
+        .collect();
+    row.into_patient(identifiers)
 }
 
 /// Patient `id` locked for an update, checked against the version the

@@ -36,8 +36,8 @@ pub async fn list_programs(
     caller: Caller,
     paging: Paging<(String, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::list(&db, auth, (), paging, service::programs).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::list(&db, access, (), paging, service::programs).await
 }
 
 /// Add a program or entitlement (housing, transportation, interpretation,
@@ -53,10 +53,10 @@ pub async fn create_program(
     caller: Caller,
     body: Json<NewProgram>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersManage)?;
+    let access = caller.authorize(Permission::ProvidersManage);
     flow::add(
         &db,
-        auth,
+        access,
         (),
         body.into_inner(),
         service::create_program,
@@ -77,8 +77,8 @@ pub async fn list_enrollments(
     id: web::Path<PatientId>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, id.into_inner(), paging, service::list).await
 }
 
 /// Refer the patient to a program: an enrollment at `referred`.
@@ -94,10 +94,10 @@ pub async fn create_enrollment(
     id: web::Path<PatientId>,
     body: Json<NewEnrollment>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::create,
@@ -122,6 +122,6 @@ pub async fn update_enrollment(
     caller: Caller,
     edit: Edit<Uuid, EnrollmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::change).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::change).await
 }

@@ -51,8 +51,8 @@ pub async fn list_providers(
     query: Query<ProviderQuery>,
     paging: Paging<service::DirectoryKey>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::list(&db, auth, query.into_inner(), paging, service::list).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::list(&db, access, query.into_inner(), paging, service::list).await
 }
 
 /// Add a provider to the directory (a `prospect` unless `network_status`
@@ -67,8 +67,8 @@ pub async fn create_provider(
     caller: Caller,
     body: Json<NewProvider>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersManage)?;
-    flow::add(&db, auth, (), body.into_inner(), create, location).await
+    let access = caller.authorize(Permission::ProvidersManage);
+    flow::add(&db, access, (), body.into_inner(), create, location).await
 }
 
 fn create(
@@ -98,8 +98,8 @@ pub async fn get_provider(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Change a provider (a merge patch; lists are replaced whole). A new
@@ -115,8 +115,8 @@ pub async fn update_provider(
     caller: Caller,
     edit: Edit<Uuid, ProviderPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersManage)?;
-    flow::change(&db, auth, edit, service::change).await
+    let access = caller.authorize(Permission::ProvidersManage);
+    flow::change(&db, access, edit, service::change).await
 }
 
 /// The recruiting log: calls, meetings, contracts and every change of
@@ -132,8 +132,8 @@ pub async fn list_activities(
     id: web::Path<Uuid>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::activities).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::list(&db, access, id.into_inner(), paging, service::activities).await
 }
 
 /// Log a recruiting activity (`occurred_at` now when left out).
@@ -149,10 +149,10 @@ pub async fn log_activity(
     id: web::Path<Uuid>,
     body: Json<NewProviderActivity>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersManage)?;
+    let access = caller.authorize(Permission::ProvidersManage);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::log_activity,
@@ -173,8 +173,8 @@ pub async fn list_credentials(
     id: web::Path<Uuid>,
     paging: Paging<(NaiveDate, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::credentials).await
+    let access = caller.authorize(Permission::ProvidersRead);
+    flow::list(&db, access, id.into_inner(), paging, service::credentials).await
 }
 
 /// Record a credentialing document and its expiry date.
@@ -190,10 +190,10 @@ pub async fn add_credential(
     id: web::Path<Uuid>,
     body: Json<NewCredential>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ProvidersManage)?;
+    let access = caller.authorize(Permission::ProvidersManage);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::add_credential,

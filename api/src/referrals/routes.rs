@@ -54,8 +54,8 @@ pub async fn list_referrals(
     query: Query<ReferralQuery>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize_any(&READERS)?;
-    flow::list(&db, auth, query.into_inner(), paging, service::list).await
+    let access = caller.authorize_any(&READERS);
+    flow::list(&db, access, query.into_inner(), paging, service::list).await
 }
 
 /// Draft a referral. It is checked against the service's
@@ -73,8 +73,16 @@ pub async fn create_referral(
     caller: Caller,
     body: Json<NewReferral>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::add(&db, auth, (), body.into_inner(), service::create, location).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::add(
+        &db,
+        access,
+        (),
+        body.into_inner(),
+        service::create,
+        location,
+    )
+    .await
 }
 
 fn location(r: &Referral) -> String {
@@ -94,8 +102,8 @@ pub async fn get_referral(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize_any(&READERS)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize_any(&READERS);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Change a referral. The provider and the service change only while it
@@ -112,8 +120,8 @@ pub async fn update_referral(
     caller: Caller,
     edit: Edit<Uuid, ReferralPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::change).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::change).await
 }
 
 /// Move a referral one step: `draft → sent → accepted → scheduled →
@@ -141,8 +149,8 @@ pub async fn move_referral(
     caller: Caller,
     edit: Edit<Uuid, ReferralStatusChange>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize_any(&[Permission::PatientsWrite, Permission::ReferralsRespond])?;
-    flow::change(&db, auth, edit, service::move_to).await
+    let access = caller.authorize_any(&[Permission::PatientsWrite, Permission::ReferralsRespond]);
+    flow::change(&db, access, edit, service::move_to).await
 }
 
 /// A referral's barriers, open ones first.
@@ -157,8 +165,8 @@ pub async fn list_barriers(
     id: web::Path<Uuid>,
     paging: Paging<(bool, DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::list(&db, auth, id.into_inner(), paging, service::barriers).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::list(&db, access, id.into_inner(), paging, service::barriers).await
 }
 
 /// Record a barrier (transportation, insurance, documentation, language,
@@ -177,10 +185,10 @@ pub async fn add_barrier(
     id: web::Path<Uuid>,
     body: Json<NewBarrier>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::add_barrier,
@@ -202,6 +210,6 @@ pub async fn update_barrier(
     caller: Caller,
     edit: Edit<Uuid, BarrierPatch>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::change_barrier).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::change_barrier).await
 }

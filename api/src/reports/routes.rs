@@ -80,7 +80,7 @@ pub async fn get_report(
     query: Query<ReportQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::ReportsRead)?;
+    let access = caller.authorize(Permission::ReportsRead);
     let q = query.into_inner();
     let format = q.format.unwrap_or_else(|| negotiated(&req));
     let request = Request {
@@ -90,7 +90,9 @@ pub async fn get_report(
         group_by: q.group_by.unwrap_or_default(),
     };
     let report = db
-        .run(move |conn| service::report(conn, &auth, request, Utc::now()))
+        .run_as(access, move |conn, auth| {
+            service::report(conn, &auth, request, Utc::now())
+        })
         .await?;
     Ok(match format {
         ReportFormat::Json => HttpResponse::Ok().json(report),

@@ -45,11 +45,11 @@ pub async fn get_risk(
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let id = id.into_inner();
     let now = Utc::now();
     let risk = db
-        .tx(move |conn| service::get(conn, &auth, id, now))
+        .tx_as(access, move |conn, auth| service::get(conn, &auth, id, now))
         .await?;
     Ok(HttpResponse::Ok().json(risk))
 }
@@ -71,12 +71,15 @@ pub async fn override_risk(
     id: web::Path<PatientId>,
     body: Json<RiskOverrideRequest>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     let id = id.into_inner();
     let now = Utc::now();
-    let body = Valid::new(body.into_inner(), &auth.context(now))?;
+    let body = body.into_inner();
     let risk = db
-        .tx(move |conn| service::set_override(conn, &auth, id, body, now))
+        .tx_as(access, move |conn, auth| {
+            let body = Valid::new(body, &auth.context(now))?;
+            service::set_override(conn, &auth, id, body, now)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(risk))
 }

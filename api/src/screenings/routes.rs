@@ -41,9 +41,9 @@ pub async fn list_screenings(
     query: Query<ScreeningListQuery>,
     paging: Paging<(DateTime<Utc>, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
+    let access = caller.authorize(Permission::PatientsRead);
     let of = (id.into_inner(), query.into_inner());
-    flow::list(&db, auth, of, paging, service::list).await
+    flow::list(&db, access, of, paging, service::list).await
 }
 
 /// Record a screening given to the patient. The server scores it (DESIGN
@@ -68,10 +68,10 @@ pub async fn record_screening(
     id: web::Path<PatientId>,
     body: Json<NewScreening>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
+    let access = caller.authorize(Permission::PatientsWrite);
     flow::add(
         &db,
-        auth,
+        access,
         id.into_inner(),
         body.into_inner(),
         service::record,
@@ -95,8 +95,8 @@ pub async fn get_screening(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsRead)?;
-    flow::read(&db, auth, id.into_inner(), service::get).await
+    let access = caller.authorize(Permission::PatientsRead);
+    flow::read(&db, access, id.into_inner(), service::get).await
 }
 
 /// Mark a screening entered in error, with the reason. It is never
@@ -116,6 +116,6 @@ pub async fn mark_screening_entered_in_error(
     caller: Caller,
     edit: Edit<Uuid, EnteredInErrorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let auth = caller.authorize(Permission::PatientsWrite)?;
-    flow::change(&db, auth, edit, service::mark_entered_in_error).await
+    let access = caller.authorize(Permission::PatientsWrite);
+    flow::change(&db, access, edit, service::mark_entered_in_error).await
 }

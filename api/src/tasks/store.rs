@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::sql;
+use diesel::dsl::{count, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, SmallInt, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, SmallInt, Timestamptz, Uuid as SqlUuid};
 use serde_json::Value;
 use shared::auth::Role;
 use shared::ids::{PatientId, TaskId, UserId};
@@ -21,8 +21,8 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::schema::{tasks, users};
-use crate::store::{code, of_org, one_of_org, scoped_rows};
+use crate::schema::{outreach_attempts, patients, tasks, users};
+use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
 
 const NOUN: &str = "task";
 
@@ -97,33 +97,27 @@ impl TaskRow {
     }
 }
 
-#[derive(QueryableByName)]
-struct AttemptCount {
-    #[diesel(sql_type = SqlUuid)]
-    task_id: Uuid,
-    #[diesel(sql_type = BigInt)]
-    attempts: i64,
-    #[diesel(sql_type = BigInt)]
-    failed: i64,
-}
-
 /// Attaches outreach counts to rows (one grouped query for the whole batch).
 fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<TaskRow>) -> ApiResult<Vec<Task>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<Option<Uuid>> = rows.iter().map(|r| Some(r.id)).collect();
     let counts: HashMap<Uuid, (i64, i64)> = if ids.is_empty() {
         HashMap::new()
     } else {
-        diesel::sql_query(
-            "SELECT task_id, count(*) AS attempts, \
-                    count(*) FILTER (WHERE outcome NOT IN ('reached', 'declined')) AS failed \
-             FROM outreach_attempts WHERE organization_id = $1 AND task_id = ANY($2) GROUP BY task_id",
-        )
-        .bind::<SqlUuid, _>(auth.org().get())
-        .bind::<Array<SqlUuid>, _>(&ids)
-        .load::<AttemptCount>(conn)?
-        .into_iter()
-        .map(|c| (c.task_id, (c.attempts, c.failed)))
-        .collect()
+        // Written with the query builder, not as SQL text, so that it is a
+        // prepared statement diesel keeps: every task read runs it.
+        of_org!(outreach_attempts, auth)
+            .filter(outreach_attempts::task_id.eq_any(&ids))
+            .group_by(outreach_attempts::task_id)
+            .select((
+                outreach_attempts::task_id,
+                count(outreach_attempts::id),
+                count(outreach_attempts::id)
+                    .aggregate_filter(outreach_attempts::outcome.ne_all(["reached", "declined"])),
+            ))
+            .load::<(Option<Uuid>, i64, i64)>(conn)?
+            .into_iter()
+            .filter_map(|(task, attempts, failed)| Some((task?, (attempts, failed))))
+            .collect()
     };
     rows.into_iter()
         .map(|r| {
@@ -307,10 +301,26 @@ pub fn worklist_page(
     user: UserId,
     after: Option<RankKey>,
     limit: i64,
-) -> ApiResult<Vec<Task>> {
-    let mut q = rows(auth)
+) -> ApiResult<Vec<(Task, PatientFacts)>> {
+    // The patient comes in the same statement: one round trip fewer.
+    let mut q = of_org!(tasks, auth)
+        .inner_join(org_join!(
+            patients,
+            tasks,
+            patients::id.eq(tasks::patient_id)
+        ))
         .filter(tasks::assignee_id.eq(user.get()))
         .filter(tasks::status.eq_any(ACTIVE))
+        .select((
+            TaskRow::as_select(),
+            (
+                patients::given_name,
+                patients::family_name,
+                patients::preferred_name,
+                patients::risk_level,
+                patients::risk_factors,
+            ),
+        ))
         .into_boxed();
     if let Some(RankKey(band, risk, _, due, id)) = after {
         q = q.filter(
@@ -325,7 +335,7 @@ pub fn worklist_page(
                 .sql(")"),
         );
     }
-    let rows = q
+    let (rows, patients): (Vec<TaskRow>, Vec<PatientFacts>) = q
         .order((
             tasks::band.asc(),
             tasks::risk_rank.asc(),
@@ -333,9 +343,18 @@ pub fn worklist_page(
             tasks::id.asc(),
         ))
         .limit(limit)
-        .load(conn)?;
-    hydrate(conn, auth, rows)
+        .load::<(TaskRow, PatientFacts)>(conn)?
+        .into_iter()
+        .unzip();
+    Ok(hydrate(conn, auth, rows)?
+        .into_iter()
+        .zip(patients)
+        .collect())
 }
+
+/// What the worklist shows of a task's patient, as stored: given, family
+/// and preferred name, risk level and risk factors.
+pub type PatientFacts = (String, String, Option<String>, String, Vec<String>);
 
 /// The columns working a task sets (`None` leaves a column alone).
 #[derive(Debug, Default, AsChangeset)]

@@ -35,9 +35,12 @@ pub struct WorklistCursor {
 pub fn worklist(
     conn: &mut PgConnection,
     auth: &Authorized,
-    user: UserId,
+    user: Option<UserId>,
     paging: &Paging<WorklistCursor>,
 ) -> ApiResult<Page<WorklistItem>> {
+    let Some(user) = user else {
+        return Err(ApiError::field("user_id", "is required for API keys"));
+    };
     // Another organization's user is as unknown as one that never existed.
     // The caller's own worklist needs no look-up: signing in found them.
     if auth.user_id() != Some(user) && users::find(conn, auth, user)?.is_none() {

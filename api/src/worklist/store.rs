@@ -13,11 +13,10 @@ use uuid::Uuid;
 
 use crate::appointments::store as appointments;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::Paging;
 use crate::referrals::store as referrals;
-use crate::schema::patients;
-use crate::store::{code, of_org};
+use crate::store::code;
 use crate::tasks::store as tasks;
 
 /// One page of `user`'s open tasks in worklist order (after `after`, at
@@ -31,53 +30,32 @@ pub fn entries(
     limit: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Entry>> {
-    let tasks = tasks::worklist_page(conn, auth, user, after, limit)?;
-    let mut ids: Vec<PatientId> = tasks.iter().map(|t| t.patient_id).collect();
+    let page = tasks::worklist_page(conn, auth, user, after, limit)?;
+    let mut ids: Vec<PatientId> = page.iter().map(|(t, _)| t.patient_id).collect();
     ids.sort();
     ids.dedup();
-    let raw_ids: Vec<Uuid> = ids.iter().map(|p| p.get()).collect();
-    let summaries: std::collections::HashMap<PatientId, PatientSummary> = of_org!(patients, auth)
-        .filter(patients::id.eq_any(&raw_ids))
-        .select((
-            patients::id,
-            patients::given_name,
-            patients::family_name,
-            patients::preferred_name,
-            patients::risk_level,
-            patients::risk_factors,
-        ))
-        .load::<(Uuid, String, String, Option<String>, String, Vec<String>)>(conn)?
-        .into_iter()
-        .map(|(id, given, family, preferred, risk, factors)| {
-            let id = PatientId::from(id);
-            Ok((
-                id,
-                PatientSummary {
-                    id,
-                    name: display_name(&given, &family, preferred.as_deref()),
-                    risk_level: code(&risk)?,
-                    risk_factors: factors.iter().map(|f| code(f)).collect::<ApiResult<_>>()?,
-                },
-            ))
-        })
-        .collect::<ApiResult<_>>()?;
     let disengaged = appointments::disengaged_among(conn, auth, &ids, now)?;
     let referral_of = |task: &shared::tasks::Task| match &task.context {
         Some(TaskContext::Referral { referral_id, .. }) => Some(*referral_id),
         _ => None,
     };
-    let referral_ids: Vec<Uuid> = tasks.iter().filter_map(referral_of).collect();
+    let referral_ids: Vec<Uuid> = page
+        .iter()
+        .map(|(t, _)| t)
+        .filter_map(referral_of)
+        .collect();
     let mut barriers = referrals::open_barrier_kinds(conn, auth, &referral_ids)?;
-    tasks
-        .into_iter()
-        .map(|task| {
+    page.into_iter()
+        .map(|(task, (given, family, preferred, risk, factors))| {
             let open_barriers = referral_of(&task)
                 .and_then(|r| barriers.remove(&r))
                 .unwrap_or_default();
-            let patient = summaries
-                .get(&task.patient_id)
-                .cloned()
-                .ok_or_else(|| ApiError::internal("task without patient"))?;
+            let patient = PatientSummary {
+                id: task.patient_id,
+                name: display_name(&given, &family, preferred.as_deref()),
+                risk_level: code(&risk)?,
+                risk_factors: factors.iter().map(|f| code(f)).collect::<ApiResult<_>>()?,
+            };
             Ok(Entry {
                 disengaged: disengaged.contains(&task.patient_id),
                 open_barriers,
