@@ -106,9 +106,10 @@ impl Db {
         .map_err(ApiError::internal)?
     }
 
-    /// Runs `f` as the caller `access` names (an [`Access`](crate::auth::Access)), with a connection, off the
-    /// async workers: the caller is confirmed on that connection first (a
-    /// 401 or 403 and no work when refused), so a request makes one hop.
+    /// Runs `f` as the caller `access` names (an
+    /// [`Access`](crate::auth::Access)), with a connection, off the async
+    /// workers: the caller is confirmed on that connection first (a 401 or
+    /// 403 and no work when refused), so a request makes one hop.
     pub async fn run_as<T, F>(&self, access: impl Confirm, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut PgConnection, Authorized) -> ApiResult<T> + Send + 'static,
