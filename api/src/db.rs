@@ -137,8 +137,7 @@ impl Db {
         F: FnOnce(&mut PgConnection, Authorized) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| {
-            let auth = access.confirm(conn)?;
+        self.run_as(access, move |conn, auth| {
             conn.transaction(|conn| f(conn, auth))
         })
         .await
