@@ -37,8 +37,10 @@ SELECT id AS cm FROM scale_cms WHERE n = 7 \gset
 SELECT count(*) AS open_tasks_of_cm FROM tasks
  WHERE organization_id = :'org' AND assignee_id = :'cm' AND status IN ('open', 'in_progress');
 -- The page query as `worklist_page` sends it: the band and the patient's
--- risk rank are columns of the task (migration worklist_order).
-\set page 'SELECT tasks.* FROM tasks WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
+-- risk rank are columns of the task (migration worklist_order); the patient,
+-- the outreach outcomes and the missed appointments come in the same
+-- statement.
+\set page 'SELECT tasks.*, ARRAY(SELECT o.outcome FROM outreach_attempts o WHERE o.organization_id = tasks.organization_id AND o.task_id = tasks.id) AS outreach, patients.given_name, patients.family_name, patients.preferred_name, patients.risk_level, patients.risk_factors, ARRAY(SELECT a.scheduled_at FROM appointments a WHERE a.organization_id = patients.organization_id AND a.patient_id = patients.id AND a.status = ''missed'' AND a.scheduled_at >= now() - interval ''30 days'') AS missed FROM tasks JOIN patients ON patients.id = tasks.patient_id AND patients.organization_id = tasks.organization_id WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
 \echo '== worklist first page (50 + 1) of one care manager, 5,000,000 tasks in the organization'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 :page

@@ -189,3 +189,68 @@ where
         .map(|r: JsonRow| serde_json::from_value(r.row).map_err(ApiError::internal))
         .collect()
 }
+
+/// `(columns) > (values)`: "after this key" for a keyset page, as a row
+/// comparison, the form Postgres turns into one index range. Diesel has no
+/// row values, and a `sql` literal would make the whole statement one that
+/// diesel never prepares; this node is an ordinary expression, so a query
+/// using it stays a prepared statement diesel keeps.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+pub struct After<C, V> {
+    columns: C,
+    values: V,
+}
+
+/// Rows whose `columns` (a tuple) come after `values` (a tuple of
+/// expressions of the same SQL types, usually `x.into_sql::<T>()` binds), in
+/// the order `ORDER BY columns` gives.
+pub fn after<C, V>(columns: C, values: V) -> After<C, V>
+where
+    C: diesel::Expression,
+    V: diesel::Expression<SqlType = C::SqlType>,
+{
+    After { columns, values }
+}
+
+impl<C, V> diesel::Expression for After<C, V> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<C, V, QS> diesel::AppearsOnTable<QS> for After<C, V>
+where
+    C: diesel::AppearsOnTable<QS>,
+    V: diesel::AppearsOnTable<QS>,
+{
+}
+
+impl<C, V, QS> diesel::SelectableExpression<QS> for After<C, V>
+where
+    C: diesel::SelectableExpression<QS>,
+    V: diesel::SelectableExpression<QS>,
+{
+}
+
+impl<C, V, GB> diesel::expression::ValidGrouping<GB> for After<C, V>
+where
+    C: diesel::expression::ValidGrouping<GB>,
+{
+    type IsAggregate = C::IsAggregate;
+}
+
+impl<C, V> diesel::query_builder::QueryFragment<diesel::pg::Pg> for After<C, V>
+where
+    C: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+    V: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("(");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(") > (");
+        self.values.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}

@@ -36,6 +36,15 @@ pub fn add_business_days(date: NaiveDate, n: u32, holidays: &[NaiveDate]) -> Nai
     day
 }
 
+/// `at` on the organization's wall clock, as the worklist and the huddle
+/// word it: "Mon 3/2 14:10".
+pub fn wall_clock<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    at.with_timezone(tz).format("%a %-m/%-d %H:%M").to_string()
+}
+
 /// The calendar date at `at` on the organization's wall clock.
 pub fn local_date<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> NaiveDate {
     at.with_timezone(tz).date_naive()
@@ -115,6 +124,15 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_time_is_worded_on_the_organizations_wall_clock_with_its_weekday() {
+        // 02:30 UTC on a Tuesday is still Monday evening in New York.
+        assert_eq!(
+            wall_clock(utc("2026-03-03T02:30:00Z"), &New_York),
+            "Mon 3/2 21:30"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ use std::sync::{Mutex, OnceLock};
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use sqlparser::ast::{
     BinaryOperator, Expr, InTarget, JoinConstraint, JoinOperator, Query, Select, TableFactor,
-    Value, Visit, Visitor,
+    TableWithJoins, Value, Visit, Visitor,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -478,10 +478,12 @@ impl Visitor for Walk<'_> {
         self.next_select += 1;
         let mut relations = Vec::new();
         let mut tenant_tables = Vec::new();
-        let factors = select
-            .from
-            .iter()
-            .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)));
+        // diesel writes every join in parentheses, `FROM ("a" INNER JOIN
+        // "b" ON …)`, which parses as a nested join: its tables and `ON`s
+        // are this SELECT's as much as unparenthesized ones are.
+        let mut factors = Vec::new();
+        let mut constraints = Vec::new();
+        flatten(&select.from, &mut factors, &mut constraints);
         for factor in factors {
             if let Some((qualifier, scoped)) = self.relation(factor) {
                 if scoped {
@@ -501,15 +503,39 @@ impl Visitor for Walk<'_> {
                 .references
                 .push((unit, Node::Ref(id, qualifier), table));
         }
-        for join in select.from.iter().flat_map(|t| &t.joins) {
-            if let Some(JoinConstraint::On(on)) = constraint(&join.join_operator) {
-                self.conjuncts(on);
-            }
+        for on in constraints {
+            self.conjuncts(on);
         }
         if let Some(selection) = &select.selection {
             self.conjuncts(selection);
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The table factors of `from` and the `ON` conditions of its joins, with
+/// parenthesized (nested) joins opened up.
+fn flatten<'a>(
+    from: &'a [TableWithJoins],
+    factors: &mut Vec<&'a TableFactor>,
+    constraints: &mut Vec<&'a Expr>,
+) {
+    for table in from {
+        for factor in
+            std::iter::once(&table.relation).chain(table.joins.iter().map(|j| &j.relation))
+        {
+            match factor {
+                TableFactor::NestedJoin {
+                    table_with_joins, ..
+                } => flatten(std::slice::from_ref(table_with_joins), factors, constraints),
+                _ => factors.push(factor),
+            }
+        }
+        for join in &table.joins {
+            if let Some(JoinConstraint::On(on)) = constraint(&join.join_operator) {
+                constraints.push(on);
+            }
+        }
     }
 }
 
@@ -543,9 +569,29 @@ mod tests {
     }
 
     #[test]
+    fn array_subqueries_in_the_select_list_read_the_rows_they_are_correlated_with() {
+        assert!(ok(
+            r#"SELECT "tasks"."id", ARRAY(SELECT "users"."name" FROM "users" WHERE (("users"."organization_id" = "tasks"."organization_id") AND ("users"."id" = "tasks"."id"))), ARRAY(SELECT "encounters"."id" FROM "encounters" WHERE (("encounters"."organization_id" = "patients"."organization_id") AND ("encounters"."patient_id" = "patients"."id"))) FROM ("tasks" INNER JOIN "patients" ON (("patients"."id" = "tasks"."patient_id") AND ("patients"."organization_id" = "tasks"."organization_id"))) WHERE ("tasks"."organization_id" = $1)"#
+        ));
+        assert!(!ok(
+            r#"SELECT "tasks"."id", ARRAY(SELECT "users"."name" FROM "users" WHERE ("users"."id" = "tasks"."id")) FROM "tasks" WHERE ("tasks"."organization_id" = $1)"#
+        ));
+    }
+
+    #[test]
     fn a_join_on_the_id_alone_breaks_the_rule() {
         assert!(!ok(
             r#"SELECT "tasks"."id" FROM "tasks" INNER JOIN "patients" ON ("patients"."id" = "tasks"."patient_id") WHERE ("tasks"."organization_id" = $1)"#
+        ));
+    }
+
+    #[test]
+    fn a_join_diesel_writes_in_parentheses_is_checked_like_any_other() {
+        assert!(!ok(
+            r#"SELECT "tasks"."id" FROM ("tasks" INNER JOIN "patients" ON ("patients"."id" = "tasks"."patient_id")) WHERE ("tasks"."organization_id" = $1)"#
+        ));
+        assert!(ok(
+            r#"SELECT "tasks"."id" FROM ("tasks" INNER JOIN "patients" ON (("patients"."id" = "tasks"."patient_id") AND ("patients"."organization_id" = "tasks"."organization_id"))) WHERE ("tasks"."organization_id" = $1)"#
         ));
     }
 

@@ -1,15 +1,12 @@
 //! Appointments in the database. Every query is limited to the caller's
 //! organization.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::dsl::array;
 use diesel::prelude::*;
-use shared::appointments::{
-    Appointment, AppointmentStatus, AppointmentValues, DISENGAGEMENT_WINDOW_DAYS, NewAppointment,
-    is_disengaged,
-};
+use diesel::sql_types::Timestamptz;
+use shared::appointments::{Appointment, AppointmentStatus, AppointmentValues, NewAppointment};
 use shared::ids::{PatientId, TaskId};
 use uuid::Uuid;
 
@@ -17,7 +14,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::schema::appointments;
+use crate::schema::{appointments, patients};
 use crate::store::{self, Writer, code, of_org, one_of_org, scoped_rows};
 
 const NOUN: &str = "appointment";
@@ -185,21 +182,6 @@ pub fn set_followup_task(
     Ok(())
 }
 
-/// When the patients' missed appointments since `since` were scheduled.
-fn misses(
-    conn: &mut PgConnection,
-    auth: &Authorized,
-    patients: &[Uuid],
-    since: DateTime<Utc>,
-) -> ApiResult<Vec<(Uuid, DateTime<Utc>)>> {
-    Ok(of_org!(appointments, auth)
-        .filter(appointments::patient_id.eq_any(patients))
-        .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
-        .filter(appointments::scheduled_at.ge(since))
-        .select((appointments::patient_id, appointments::scheduled_at))
-        .load(conn)?)
-}
-
 /// When the patient's missed appointments since `since` were scheduled.
 pub fn missed_since(
     conn: &mut PgConnection,
@@ -207,28 +189,34 @@ pub fn missed_since(
     patient: PatientId,
     since: DateTime<Utc>,
 ) -> ApiResult<Vec<DateTime<Utc>>> {
-    let rows = misses(conn, auth, &[patient.get()], since)?;
-    Ok(rows.into_iter().map(|(_, at)| at).collect())
+    Ok(of_org!(appointments, auth)
+        .filter(appointments::patient_id.eq(patient.get()))
+        .filter(appointments::status.eq(AppointmentStatus::Missed.as_ref()))
+        .filter(appointments::scheduled_at.ge(since))
+        .select(appointments::scheduled_at)
+        .load(conn)?)
 }
 
-/// Of `patients`, those with a disengagement pattern at `now`.
-pub fn disengaged_among(
-    conn: &mut PgConnection,
-    auth: &Authorized,
-    patients: &[PatientId],
-    now: DateTime<Utc>,
-) -> ApiResult<Vec<PatientId>> {
-    let since = now - chrono::Duration::days(DISENGAGEMENT_WINDOW_DAYS);
-    let ids: Vec<Uuid> = patients.iter().map(|p| p.get()).collect();
-    let mut by_patient: HashMap<Uuid, Vec<DateTime<Utc>>> = HashMap::new();
-    for (p, t) in misses(conn, auth, &ids, since)? {
-        by_patient.entry(p).or_default().push(t);
-    }
-    Ok(by_patient
-        .into_iter()
-        .filter(|(_, misses)| is_disengaged(misses, now))
-        .map(|(p, _)| PatientId::from(p))
-        .collect())
+/// When the outer query's patient (a query over `patients`) missed
+/// appointments since `since`: a correlated subquery on
+/// `appointments_missed_idx`, so a list of patients or of their tasks
+/// reads each one's misses in its own statement.
+pub fn missed_by_patient_since(since: DateTime<Utc>) -> MissedByPatientSince {
+    array(misses_of_patient(since))
+}
+
+/// The SQL of [`missed_by_patient_since`].
+pub type MissedByPatientSince = diesel::dsl::array<Timestamptz, misses_of_patient>;
+
+#[diesel::dsl::auto_type]
+fn misses_of_patient(since: DateTime<Utc>) -> _ {
+    let missed: &'static str = AppointmentStatus::Missed.as_ref();
+    appointments::table
+        .filter(appointments::organization_id.eq(patients::organization_id))
+        .filter(appointments::patient_id.eq(patients::id))
+        .filter(appointments::status.eq(missed))
+        .filter(appointments::scheduled_at.ge(since))
+        .select(appointments::scheduled_at)
 }
 
 /// Filters for [`list`].

@@ -378,6 +378,11 @@ impl Authorized {
         self.tz
     }
 
+    /// `at` on the organization's wall clock: "Mon 3/2 14:10".
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        shared::calendar::wall_clock(at, &self.tz)
+    }
+
     /// `now`'s date on the organization's calendar.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         shared::calendar::local_date(now, &self.tz)

@@ -25,7 +25,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::huddles::store::{self, Scope};
-use crate::organizations::store as organizations;
 use crate::patients::store as patients;
 use crate::tasks::store::{self as tasks, Spec};
 use crate::users::store as users;
@@ -261,9 +260,8 @@ pub fn agenda(
         }
     };
     let now = paging.after.as_ref().map_or_else(Utc::now, |c| c.built_at);
-    let cal = organizations::calendar(conn, auth)?;
     let facts = store::agenda_facts(conn, auth, scope, now)?;
-    let items: Vec<AgendaItem> = shared::huddles::agenda(facts, now, &|t| cal.local(t))
+    let items: Vec<AgendaItem> = shared::huddles::agenda(facts, now, &|t| auth.local(t))
         .into_iter()
         .filter(|item| {
             paging

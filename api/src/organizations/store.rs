@@ -93,9 +93,7 @@ pub struct Calendar {
 impl Calendar {
     /// Renders an instant on the organization's wall clock: "Mon 3/2 14:10".
     pub fn local(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz)
-            .format("%a %-m/%-d %H:%M")
-            .to_string()
+        shared::calendar::wall_clock(at, &self.tz)
     }
 
     /// Today's date on the organization's calendar.

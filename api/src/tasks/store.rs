@@ -1,28 +1,28 @@
 //! Tasks in the database. Every query is limited to the caller's
 //! organization.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{count, sql};
+use diesel::dsl::array;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, SmallInt, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{SmallInt, Text, Timestamptz, Uuid as SqlUuid};
 use serde_json::Value;
 use shared::auth::Role;
 use shared::ids::{PatientId, TaskId, UserId};
+use shared::outreach::OutreachOutcome;
 use shared::tasks::{
     Priority, Task, TaskChanges, TaskContext, TaskKind, TaskSource, TaskStatus, TransitionOutcome,
 };
 use shared::worklist::RankKey;
 use uuid::Uuid;
 
+use crate::appointments::store as appointments;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{outreach_attempts, patients, tasks, users};
-use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
+use crate::store::{self, after as row_after, code, of_org, one_of_org, org_join, scoped_rows};
 
 const NOUN: &str = "task";
 
@@ -67,78 +67,74 @@ fn to_json<T: serde::Serialize>(v: Option<&T>) -> ApiResult<Option<Value>> {
         .map_err(ApiError::internal)
 }
 
-impl TaskRow {
-    fn into_task(self, attempts: (i64, i64)) -> ApiResult<Task> {
+/// The outcomes of a task's outreach attempts, read in the task's own
+/// statement (a correlated subquery on `outreach_task_idx`) rather than in
+/// a second one: every task shows its attempts and its failed attempts.
+fn outreach_outcomes() -> OutreachOutcomes {
+    array(outreach_of_task())
+}
+
+type OutreachOutcomes = diesel::dsl::array<Text, outreach_of_task>;
+
+#[diesel::dsl::auto_type]
+fn outreach_of_task() -> _ {
+    outreach_attempts::table
+        .filter(outreach_attempts::organization_id.eq(tasks::organization_id))
+        .filter(outreach_attempts::task_id.eq(tasks::id.nullable()))
+        .select(outreach_attempts::outcome)
+}
+
+/// A task as stored, with its outreach attempts' outcomes.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tasks)]
+struct StoredTask {
+    #[diesel(embed)]
+    row: TaskRow,
+    #[diesel(select_expression = outreach_outcomes())]
+    #[diesel(select_expression_type = OutreachOutcomes)]
+    outreach: Vec<String>,
+}
+
+impl TryFrom<StoredTask> for Task {
+    type Error = ApiError;
+
+    fn try_from(stored: StoredTask) -> ApiResult<Task> {
+        let r = stored.row;
+        let mut failed = 0;
+        for outcome in &stored.outreach {
+            if !code::<OutreachOutcome>(outcome)?.reached() {
+                failed += 1;
+            }
+        }
         Ok(Task {
-            id: self.id.into(),
-            patient_id: self.patient_id.into(),
-            assignee_id: self.assignee_id.map(UserId::from),
-            kind: code(&self.kind)?,
-            title: self.title,
-            details: self.details,
-            due_at: self.due_at,
-            priority: code(&self.priority)?,
-            status: code(&self.status)?,
-            outcome: self.outcome,
-            transition_outcome: from_json::<TransitionOutcome>(self.transition_outcome)?,
-            cancel_reason: self.cancel_reason,
-            source_type: code(&self.source_type)?,
-            source_id: self.source_id,
-            context: from_json::<TaskContext>(self.context)?,
-            outreach_attempts: attempts.0,
-            failed_outreach_attempts: attempts.1,
-            created_by: self.created_by.map(UserId::from),
-            completed_at: self.completed_at,
-            completed_by: self.completed_by.map(UserId::from),
-            version: self.version,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            id: r.id.into(),
+            patient_id: r.patient_id.into(),
+            assignee_id: r.assignee_id.map(UserId::from),
+            kind: code(&r.kind)?,
+            title: r.title,
+            details: r.details,
+            due_at: r.due_at,
+            priority: code(&r.priority)?,
+            status: code(&r.status)?,
+            outcome: r.outcome,
+            transition_outcome: from_json::<TransitionOutcome>(r.transition_outcome)?,
+            cancel_reason: r.cancel_reason,
+            source_type: code(&r.source_type)?,
+            source_id: r.source_id,
+            context: from_json::<TaskContext>(r.context)?,
+            outreach_attempts: i64::try_from(stored.outreach.len()).map_err(ApiError::internal)?,
+            failed_outreach_attempts: failed,
+            created_by: r.created_by.map(UserId::from),
+            completed_at: r.completed_at,
+            completed_by: r.completed_by.map(UserId::from),
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         })
     }
 }
 
-/// Attaches outreach counts to rows (one grouped query for the whole batch).
-fn hydrate(conn: &mut PgConnection, auth: &Authorized, rows: Vec<TaskRow>) -> ApiResult<Vec<Task>> {
-    let ids: Vec<Option<Uuid>> = rows.iter().map(|r| Some(r.id)).collect();
-    let counts: HashMap<Uuid, (i64, i64)> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        // Written with the query builder, not as SQL text, so that it is a
-        // prepared statement diesel keeps: every task read runs it.
-        of_org!(outreach_attempts, auth)
-            .filter(outreach_attempts::task_id.eq_any(&ids))
-            .group_by(outreach_attempts::task_id)
-            .select((
-                outreach_attempts::task_id,
-                count(outreach_attempts::id),
-                count(outreach_attempts::id)
-                    .aggregate_filter(outreach_attempts::outcome.ne_all(["reached", "declined"])),
-            ))
-            .load::<(Option<Uuid>, i64, i64)>(conn)?
-            .into_iter()
-            .filter_map(|(task, attempts, failed)| Some((task?, (attempts, failed))))
-            .collect()
-    };
-    rows.into_iter()
-        .map(|r| {
-            let c = counts.get(&r.id).copied().unwrap_or((0, 0));
-            r.into_task(c)
-        })
-        .collect()
-}
-
-fn hydrate_one(
-    conn: &mut PgConnection,
-    auth: &Authorized,
-    row: Option<TaskRow>,
-) -> ApiResult<Task> {
-    let row = row.ok_or_else(|| ApiError::not_found(NOUN))?;
-    hydrate(conn, auth, vec![row])?
-        .pop()
-        .ok_or_else(|| ApiError::internal("a hydrated task went missing"))
-}
-
-scoped_rows!(tasks, TaskRow);
+scoped_rows!(tasks, StoredTask);
 
 /// What a new task is.
 #[derive(Debug, Clone)]
@@ -212,7 +208,7 @@ pub fn find(conn: &mut PgConnection, auth: &Authorized, id: TaskId) -> ApiResult
         .filter(tasks::id.eq(id.get()))
         .first(conn)
         .optional()?;
-    row.map(|r| hydrate_one(conn, auth, Some(r))).transpose()
+    row.map(Task::try_from).transpose()
 }
 
 /// Task `id`, or a 404.
@@ -221,7 +217,7 @@ pub fn get(conn: &mut PgConnection, auth: &Authorized, id: TaskId) -> ApiResult<
         .filter(tasks::id.eq(id.get()))
         .first(conn)
         .optional()?;
-    hydrate_one(conn, auth, row)
+    store::one(row, NOUN)
 }
 
 /// Task `id` locked for an update: 404 when absent, 412 when stale.
@@ -236,7 +232,7 @@ pub fn lock(
         .for_update()
         .first(conn)
         .optional()?;
-    let task = hydrate_one(conn, auth, row)?;
+    let task: Task = store::one(row, NOUN)?;
     expected.check(task.version)?;
     Ok(task)
 }
@@ -284,8 +280,8 @@ pub fn list(
     let rows = q
         .order((tasks::due_at.asc(), tasks::id.asc()))
         .limit(paging.fetch())
-        .load(conn)?;
-    hydrate(conn, auth, rows)
+        .load::<StoredTask>(conn)?;
+    rows.into_iter().map(Task::try_from).collect()
 }
 
 /// One page of `user`'s open tasks in worklist order: `(band, risk rank,
@@ -295,14 +291,18 @@ pub fn list(
 /// (the database keeps them, see the migration `worklist_order`), so
 /// `tasks_worklist_idx` yields the page in order and a request reads only
 /// its page, whatever the caseload.
+///
+/// Each task comes with what the worklist shows of its patient and when
+/// the patient missed appointments since `missed_since`, all in one
+/// prepared statement: the page costs one round trip.
 pub fn worklist_page(
     conn: &mut PgConnection,
     auth: &Authorized,
     user: UserId,
     after: Option<RankKey>,
     limit: i64,
+    missed_since: DateTime<Utc>,
 ) -> ApiResult<Vec<(Task, PatientFacts)>> {
-    // The patient comes in the same statement: one round trip fewer.
     let mut q = of_org!(tasks, auth)
         .inner_join(org_join!(
             patients,
@@ -312,49 +312,52 @@ pub fn worklist_page(
         .filter(tasks::assignee_id.eq(user.get()))
         .filter(tasks::status.eq_any(ACTIVE))
         .select((
-            TaskRow::as_select(),
+            StoredTask::as_select(),
             (
                 patients::given_name,
                 patients::family_name,
                 patients::preferred_name,
                 patients::risk_level,
                 patients::risk_factors,
+                appointments::missed_by_patient_since(missed_since),
             ),
         ))
         .into_boxed();
     if let Some(RankKey(band, risk, _, due, id)) = after {
-        q = q.filter(
-            sql::<Bool>("(tasks.band, tasks.risk_rank, tasks.due_at, tasks.id) > (")
-                .bind::<SmallInt, _>(i16::from(band))
-                .sql(", ")
-                .bind::<SmallInt, _>(i16::from(risk))
-                .sql(", ")
-                .bind::<Timestamptz, _>(due)
-                .sql(", ")
-                .bind::<SqlUuid, _>(id.get())
-                .sql(")"),
-        );
+        q = q.filter(row_after(
+            (tasks::band, tasks::risk_rank, tasks::due_at, tasks::id),
+            (
+                i16::from(band).into_sql::<SmallInt>(),
+                i16::from(risk).into_sql::<SmallInt>(),
+                due.into_sql::<Timestamptz>(),
+                id.get().into_sql::<SqlUuid>(),
+            ),
+        ));
     }
-    let (rows, patients): (Vec<TaskRow>, Vec<PatientFacts>) = q
-        .order((
-            tasks::band.asc(),
-            tasks::risk_rank.asc(),
-            tasks::due_at.asc(),
-            tasks::id.asc(),
-        ))
-        .limit(limit)
-        .load::<(TaskRow, PatientFacts)>(conn)?
-        .into_iter()
-        .unzip();
-    Ok(hydrate(conn, auth, rows)?
-        .into_iter()
-        .zip(patients)
-        .collect())
+    q.order((
+        tasks::band.asc(),
+        tasks::risk_rank.asc(),
+        tasks::due_at.asc(),
+        tasks::id.asc(),
+    ))
+    .limit(limit)
+    .load::<(StoredTask, PatientFacts)>(conn)?
+    .into_iter()
+    .map(|(task, patient)| Ok((Task::try_from(task)?, patient)))
+    .collect()
 }
 
 /// What the worklist shows of a task's patient, as stored: given, family
-/// and preferred name, risk level and risk factors.
-pub type PatientFacts = (String, String, Option<String>, String, Vec<String>);
+/// and preferred name, risk level and risk factors, and when they missed
+/// appointments in the window asked for.
+pub type PatientFacts = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Vec<String>,
+    Vec<DateTime<Utc>>,
+);
 
 /// The columns working a task sets (`None` leaves a column alone).
 #[derive(Debug, Default, AsChangeset)]

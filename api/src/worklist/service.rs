@@ -16,7 +16,6 @@ use crate::audit::{self, Entry};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
-use crate::organizations::store as organizations;
 use crate::users::store as users;
 use crate::worklist::store;
 
@@ -47,7 +46,6 @@ pub fn worklist(
         return Err(ApiError::not_found("user"));
     }
     let now = paging.after.map_or_else(Utc::now, |c| c.ranked_at);
-    let cal = organizations::calendar(conn, auth)?;
     // The database orders and pages; `rank` then orders the page the same
     // way (see `RankKey`) and words each item as of `now`.
     let entries = store::entries(
@@ -58,7 +56,7 @@ pub fn worklist(
         paging.fetch(),
         now,
     )?;
-    let ranked = rank(entries, now, &|t| cal.local(t));
+    let ranked = rank(entries, now, &|t| auth.local(t));
     let page = paging.page(ranked, |item| WorklistCursor {
         key: item_key(item),
         ranked_at: now,

@@ -4,14 +4,14 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use shared::ids::{PatientId, UserId};
+use shared::appointments::{DISENGAGEMENT_WINDOW_DAYS, is_disengaged};
+use shared::ids::UserId;
 use shared::organization::{Workload, on_time_percent};
 use shared::patients::display_name;
 use shared::tasks::TaskContext;
 use shared::worklist::{Entry, PatientSummary, RankKey};
 use uuid::Uuid;
 
-use crate::appointments::store as appointments;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::http::Paging;
@@ -21,7 +21,8 @@ use crate::tasks::store as tasks;
 
 /// One page of `user`'s open tasks in worklist order (after `after`, at
 /// most `limit`), each with its patient, whether the patient is disengaged
-/// and its referral's open barriers: what ranking and its phrases need.
+/// at `now` and its referral's open barriers: what ranking and its phrases
+/// need.
 pub fn entries(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -30,11 +31,8 @@ pub fn entries(
     limit: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Entry>> {
-    let page = tasks::worklist_page(conn, auth, user, after, limit)?;
-    let mut ids: Vec<PatientId> = page.iter().map(|(t, _)| t.patient_id).collect();
-    ids.sort();
-    ids.dedup();
-    let disengaged = appointments::disengaged_among(conn, auth, &ids, now)?;
+    let since = now - Duration::days(DISENGAGEMENT_WINDOW_DAYS);
+    let page = tasks::worklist_page(conn, auth, user, after, limit, since)?;
     let referral_of = |task: &shared::tasks::Task| match &task.context {
         Some(TaskContext::Referral { referral_id, .. }) => Some(*referral_id),
         _ => None,
@@ -46,23 +44,25 @@ pub fn entries(
         .collect();
     let mut barriers = referrals::open_barrier_kinds(conn, auth, &referral_ids)?;
     page.into_iter()
-        .map(|(task, (given, family, preferred, risk, factors))| {
-            let open_barriers = referral_of(&task)
-                .and_then(|r| barriers.remove(&r))
-                .unwrap_or_default();
-            let patient = PatientSummary {
-                id: task.patient_id,
-                name: display_name(&given, &family, preferred.as_deref()),
-                risk_level: code(&risk)?,
-                risk_factors: factors.iter().map(|f| code(f)).collect::<ApiResult<_>>()?,
-            };
-            Ok(Entry {
-                disengaged: disengaged.contains(&task.patient_id),
-                open_barriers,
-                task,
-                patient,
-            })
-        })
+        .map(
+            |(task, (given, family, preferred, risk, factors, missed))| {
+                let open_barriers = referral_of(&task)
+                    .and_then(|r| barriers.remove(&r))
+                    .unwrap_or_default();
+                let patient = PatientSummary {
+                    id: task.patient_id,
+                    name: display_name(&given, &family, preferred.as_deref()),
+                    risk_level: code(&risk)?,
+                    risk_factors: factors.iter().map(|f| code(f)).collect::<ApiResult<_>>()?,
+                };
+                Ok(Entry {
+                    disengaged: is_disengaged(&missed, now),
+                    open_barriers,
+                    task,
+                    patient,
+                })
+            },
+        )
         .collect()
 }
 
