@@ -10,6 +10,7 @@
 #   ROUNDS=3 D=10   turns per binary, seconds per load
 #   FRESH=1         rebuild the bench database first (0 reuses it)
 #   DIR=0 MIXED=1   also the directory's six searches / the mixed workload
+#   LIMITS="50"     the worklist's page sizes, each its own load
 set -uo pipefail
 cd "$(dirname "$0")/.."
 : "${OLD:?release binary before the change}" "${NEW:?release binary after it}"
@@ -47,7 +48,9 @@ for r in $(seq 1 "$ROUNDS"); do
         "$(awk '/Requests\/sec/ {print $2}' "$out/$which-$1-$r.txt")" "$(awk '$1 == "50%" {print $2}' "$out/$which-$1-$r.txt")"
     }
     load patient "/api/v1/patients/$patient"
-    load worklist "/api/v1/worklist?limit=50"
+    for limit in ${LIMITS:-50}; do
+      load "worklist-$limit" "/api/v1/worklist?limit=$limit"
+    done
     if [ "${DIR:-0}" = 1 ]; then
       for q in "providers" "providers?service=outpatient_therapy" "providers?q=harbor%20counseling" \
                "providers?language=es&payer=medicaid&accepting=true" "providers?service=psychiatry&near_patient_id=$patient" \
