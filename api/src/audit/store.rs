@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Array, Jsonb, Nullable, Text, Uuid as SqlUuid};
 use serde_json::{Value, json};
 use shared::audit::{ActorType, AuditAction, AuditEvent};
 use shared::ids::{OrganizationId, PatientId, UserId};
@@ -86,21 +89,115 @@ impl Entry {
     }
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = audit_events)]
-struct NewEvent<'a> {
-    organization_id: Option<Uuid>,
-    actor_type: &'a str,
-    actor_id: Option<Uuid>,
-    actor_label: Option<&'a str>,
-    action: &'a str,
-    patient_id: Option<Uuid>,
-    resource_type: &'a str,
-    resource_id: Option<&'a str>,
-    request_id: Option<&'a str>,
-    client_addr: Option<&'a str>,
-    details: &'a Value,
+/// Events to append, column by column: `INSERT INTO audit_events (…)
+/// SELECT * FROM unnest($1, …, $11)`, one array per column.
+///
+/// Every request appends at least one event, so this is the statement sent
+/// most. Its text is the same for one event or a thousand, so each
+/// connection prepares and plans it once. Diesel's own multi-row `INSERT`
+/// writes a different statement for every row count and never caches it,
+/// and its one-row `INSERT` writes `DEFAULT` for an absent value, which it
+/// does not cache either: both were parsed and planned on every request.
+#[derive(Default)]
+struct NewEvents<'a> {
+    organization_id: Vec<Option<Uuid>>,
+    actor_type: Vec<&'a str>,
+    actor_id: Vec<Option<Uuid>>,
+    actor_label: Vec<Option<&'a str>>,
+    action: Vec<&'a str>,
+    patient_id: Vec<Option<Uuid>>,
+    resource_type: Vec<&'a str>,
+    resource_id: Vec<Option<&'a str>>,
+    request_id: Vec<Option<&'a str>>,
+    client_addr: Vec<Option<&'a str>>,
+    details: Vec<&'a Value>,
 }
+
+impl<'a> NewEvents<'a> {
+    fn push(&mut self, actor: &'a Actor, entry: &'a Entry) {
+        self.organization_id
+            .push(actor.org.map(OrganizationId::get));
+        self.actor_type.push(actor.actor_type.as_ref());
+        self.actor_id.push(actor.actor_id);
+        self.actor_label.push(actor.label.as_deref());
+        self.action.push(entry.action.as_ref());
+        self.patient_id.push(entry.patient_id.map(PatientId::get));
+        self.resource_type.push(entry.action.resource_type());
+        self.resource_id.push(entry.resource_id.as_deref());
+        self.request_id.push(actor.request_id.as_deref());
+        self.client_addr.push(actor.client_addr.as_deref());
+        self.details.push(&entry.details);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.action.is_empty()
+    }
+}
+
+/// The statement's identity for diesel's cache: its text never changes.
+struct NewEventsId;
+
+impl QueryId for NewEvents<'_> {
+    type QueryId = NewEventsId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for NewEvents<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        use audit_events::{
+            action, actor_id, actor_label, actor_type, client_addr, details, organization_id,
+            patient_id, request_id, resource_id, resource_type, table,
+        };
+        out.push_sql("INSERT INTO ");
+        table.walk_ast(out.reborrow())?;
+        out.push_sql(" (");
+        let columns = [
+            organization_id::NAME,
+            actor_type::NAME,
+            actor_id::NAME,
+            actor_label::NAME,
+            action::NAME,
+            patient_id::NAME,
+            resource_type::NAME,
+            resource_id::NAME,
+            request_id::NAME,
+            client_addr::NAME,
+            details::NAME,
+        ];
+        for (n, name) in columns.into_iter().enumerate() {
+            if n > 0 {
+                out.push_sql(", ");
+            }
+            out.push_identifier(name)?;
+        }
+        out.push_sql(") SELECT * FROM unnest(");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.organization_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.actor_type)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.actor_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.actor_label)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.action)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.patient_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.resource_type)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.resource_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.request_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.client_addr)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Jsonb>, _>(&self.details)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<PgConnection> for NewEvents<'_> {}
 
 /// Records that the caller did `action` on record `id` of `patient`: what
 /// most reads and writes of patient data leave in the trail.
@@ -139,28 +236,9 @@ pub fn log(conn: &mut PgConnection, auth: &Authorized, entry: Entry) -> QueryRes
     }
 }
 
-fn new_event<'a>(actor: &'a Actor, entry: &'a Entry) -> NewEvent<'a> {
-    NewEvent {
-        organization_id: actor.org.map(OrganizationId::get),
-        actor_type: actor.actor_type.as_ref(),
-        actor_id: actor.actor_id,
-        actor_label: actor.label.as_deref(),
-        action: entry.action.as_ref(),
-        patient_id: entry.patient_id.map(PatientId::get),
-        resource_type: entry.action.resource_type(),
-        resource_id: entry.resource_id.as_deref(),
-        request_id: actor.request_id.as_deref(),
-        client_addr: actor.client_addr.as_deref(),
-        details: &entry.details,
-    }
-}
-
 /// Appends one event.
 pub fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table)
-        .values(new_event(actor, &entry))
-        .execute(conn)
-        .map(drop)
+    record_all(conn, [(actor, &entry)])
 }
 
 /// Appends many events in one statement (the group-commit writer's batch).
@@ -168,17 +246,14 @@ pub fn record_all<'a>(
     conn: &mut PgConnection,
     events: impl IntoIterator<Item = (&'a Actor, &'a Entry)>,
 ) -> QueryResult<()> {
-    let rows: Vec<NewEvent<'a>> = events
-        .into_iter()
-        .map(|(actor, entry)| new_event(actor, entry))
-        .collect();
+    let mut rows = NewEvents::default();
+    for (actor, entry) in events {
+        rows.push(actor, entry);
+    }
     if rows.is_empty() {
         return Ok(());
     }
-    diesel::insert_into(audit_events::table)
-        .values(rows)
-        .execute(conn)
-        .map(drop)
+    rows.execute(conn).map(drop)
 }
 
 #[derive(Queryable, Selectable)]

@@ -155,18 +155,25 @@ pub fn parts(search: Option<&NameSearch>) -> Vec<Part> {
     }
 }
 
-/// A `LIKE` pattern matching strings that start with `prefix`, with the
-/// pattern characters in `prefix` taken literally.
-pub fn prefix_pattern(prefix: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + 1);
-    for c in prefix.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
+/// The range of strings that start with `prefix`, in code point order
+/// (the order of the `COLLATE "C"` name keys): from `prefix` itself up to,
+/// not including, the first string after every one that starts with it, or
+/// no upper end when there is none (a prefix of nothing but `char::MAX`).
+///
+/// A range of two bound values lets Postgres plan the search once per
+/// connection: `LIKE $1` becomes an index range only when the planner sees
+/// the pattern, so every search was planned again.
+pub fn prefix_range(prefix: &str) -> (String, Option<String>) {
+    let mut end: Vec<char> = prefix.chars().collect();
+    while let Some(last) = end.pop() {
+        // The next scalar value: code points order as their UTF-8 bytes do.
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            end.push(next);
+            return (prefix.to_owned(), Some(end.into_iter().collect()));
         }
-        out.push(c);
     }
-    out.push('%');
-    out
+    (prefix.to_owned(), None)
 }
 
 #[cfg(test)]
@@ -257,9 +264,62 @@ mod tests {
         }
     }
 
+    fn starts_with(prefix: &str, s: &str) -> bool {
+        match prefix_range(prefix) {
+            (from, Some(to)) => s >= from.as_str() && s < to.as_str(),
+            (from, None) => s >= from.as_str(),
+        }
+    }
+
     #[test]
-    fn like_wildcards_in_the_search_are_taken_literally() {
-        assert_eq!(prefix_pattern("o'b_r%"), "o'b\\_r\\%%");
-        assert_eq!(prefix_pattern("a\\b"), "a\\\\b%");
+    fn a_prefix_range_ends_just_after_the_last_string_starting_with_it() {
+        assert_eq!(prefix_range("smi"), ("smi".into(), Some("smj".into())));
+        assert_eq!(
+            prefix_range("o'b_r%"),
+            ("o'b_r%".into(), Some("o'b_r&".into()))
+        );
+        // The last character's successor skips the surrogate gap.
+        assert_eq!(
+            prefix_range("a\u{d7ff}"),
+            ("a\u{d7ff}".into(), Some("a\u{e000}".into()))
+        );
+        // A trailing char::MAX has no successor: the one before it moves on.
+        assert_eq!(
+            prefix_range("a\u{10ffff}"),
+            ("a\u{10ffff}".into(), Some("b".into()))
+        );
+        assert_eq!(prefix_range("\u{10ffff}"), ("\u{10ffff}".into(), None));
+    }
+
+    #[test]
+    fn a_string_is_in_the_prefix_range_exactly_when_it_starts_with_the_prefix() {
+        let words = [
+            "",
+            "s",
+            "sm",
+            "smi",
+            "smit",
+            "smith",
+            "smj",
+            "smh\u{10ffff}",
+            "smi\u{10ffff}",
+            "smí",
+            "o'b_r%",
+            "o'b_r%x",
+            "o'b_r&",
+            "ø",
+            "øs",
+            "\u{10ffff}",
+            "\u{10ffff}a",
+        ];
+        for prefix in words.iter().filter(|p| !p.is_empty()) {
+            for s in words {
+                assert_eq!(
+                    starts_with(prefix, s),
+                    s.starts_with(prefix),
+                    "{prefix:?} {s:?}"
+                );
+            }
+        }
     }
 }

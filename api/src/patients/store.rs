@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
-use diesel::dsl::sql;
 use diesel::dsl::{AsSelect, SqlTypeOf, not};
+use diesel::expression::{ValidGrouping, is_aggregate};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text, Uuid as SqlUuid};
@@ -24,9 +24,9 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
-use crate::patients::search::{self, Match, NameOrder, NameSearch, prefix_pattern};
+use crate::patients::search::{self, Match, NameOrder, NameSearch, prefix_range};
 use crate::schema::{patient_identifiers, patient_status_changes, patients};
-use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
+use crate::store::{self, code, of_org, one_of_org, org_join, scoped_rows};
 
 const NOUN: &str = "patient";
 
@@ -454,14 +454,29 @@ fn matching(org: Uuid, m: &Match) -> Option<Cond> {
                 )
                 .nullable(),
         ),
-        Match::Family(p) => Box::new(patients::family_key.like(prefix_pattern(p))),
-        Match::Given(p) => Box::new(patients::given_key.like(prefix_pattern(p))),
-        Match::Both { family, given: g } => Box::new(
-            patients::family_key
-                .like(prefix_pattern(family))
-                .and(patients::given_key.like(prefix_pattern(g))),
-        ),
+        Match::Family(p) => starting(patients::family_key, p),
+        Match::Given(p) => starting(patients::given_key, p),
+        Match::Both { family, given: g } => {
+            Box::new(starting(patients::family_key, family).and(starting(patients::given_key, g)))
+        }
     })
+}
+
+/// Name key `key` starts with `prefix`: a range of the key (see
+/// [`prefix_range`]), which the statement's generic plan reads off the index.
+fn starting<K>(key: K, prefix: &str) -> Cond
+where
+    K: Column<Table = patients::table, SqlType = Nullable<Text>>
+        + ExpressionMethods
+        + BoxableExpression<patients::table, Pg, SqlType = Nullable<Text>>
+        + ValidGrouping<(), IsAggregate = is_aggregate::No>
+        + Copy
+        + 'static,
+{
+    match prefix_range(prefix) {
+        (from, Some(to)) => Box::new(key.ge(from).and(key.lt(to))),
+        (from, None) => Box::new(key.ge(from)),
+    }
 }
 
 /// Patients matching `filter`, part by part of its search (each in its
@@ -495,21 +510,23 @@ pub fn list(
                 q = q.filter(not(cond));
             }
         }
-        let (lead, next) = match part.order {
-            NameOrder::FamilyFirst => ("family_key", "given_key"),
-            NameOrder::GivenFirst => ("given_key", "family_key"),
-        };
         if let Some((_, k1, k2, id)) = paging.after.clone().filter(|k| k.0 == n) {
             // A row comparison, so Postgres walks the part's index from the key.
-            q = q.filter(
-                sql::<Bool>(&format!("({lead}, {next}, id) > ("))
-                    .bind::<Text, _>(k1)
-                    .sql(", ")
-                    .bind::<Text, _>(k2)
-                    .sql(", ")
-                    .bind::<SqlUuid, _>(id)
-                    .sql(")"),
+            let key = (
+                k1.into_sql::<Nullable<Text>>(),
+                k2.into_sql::<Nullable<Text>>(),
+                id.into_sql::<SqlUuid>(),
             );
+            q = match part.order {
+                NameOrder::FamilyFirst => q.filter(store::after(
+                    (patients::family_key, patients::given_key, patients::id),
+                    key,
+                )),
+                NameOrder::GivenFirst => q.filter(store::after(
+                    (patients::given_key, patients::family_key, patients::id),
+                    key,
+                )),
+            };
         }
         q = match part.order {
             NameOrder::FamilyFirst => q.order((
