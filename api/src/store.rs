@@ -190,6 +190,28 @@ where
         .collect()
 }
 
+/// A `jsonb` column read straight into `T`.
+///
+/// Diesel reads `jsonb` into a `serde_json::Value`, a tree of maps and
+/// strings that a row then converts again; parsing the bytes into `T` at
+/// once skips the tree (on a worklist page the two steps were about a
+/// sixth of the server's instructions). A value that does not fit `T` is a
+/// deserialization error, the server's fault (500), as before.
+#[derive(Debug, diesel::deserialize::FromSqlRow)]
+pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned>
+    diesel::deserialize::FromSql<diesel::sql_types::Jsonb, diesel::pg::Pg> for Json<T>
+{
+    fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+        // The binary `jsonb` format is a version byte, then the JSON text.
+        match value.as_bytes().split_first() {
+            Some((1, text)) => Ok(Json(serde_json::from_slice(text)?)),
+            _ => Err("unsupported jsonb encoding version".into()),
+        }
+    }
+}
+
 /// `(columns) > (values)`: "after this key" for a keyset page, as a row
 /// comparison, the form Postgres turns into one index range. Diesel has no
 /// row values, and a `sql` literal would make the whole statement one that

@@ -4,7 +4,8 @@
 //! the time zone so the rules run anywhere (the API passes a real tz).
 
 use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Timelike, Utc,
+    Weekday,
 };
 
 /// When a "due by end of business" deadline falls, local time.
@@ -38,11 +39,19 @@ pub fn add_business_days(date: NaiveDate, n: u32, holidays: &[NaiveDate]) -> Nai
 
 /// `at` on the organization's wall clock, as the worklist and the huddle
 /// word it: "Mon 3/2 14:10".
-pub fn wall_clock<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    at.with_timezone(tz).format("%a %-m/%-d %H:%M").to_string()
+pub fn wall_clock<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String {
+    // Written out, not as `format("%a %-m/%-d %H:%M")`: chrono parses a
+    // format string on every call, and the worklist words two times per
+    // item (about 4 % of a 50-item page's instructions in the server).
+    let local = at.with_timezone(tz).naive_local();
+    format!(
+        "{} {}/{} {:02}:{:02}",
+        local.weekday(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// The calendar date at `at` on the organization's wall clock.
@@ -133,6 +142,21 @@ mod tests {
             wall_clock(utc("2026-03-03T02:30:00Z"), &New_York),
             "Mon 3/2 21:30"
         );
+    }
+
+    #[test]
+    fn the_wall_clock_wording_is_the_strftime_one_at_every_hour_of_a_year() {
+        let start = utc("2026-01-01T00:07:00Z");
+        for hours in 0..24 * 366 {
+            let at = start + Duration::hours(hours) + Duration::minutes(hours % 53);
+            assert_eq!(
+                wall_clock(at, &New_York),
+                at.with_timezone(&New_York)
+                    .format("%a %-m/%-d %H:%M")
+                    .to_string(),
+                "{at}"
+            );
+        }
     }
 
     #[test]

@@ -22,7 +22,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
 use crate::schema::{outreach_attempts, patients, tasks, users};
-use crate::store::{self, after as row_after, code, of_org, one_of_org, org_join, scoped_rows};
+use crate::store::{
+    self, Json, after as row_after, code, of_org, one_of_org, org_join, scoped_rows,
+};
 
 const NOUN: &str = "task";
 
@@ -42,23 +44,17 @@ struct TaskRow {
     priority: String,
     status: String,
     outcome: Option<String>,
-    transition_outcome: Option<Value>,
+    transition_outcome: Option<Json<TransitionOutcome>>,
     cancel_reason: Option<String>,
     source_type: String,
     source_id: Option<Uuid>,
-    context: Option<Value>,
+    context: Option<Json<TaskContext>>,
     created_by: Option<Uuid>,
     completed_at: Option<DateTime<Utc>>,
     completed_by: Option<Uuid>,
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(v: Option<Value>) -> ApiResult<Option<T>> {
-    v.map(serde_json::from_value)
-        .transpose()
-        .map_err(ApiError::internal)
 }
 
 fn to_json<T: serde::Serialize>(v: Option<&T>) -> ApiResult<Option<Value>> {
@@ -158,11 +154,11 @@ impl TryFrom<StoredTask> for Task {
             priority: code(&r.priority)?,
             status: code(&r.status)?,
             outcome: r.outcome,
-            transition_outcome: from_json::<TransitionOutcome>(r.transition_outcome)?,
+            transition_outcome: r.transition_outcome.map(|j| j.0),
             cancel_reason: r.cancel_reason,
             source_type: code(&r.source_type)?,
             source_id: r.source_id,
-            context: from_json::<TaskContext>(r.context)?,
+            context: r.context.map(|j| j.0),
             outreach_attempts: i64::try_from(stored.outreach.len()).map_err(ApiError::internal)?,
             failed_outreach_attempts: failed,
             created_by: r.created_by.map(UserId::from),
