@@ -229,7 +229,7 @@ pub fn on_patient(
 pub fn log(conn: &mut PgConnection, auth: &Authorized, entry: Entry) -> QueryResult<()> {
     match auth.held_audit() {
         Some(held) => {
-            held.hold(entry);
+            held.hold(auth.actor(), entry);
             Ok(())
         }
         None => record(conn, auth.actor(), entry),

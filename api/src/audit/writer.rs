@@ -24,21 +24,38 @@ use crate::error::{ApiError, ApiResult};
 /// far below Postgres' 65,535.
 const MAX_BATCH: usize = 1_000;
 
-/// The events a read recorded, held until the writer has committed them.
+/// The events a read recorded, and who recorded them, held until the writer
+/// has committed them. The flow that answers makes it before the caller is
+/// confirmed (a read may confirm its caller in its own statement), so the
+/// actor comes with the first event.
 #[derive(Debug, Clone, Default)]
-pub struct Held(Arc<Mutex<Vec<Entry>>>);
+pub struct Held(Arc<Mutex<Holding>>);
+
+#[derive(Debug, Default)]
+struct Holding {
+    actor: Option<Actor>,
+    entries: Vec<Entry>,
+}
 
 impl Held {
-    /// Keeps `entry` for the writer.
-    pub fn hold(&self, entry: Entry) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(entry);
+    /// Keeps `entry`, recorded by `actor`, for the writer. A read runs as one
+    /// caller, so the first actor stands for all its events.
+    pub fn hold(&self, actor: &Actor, entry: Entry) {
+        let mut holding = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if holding.actor.is_none() {
+            holding.actor = Some(actor.clone());
+        }
+        holding.entries.push(entry);
     }
 
-    fn take(&self) -> Vec<Entry> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    fn take(&self) -> Option<(Actor, Vec<Entry>)> {
+        let mut holding = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let entries = std::mem::take(&mut holding.entries);
+        holding
+            .actor
+            .take()
+            .filter(|_| !entries.is_empty())
+            .map(|actor| (actor, entries))
     }
 }
 
@@ -66,13 +83,12 @@ impl Writer {
         Ok(Writer { queue })
     }
 
-    /// Writes the events `held` collected for `actor` and returns once they
-    /// are committed (at once when there are none).
-    pub async fn write(&self, actor: Actor, held: &Held) -> ApiResult<()> {
-        let entries = held.take();
-        if entries.is_empty() {
+    /// Writes the events `held` collected and returns once they are
+    /// committed (at once when there are none).
+    pub async fn write(&self, held: &Held) -> ApiResult<()> {
+        let Some((actor, entries)) = held.take() else {
             return Ok(());
-        }
+        };
         let (committed, done) = oneshot::channel();
         let stopped = || ApiError::internal("the audit writer stopped");
         self.queue

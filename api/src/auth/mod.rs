@@ -12,4 +12,4 @@ pub mod sessions;
 pub mod store;
 pub mod tokens;
 
-pub use principal::{Access, Authorized, Caller, Confirm, Principal, RequestMeta};
+pub use principal::{Access, Authorized, Caller, Confirm, Principal, Reading, RequestMeta};

@@ -15,6 +15,11 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::PgConnection;
+use diesel::deserialize::FromSqlRow;
+use diesel::expression::QueryMetadata;
+use diesel::pg::Pg;
+use diesel::query_builder::{Query, QueryFragment, QueryId};
+use diesel::query_dsl::LoadQuery;
 use futures_util::future::{Ready, ready};
 use shared::audit::ActorType;
 use shared::auth::{Permission, Role, Scope, scopes_permit};
@@ -259,13 +264,13 @@ impl Confirm for Access {
         let Caller { credential, meta } = self.caller;
         let (org, tz, principal) = match credential {
             Credential::Session { claims, policy } => {
-                let (user, time_zone) = signed_in_user(conn, &claims, &policy, Utc::now())??;
-                let principal = Principal::User {
-                    id: user.id,
-                    email: user.email.clone(),
-                    role: user.role()?,
-                };
-                (user.organization_id, zone(&time_zone), principal)
+                let found = store::find_session_user(
+                    conn,
+                    claims.org.into(),
+                    claims.sub.into(),
+                    claims.sid,
+                )?;
+                session_principal(conn, found, &claims, &policy)?
             }
             Credential::ApiKey(token) => {
                 let key = store::use_api_key(conn, &token, Utc::now())?.ok_or_else(|| {
@@ -280,24 +285,115 @@ impl Confirm for Access {
                 (key.organization_id, zone(&key.time_zone), principal)
             }
         };
-        let allowed = match self.need {
-            Need::One(permission) => principal.permits(permission),
-            Need::Any(permissions) => permissions.iter().any(|p| principal.permits(*p)),
-            Need::All(permissions) => permissions.iter().all(|p| principal.permits(*p)),
-            Need::Member => true,
-        };
-        if !allowed {
-            return Err(principal.refusal());
-        }
-        let actor = actor_of(org, &principal, &meta);
-        Ok(Authorized {
-            org,
-            tz,
-            principal,
-            actor,
-            held: None,
-        })
+        grant(self.need, org, tz, principal, &meta)
     }
+}
+
+/// The caller of a read whose audit events go to the group-commit writer,
+/// not yet confirmed: [`Reading::load`] confirms a signed-in user in the
+/// read's own statement, [`Reading::confirm`] in a statement of its own.
+/// Either way no row leaves the store before the caller is confirmed.
+#[derive(Debug)]
+pub struct Reading {
+    access: Access,
+    held: Held,
+}
+
+impl Reading {
+    /// `access`, whose events `held` is to keep.
+    pub(crate) fn new(access: Access, held: Held) -> Reading {
+        Reading { access, held }
+    }
+
+    /// The caller, confirmed on `conn`, for a read that cannot carry the
+    /// check in its own statement.
+    pub fn confirm(self, conn: &mut PgConnection) -> ApiResult<Authorized> {
+        Ok(self.access.confirm(conn)?.holding(self.held))
+    }
+
+    /// The caller, confirmed, and the rows of `read`, built for the caller's
+    /// organization. A signed-in user's access token names it (signed), so
+    /// the sign-in check and the read go as one statement
+    /// (`auth::store::with_session_user`), and the rows are dropped unless
+    /// the check then passes; a key is looked up first, the read after.
+    pub fn load<Q, U>(
+        self,
+        conn: &mut PgConnection,
+        read: impl FnOnce(OrganizationId) -> Q,
+    ) -> ApiResult<(Authorized, Vec<U>)>
+    where
+        Q: Query + QueryFragment<Pg> + QueryId + for<'q> LoadQuery<'q, PgConnection, U>,
+        Q::SqlType: 'static,
+        Pg: QueryMetadata<Q::SqlType>,
+        U: FromSqlRow<Q::SqlType, Pg> + 'static,
+    {
+        let Reading { access, held } = self;
+        let Credential::Session { claims, policy } = &access.caller.credential else {
+            let auth = access.confirm(conn)?;
+            let rows = read(auth.org).load(conn)?;
+            return Ok((auth.holding(held), rows));
+        };
+        let org = claims.org.into();
+        let rows = store::with_session_user(conn, org, claims.sub.into(), claims.sid, read(org))?;
+        let mut rows = rows.into_iter();
+        let Some((found, first)) = rows.next() else {
+            // The sign-in or the rows are missing: the check alone tells a
+            // 401 from a read that found nothing.
+            return Ok((access.confirm(conn)?.holding(held), Vec::new()));
+        };
+        let (org, tz, principal) = session_principal(conn, Some(found), claims, policy)?;
+        let auth = grant(access.need, org, tz, principal, &access.caller.meta)?;
+        let rows = std::iter::once(first)
+            .chain(rows.map(|(_, row)| row))
+            .collect();
+        Ok((auth.holding(held), rows))
+    }
+}
+
+/// The user `found` for an access token's `claims`, as the principal the
+/// request runs as in their organization and its time zone; refused when
+/// the sign-in is over (and ended here if it ran out).
+fn session_principal(
+    conn: &mut PgConnection,
+    found: Option<store::SessionUser>,
+    claims: &Claims,
+    policy: &SessionPolicy,
+) -> ApiResult<(OrganizationId, Tz, Principal)> {
+    let (user, time_zone) = signed_in_user(conn, found, claims, policy, Utc::now())??;
+    let principal = Principal::User {
+        id: user.id,
+        email: user.email.clone(),
+        role: user.role()?,
+    };
+    Ok((user.organization_id, zone(&time_zone), principal))
+}
+
+/// `principal`, acting in `org`, if it holds what the action `need`s: a 403
+/// otherwise.
+fn grant(
+    need: Need,
+    org: OrganizationId,
+    tz: Tz,
+    principal: Principal,
+    meta: &RequestMeta,
+) -> ApiResult<Authorized> {
+    let allowed = match need {
+        Need::One(permission) => principal.permits(permission),
+        Need::Any(permissions) => permissions.iter().any(|p| principal.permits(*p)),
+        Need::All(permissions) => permissions.iter().all(|p| principal.permits(*p)),
+        Need::Member => true,
+    };
+    if !allowed {
+        return Err(principal.refusal());
+    }
+    let actor = actor_of(org, &principal, meta);
+    Ok(Authorized {
+        org,
+        tz,
+        principal,
+        actor,
+        held: None,
+    })
 }
 
 fn actor_of(org: OrganizationId, principal: &Principal, meta: &RequestMeta) -> Actor {
@@ -457,18 +553,15 @@ impl Authorized {
         &self.actor
     }
 
-    /// The caller for a read: the audit events it records are held (the
-    /// second half) for the group-commit writer instead of written on the
-    /// read's connection (`audit::writer`).
-    pub fn holding_audit(self) -> (Authorized, Held) {
-        let held = Held::default();
-        (
-            Authorized {
-                held: Some(held.clone()),
-                ..self
-            },
-            held,
-        )
+    /// The caller for a read: the audit events it records are held in
+    /// `held` for the group-commit writer instead of written on the read's
+    /// connection (`audit::writer`).
+    #[must_use]
+    pub fn holding(self, held: Held) -> Authorized {
+        Authorized {
+            held: Some(held),
+            ..self
+        }
     }
 
     /// Where this caller's audit events are held, if they are.
@@ -506,23 +599,22 @@ fn bearer(req: &HttpRequest) -> ApiResult<String> {
     }
 }
 
-/// The user an access token's claims name, with their organization's time
-/// zone, if the token's sign-in is still live: checked, and its activity
-/// recorded, on every request. A sign-in found over is ended here, so the
+/// The user an access token's claims name (`found` by the sign-in check),
+/// with their organization's time zone, if the token's sign-in is still
+/// live: checked, and its activity recorded, on every request. A sign-in found over is ended here, so the
 /// refresh that follows is refused for the same reason. The refusal is the
 /// inner `Err`, the ending having committed. Only the ending (the sign-in and
 /// its refresh tokens) is a transaction: the usual request — a live sign-in
 /// recently touched — then costs one round trip, not three.
 fn signed_in_user(
     conn: &mut diesel::PgConnection,
+    found: Option<store::SessionUser>,
     claims: &Claims,
     policy: &SessionPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<ApiResult<(store::UserAuth, String)>> {
     let ended = || ApiError::SessionEnded("This sign-in has ended; sign in again.".into());
-    let Some((user, time_zone, sign_in)) =
-        store::find_session_user(conn, claims.sub.into(), claims.sid)?
-    else {
+    let Some((user, time_zone, sign_in)) = found else {
         return Ok(Err(ended()));
     };
     if user.organization_id != claims.org.into() || !user.accepts_session(claims.sep) {

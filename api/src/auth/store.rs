@@ -4,7 +4,14 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::PgConnection;
+use diesel::deserialize::{self, FromSqlRow, StaticallySizedRow};
+use diesel::dsl::{AsSelect, SqlTypeOf};
+use diesel::expression::QueryMetadata;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_dsl::LoadQuery;
+use diesel::row::Row;
 use shared::auth::{Role, Scope};
 use shared::ids::{OrganizationId, UserId};
 use uuid::Uuid;
@@ -61,27 +68,154 @@ pub fn find_user(conn: &mut PgConnection, id: UserId) -> QueryResult<Option<User
         .optional()
 }
 
-/// The user with `id`, their organization's time zone and their sign-in
-/// `sid`: what every request with an access token needs, in one round trip.
+/// A signed-in user as the sign-in check finds them: the user, their
+/// organization's time zone and the sign-in.
+pub type SessionUser = (UserAuth, String, SignIn);
+
+/// The user with `id` in `org`, their organization's time zone and their
+/// sign-in `sid`: what every request with an access token needs, in one
+/// round trip.
 pub fn find_session_user(
     conn: &mut PgConnection,
+    org: OrganizationId,
     id: UserId,
     sid: Uuid,
-) -> QueryResult<Option<(UserAuth, String, SignIn)>> {
-    let row: Option<(UserAuth, String, SignInRow)> = sign_ins::table
+) -> QueryResult<Option<SessionUser>> {
+    // At most one row: a sign-in's id is its key.
+    let rows: Vec<(UserAuth, String, SignInRow)> = session_user(org, id, sid).load(conn)?;
+    Ok(rows.into_iter().next().map(found))
+}
+
+/// [`find_session_user`] and the rows of `read` in one statement, each row
+/// beside the user (`SELECT c.*, r.* FROM (check) c, (read) r`): a read
+/// that names its organization before the caller is confirmed (an access
+/// token carries it, signed) saves the check its own round trip. Both
+/// halves keep to `org`, so a database sharded by organization runs the
+/// statement on one node. No row comes back when either half finds none;
+/// the caller then tells which.
+pub fn with_session_user<Q, U>(
+    conn: &mut PgConnection,
+    org: OrganizationId,
+    id: UserId,
+    sid: Uuid,
+    read: Q,
+) -> QueryResult<Vec<(SessionUser, U)>>
+where
+    Q: Query + QueryFragment<Pg> + QueryId,
+    Pg: QueryMetadata<Q::SqlType>,
+    Q::SqlType: 'static,
+    U: FromSqlRow<Q::SqlType, Pg> + 'static,
+{
+    let rows: Vec<Beside<U>> = BesideCaller {
+        caller: session_user(org, id, sid),
+        read,
+    }
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|Beside(user, row)| (found(user), row))
+        .collect())
+}
+
+type SessionUserSql = SqlTypeOf<SessionUserColumns>;
+
+/// A row of [`BesideCaller`]: the sign-in check's columns, then the read's.
+/// Decoded by hand because diesel's own tuples ask of the read's row type a
+/// bound (`CompatibleType`) it keeps private, which generic code cannot
+/// state; this asks only that the read's row decode its own columns.
+struct Beside<U>((UserAuth, String, SignInRow), U);
+
+/// How many columns `T` selects.
+const fn columns<T>() -> usize
+where
+    T: Selectable<Pg> + StaticallySizedRow<SqlTypeOf<T::SelectExpression>, Pg>,
+{
+    T::FIELD_COUNT
+}
+
+impl<U, ST> FromSqlRow<(SessionUserSql, ST), Pg> for Beside<U>
+where
+    U: FromSqlRow<ST, Pg>,
+{
+    fn build_from_row<'a>(row: &impl Row<'a, Pg>) -> deserialize::Result<Self> {
+        type Caller = (UserAuth, String, SignInRow);
+        let split = columns::<UserAuth>() + 1 + columns::<SignInRow>();
+        // `partial_row` is what diesel's own tuples decode their parts with.
+        let caller =
+            <Caller as FromSqlRow<SessionUserSql, Pg>>::build_from_row(&row.partial_row(0..split))?;
+        let read = U::build_from_row(&row.partial_row(split..row.field_count()))?;
+        Ok(Beside(caller, read))
+    }
+}
+
+/// The sign-in check's statement: the sign-in `sid` of user `id`, in `org`.
+fn session_user(
+    org: OrganizationId,
+    id: UserId,
+    sid: Uuid,
+) -> impl Query<SqlType = SqlTypeOf<SessionUserColumns>>
++ QueryFragment<Pg>
++ QueryId
++ for<'q> LoadQuery<'q, PgConnection, (UserAuth, String, SignInRow)> {
+    sign_ins::table
         .inner_join(org_join!(users, sign_ins, users::id.eq(sign_ins::user_id)))
         .inner_join(organizations::table.on(organizations::id.eq(users::organization_id)))
+        .filter(sign_ins::organization_id.eq(org.get()))
         .filter(sign_ins::id.eq(sid))
         .filter(users::id.eq(id.get()))
-        .select((
-            UserAuth::as_select(),
-            organizations::time_zone,
-            SignInRow::as_select(),
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(user, tz, sign_in)| (user, tz, sign_in.into())))
+        .select(session_user_columns())
 }
+
+type SessionUserColumns = (
+    AsSelect<UserAuth, Pg>,
+    organizations::time_zone,
+    AsSelect<SignInRow, Pg>,
+);
+
+fn session_user_columns() -> SessionUserColumns {
+    (
+        UserAuth::as_select(),
+        organizations::time_zone,
+        SignInRow::as_select(),
+    )
+}
+
+fn found((user, tz, sign_in): (UserAuth, String, SignInRow)) -> SessionUser {
+    (user, tz, sign_in.into())
+}
+
+/// `SELECT c.*, r.* FROM (caller) c, (read) r`: two complete queries as one
+/// statement, a row of `caller` beside each row of `read`. Its text is fixed
+/// when both halves' are, so Postgres prepares and plans it once per
+/// connection like any other cached statement. The rows keep the read's
+/// `ORDER BY`: a join without a condition can only be a nested loop, and
+/// the caller's side is one row (a sign-in's key).
+struct BesideCaller<C, Q> {
+    caller: C,
+    read: Q,
+}
+
+impl<C: Query, Q: Query> Query for BesideCaller<C, Q> {
+    type SqlType = (C::SqlType, Q::SqlType);
+}
+
+impl<C: QueryId, Q: QueryId> QueryId for BesideCaller<C, Q> {
+    type QueryId = BesideCaller<C::QueryId, Q::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = C::HAS_STATIC_QUERY_ID && Q::HAS_STATIC_QUERY_ID;
+}
+
+impl<C: QueryFragment<Pg>, Q: QueryFragment<Pg>> QueryFragment<Pg> for BesideCaller<C, Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("SELECT c.*, r.* FROM (");
+        self.caller.walk_ast(out.reborrow())?;
+        out.push_sql(") c, (");
+        self.read.walk_ast(out.reborrow())?;
+        out.push_sql(") r");
+        Ok(())
+    }
+}
+
+impl<C, Q> RunQueryDsl<PgConnection> for BesideCaller<C, Q> {}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = sign_ins)]

@@ -107,7 +107,7 @@ pub async fn get_patient(
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
     let access = caller.authorize(Permission::PatientsRead);
-    flow::read(&db, access, id.into_inner(), service::get).await
+    flow::read_confirming(&db, access, id.into_inner(), service::get).await
 }
 
 /// Change a patient (JSON merge patch).

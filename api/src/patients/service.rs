@@ -15,7 +15,7 @@ use shared::validation::Valid;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
-use crate::auth::Authorized;
+use crate::auth::{Authorized, Reading};
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
@@ -108,10 +108,10 @@ pub fn register(
     Ok(patient)
 }
 
-/// One patient.
-pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
-    let patient = store::get(conn, auth, id)?;
-    audit::on_record(conn, auth, AuditAction::PatientRead, id, id)?;
+/// One patient, read in the statement that confirms the caller.
+pub fn get(conn: &mut PgConnection, caller: Reading, id: PatientId) -> ApiResult<Patient> {
+    let (auth, patient) = store::read(conn, caller, id)?;
+    audit::on_record(conn, &auth, AuditAction::PatientRead, id, id)?;
     Ok(patient)
 }
 

@@ -13,14 +13,16 @@ use diesel::dsl::{AsSelect, SqlTypeOf, not};
 use diesel::expression::{ValidGrouping, is_aggregate};
 use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{Query, QueryFragment, QueryId};
+use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::{Bool, Nullable, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
-use shared::ids::{PatientId, UserId};
+use shared::ids::{OrganizationId, PatientId, UserId};
 use shared::patients::{Address, Identifier, Insurance, Patient};
 use shared::risk::RiskLevel;
 use uuid::Uuid;
 
-use crate::auth::Authorized;
+use crate::auth::{Authorized, Reading};
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
@@ -204,7 +206,36 @@ fn hydrate_one(
 /// SQL in it, so Postgres would plan that on every read (measured: no
 /// faster; bench/RESULTS.md).
 pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResult<Patient> {
-    let rows: Vec<(PatientRow, Option<(String, String)>)> = of_org!(patients, auth)
+    with_identifiers(one_with_identifiers(auth.org(), id).load(conn)?)
+}
+
+/// [`get`] for a read that confirms its caller in the same statement
+/// ([`Reading::load`]): the caller and the patient in one round trip.
+pub fn read(
+    conn: &mut PgConnection,
+    caller: Reading,
+    id: PatientId,
+) -> ApiResult<(Authorized, Patient)> {
+    let (auth, rows) = caller.load(conn, |org| one_with_identifiers(org, id))?;
+    Ok((auth, with_identifiers(rows)?))
+}
+
+/// A patient beside one of its identifiers (`system`, `value`), if any.
+type WithIdentifier = (PatientRow, Option<(String, String)>);
+/// The columns of a [`WithIdentifier`].
+type WithIdentifierSql = (SqlTypeOf<AsSelect<PatientRow, Pg>>, Nullable<(Text, Text)>);
+
+/// Patient `id` of `org` beside each of its identifiers (once, beside
+/// none, when it has none), identifiers in order.
+fn one_with_identifiers(
+    org: OrganizationId,
+    id: PatientId,
+) -> impl for<'q> LoadQuery<'q, PgConnection, WithIdentifier>
++ Query<SqlType = WithIdentifierSql>
++ QueryFragment<Pg>
++ QueryId {
+    patients::table
+        .filter(patients::organization_id.eq(org.get()))
         .filter(patients::id.eq(id.get()))
         .left_join(org_join!(
             patient_identifiers,
@@ -216,7 +247,10 @@ pub fn get(conn: &mut PgConnection, auth: &Authorized, id: PatientId) -> ApiResu
             PatientRow::as_select(),
             (patient_identifiers::system, patient_identifiers::value).nullable(),
         ))
-        .load(conn)?;
+}
+
+/// The patient the rows of [`one_with_identifiers`] describe, or a 404.
+fn with_identifiers(rows: Vec<WithIdentifier>) -> ApiResult<Patient> {
     let mut rows = rows.into_iter();
     let (row, first) = rows.next().ok_or_else(|| ApiError::not_found(NOUN))?;
     let identifiers = first

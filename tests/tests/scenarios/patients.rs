@@ -644,3 +644,39 @@ fn idempotency_keys_belong_to_the_caller_who_sent_them() {
         .json();
     assert_ne!(first.id, second.id);
 }
+
+#[test]
+fn a_patient_reads_back_with_every_identifier_in_order_for_a_person_and_for_a_key() {
+    let app = TestApp::spawn();
+    let team = app.team("Identifier Order Org");
+    let token = app.token(&team.supervisor);
+    let mut p = new_patient("Ines", "Manyids");
+    let id = |system: &str, value: &str| Identifier {
+        system: system.into(),
+        value: value.into(),
+    };
+    p.identifiers = vec![id("urn:z", "1"), id("urn:a", "9"), id("urn:a", "10")];
+    let created = app.create_patient(&token, &p);
+    let expected = vec![id("urn:a", "10"), id("urn:a", "9"), id("urn:z", "1")];
+    let key = app.api_key(&team.admin, &[Scope::PatientsRead]);
+    for caller in [token.as_str(), key.as_str()] {
+        let read: Patient = app
+            .get(&format!("/api/v1/patients/{}", created.id))
+            .token(caller)
+            .send()
+            .expect(200)
+            .json();
+        assert_eq!(read.identifiers, expected);
+        assert_eq!(read.version, created.version);
+    }
+    // A patient without identifiers is still one patient, read once.
+    let bare = app.create_patient(&token, &new_patient("Nia", "Noids"));
+    let read: Patient = app
+        .get(&format!("/api/v1/patients/{}", bare.id))
+        .token(&token)
+        .send()
+        .expect(200)
+        .json();
+    assert!(read.identifiers.is_empty());
+    assert_eq!(app.audit_of("patient.read").len(), 3);
+}

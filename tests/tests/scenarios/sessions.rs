@@ -173,3 +173,85 @@ fn no_activity_keeps_a_sign_in_past_its_absolute_lifetime() {
     let again = app.login(&team.care_manager);
     me(&app, &again.access_token).expect(200);
 }
+
+// A patient read checks the sign-in in the statement that reads the
+// patient (`Reading::load`): each way a sign-in ends must still refuse it,
+// show nothing, and leave no read in the audit trail.
+
+fn read_patient(app: &TestApp, access_token: &str, id: impl std::fmt::Display) -> tests::Res {
+    app.get(&format!("/api/v1/patients/{id}"))
+        .token(access_token)
+        .send()
+}
+
+#[test]
+fn a_patient_read_after_signing_out_is_refused_shows_nothing_and_is_not_in_the_trail() {
+    let app = TestApp::spawn();
+    let team = app.team("Logout Read Org");
+    let tokens = app.login(&team.care_manager);
+    let patient = app.create_patient(&tokens.access_token, &new_patient("Rhea", "Readafter"));
+    read_patient(&app, &tokens.access_token, patient.id).expect(200);
+    assert_eq!(app.audit_of("patient.read").len(), 1);
+    app.post("/api/v1/auth/logout")
+        .json(&json!({"refresh_token": tokens.refresh_token}))
+        .send()
+        .expect(204);
+    let res = read_patient(&app, &tokens.access_token, patient.id);
+    let body = res.text();
+    assert!(!body.contains("Readafter"), "{body}");
+    let why = ended(res);
+    assert!(why.detail.unwrap().contains("signed out"));
+    assert_eq!(app.audit_of("patient.read").len(), 1);
+}
+
+#[test]
+fn a_patient_read_on_a_sign_in_found_idle_ends_it_and_shows_nothing() {
+    let app = TestApp::spawn_with(|c| c.session_idle = Duration::from_secs(60));
+    let team = app.team("Idle Read Org");
+    let tokens = app.login(&team.care_manager);
+    let patient = app.create_patient(&tokens.access_token, &new_patient("Ivo", "Idleread"));
+    diesel::update(sign_ins::table.filter(sign_ins::user_id.eq(team.care_manager.id.get())))
+        .set(sign_ins::last_active_at.eq(chrono::Utc::now() - chrono::TimeDelta::minutes(2)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let why = ended(read_patient(&app, &tokens.access_token, patient.id));
+    assert!(why.detail.unwrap().contains("without activity"));
+    let reasons: Vec<Option<String>> = sign_ins::table
+        .filter(sign_ins::user_id.eq(team.care_manager.id.get()))
+        .select(sign_ins::end_reason)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(reasons, [Some("idle".to_string())]);
+    assert!(app.audit_of("patient.read").is_empty());
+}
+
+#[test]
+fn a_deactivated_users_token_reads_no_patient() {
+    let app = TestApp::spawn();
+    let team = app.team("Deactivated Read Org");
+    let tokens = app.login(&team.care_manager);
+    let patient = app.create_patient(&tokens.access_token, &new_patient("Dara", "Goneaway"));
+    app.patch(&format!("/api/v1/users/{}", team.care_manager.id))
+        .token(&app.token(&team.admin))
+        .header("if-match", "W/\"1\"")
+        .json(&json!({"active": false}))
+        .send()
+        .expect(200);
+    ended(read_patient(&app, &tokens.access_token, patient.id));
+    assert!(app.audit_of("patient.read").is_empty());
+}
+
+#[test]
+fn a_patient_that_is_not_there_is_a_404_on_a_live_sign_in_and_a_401_on_an_ended_one() {
+    let app = TestApp::spawn();
+    let team = app.team("Missing Read Org");
+    let tokens = app.login(&team.care_manager);
+    let nobody = uuid::Uuid::now_v7();
+    read_patient(&app, &tokens.access_token, nobody).expect(404);
+    app.post("/api/v1/auth/logout")
+        .json(&json!({"refresh_token": tokens.refresh_token}))
+        .send()
+        .expect(204);
+    ended(read_patient(&app, &tokens.access_token, nobody));
+    assert!(app.audit_of("patient.read").is_empty());
+}
