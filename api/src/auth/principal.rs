@@ -291,8 +291,8 @@ impl Confirm for Access {
 
 /// The caller of a read whose audit events go to the group-commit writer,
 /// not yet confirmed: [`Reading::load`] confirms a signed-in user in the
-/// read's own statement, [`Reading::confirm`] in a statement of its own.
-/// Either way no row leaves the store before the caller is confirmed.
+/// read's own statement (a key in one of its own), and no row leaves the
+/// store before the caller is confirmed.
 #[derive(Debug)]
 pub struct Reading {
     access: Access,
@@ -303,12 +303,6 @@ impl Reading {
     /// `access`, whose events `held` is to keep.
     pub(crate) fn new(access: Access, held: Held) -> Reading {
         Reading { access, held }
-    }
-
-    /// The caller, confirmed on `conn`, for a read that cannot carry the
-    /// check in its own statement.
-    pub fn confirm(self, conn: &mut PgConnection) -> ApiResult<Authorized> {
-        Ok(self.access.confirm(conn)?.holding(self.held))
     }
 
     /// The caller, confirmed, and the rows of `read`, built for the caller's
