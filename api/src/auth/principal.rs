@@ -324,7 +324,7 @@ impl Reading {
         let Reading { access, held } = self;
         let Credential::Session { claims, policy } = &access.caller.credential else {
             let auth = access.confirm(conn)?;
-            let rows = read(auth.org).load(conn)?;
+            let rows = store::read_alone(conn, read(auth.org))?;
             return Ok((auth.holding(held), rows));
         };
         let org = claims.org.into();

@@ -117,6 +117,15 @@ where
         .collect())
 }
 
+/// The rows of `read` alone, for a caller confirmed in a statement of its
+/// own (an API key): what [`with_session_user`] sends beside the check.
+pub fn read_alone<Q, U>(conn: &mut PgConnection, read: Q) -> QueryResult<Vec<U>>
+where
+    Q: for<'q> LoadQuery<'q, PgConnection, U>,
+{
+    read.load(conn)
+}
+
 type SessionUserSql = SqlTypeOf<SessionUserColumns>;
 
 /// A row of [`BesideCaller`]: the sign-in check's columns, then the read's.
