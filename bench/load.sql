@@ -1,7 +1,8 @@
 -- A large caseload on top of the demo data, for `make bench`:
 -- Riverside grows to at least 200 active patients of cm1 and 5,000 open
 -- tasks in the organization (a quarter of them cm1's), with outreach
--- attempts on some of them. Idempotent enough for a fresh database.
+-- attempts on some of them and a year of appointments. Idempotent enough
+-- for a fresh database.
 \set ON_ERROR_STOP on
 BEGIN;
 CREATE TEMP TABLE ctx AS
@@ -38,5 +39,22 @@ INSERT INTO outreach_attempts (id, organization_id, patient_id, task_id, method,
 SELECT gen_random_uuid(), t.organization_id, t.patient_id, t.id, 'phone',
        (ARRAY['no_answer', 'left_message', 'reached'])[1 + (abs(hashtext(t.id::text)) % 3)], now(), now()
   FROM tasks t WHERE t.title LIKE 'Bench task %' AND t.status = 'in_progress';
+-- A year of appointments for each of cm1's patients (about one every four
+-- weeks, one of them still ahead, about one in six missed): with only the
+-- demo's hundred rows, Postgres scans the whole table for each worklist
+-- row's missed appointments instead of probing appointments_missed_idx, a
+-- plan no real caseload would get.
+INSERT INTO appointments (id, organization_id, patient_id, provider_name, kind, scheduled_at, location,
+                          status, status_changed_at, source, version, created_at, updated_at)
+SELECT gen_random_uuid(), ctx.org, bp.id, 'Bench clinician ' || (1 + a % 5),
+       (ARRAY['therapy', 'psychiatry', 'medical', 'other'])[1 + a % 4], at, 'Riverside clinic',
+       CASE WHEN at > now() THEN 'scheduled'
+            WHEN (bp.n + a) % 6 = 0 THEN 'missed'
+            WHEN (bp.n + a) % 9 = 0 THEN 'cancelled'
+            ELSE 'attended' END,
+       CASE WHEN at > now() THEN NULL ELSE at + interval '1 hour' END,
+       'manual', 1, now(), now()
+  FROM ctx, bench_patients bp, generate_series(0, 11) AS a,
+       LATERAL (SELECT now() + make_interval(days => a * 28 - 300 + (bp.n % 14)::int) AS at) s;
 COMMIT;
 ANALYZE;

@@ -152,6 +152,31 @@ mod tests {
             Err(ApiError::Internal(_))
         ));
     }
+
+    struct Active;
+
+    impl Codes for Active {
+        type Column = crate::schema::tasks::status;
+        type Code = shared::tasks::TaskStatus;
+        const CODES: &'static [shared::tasks::TaskStatus] = &[
+            shared::tasks::TaskStatus::Open,
+            shared::tasks::TaskStatus::InProgress,
+        ];
+    }
+
+    #[test]
+    fn codes_compared_with_a_column_are_written_into_the_sql_not_bound() {
+        use crate::schema::tasks;
+        use diesel::prelude::*;
+        let query = tasks::table
+            .filter(OneOf::<Active>::default())
+            .select(tasks::id);
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
+        assert!(
+            sql.contains(r#"WHERE "tasks"."status" IN ('open', 'in_progress') -- binds: []"#),
+            "{sql}"
+        );
+    }
 }
 
 /// Who writes a record an integration also sends (encounters, appointments).
@@ -323,3 +348,103 @@ where
 }
 
 impl<Q, Conn> diesel::RunQueryDsl<Conn> for Limited<Q> {}
+
+/// Codes of this program's own (enum wire names) that a statement compares
+/// a column with: see [`OneOf`].
+pub trait Codes: 'static {
+    /// The column compared.
+    type Column: diesel::Column + Default;
+    /// A code: an enum whose `as_ref` is its stored name, or that name.
+    type Code: AsRef<str> + 'static;
+    /// The codes the column may hold.
+    const CODES: &'static [Self::Code];
+}
+
+/// `column IN ('a', 'b')`, the codes of `C` written into the SQL instead
+/// of bound. A partial index on such a predicate (`tasks_worklist_idx` on
+/// the active statuses, `appointments_missed_idx` on `'missed'`) serves a
+/// plan made once for every execution only when the statement names the
+/// codes in its text: bound, they are unknown when that plan is made, so
+/// Postgres plans every execution again to see them, or keeps a plan off
+/// the index (bench/RESULTS.md). Codes are constants, never input.
+pub struct OneOf<C: Codes> {
+    column: C::Column,
+}
+
+// By hand: derived, these would ask `C`, a marker, to be `Default` too.
+impl<C: Codes> Default for OneOf<C> {
+    fn default() -> Self {
+        OneOf {
+            column: C::Column::default(),
+        }
+    }
+}
+
+impl<C: Codes> Clone for OneOf<C>
+where
+    C::Column: Clone,
+{
+    fn clone(&self) -> Self {
+        OneOf {
+            column: self.column.clone(),
+        }
+    }
+}
+
+impl<C: Codes> Copy for OneOf<C> where C::Column: Copy {}
+
+impl<C: Codes> std::fmt::Debug for OneOf<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let codes: Vec<&str> = C::CODES.iter().map(AsRef::as_ref).collect();
+        f.debug_struct("OneOf").field("codes", &codes).finish()
+    }
+}
+
+impl<C: Codes> diesel::query_builder::QueryId for OneOf<C> {
+    // The codes belong to `C`, so the type names the SQL.
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Codes> diesel::Expression for OneOf<C> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<C: Codes, QS> diesel::AppearsOnTable<QS> for OneOf<C> where
+    C::Column: diesel::AppearsOnTable<QS>
+{
+}
+
+impl<C: Codes, QS> diesel::SelectableExpression<QS> for OneOf<C> where
+    C::Column: diesel::SelectableExpression<QS>
+{
+}
+
+impl<C: Codes, GB> diesel::expression::ValidGrouping<GB> for OneOf<C> {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl<C: Codes> diesel::query_builder::QueryFragment<diesel::pg::Pg> for OneOf<C>
+where
+    C::Column: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (");
+        for (i, code) in C::CODES.iter().enumerate() {
+            let code: &'static str = code.as_ref();
+            debug_assert!(!code.contains('\''), "a code is written into SQL as it is");
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            out.push_sql("'");
+            out.push_sql(code);
+            out.push_sql("'");
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}

@@ -210,13 +210,23 @@ pub type MissedByPatientSince = diesel::dsl::array<Timestamptz, misses_of_patien
 
 #[diesel::dsl::auto_type]
 fn misses_of_patient(since: DateTime<Utc>) -> _ {
-    let missed: &'static str = AppointmentStatus::Missed.as_ref();
+    let missed: store::OneOf<Missed> = store::OneOf::default();
     appointments::table
         .filter(appointments::organization_id.eq(patients::organization_id))
         .filter(appointments::patient_id.eq(patients::id))
-        .filter(appointments::status.eq(missed))
+        .filter(missed)
         .filter(appointments::scheduled_at.ge(since))
         .select(appointments::scheduled_at)
+}
+
+/// `'missed'`, as `appointments_missed_idx` names it.
+#[derive(Debug, Clone, Copy)]
+pub struct Missed;
+
+impl store::Codes for Missed {
+    type Column = appointments::status;
+    type Code = AppointmentStatus;
+    const CODES: &'static [AppointmentStatus] = &[AppointmentStatus::Missed];
 }
 
 /// Filters for [`list`].

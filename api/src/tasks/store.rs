@@ -80,45 +80,13 @@ fn outreach_of_task() -> _ {
         .select(outreach_attempts::outcome)
 }
 
-/// `tasks.status IN ('open', 'in_progress')`, the codes written into the
-/// SQL. `tasks_worklist_idx` is a partial index on exactly this predicate,
-/// and a plan made once for every execution can use it only when the
-/// statement says so in its text: with the statuses bound as an array,
-/// Postgres must plan each execution again to see them.
-#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
-struct IsActive;
+/// The statuses of work still to do, as `tasks_worklist_idx` names them.
+struct Active;
 
-impl Expression for IsActive {
-    type SqlType = diesel::sql_types::Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for IsActive where tasks::status: AppearsOnTable<QS> {}
-
-impl<QS> SelectableExpression<QS> for IsActive where tasks::status: SelectableExpression<QS> {}
-
-impl<GB> diesel::expression::ValidGrouping<GB> for IsActive {
-    type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for IsActive {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-    ) -> QueryResult<()> {
-        tasks::status.walk_ast(out.reborrow())?;
-        out.push_sql(" IN (");
-        for (i, code) in ACTIVE.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
-            // The codes are this file's constants, never input.
-            out.push_sql("'");
-            out.push_sql(code);
-            out.push_sql("'");
-        }
-        out.push_sql(")");
-        Ok(())
-    }
+impl store::Codes for Active {
+    type Column = tasks::status;
+    type Code = &'static str;
+    const CODES: &'static [&'static str] = &ACTIVE;
 }
 
 /// A task as stored, with its outreach attempts' outcomes.
@@ -347,7 +315,7 @@ pub fn worklist_page(
             patients::id.eq(tasks::patient_id)
         ))
         .filter(tasks::assignee_id.eq(user.get()))
-        .filter(IsActive)
+        .filter(store::OneOf::<Active>::default())
         .select((
             StoredTask::as_select(),
             (
