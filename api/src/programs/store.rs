@@ -13,6 +13,7 @@ use shared::programs::{Enrollment, Program};
 use uuid::Uuid;
 
 use crate::auth::Authorized;
+use crate::db::lower;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
@@ -67,18 +68,17 @@ pub fn programs(
     auth: &Authorized,
     paging: &Paging<(String, Uuid)>,
 ) -> ApiResult<Vec<Program>> {
-    let lower = diesel::dsl::sql::<diesel::sql_types::Text>("lower(programs.name)");
     let mut q = of_org!(programs, auth).into_boxed();
     if let Some((name, id)) = paging.after.clone() {
-        q = q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(programs.name), programs.id) > (")
-                .bind::<diesel::sql_types::Text, _>(name)
-                .sql(", ")
-                .bind::<diesel::sql_types::Uuid, _>(id)
-                .sql(")"),
-        );
+        q = q.filter(store::after(
+            (lower(programs::name), programs::id),
+            (
+                name.into_sql::<diesel::sql_types::Text>(),
+                id.into_sql::<diesel::sql_types::Uuid>(),
+            ),
+        ));
     }
-    q.order((lower, programs::id))
+    q.order((lower(programs::name), programs::id))
         .limit(paging.fetch())
         .select(ProgramRow::as_select())
         .load(conn)?

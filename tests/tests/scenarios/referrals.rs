@@ -708,6 +708,39 @@ fn a_directory_search_for_a_patient_measures_miles_from_their_zip_code() {
 }
 
 #[test]
+fn programs_page_by_name_whatever_its_case_and_no_page_repeats_or_skips_one() {
+    let n = net("Program Pages Org");
+    for name in ["delta", "Alpha", "charlie", "Echo", "bravo"] {
+        made(
+            &n.app,
+            &n.admin,
+            "/api/v1/programs",
+            &json!({"name": name, "kind": "benefits"}),
+        );
+    }
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/programs?limit=2&cursor={c}"),
+            None => "/api/v1/programs?limit=2".to_string(),
+        };
+        let page: Page<Value> = n.app.get(&path).token(&n.cm).send().expect(200).json();
+        assert!(page.items.len() <= 2);
+        names.extend(
+            page.items
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_string()),
+        );
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(names, ["Alpha", "bravo", "charlie", "delta", "Echo"]);
+}
+
+#[test]
 fn enrolling_steps_through_the_lifecycle_and_a_renewal_within_thirty_days_opens_a_task() {
     let n = net("Programs Org");
     let program = made(
