@@ -68,4 +68,16 @@ SELECT gen_random_uuid(), :'org', patient_id, provider_id, 'outpatient_therapy',
        CASE WHEN outcome = 4 THEN 1 + floor(random() * 5)::smallint END,
        1, sent_at, sent_at
   FROM drawn;
+-- The bench caseload's patients live in ZIP codes the seed knows the
+-- centre of, so a search near one of them (step 7) measures each
+-- provider's distance. Without an address a patient has no location:
+-- the distance term was never computed and `within_miles` matched
+-- nothing, so the bench timed an empty page.
+UPDATE patients p
+   SET address_line1 = n || ' Bench Street', address_city = 'Portland', address_state = 'OR',
+       address_postal_code = (SELECT postal_code FROM postal_code_centroids ORDER BY postal_code
+                              OFFSET (n % (SELECT count(*) FROM postal_code_centroids)) LIMIT 1)
+  FROM (SELECT id, row_number() OVER (ORDER BY family_name) AS n
+          FROM patients WHERE organization_id = :'org' AND family_name LIKE 'Caseload%') b
+ WHERE p.id = b.id;
 SELECT count(*) AS providers_with_referral_figures FROM provider_quality WHERE organization_id = :'org';

@@ -5,11 +5,15 @@
 # minutes apart instead of runs on different days (bench/RESULTS.md says
 # why: this machine's own limit moves by a factor of four).
 #
-#   OLD, NEW        the two release binaries (same migrations)
+#   OLD, NEW        the two release binaries (same migrations, or see below)
+#   OLD_SQL, NEW_SQL  when the change is a migration: a file psql runs
+#                   before each turn of that side (the migration's down.sql
+#                   and up.sql), so both sides serve their own schema
 #   DB_SERVER_URL   postgres://user@host:port (default: the local server)
 #   ROUNDS=3 D=10   turns per binary, seconds per load
 #   FRESH=1         rebuild the bench database first (0 reuses it)
 #   DIR=0 MIXED=1   also the directory's six searches / the mixed workload
+#   READS=1         the patient read and the worklist pages (0 skips them)
 #   LIMITS="50"     the worklist's page sizes, each its own load
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +39,9 @@ patient=$(psql -Atc "select id from patients where family_name = 'Caseload0001'"
 secret=$(head -c 48 /dev/urandom | base64 -w0)
 for r in $(seq 1 "$ROUNDS"); do
   for which in old new; do
-    bin=$OLD
-    [ "$which" = new ] && bin=$NEW
+    bin=$OLD sql=${OLD_SQL:-}
+    [ "$which" = new ] && bin=$NEW sql=${NEW_SQL:-}
+    [ -n "$sql" ] && psql -q "$db" -f "$sql"
     DATABASE_URL=$db BIND_ADDR=127.0.0.1:$port JWT_SECRET="$secret" RUST_LOG=warn "$bin" serve >"$out/server-$which.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null && break; sleep 0.1; done
@@ -47,10 +52,12 @@ for r in $(seq 1 "$ROUNDS"); do
       printf '%s round %s %-10s %8s req/s   p50 %s\n' "$which" "$r" "$1" \
         "$(awk '/Requests\/sec/ {print $2}' "$out/$which-$1-$r.txt")" "$(awk '$1 == "50%" {print $2}' "$out/$which-$1-$r.txt")"
     }
-    load patient "/api/v1/patients/$patient"
-    for limit in ${LIMITS:-50}; do
-      load "worklist-$limit" "/api/v1/worklist?limit=$limit"
-    done
+    if [ "${READS:-1}" = 1 ]; then
+      load patient "/api/v1/patients/$patient"
+      for limit in ${LIMITS:-50}; do
+        load "worklist-$limit" "/api/v1/worklist?limit=$limit"
+      done
+    fi
     if [ "${DIR:-0}" = 1 ]; then
       for q in "providers" "providers?service=outpatient_therapy" "providers?q=harbor%20counseling" \
                "providers?language=es&payer=medicaid&accepting=true" "providers?service=psychiatry&near_patient_id=$patient" \

@@ -261,59 +261,71 @@ fn given(text: Option<&String>) -> Option<&str> {
     text.map(|t| t.trim()).filter(|t| !t.is_empty())
 }
 
-/// The directory's page query. The inner query filters the organization's
-/// providers and scores each one once: `OFFSET 0` keeps Postgres from
-/// folding it into the outer query, which would compute the score again
-/// for the distance filter, the keyset and the order. Absent filters are
-/// NULL parameters; the statement is planned with its parameters' values,
-/// so `$n IS NULL OR …` folds away and an index serves what is left.
+/// The directory's page query, in two steps. The inner query filters the
+/// organization's providers and scores each one, carrying only what the
+/// order needs (score, lower-cased name, id, miles): every provider the
+/// filters match is scored and sorted, so a wide row (`p.*`, with its
+/// arrays and address) would be formed and copied for each of them.
+/// `OFFSET 0` keeps Postgres from folding it into the outer query, which
+/// would compute the score again for the distance filter, the keyset and
+/// the order. Only the page's own rows are then read in full. Absent
+/// filters are NULL parameters; the statement is planned with its
+/// parameters' values, so `$n IS NULL OR …` folds away and an index serves
+/// what is left.
 ///
 /// A language or payer matches as `shared::directory::assess` matches it:
 /// primary subtags, ASCII case ignored (`COLLATE "C"` makes `lower` touch
 /// ASCII letters only, as Rust's `eq_ignore_ascii_case`). The filters keep
 /// their own rules (`lower` in the database's collation).
 const DIRECTORY_PAGE: &str = r#"
-SELECT ranked.* FROM (
-    SELECT p.*,
-           m.miles,
-           directory_score(
-               p.network_status = 'in_network',
-               p.accepting_new_clients,
-               $13::text IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM unnest(p.languages) l
-                    WHERE split_part(lower(l COLLATE "C"), '-', 1) = $13),
-               ($14 AND p.medicaid) OR ($15::text IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM unnest(p.payers) y
-                    WHERE lower(y COLLATE "C") = lower($15 COLLATE "C"))),
-               m.miles, q.completion_rate, q.satisfaction) AS score,
-           lower(p.name) AS sort_name,
-           coalesce(q.referrals, 0) AS referrals,
-           q.completion_rate, q.median_days, q.no_show_rate, q.satisfaction,
-           coalesce(q.ratings, 0) AS ratings
-      FROM providers p
-      LEFT JOIN postal_code_centroids c ON c.postal_code = left(p.address_postal_code, 5)
-      LEFT JOIN provider_quality q
-        ON q.organization_id = p.organization_id AND q.provider_id = p.id
-     CROSS JOIN LATERAL (
-        SELECT directory_miles($11, $12, coalesce(p.latitude, c.latitude),
-                               coalesce(p.longitude, c.longitude)) AS miles) m
-     WHERE p.organization_id = $1
-       AND ($2::text IS NULL OR p.name ILIKE $2)
-       AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])
-       AND ($4::text IS NULL OR array_to_string(p.specialties, '|') ILIKE $4)
-       AND ($5::text IS NULL OR EXISTS (
-               SELECT 1 FROM unnest(p.languages) l WHERE split_part(lower(l), '-', 1) = $5))
-       AND (NOT $6 OR p.medicaid)
-       AND ($7::text IS NULL OR EXISTS (
-               SELECT 1 FROM unnest(p.payers) y WHERE lower(y) = lower($7)))
-       AND ($8::bool IS NULL OR p.accepting_new_clients = $8)
-       AND ($9::text IS NULL OR p.network_status = $9)
-    OFFSET 0
-) ranked
-WHERE ($10::float8 IS NULL OR ranked.miles <= $10)
-  AND ($16::float8 IS NULL OR (-ranked.score, ranked.sort_name, ranked.id) > (-$16, $17::text, $18::uuid))
-ORDER BY ranked.score DESC, ranked.sort_name, ranked.id
-LIMIT $19
+SELECT p.*, page.miles, page.score, page.sort_name,
+       coalesce(q.referrals, 0) AS referrals,
+       q.completion_rate, q.median_days, q.no_show_rate, q.satisfaction,
+       coalesce(q.ratings, 0) AS ratings
+  FROM (
+    SELECT ranked.* FROM (
+        SELECT p.id,
+               m.miles,
+               directory_score(
+                   p.network_status = 'in_network',
+                   p.accepting_new_clients,
+                   $13::text IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM unnest(p.languages) l
+                        WHERE split_part(lower(l COLLATE "C"), '-', 1) = $13),
+                   ($14 AND p.medicaid) OR ($15::text IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM unnest(p.payers) y
+                        WHERE lower(y COLLATE "C") = lower($15 COLLATE "C"))),
+                   m.miles, q.completion_rate, q.satisfaction) AS score,
+               lower(p.name) AS sort_name
+          FROM providers p
+          LEFT JOIN postal_code_centroids c ON c.postal_code = left(p.address_postal_code, 5)
+          LEFT JOIN provider_quality q
+            ON q.organization_id = p.organization_id AND q.provider_id = p.id
+         CROSS JOIN LATERAL (
+            SELECT directory_miles($11, $12, coalesce(p.latitude, c.latitude),
+                                   coalesce(p.longitude, c.longitude)) AS miles) m
+         WHERE p.organization_id = $1
+           AND ($2::text IS NULL OR p.name ILIKE $2)
+           AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])
+           AND ($4::text IS NULL OR array_to_string(p.specialties, '|') ILIKE $4)
+           AND ($5::text IS NULL OR EXISTS (
+                   SELECT 1 FROM unnest(p.languages) l WHERE split_part(lower(l), '-', 1) = $5))
+           AND (NOT $6 OR p.medicaid)
+           AND ($7::text IS NULL OR EXISTS (
+                   SELECT 1 FROM unnest(p.payers) y WHERE lower(y) = lower($7)))
+           AND ($8::bool IS NULL OR p.accepting_new_clients = $8)
+           AND ($9::text IS NULL OR p.network_status = $9)
+        OFFSET 0
+    ) ranked
+    WHERE ($10::float8 IS NULL OR ranked.miles <= $10)
+      AND ($16::float8 IS NULL OR (-ranked.score, ranked.sort_name, ranked.id) > (-$16, $17::text, $18::uuid))
+    ORDER BY ranked.score DESC, ranked.sort_name, ranked.id
+    LIMIT $19
+  ) page
+  JOIN providers p ON p.organization_id = $1 AND p.id = page.id
+  LEFT JOIN provider_quality q
+    ON q.organization_id = p.organization_id AND q.provider_id = p.id
+ ORDER BY page.score DESC, page.sort_name, page.id
 "#;
 
 #[derive(QueryableByName)]

@@ -159,6 +159,71 @@ fn the_database_measures_miles_between_two_points_as_shared_does_to_the_last_bit
     }
 }
 
+#[test]
+fn the_database_has_no_miles_to_or_from_a_point_not_located() {
+    let app = TestApp::spawn();
+    let located = [
+        Some(44.9429),
+        Some(-123.0351),
+        Some(45.5079),
+        Some(-122.6905),
+    ];
+    for missing in 0..located.len() {
+        let mut point = located;
+        point[missing] = None;
+        let got: Number = diesel::sql_query("SELECT directory_miles($1, $2, $3, $4) AS value")
+            .bind::<Nullable<Double>, _>(point[0])
+            .bind::<Nullable<Double>, _>(point[1])
+            .bind::<Nullable<Double>, _>(point[2])
+            .bind::<Nullable<Double>, _>(point[3])
+            .get_result(&mut app.conn())
+            .expect("measure in SQL");
+        assert_eq!(got.value, None, "coordinate {missing} missing");
+    }
+}
+
+#[derive(QueryableByName)]
+struct Plan {
+    #[diesel(sql_type = Text)]
+    plan: String,
+}
+
+/// A search scores every provider its filters match, so a function the
+/// planner cannot inline is a call into the SQL-function executor per
+/// provider (migration 000018: about four times the cost of the
+/// arithmetic). The plan shows the bodies, not calls.
+#[test]
+fn the_planner_inlines_the_directory_score_and_distance_into_a_search() {
+    let app = TestApp::spawn();
+    let mut conn = app.conn();
+    diesel::sql_query(
+        "CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+         BEGIN RETURN QUERY EXECUTE 'EXPLAIN (VERBOSE) ' || query; END $$",
+    )
+    .execute(&mut conn)
+    .expect("create the plan helper");
+    let plan: Plan =
+        diesel::sql_query("SELECT string_agg(line, E'\\n') AS plan FROM pg_temp.plan_of($1) line")
+            .bind::<Text, _>(
+                "SELECT directory_score(a > 0, b > 0, c > 0, d > 0,
+                                    directory_miles(a, b, c, d), a / 100, b / 100)
+               FROM unnest('{45.5}'::float8[], '{-122.7}'::float8[],
+                           '{44.9}'::float8[], '{-123.0}'::float8[]) AS t (a, b, c, d)",
+            )
+            .get_result(&mut conn)
+            .expect("explain");
+    assert!(
+        !plan.plan.contains("directory_miles(") && !plan.plan.contains("directory_score("),
+        "a function is called, not inlined:\n{}",
+        plan.plan
+    );
+    assert!(
+        plan.plan.contains("asin("),
+        "the distance's body is in the plan:\n{}",
+        plan.plan
+    );
+}
+
 /// ZIP codes the property test's patients and providers use: two the
 /// database knows the centre of, one it does not.
 const SALEM: (&str, f64, f64) = ("97301", 44.9429, -123.0351);
