@@ -551,6 +551,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        language_codes -> Array<Nullable<Text>>,
+        payer_keys -> Array<Nullable<Text>>,
     }
 }
 

@@ -275,8 +275,11 @@ fn given(text: Option<&String>) -> Option<&str> {
 ///
 /// A language or payer matches as `shared::directory::assess` matches it:
 /// primary subtags, ASCII case ignored (`COLLATE "C"` makes `lower` touch
-/// ASCII letters only, as Rust's `eq_ignore_ascii_case`). The filters keep
-/// their own rules (`lower` in the database's collation).
+/// ASCII letters only, as Rust's `eq_ignore_ascii_case`). Each provider
+/// stores those keys (`language_codes`, `payer_keys`, generated columns of
+/// migration `provider_search_keys`), so scoring one is an `= ANY` over a
+/// short array, not a subquery over its tags. The payer filter keeps its
+/// own rule (`lower` in the database's collation); language tags are ASCII.
 const DIRECTORY_PAGE: &str = r#"
 SELECT p.*, page.miles, page.score, page.sort_name,
        coalesce(q.referrals, 0) AS referrals,
@@ -289,12 +292,9 @@ SELECT p.*, page.miles, page.score, page.sort_name,
                directory_score(
                    p.network_status = 'in_network',
                    p.accepting_new_clients,
-                   $13::text IS NOT NULL AND EXISTS (
-                       SELECT 1 FROM unnest(p.languages) l
-                        WHERE split_part(lower(l COLLATE "C"), '-', 1) = $13),
-                   ($14 AND p.medicaid) OR ($15::text IS NOT NULL AND EXISTS (
-                       SELECT 1 FROM unnest(p.payers) y
-                        WHERE lower(y COLLATE "C") = lower($15 COLLATE "C"))),
+                   $13::text IS NOT NULL AND $13 = ANY(p.language_codes),
+                   ($14 AND p.medicaid)
+                     OR ($15::text IS NOT NULL AND lower($15 COLLATE "C") = ANY(p.payer_keys)),
                    m.miles, q.completion_rate, q.satisfaction) AS score,
                lower(p.name) AS sort_name
           FROM providers p
@@ -308,8 +308,7 @@ SELECT p.*, page.miles, page.score, page.sort_name,
            AND ($2::text IS NULL OR p.name ILIKE $2)
            AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])
            AND ($4::text IS NULL OR array_to_string(p.specialties, '|') ILIKE $4)
-           AND ($5::text IS NULL OR EXISTS (
-                   SELECT 1 FROM unnest(p.languages) l WHERE split_part(lower(l), '-', 1) = $5))
+           AND ($5::text IS NULL OR $5 = ANY(p.language_codes))
            AND (NOT $6 OR p.medicaid)
            AND ($7::text IS NULL OR EXISTS (
                    SELECT 1 FROM unnest(p.payers) y WHERE lower(y) = lower($7)))
@@ -376,9 +375,7 @@ pub fn directory_page(
         .bind::<Nullable<Text>, _>(given(q.q.as_ref()).map(contains_pattern))
         .bind::<Nullable<Text>, _>(q.service.map(|s| s.as_ref().to_owned()))
         .bind::<Nullable<Text>, _>(given(q.specialty.as_ref()).map(contains_pattern))
-        .bind::<Nullable<Text>, _>(
-            given(q.language.as_ref()).map(|l| l.split('-').next().unwrap_or("").to_lowercase()),
-        )
+        .bind::<Nullable<Text>, _>(given(q.language.as_ref()).map(primary_language))
         .bind::<Bool, _>(medicaid_only)
         .bind::<Nullable<Text>, _>(payer.filter(|_| !medicaid_only))
         .bind::<Nullable<Bool>, _>(q.accepting)

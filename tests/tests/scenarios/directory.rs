@@ -224,6 +224,72 @@ fn the_planner_inlines_the_directory_score_and_distance_into_a_search() {
     );
 }
 
+/// The names of the providers a directory search finds, in its order.
+fn found(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let page: Page<DirectoryEntry> = app
+        .get(&format!("/api/v1/providers{query}"))
+        .token(token)
+        .send()
+        .expect(200)
+        .json();
+    page.items.into_iter().map(|e| e.provider.name).collect()
+}
+
+#[derive(QueryableByName)]
+struct SearchKeys {
+    #[diesel(sql_type = Array<Text>)]
+    language_codes: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    payer_keys: Vec<String>,
+}
+
+/// A search compares a provider's stored keys (migration
+/// `provider_search_keys`: primary language subtags, payers in ASCII
+/// lower case), not its tags; the database derives them again whenever the
+/// tags change.
+#[test]
+fn a_providers_search_keys_follow_its_languages_and_payers_when_they_change() {
+    let app = TestApp::spawn();
+    let team = app.team("Search Keys Org");
+    let admin = app.token(&team.admin);
+    let cm = app.token(&team.care_manager);
+    let made = app
+        .post("/api/v1/providers")
+        .token(&admin)
+        .json(&json!({"name": "Centro Latino", "kind": "organization",
+                       "languages": ["es-MX", "en"], "payers": ["Moda Health"]}))
+        .send()
+        .expect(201);
+    let etag = made.header("etag").expect("an ETag");
+    let id: Uuid = made.json::<Provider>().id;
+    let keys = |app: &TestApp| -> SearchKeys {
+        diesel::sql_query("SELECT language_codes, payer_keys FROM providers WHERE id = $1")
+            .bind::<SqlUuid, _>(id)
+            .get_result(&mut app.conn())
+            .expect("the provider's keys")
+    };
+    let stored = keys(&app);
+    assert_eq!(stored.language_codes, ["es", "en"]);
+    assert_eq!(stored.payer_keys, ["moda health"]);
+    assert_eq!(found(&app, &cm, "?language=ES-us"), ["Centro Latino"]);
+    assert_eq!(found(&app, &cm, "?payer=MODA%20HEALTH"), ["Centro Latino"]);
+    assert!(found(&app, &cm, "?language=vi").is_empty());
+
+    app.patch(&format!("/api/v1/providers/{id}"))
+        .token(&admin)
+        .header("If-Match", &etag)
+        .json(&json!({"languages": ["vi"], "payers": ["AETNA", "Providence"]}))
+        .send()
+        .expect(200);
+    let stored = keys(&app);
+    assert_eq!(stored.language_codes, ["vi"]);
+    assert_eq!(stored.payer_keys, ["aetna", "providence"]);
+    assert!(found(&app, &cm, "?language=es").is_empty());
+    assert_eq!(found(&app, &cm, "?language=vi"), ["Centro Latino"]);
+    assert!(found(&app, &cm, "?payer=moda%20health").is_empty());
+    assert_eq!(found(&app, &cm, "?payer=aetna"), ["Centro Latino"]);
+}
+
 /// ZIP codes the property test's patients and providers use: two the
 /// database knows the centre of, one it does not.
 const SALEM: (&str, f64, f64) = ("97301", 44.9429, -123.0351);
