@@ -553,6 +553,10 @@ diesel::table! {
         updated_at -> Timestamptz,
         language_codes -> Array<Nullable<Text>>,
         payer_keys -> Array<Nullable<Text>>,
+        located_latitude -> Nullable<Float8>,
+        located_longitude -> Nullable<Float8>,
+        quality_completion_rate -> Nullable<Float8>,
+        quality_satisfaction -> Nullable<Float8>,
     }
 }
 

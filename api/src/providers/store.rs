@@ -280,6 +280,9 @@ fn given(text: Option<&String>) -> Option<&str> {
 /// migration `provider_search_keys`), so scoring one is an `= ANY` over a
 /// short array, not a subquery over its tags. The payer filter keeps its
 /// own rule (`lower` in the database's collation); language tags are ASCII.
+/// The provider's located point (its own, else its ZIP code's centre) and
+/// its referral figures are read from its row too (migration
+/// `provider_ranking_inputs`, kept by triggers), not joined per provider.
 const DIRECTORY_PAGE: &str = r#"
 SELECT p.*, page.miles, page.score, page.sort_name,
        coalesce(q.referrals, 0) AS referrals,
@@ -295,15 +298,11 @@ SELECT p.*, page.miles, page.score, page.sort_name,
                    $13::text IS NOT NULL AND $13 = ANY(p.language_codes),
                    ($14 AND p.medicaid)
                      OR ($15::text IS NOT NULL AND lower($15 COLLATE "C") = ANY(p.payer_keys)),
-                   m.miles, q.completion_rate, q.satisfaction) AS score,
+                   m.miles, p.quality_completion_rate, p.quality_satisfaction) AS score,
                lower(p.name) AS sort_name
           FROM providers p
-          LEFT JOIN postal_code_centroids c ON c.postal_code = left(p.address_postal_code, 5)
-          LEFT JOIN provider_quality q
-            ON q.organization_id = p.organization_id AND q.provider_id = p.id
          CROSS JOIN LATERAL (
-            SELECT directory_miles($11, $12, coalesce(p.latitude, c.latitude),
-                                   coalesce(p.longitude, c.longitude)) AS miles) m
+            SELECT directory_miles($11, $12, p.located_latitude, p.located_longitude) AS miles) m
          WHERE p.organization_id = $1
            AND ($2::text IS NULL OR p.name ILIKE $2)
            AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])

@@ -290,6 +290,164 @@ fn a_providers_search_keys_follow_its_languages_and_payers_when_they_change() {
     assert_eq!(found(&app, &cm, "?payer=aetna"), ["Centro Latino"]);
 }
 
+#[derive(QueryableByName)]
+struct RankingInputs {
+    #[diesel(sql_type = Nullable<Double>)]
+    located_latitude: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    located_longitude: Option<f64>,
+    #[diesel(sql_type = Bool)]
+    figures_copied: bool,
+}
+
+fn ranking_inputs(conn: &mut PgConnection, org: Uuid, provider: Uuid) -> RankingInputs {
+    diesel::sql_query(
+        "SELECT p.located_latitude, p.located_longitude,
+                (p.quality_completion_rate, p.quality_satisfaction)
+                IS NOT DISTINCT FROM (q.completion_rate, q.satisfaction) AS figures_copied
+           FROM providers p
+           LEFT JOIN provider_quality q
+             ON q.organization_id = p.organization_id AND q.provider_id = p.id
+          WHERE p.organization_id = $1 AND p.id = $2",
+    )
+    .bind::<SqlUuid, _>(org)
+    .bind::<SqlUuid, _>(provider)
+    .get_result(conn)
+    .expect("the provider's ranking inputs")
+}
+
+/// The miles to the only provider of a search near `patient`.
+fn miles_to_the_provider(app: &TestApp, token: &str, patient: Uuid) -> Option<f64> {
+    let page: Page<DirectoryEntry> = app
+        .get(&format!("/api/v1/providers?near_patient_id={patient}"))
+        .token(token)
+        .send()
+        .expect(200)
+        .json();
+    assert_eq!(page.items.len(), 1);
+    page.items[0].distance_miles
+}
+
+fn change_centres(conn: &mut PgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .expect("change a ZIP code's centre");
+}
+
+/// The score reads a provider's located point and referral figures from
+/// its own row (migration `provider_ranking_inputs`), so the triggers that
+/// keep them must follow every change that moves them: a ZIP code's centre
+/// added, moved or removed after the provider was written, its own
+/// coordinates, and its referrals.
+#[test]
+fn a_providers_located_point_and_figures_follow_its_zip_codes_centre_its_coordinates_and_its_referrals()
+ {
+    let app = TestApp::spawn();
+    let team = app.team("Ranking Inputs Org");
+    let org = team.org.id.get();
+    let admin = app.token(&team.admin);
+    let cm = app.token(&team.care_manager);
+    let mut conn = app.conn();
+    change_centres(
+        &mut conn,
+        "INSERT INTO postal_code_centroids VALUES ('99102', 44.9429, -123.0351)",
+    );
+    let mut new = new_patient("Noor", "Haddad");
+    new.address = Some(Address {
+        postal_code: Some("99102".into()),
+        ..Address::default()
+    });
+    let patient = app.create_patient(&cm, &new).id.get();
+    let made = app
+        .post("/api/v1/providers")
+        .token(&admin)
+        .json(
+            &json!({"name": "Late Centre Clinic", "kind": "organization",
+                       "address": {"postal_code": "99101-4410"}}),
+        )
+        .send()
+        .expect(201);
+    let etag = made.header("etag").expect("an ETag");
+    let provider = made.json::<Provider>().id;
+    let patient_at = GeoPoint {
+        latitude: 44.9429,
+        longitude: -123.0351,
+    };
+    let zip_centre = GeoPoint {
+        latitude: 45.5079,
+        longitude: -122.6905,
+    };
+
+    // Its ZIP code's centre is not known yet: no point, no distance.
+    let before = ranking_inputs(&mut conn, org, provider);
+    assert_eq!(
+        (before.located_latitude, before.located_longitude),
+        (None, None)
+    );
+    assert_eq!(miles_to_the_provider(&app, &cm, patient), None);
+
+    change_centres(
+        &mut conn,
+        "INSERT INTO postal_code_centroids VALUES ('99101', 45.5079, -122.6905)",
+    );
+    let added = ranking_inputs(&mut conn, org, provider);
+    assert_eq!(
+        (added.located_latitude, added.located_longitude),
+        (Some(45.5079), Some(-122.6905))
+    );
+    assert_eq!(
+        miles_to_the_provider(&app, &cm, patient).map(f64::to_bits),
+        Some(miles_between(patient_at, zip_centre).to_bits())
+    );
+
+    change_centres(
+        &mut conn,
+        "UPDATE postal_code_centroids SET latitude = 45.6 WHERE postal_code = '99101'",
+    );
+    assert_eq!(
+        ranking_inputs(&mut conn, org, provider).located_latitude,
+        Some(45.6)
+    );
+
+    // Its own coordinates win over the centre.
+    app.patch(&format!("/api/v1/providers/{provider}"))
+        .token(&admin)
+        .header("If-Match", &etag)
+        .json(&json!({"location": {"latitude": 45.52, "longitude": -122.68}}))
+        .send()
+        .expect(200);
+    let own = ranking_inputs(&mut conn, org, provider);
+    assert_eq!(
+        (own.located_latitude, own.located_longitude),
+        (Some(45.52), Some(-122.68))
+    );
+    change_centres(
+        &mut conn,
+        "DELETE FROM postal_code_centroids WHERE postal_code = '99101'",
+    );
+    assert_eq!(
+        ranking_inputs(&mut conn, org, provider).located_latitude,
+        Some(45.52)
+    );
+
+    // Its figures are copied as its referrals change them.
+    assert!(
+        ranking_inputs(&mut conn, org, provider).figures_copied,
+        "no referrals yet"
+    );
+    for outcome in [
+        Outcome::Completed(Some(4)),
+        Outcome::Declined,
+        Outcome::Sent,
+    ] {
+        store_referral(&mut conn, org, patient, provider, outcome);
+        assert!(
+            ranking_inputs(&mut conn, org, provider).figures_copied,
+            "after {outcome:?}"
+        );
+    }
+}
+
 /// ZIP codes the property test's patients and providers use: two the
 /// database knows the centre of, one it does not.
 const SALEM: (&str, f64, f64) = ("97301", 44.9429, -123.0351);
