@@ -348,9 +348,15 @@ fn a_providers_located_point_and_figures_follow_its_zip_codes_centre_its_coordin
     let admin = app.token(&team.admin);
     let cm = app.token(&team.care_manager);
     let mut conn = app.conn();
+    // The patient is at Salem's centre; the provider's ZIP code will be
+    // centred on Portland's.
+    let (patient_at, zip_centre) = (point(SALEM), point(PORTLAND));
     change_centres(
         &mut conn,
-        "INSERT INTO postal_code_centroids VALUES ('99102', 44.9429, -123.0351)",
+        &format!(
+            "INSERT INTO postal_code_centroids VALUES ('99102', {}, {})",
+            patient_at.latitude, patient_at.longitude
+        ),
     );
     let mut new = new_patient("Noor", "Haddad");
     new.address = Some(Address {
@@ -369,14 +375,6 @@ fn a_providers_located_point_and_figures_follow_its_zip_codes_centre_its_coordin
         .expect(201);
     let etag = made.header("etag").expect("an ETag");
     let provider = made.json::<Provider>().id;
-    let patient_at = GeoPoint {
-        latitude: 44.9429,
-        longitude: -123.0351,
-    };
-    let zip_centre = GeoPoint {
-        latitude: 45.5079,
-        longitude: -122.6905,
-    };
 
     // Its ZIP code's centre is not known yet: no point, no distance.
     let before = ranking_inputs(&mut conn, org, provider);
@@ -388,12 +386,15 @@ fn a_providers_located_point_and_figures_follow_its_zip_codes_centre_its_coordin
 
     change_centres(
         &mut conn,
-        "INSERT INTO postal_code_centroids VALUES ('99101', 45.5079, -122.6905)",
+        &format!(
+            "INSERT INTO postal_code_centroids VALUES ('99101', {}, {})",
+            zip_centre.latitude, zip_centre.longitude
+        ),
     );
     let added = ranking_inputs(&mut conn, org, provider);
     assert_eq!(
         (added.located_latitude, added.located_longitude),
-        (Some(45.5079), Some(-122.6905))
+        (Some(zip_centre.latitude), Some(zip_centre.longitude))
     );
     assert_eq!(
         miles_to_the_provider(&app, &cm, patient).map(f64::to_bits),
@@ -578,14 +579,18 @@ fn generated_search() -> impl Strategy<Value = GeneratedSearch> {
         )
 }
 
+fn point((_, latitude, longitude): (&str, f64, f64)) -> GeoPoint {
+    GeoPoint {
+        latitude,
+        longitude,
+    }
+}
+
 fn centre(zip: &str) -> Option<GeoPoint> {
     [SALEM, PORTLAND]
         .iter()
         .find(|z| z.0 == zip)
-        .map(|z| GeoPoint {
-            latitude: z.1,
-            longitude: z.2,
-        })
+        .map(|z| point(*z))
 }
 
 /// Stores a referral of `patient` to `provider` straight in the database,
