@@ -21,6 +21,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
+use crate::referrals::store as referrals;
 use crate::schema::{outreach_attempts, patients, tasks, users};
 use crate::store::{
     self, Json, after as row_after, code, of_org, one_of_org, org_join, scoped_rows,
@@ -297,9 +298,9 @@ pub fn list(
 /// `tasks_worklist_idx` yields the page in order and a request reads only
 /// its page, whatever the caseload.
 ///
-/// Each task comes with what the worklist shows of its patient and when
-/// the patient missed appointments since `missed_since`, all in one
-/// prepared statement: the page costs one round trip.
+/// Each task comes with what the worklist shows of its patient, when the
+/// patient missed appointments since `missed_since` and its referral's open
+/// barriers, all in one prepared statement: the page costs one round trip.
 pub fn worklist_page(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -307,7 +308,7 @@ pub fn worklist_page(
     after: Option<RankKey>,
     limit: i64,
     missed_since: DateTime<Utc>,
-) -> ApiResult<Vec<(Task, PatientFacts)>> {
+) -> ApiResult<Vec<WorklistRow>> {
     let mut q = of_org!(tasks, auth)
         .inner_join(org_join!(
             patients,
@@ -326,6 +327,7 @@ pub fn worklist_page(
                 patients::risk_factors,
                 appointments::missed_by_patient_since(missed_since),
             ),
+            referrals::open_barriers_of_task(),
         ))
         .into_boxed();
     if let Some(RankKey(band, risk, _, due, id)) = after {
@@ -346,11 +348,16 @@ pub fn worklist_page(
         tasks::id.asc(),
     ));
     store::limited(q, u32::try_from(limit).map_err(ApiError::internal)?)
-        .load::<(StoredTask, PatientFacts)>(conn)?
+        .load::<(StoredTask, PatientFacts, Vec<String>)>(conn)?
         .into_iter()
-        .map(|(task, patient)| Ok((Task::try_from(task)?, patient)))
+        .map(|(task, patient, barriers)| Ok((Task::try_from(task)?, patient, barriers)))
         .collect()
 }
+
+/// A row of the worklist page: the task, what the worklist shows of its
+/// patient, and the kinds of the open barriers of the referral a referral
+/// follow-up is about (oldest first; empty for any other task), as stored.
+pub type WorklistRow = (Task, PatientFacts, Vec<String>);
 
 /// What the worklist shows of a task's patient, as stored: given, family
 /// and preferred name, risk level and risk factors, and when they missed

@@ -8,21 +8,19 @@ use shared::appointments::{DISENGAGEMENT_WINDOW_DAYS, is_disengaged};
 use shared::ids::UserId;
 use shared::organization::{Workload, on_time_percent};
 use shared::patients::display_name;
-use shared::tasks::TaskContext;
 use shared::worklist::{Entry, PatientSummary, RankKey};
 use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::http::Paging;
-use crate::referrals::store as referrals;
 use crate::store::code;
-use crate::tasks::store as tasks;
+use crate::tasks::store::{self as tasks, WorklistRow};
 
 /// One page of `user`'s open tasks in worklist order (after `after`, at
 /// most `limit`), each with its patient, whether the patient is disengaged
 /// at `now` and its referral's open barriers: what ranking and its phrases
-/// need.
+/// need, read in one statement.
 pub fn entries(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -32,23 +30,10 @@ pub fn entries(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Entry>> {
     let since = now - Duration::days(DISENGAGEMENT_WINDOW_DAYS);
-    let page = tasks::worklist_page(conn, auth, user, after, limit, since)?;
-    let referral_of = |task: &shared::tasks::Task| match &task.context {
-        Some(TaskContext::Referral { referral_id, .. }) => Some(*referral_id),
-        _ => None,
-    };
-    let referral_ids: Vec<Uuid> = page
-        .iter()
-        .map(|(t, _)| t)
-        .filter_map(referral_of)
-        .collect();
-    let mut barriers = referrals::open_barrier_kinds(conn, auth, &referral_ids)?;
+    let page: Vec<WorklistRow> = tasks::worklist_page(conn, auth, user, after, limit, since)?;
     page.into_iter()
         .map(
-            |(task, (given, family, preferred, risk, factors, missed))| {
-                let open_barriers = referral_of(&task)
-                    .and_then(|r| barriers.remove(&r))
-                    .unwrap_or_default();
+            |(task, (given, family, preferred, risk, factors, missed), barriers)| {
                 let patient = PatientSummary {
                     id: task.patient_id,
                     name: display_name(&given, &family, preferred.as_deref()),
@@ -57,7 +42,7 @@ pub fn entries(
                 };
                 Ok(Entry {
                     disengaged: is_disengaged(&missed, now),
-                    open_barriers,
+                    open_barriers: barriers.iter().map(|b| code(b)).collect::<ApiResult<_>>()?,
                     task,
                     patient,
                 })

@@ -13,9 +13,9 @@ use shared::alerts::AlertKind;
 use shared::pagination::Page;
 use shared::programs::{Enrollment, EnrollmentStatus};
 use shared::providers::{DirectoryEntry, Provider};
-use shared::referral::{Referral, ReferralParty, ReferralStatus};
+use shared::referral::{BarrierKind, Referral, ReferralParty, ReferralStatus};
 use shared::risk::{Risk, RiskFactorCode};
-use shared::tasks::{Task, TaskKind, TaskStatus};
+use shared::tasks::{Task, TaskContext, TaskKind, TaskStatus};
 use shared::worklist::WorklistItem;
 use tests::TestApp;
 use tests::fixtures::{Team, new_patient};
@@ -444,11 +444,24 @@ fn an_open_barrier_shows_on_the_worklist_and_counts_in_risk_until_it_is_resolved
         &n.draft("outpatient_therapy"),
         json!({"status": "sent"}),
     );
+    // A second referral of the same patient, with no barrier: its
+    // follow-up must not show the first one's.
+    let other = n.moved(
+        &n.cm,
+        &n.draft("outpatient_therapy"),
+        json!({"status": "sent"}),
+    );
     let barrier = made(
         &n.app,
         &n.cm,
         &format!("/api/v1/referrals/{}/barriers", sent.id),
         &json!({"kind": "transportation", "description": "No bus line to the clinic"}),
+    );
+    let cost = made(
+        &n.app,
+        &n.cm,
+        &format!("/api/v1/referrals/{}/barriers", sent.id),
+        &json!({"kind": "cost", "description": "Copay due at the first visit"}),
     );
     let risk = |n: &Net| -> Risk {
         n.app
@@ -464,25 +477,36 @@ fn an_open_barrier_shows_on_the_worklist_and_counts_in_risk_until_it_is_resolved
             .find(|f| f.code == RiskFactorCode::ReferralBarriers)
             .map(|f| f.points)
     };
-    assert_eq!(factor(&risk(&n)), Some(1));
-    let worklist: Page<WorklistItem> = n
-        .app
-        .get("/api/v1/worklist")
-        .token(&n.cm)
-        .send()
-        .expect(200)
-        .json();
-    let item = worklist
-        .items
-        .iter()
-        .find(|i| i.task.kind == TaskKind::ReferralFollowup)
-        .expect("the referral's follow-up");
-    assert_eq!(item.band, 4);
-    assert!(
-        item.reason.contains("open barriers: Transportation"),
-        "{}",
-        item.reason
-    );
+    assert_eq!(factor(&risk(&n)), Some(2), "a point for each open barrier");
+    // The care manager's own worklist, and the supervisor's view of it,
+    // which read the page by different paths.
+    let supervisor = n.app.token(&n.team.supervisor);
+    let mine = format!("/api/v1/worklist?user_id={}", n.team.care_manager.id);
+    let follow_up = |token: &str, path: &str, referral: Uuid| -> WorklistItem {
+        let page: Page<WorklistItem> = n.app.get(path).token(token).send().expect(200).json();
+        page.items
+            .into_iter()
+            .find(|i| match &i.task.context {
+                Some(TaskContext::Referral { referral_id, .. }) => *referral_id == referral,
+                _ => false,
+            })
+            .expect("the referral's follow-up")
+    };
+    for (token, path) in [(&n.cm, "/api/v1/worklist"), (&supervisor, mine.as_str())] {
+        let item = follow_up(token, path, sent.id);
+        assert_eq!(item.band, 4);
+        assert_eq!(
+            item.open_barriers,
+            [BarrierKind::Transportation, BarrierKind::Cost],
+            "oldest first"
+        );
+        assert!(
+            item.reason.contains("open barriers: Transportation, Cost"),
+            "{}",
+            item.reason
+        );
+        assert!(follow_up(token, path, other.id).open_barriers.is_empty());
+    }
 
     let resolved: Value = n
         .app
@@ -494,6 +518,23 @@ fn an_open_barrier_shows_on_the_worklist_and_counts_in_risk_until_it_is_resolved
         .json();
     assert_eq!(resolved["resolved_by"], json!(n.team.care_manager.id.get()));
     assert!(resolved["resolved_at"].is_string());
+    assert_eq!(
+        follow_up(&n.cm, "/api/v1/worklist", sent.id).open_barriers,
+        [BarrierKind::Cost],
+        "a resolved barrier leaves the worklist"
+    );
+    assert_eq!(factor(&risk(&n)), Some(1));
+    n.app
+        .patch(&format!("/api/v1/barriers/{}", id(&cost)))
+        .token(&n.cm)
+        .json(&json!({"resolution": "Copay waived", "version": cost["version"]}))
+        .send()
+        .expect(200);
+    assert!(
+        follow_up(&n.cm, "/api/v1/worklist", sent.id)
+            .open_barriers
+            .is_empty()
+    );
     assert_eq!(
         factor(&risk(&n)),
         None,

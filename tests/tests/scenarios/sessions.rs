@@ -49,6 +49,13 @@ fn ended(res: tests::Res) -> Problem {
     problem
 }
 
+fn log_out(app: &TestApp, tokens: &TokenResponse) {
+    app.post("/api/v1/auth/logout")
+        .json(&json!({"refresh_token": tokens.refresh_token}))
+        .send()
+        .expect(204);
+}
+
 #[test]
 fn logging_out_ends_that_sign_ins_access_tokens_at_once_and_no_other() {
     let app = TestApp::spawn();
@@ -56,10 +63,7 @@ fn logging_out_ends_that_sign_ins_access_tokens_at_once_and_no_other() {
     let tokens = app.login(&team.care_manager);
     let elsewhere = app.login(&team.care_manager);
     me(&app, &tokens.access_token).expect(200);
-    app.post("/api/v1/auth/logout")
-        .json(&json!({"refresh_token": tokens.refresh_token}))
-        .send()
-        .expect(204);
+    log_out(&app, &tokens);
     let why = ended(me(&app, &tokens.access_token));
     assert!(why.detail.unwrap().contains("signed out"));
     me(&app, &elsewhere.access_token).expect(200);
@@ -120,10 +124,7 @@ fn a_change_sent_after_signing_out_is_refused_and_not_made() {
     let app = TestApp::spawn();
     let team = app.team("Logout Write Org");
     let tokens = app.login(&team.supervisor);
-    app.post("/api/v1/auth/logout")
-        .json(&json!({"refresh_token": tokens.refresh_token}))
-        .send()
-        .expect(204);
+    log_out(&app, &tokens);
     ended(register(&app, &tokens.access_token, "Otto", "Afterlogout"));
     // Refused before its body's rules are judged: one that breaks them
     // gets the same answer.
@@ -192,10 +193,7 @@ fn a_patient_read_after_signing_out_is_refused_shows_nothing_and_is_not_in_the_t
     let patient = app.create_patient(&tokens.access_token, &new_patient("Rhea", "Readafter"));
     read_patient(&app, &tokens.access_token, patient.id).expect(200);
     assert_eq!(app.audit_of("patient.read").len(), 1);
-    app.post("/api/v1/auth/logout")
-        .json(&json!({"refresh_token": tokens.refresh_token}))
-        .send()
-        .expect(204);
+    log_out(&app, &tokens);
     let res = read_patient(&app, &tokens.access_token, patient.id);
     let body = res.text();
     assert!(!body.contains("Readafter"), "{body}");
@@ -248,10 +246,60 @@ fn a_patient_that_is_not_there_is_a_404_on_a_live_sign_in_and_a_401_on_an_ended_
     let tokens = app.login(&team.care_manager);
     let nobody = uuid::Uuid::now_v7();
     read_patient(&app, &tokens.access_token, nobody).expect(404);
-    app.post("/api/v1/auth/logout")
-        .json(&json!({"refresh_token": tokens.refresh_token}))
-        .send()
-        .expect(204);
+    log_out(&app, &tokens);
     ended(read_patient(&app, &tokens.access_token, nobody));
     assert!(app.audit_of("patient.read").is_empty());
+}
+
+// A care manager's own worklist: refused once the sign-in ends, even when
+// there is nothing on it, and only a read that was answered is audited.
+
+fn own_worklist(app: &TestApp, access_token: &str) -> tests::Res {
+    app.get("/api/v1/worklist?limit=10")
+        .token(access_token)
+        .send()
+}
+
+#[test]
+fn an_own_worklist_read_after_signing_out_is_refused_shows_nothing_and_is_not_in_the_trail() {
+    let app = TestApp::spawn();
+    let team = app.team("Logout Worklist Org");
+    let tokens = app.login(&team.care_manager);
+    let patient = app.create_patient(&tokens.access_token, &new_patient("Wren", "Worklistafter"));
+    let me = team.care_manager.id;
+    crate::care::manual_task(
+        &app,
+        &tokens.access_token,
+        patient.id,
+        me,
+        "outreach",
+        crate::care::now(),
+    );
+    let page: Page<serde_json::Value> = own_worklist(&app, &tokens.access_token).expect(200).json();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0]["patient"]["name"], "Worklistafter, Wren");
+    assert_eq!(app.audit_of("worklist.read").len(), 1);
+    log_out(&app, &tokens);
+    let res = own_worklist(&app, &tokens.access_token);
+    let body = res.text();
+    assert!(!body.contains("Worklistafter"), "{body}");
+    let why = ended(res);
+    assert!(why.detail.unwrap().contains("signed out"));
+    assert_eq!(app.audit_of("worklist.read").len(), 1);
+}
+
+#[test]
+fn an_empty_own_worklist_is_an_audited_empty_page_on_a_live_sign_in_and_a_401_on_an_ended_one() {
+    let app = TestApp::spawn();
+    let team = app.team("Empty Worklist Org");
+    let tokens = app.login(&team.care_manager);
+    let page: Page<serde_json::Value> = own_worklist(&app, &tokens.access_token).expect(200).json();
+    assert!(page.items.is_empty());
+    assert!(page.next_cursor.is_none());
+    let reads = app.audit_of("worklist.read");
+    assert_eq!(reads.len(), 1);
+    assert_eq!(reads[0].actor_id, Some(team.care_manager.id.get()));
+    log_out(&app, &tokens);
+    ended(own_worklist(&app, &tokens.access_token));
+    assert_eq!(app.audit_of("worklist.read").len(), 1);
 }
