@@ -11,7 +11,7 @@ use crate::auth::guard::LoginGuard;
 use crate::auth::lockout::Verdict;
 use crate::auth::service::{self, Refusal};
 use crate::auth::sessions::{EndReason, SessionPolicy};
-use crate::auth::store::{RefreshOutcome, UserAuth};
+use crate::auth::store::{Login, RefreshOutcome, UserAuth};
 use crate::auth::tokens::{Bearer, TokenKeys};
 use crate::auth::{Caller, RequestMeta, passwords};
 use crate::db::Db;
@@ -80,10 +80,17 @@ pub async fn login(
     guard.admit(meta.client_ip())?;
     let body = Valid::new(body.into_inner(), &Context::before_sign_in(now))?.into_inner();
     let email = service::login_email(&body.email);
-    let (verdict, user) = {
+    let (verdict, found) = {
         let email = email.clone();
         db.tx(move |conn| service::begin_sign_in(conn, &email, now))
             .await?
+    };
+    let (user, hash) = match found {
+        Some(Login {
+            user,
+            password_hash,
+        }) => (Some(user), Some(password_hash)),
+        None => (None, None),
     };
     if let Verdict::Locked { retry_after_secs } = verdict {
         let meta = meta.clone();
@@ -98,7 +105,6 @@ pub async fn login(
     }
     let password_ok = {
         let _slot = guard.hashing_slot().await?;
-        let hash = user.as_ref().map(|u| u.password_hash.clone());
         // An email no one has costs the same hash as a wrong password, so
         // timing does not tell them apart.
         web::block(move || {

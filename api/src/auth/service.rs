@@ -15,7 +15,7 @@ use crate::audit::{self, Entry};
 use crate::auth::RequestMeta;
 use crate::auth::lockout::Verdict;
 use crate::auth::sessions::SessionPolicy;
-use crate::auth::store::{self, RefreshOutcome, UserAuth};
+use crate::auth::store::{self, Login, RefreshOutcome, UserAuth};
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 
@@ -50,12 +50,13 @@ pub fn login_email(email: &str) -> String {
 }
 
 /// Starts a sign-in for `email`: counts the attempt (before any password
-/// is checked, so concurrent guesses count one by one) and finds the user.
+/// is checked, so concurrent guesses count one by one) and finds the user
+/// with their password hash.
 pub fn begin_sign_in(
     conn: &mut PgConnection,
     email: &str,
     now: DateTime<Utc>,
-) -> ApiResult<(Verdict, Option<UserAuth>)> {
+) -> ApiResult<(Verdict, Option<Login>)> {
     let verdict = store::claim_attempt(conn, &digest(email), now)?;
     let user = store::find_user_by_email(conn, email)?;
     Ok((verdict, user))

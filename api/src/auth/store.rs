@@ -23,7 +23,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::schema::{api_keys, login_throttle, organizations, refresh_tokens, sign_ins, users};
 use crate::store::org_join;
 
-/// A user as authentication sees them.
+/// A user as the sign-in check sees them on every request: without the
+/// password hash, which only login reads ([`Login`]).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserAuth {
@@ -39,12 +40,21 @@ pub struct UserAuth {
     pub name: String,
     /// Role code.
     pub role: String,
-    /// PHC password hash.
-    pub password_hash: String,
     /// Whether the user may sign in.
     pub active: bool,
     /// Current session epoch.
     pub session_epoch: i32,
+}
+
+/// A user as login sees them: the user and the password hash to verify.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct Login {
+    /// The user.
+    #[diesel(embed)]
+    pub user: UserAuth,
+    /// PHC password hash.
+    pub password_hash: String,
 }
 
 impl UserAuth {
@@ -298,11 +308,12 @@ pub fn end_sign_in(
     revoke_family(conn, sid, now)
 }
 
-/// The user whose login is `email` (case-insensitive).
-pub fn find_user_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<UserAuth>> {
+/// The user whose login is `email` (case-insensitive), with their password
+/// hash.
+pub fn find_user_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<Login>> {
     users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
-        .select(UserAuth::as_select())
+        .select(Login::as_select())
         .first(conn)
         .optional()
 }
