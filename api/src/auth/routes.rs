@@ -11,7 +11,7 @@ use crate::auth::guard::LoginGuard;
 use crate::auth::lockout::Verdict;
 use crate::auth::service::{self, Refusal};
 use crate::auth::sessions::{EndReason, SessionPolicy};
-use crate::auth::store::{Login, RefreshOutcome, UserAuth};
+use crate::auth::store::{RefreshOutcome, UserAuth};
 use crate::auth::tokens::{Bearer, TokenKeys};
 use crate::auth::{Caller, RequestMeta, passwords};
 use crate::db::Db;
@@ -85,13 +85,7 @@ pub async fn login(
         db.tx(move |conn| service::begin_sign_in(conn, &email, now))
             .await?
     };
-    let (user, hash) = match found {
-        Some(Login {
-            user,
-            password_hash,
-        }) => (Some(user), Some(password_hash)),
-        None => (None, None),
-    };
+    let (user, hash) = found.map(|l| (l.user, l.password_hash)).unzip();
     if let Verdict::Locked { retry_after_secs } = verdict {
         let meta = meta.clone();
         db.tx(move |conn| {
