@@ -557,6 +557,7 @@ diesel::table! {
         located_longitude -> Nullable<Float8>,
         quality_completion_rate -> Nullable<Float8>,
         quality_satisfaction -> Nullable<Float8>,
+        base_score -> Float8,
     }
 }
 

@@ -448,3 +448,113 @@ where
         Ok(())
     }
 }
+
+/// A statement written piece by piece, SQL text and bound values in
+/// order, for a query whose shape depends on its input (which filters a
+/// search has) beyond what diesel's DSL expresses.
+///
+/// Unlike `diesel::sql_query`, which diesel never prepares for reuse, an
+/// assembled statement is cached per connection by its text: each shape
+/// is parsed once and, when Postgres finds its generic plan no costlier,
+/// planned once. So write a filter into the text only when the search has
+/// it (a `$n IS NULL OR …` left in would keep a plan made once from any
+/// index), and values as binds, never into the text.
+#[derive(Debug, Clone, Default)]
+pub struct Assembled {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Sql(std::borrow::Cow<'static, str>),
+    Bind(Value),
+}
+
+/// A value an [`Assembled`] statement binds.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A `uuid`.
+    Uuid(uuid::Uuid),
+    /// A `text`.
+    Text(String),
+    /// A `float8`.
+    Double(f64),
+    /// A `boolean`.
+    Bool(bool),
+}
+
+impl From<uuid::Uuid> for Value {
+    fn from(v: uuid::Uuid) -> Value {
+        Value::Uuid(v)
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_owned())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Double(v)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+
+impl Assembled {
+    /// Appends SQL text, which must hold no input.
+    pub fn sql(&mut self, text: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
+        self.parts.push(Part::Sql(text.into()));
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.parts.push(Part::Bind(value.into()));
+        self
+    }
+}
+
+impl diesel::query_builder::Query for Assembled {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl diesel::query_builder::QueryId for Assembled {
+    type QueryId = ();
+    // Keyed by its text in diesel's statement cache: one prepared
+    // statement per shape.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Assembled {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{Bool, Double, Text, Uuid};
+        for part in &self.parts {
+            match part {
+                Part::Sql(text) => out.push_sql(text),
+                Part::Bind(Value::Uuid(v)) => out.push_bind_param::<Uuid, _>(v)?,
+                Part::Bind(Value::Text(v)) => out.push_bind_param::<Text, _>(v)?,
+                Part::Bind(Value::Double(v)) => out.push_bind_param::<Double, _>(v)?,
+                Part::Bind(Value::Bool(v)) => out.push_bind_param::<Bool, _>(v)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for Assembled {}

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Double, Int8, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Double, Nullable, Text};
 use shared::directory::{Wants, primary_language};
 use shared::ids::UserId;
 use shared::patients::Address;
@@ -28,6 +28,8 @@ use crate::schema::{
     postal_code_centroids, provider_activities, provider_credentials, provider_quality, providers,
 };
 use crate::store::{self, code, of_org, one_of_org, scoped_rows};
+
+mod directory;
 
 const NOUN: &str = "provider";
 
@@ -261,71 +263,6 @@ fn given(text: Option<&String>) -> Option<&str> {
     text.map(|t| t.trim()).filter(|t| !t.is_empty())
 }
 
-/// The directory's page query, in two steps. The inner query filters the
-/// organization's providers and scores each one, carrying only what the
-/// order needs (score, lower-cased name, id, miles): every provider the
-/// filters match is scored and sorted, so a wide row (`p.*`, with its
-/// arrays and address) would be formed and copied for each of them.
-/// `OFFSET 0` keeps Postgres from folding it into the outer query, which
-/// would compute the score again for the distance filter, the keyset and
-/// the order. Only the page's own rows are then read in full. Absent
-/// filters are NULL parameters; the statement is planned with its
-/// parameters' values, so `$n IS NULL OR …` folds away and an index serves
-/// what is left.
-///
-/// A language or payer matches as `shared::directory::assess` matches it:
-/// primary subtags, ASCII case ignored (`COLLATE "C"` makes `lower` touch
-/// ASCII letters only, as Rust's `eq_ignore_ascii_case`). Each provider
-/// stores those keys (`language_codes`, `payer_keys`, generated columns of
-/// migration `provider_search_keys`), so scoring one is an `= ANY` over a
-/// short array, not a subquery over its tags. The payer filter keeps its
-/// own rule (`lower` in the database's collation); language tags are ASCII.
-/// The provider's located point (its own, else its ZIP code's centre) and
-/// its referral figures are read from its row too (migration
-/// `provider_ranking_inputs`, kept by triggers), not joined per provider.
-const DIRECTORY_PAGE: &str = r#"
-SELECT p.*, page.miles, page.score, page.sort_name,
-       coalesce(q.referrals, 0) AS referrals,
-       q.completion_rate, q.median_days, q.no_show_rate, q.satisfaction,
-       coalesce(q.ratings, 0) AS ratings
-  FROM (
-    SELECT ranked.* FROM (
-        SELECT p.id,
-               m.miles,
-               directory_score(
-                   p.network_status = 'in_network',
-                   p.accepting_new_clients,
-                   $13::text IS NOT NULL AND $13 = ANY(p.language_codes),
-                   ($14 AND p.medicaid)
-                     OR ($15::text IS NOT NULL AND lower($15 COLLATE "C") = ANY(p.payer_keys)),
-                   m.miles, p.quality_completion_rate, p.quality_satisfaction) AS score,
-               lower(p.name) AS sort_name
-          FROM providers p
-         CROSS JOIN LATERAL (
-            SELECT directory_miles($11, $12, p.located_latitude, p.located_longitude) AS miles) m
-         WHERE p.organization_id = $1
-           AND ($2::text IS NULL OR p.name ILIKE $2)
-           AND ($3::text IS NULL OR p.services @> ARRAY[$3::text])
-           AND ($4::text IS NULL OR array_to_string(p.specialties, '|') ILIKE $4)
-           AND ($5::text IS NULL OR $5 = ANY(p.language_codes))
-           AND (NOT $6 OR p.medicaid)
-           AND ($7::text IS NULL OR EXISTS (
-                   SELECT 1 FROM unnest(p.payers) y WHERE lower(y) = lower($7)))
-           AND ($8::bool IS NULL OR p.accepting_new_clients = $8)
-           AND ($9::text IS NULL OR p.network_status = $9)
-        OFFSET 0
-    ) ranked
-    WHERE ($10::float8 IS NULL OR ranked.miles <= $10)
-      AND ($16::float8 IS NULL OR (-ranked.score, ranked.sort_name, ranked.id) > (-$16, $17::text, $18::uuid))
-    ORDER BY ranked.score DESC, ranked.sort_name, ranked.id
-    LIMIT $19
-  ) page
-  JOIN providers p ON p.organization_id = $1 AND p.id = page.id
-  LEFT JOIN provider_quality q
-    ON q.organization_id = p.organization_id AND q.provider_id = p.id
- ORDER BY page.score DESC, page.sort_name, page.id
-"#;
-
 #[derive(QueryableByName)]
 struct DirectoryRow {
     #[diesel(embed)]
@@ -355,6 +292,8 @@ pub struct DirectoryPlace {
 /// `shared::directory::rank`'s order for `wants`, with distances from
 /// `origin` (the patient's ZIP code centre); `within_miles` keeps those
 /// that near. A provider's location is its own, else its ZIP code's centre.
+/// Only the providers that can still reach the page are scored (see
+/// `store/directory.rs`).
 pub fn directory_page(
     conn: &mut PgConnection,
     auth: &Authorized,
@@ -365,31 +304,25 @@ pub fn directory_page(
 ) -> ApiResult<Vec<DirectoryPlace>> {
     let payer = given(q.payer.as_ref());
     let medicaid_only = payer.is_some_and(|p| p.eq_ignore_ascii_case("medicaid"));
-    let (after_score, after_name, after_id) = match paging.after.clone() {
-        Some((score, name, id)) => (Some(score), Some(name), Some(id)),
-        None => (None, None, None),
+    let search = directory::Search {
+        org: auth.org().get(),
+        name: given(q.q.as_ref()).map(contains_pattern),
+        service: q.service,
+        specialty: given(q.specialty.as_ref()).map(contains_pattern),
+        language: given(q.language.as_ref()).map(primary_language),
+        medicaid_only,
+        payer: payer.filter(|_| !medicaid_only),
+        accepting: q.accepting,
+        network_status: q.network_status,
+        within_miles: q.within_miles,
+        origin,
+        wants_language: wants.language.as_deref().map(primary_language),
+        wants_medicaid: wants.medicaid,
+        wants_payer: wants.payer.as_deref(),
+        after: paging.after.as_ref(),
+        fetch: paging.fetch(),
     };
-    let rows: Vec<DirectoryRow> = diesel::sql_query(DIRECTORY_PAGE)
-        .bind::<SqlUuid, _>(auth.org().get())
-        .bind::<Nullable<Text>, _>(given(q.q.as_ref()).map(contains_pattern))
-        .bind::<Nullable<Text>, _>(q.service.map(|s| s.as_ref().to_owned()))
-        .bind::<Nullable<Text>, _>(given(q.specialty.as_ref()).map(contains_pattern))
-        .bind::<Nullable<Text>, _>(given(q.language.as_ref()).map(primary_language))
-        .bind::<Bool, _>(medicaid_only)
-        .bind::<Nullable<Text>, _>(payer.filter(|_| !medicaid_only))
-        .bind::<Nullable<Bool>, _>(q.accepting)
-        .bind::<Nullable<Text>, _>(q.network_status.map(|s| s.as_ref().to_owned()))
-        .bind::<Nullable<Double>, _>(q.within_miles)
-        .bind::<Nullable<Double>, _>(origin.map(|o| o.latitude))
-        .bind::<Nullable<Double>, _>(origin.map(|o| o.longitude))
-        .bind::<Nullable<Text>, _>(wants.language.as_deref().map(primary_language))
-        .bind::<Bool, _>(wants.medicaid)
-        .bind::<Nullable<Text>, _>(wants.payer.as_deref())
-        .bind::<Nullable<Double>, _>(after_score)
-        .bind::<Nullable<Text>, _>(after_name)
-        .bind::<Nullable<SqlUuid>, _>(after_id)
-        .bind::<Int8, _>(paging.fetch())
-        .load(conn)?;
+    let rows: Vec<DirectoryRow> = directory::page(&search).load(conn)?;
     rows.into_iter()
         .map(|r| {
             let mut provider = Provider::try_from(r.provider)?;

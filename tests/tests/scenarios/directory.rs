@@ -857,6 +857,79 @@ fn candidate(e: &DirectoryEntry) -> Candidate {
     }
 }
 
+/// A search scores only the providers whose score without the search's own
+/// terms (`base_score`: network, accepting, referral figures) could still
+/// reach its page once those terms are added (`store/directory.rs`). A
+/// provider far down on that score but speaking the patient's language and
+/// taking their Medicaid still ranks second, behind the one in-network
+/// provider that also does; with no patient it comes last, and the
+/// providers tied on network page by name, none repeated or skipped.
+/// (Twenty in network, so that a search for the patient must look past the
+/// providers its first scan scores, four pages' worth; one of them meeting
+/// the patient's needs, so that those scores differ.)
+#[test]
+fn a_provider_low_on_network_and_capacity_that_meets_every_need_still_ranks_near_the_top() {
+    let app = TestApp::spawn();
+    let team = app.team("Headroom Org");
+    let cm = app.token(&team.care_manager);
+    let admin = app.token(&team.admin);
+    // Made last, the first has the highest id: among the twenty, the first
+    // the search scores.
+    for n in (1..=20).rev() {
+        let languages = if n == 1 { vec!["en", "es"] } else { vec!["en"] };
+        app.post("/api/v1/providers")
+            .token(&admin)
+            .json(
+                &json!({"name": format!("Bay Clinic {n:02}"), "kind": "organization",
+                          "languages": languages, "medicaid": n == 1,
+                          "network_status": "in_network", "accepting_new_clients": false}),
+            )
+            .send()
+            .expect(201);
+    }
+    app.post("/api/v1/providers")
+        .token(&admin)
+        .json(
+            &json!({"name": "Casa Salud", "kind": "organization", "languages": ["es"],
+                      "medicaid": true, "network_status": "prospect",
+                      "accepting_new_clients": true}),
+        )
+        .send()
+        .expect(201);
+    let mut new = new_patient("Lucia", "Reyes");
+    new.preferred_language = Some("es".into());
+    new.insurance = Some(Insurance {
+        medicaid: true,
+        ..Default::default()
+    });
+    let patient = app.create_patient(&cm, &new).id;
+    let bay: Vec<String> = (1..=20).map(|n| format!("Bay Clinic {n:02}")).collect();
+    let names = |entries: Vec<DirectoryEntry>| -> Vec<String> {
+        entries.into_iter().map(|e| e.provider.name).collect()
+    };
+
+    // In network: 40, and the first Spanish and Medicaid too: 80; Casa
+    // Salud, accepting, Spanish, Medicaid: 20 + 25 + 15.
+    for limit in [1, 2, 3, 21] {
+        let walked = names(walk(
+            &app,
+            &cm,
+            &format!("&near_patient_id={patient}"),
+            limit,
+        ));
+        let mut want = bay.clone();
+        want.insert(1, "Casa Salud".to_owned());
+        assert_eq!(walked, want, "pages of {limit}");
+    }
+    // Without the patient, in network (40) beats accepting (20).
+    for limit in [1, 2, 7, 21] {
+        let walked = names(walk(&app, &cm, "", limit));
+        let mut want = bay.clone();
+        want.push("Casa Salud".to_owned());
+        assert_eq!(walked, want, "pages of {limit}");
+    }
+}
+
 #[test]
 fn the_directory_walked_page_by_page_is_in_rank_order_for_any_providers_patient_and_page_size() {
     let app = TestApp::spawn();
