@@ -2,8 +2,9 @@
 -- providers in the demo organization, each with one to three services,
 -- languages, payers, a network status and a ZIP code the seed knows the
 -- centre of. scripts/bench.sh then times the directory's searches through
--- the API (step 7); each scores every provider its filters match in SQL
--- and reads one page (api/src/providers/store.rs, directory_page).
+-- the API (step 7); each scores in SQL the providers its filters match
+-- that can still reach its page, and reads one page
+-- (api/src/providers/store/directory.rs).
 \set ON_ERROR_STOP on
 SELECT o.id AS org FROM organizations o JOIN users u ON u.organization_id = o.id
  WHERE u.email = 'cm1@riverside.example' \gset

@@ -188,7 +188,7 @@ struct Plan {
     plan: String,
 }
 
-/// A search scores every provider its filters match, so a function the
+/// A search scores many of the providers its filters match, so a function the
 /// planner cannot inline is a call into the SQL-function executor per
 /// provider (migration 000018: about four times the cost of the
 /// arithmetic). The plan shows the bodies, not calls.
