@@ -7,7 +7,7 @@
 -- prepares its statements. Here each audit INSERT commits alone; the
 -- server group-commits the events of concurrent reads (audit::writer).
 SELECT c.*, r.*
-  FROM (SELECT users.id, users.organization_id, users.email, users.name, users.role, users.password_hash,
+  FROM (SELECT users.id, users.organization_id, users.email, users.name, users.role,
                users.active, users.session_epoch, organizations.time_zone,
                sign_ins.last_active_at, sign_ins.expires_at, sign_ins.end_reason
           FROM sign_ins

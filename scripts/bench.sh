@@ -36,6 +36,19 @@ conns="${BENCH_CONNECTIONS:-16}"
 threads=$(nproc)
 search_seconds="${BENCH_SEARCH_SECONDS:-5}"
 search_conns="${BENCH_SEARCH_CONNECTIONS:-4}"
+# Brings the database to the state a live one keeps before a step measures:
+# VACUUM (ANALYZE) does what autovacuum would have done after a bulk load
+# (visibility maps, hint bits, GIN pending lists merged; some Postgres
+# installs run with autovacuum off, and then nothing ever does), and
+# CHECKPOINT writes the load's pages out. Without it, the checkpoint the
+# load's WAL triggers (one every few seconds while steps 4-5 load, then a
+# spread one lasting minutes) runs under the measurement, and every
+# request's audit commit waits on its I/O. CHECKPOINT takes a superuser or
+# pg_checkpoint; without it the step runs anyway, and says so.
+settle() {
+  psql -q -c "VACUUM (ANALYZE)" "$1"
+  psql -q -c CHECKPOINT "$1" 2>/dev/null || echo "(no CHECKPOINT: a checkpoint may run under this step)"
+}
 
 echo "== machine: $(nproc) cores, $(psql -Atc 'select version()' "$DB_SERVER_URL/postgres" | cut -d' ' -f1-2)"
 
@@ -56,6 +69,7 @@ psql -q "$db" -f bench/explain.sql > "$out/explain.txt"
 grep -E "^==|Execution Time" "$out/explain.txt"
 
 echo "== 3. HTTP (wrk, $conns connections, ${duration}s each)"
+settle "$db"
 DATABASE_URL="$db" BIND_ADDR="127.0.0.1:$port" JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
   RUST_LOG=warn "$CAREMGR_BIN" serve >"$out/server.log" 2>&1 &
 server=$!
@@ -93,6 +107,7 @@ grep -E "^==|Execution Time" "$out/search.txt"
 echo "== 5. worklist page at 1,000,000 patients and 5,000,000 tasks (EXPLAIN ANALYZE)"
 psql -q "$db" -f bench/worklist_scale.sql > "$out/worklist-scale.txt"
 grep -E "^==|Execution Time|^ *[0-9]+$" "$out/worklist-scale.txt"
+settle "$db"
 echo "== 6. patient search through the API, 1,000,000 patients (wrk, $search_conns connections, ${search_seconds}s each)"
 DATABASE_URL="$db" BIND_ADDR="127.0.0.1:$port" JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
   RUST_LOG=warn "$CAREMGR_BIN" serve >"$out/server-search.log" 2>&1 &
@@ -131,6 +146,7 @@ search care-manager-all "patients?care_manager_id=$cm"
 
 echo "== 7. provider directory through the API, 5,000 providers (wrk, $search_conns connections, ${search_seconds}s each)"
 psql -q "$db" -f bench/providers.sql | tail -3
+settle "$db"
 token=$(curl -fs "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"cm1@riverside.example","password":"demo-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 search providers-all "providers"

@@ -1,0 +1,1 @@
+ALTER INDEX providers_name_trgm_idx RESET (fastupdate);
