@@ -28,12 +28,10 @@ use crate::schema::{
     alerts, encounters, huddle_action_items, huddle_attendees, huddle_patients, huddles, patients,
     screenings, tasks, users,
 };
-use crate::store::{code, of_org, one_of_org, org_join, scoped_rows};
+use crate::store::{OneOf, code, of_org, one_of_org, org_join, scoped_rows};
+use crate::tasks::store::Active;
 
 const NOUN: &str = "huddle";
-
-/// The statuses of work still to do, as stored.
-const ACTIVE: [&str; 2] = ["open", "in_progress"];
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = huddles)]
@@ -592,7 +590,7 @@ fn overdue_tasks(
             tasks,
             users::id.nullable().eq(tasks::assignee_id)
         ))
-        .filter(tasks::status.eq_any(ACTIVE))
+        .filter(OneOf::<Active>::default())
         .filter(tasks::due_at.lt(now))
         .filter(patients::status.ne(CaseStatus::Closed.as_ref()))
         .into_boxed();

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use shared::ids::PatientId;
-use shared::programs::{Enrollment, Program};
+use shared::programs::{Enrollment, EnrollmentStatus, Program};
 use uuid::Uuid;
 
 use crate::auth::Authorized;
@@ -288,6 +288,18 @@ pub fn save(
     Ok(())
 }
 
+/// `'enrolled'`, written into the statement's text so that a plan made once
+/// can use `enrollments_renewal_idx`, whose predicate names it
+/// (`store::OneOf`).
+#[derive(Debug, Clone, Copy)]
+pub struct Enrolled;
+
+impl store::Codes for Enrolled {
+    type Column = enrollments::status;
+    type Code = EnrollmentStatus;
+    const CODES: &'static [EnrollmentStatus] = &[EnrollmentStatus::Enrolled];
+}
+
 /// Active enrollments whose renewal is due by `by`, with their programs
 /// (two queries however many there are).
 pub fn renewals_due(
@@ -296,7 +308,7 @@ pub fn renewals_due(
     by: NaiveDate,
 ) -> ApiResult<Vec<Enrollment>> {
     let due = rows(auth)
-        .filter(enrollments::status.eq("enrolled"))
+        .filter(store::OneOf::<Enrolled>::default())
         .filter(enrollments::renewal_due_on.le(by))
         .load(conn)?;
     with_programs(conn, auth, due)

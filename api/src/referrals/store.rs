@@ -708,6 +708,23 @@ fn open_barriers_of_task_rows() -> _ {
         .select(referral_barriers::kind)
 }
 
+/// The statuses of a referral waiting for the service, written into the
+/// statement's text so that a plan made once can prove them within
+/// `referrals_open_idx` (`status NOT IN ('closed', 'cancelled')`); a bound
+/// list cannot (`store::OneOf`).
+#[derive(Debug, Clone, Copy)]
+pub struct AwaitingService;
+
+impl store::Codes for AwaitingService {
+    type Column = referrals::status;
+    type Code = ReferralStatus;
+    const CODES: &'static [ReferralStatus] = &[
+        ReferralStatus::Sent,
+        ReferralStatus::Accepted,
+        ReferralStatus::Scheduled,
+    ];
+}
+
 /// An open referral the scheduler checks for lateness.
 #[derive(Debug, Clone)]
 pub struct Open {
@@ -736,7 +753,7 @@ pub fn open_unalerted(conn: &mut PgConnection, auth: &Authorized) -> ApiResult<V
             referrals,
             providers::id.eq(referrals::provider_id)
         ))
-        .filter(referrals::status.eq_any(vec!["sent", "accepted", "scheduled"]))
+        .filter(store::OneOf::<AwaitingService>::default())
         .filter(referrals::overdue_alerted_on.is_null())
         .select((
             referrals::id,

@@ -81,8 +81,13 @@ fn outreach_of_task() -> _ {
         .select(outreach_attempts::outcome)
 }
 
-/// The statuses of work still to do, as `tasks_worklist_idx` names them.
-struct Active;
+/// The statuses of work still to do, as `tasks_worklist_idx` names them:
+/// `OneOf::<Active>` writes them into a statement's text, so a plan made
+/// once can use that index and `tasks_one_per_source_idx` (whose `status <>
+/// 'cancelled'` a bound list cannot prove). Bound, Postgres replans every
+/// execution to see them, and a generic plan scans every task of the
+/// organization (bench/RESULTS.md).
+pub(crate) struct Active;
 
 impl store::Codes for Active {
     type Column = tasks::status;
@@ -460,7 +465,7 @@ pub fn cancel_active_for_patient(
     Ok(diesel::update(
         of_org!(tasks, auth)
             .filter(tasks::patient_id.eq(patient.get()))
-            .filter(tasks::status.eq_any(ACTIVE)),
+            .filter(store::OneOf::<Active>::default()),
     )
     .set((
         tasks::status.eq(TaskStatus::Cancelled.as_ref()),
@@ -489,7 +494,7 @@ pub fn close_active_of_kind(
         .filter(tasks::patient_id.eq(patient.get()))
         .filter(tasks::kind.eq(kind.as_ref()))
         .filter(tasks::source_id.is_not_null())
-        .filter(tasks::status.eq_any(ACTIVE))
+        .filter(store::OneOf::<Active>::default())
         .select(tasks::id)
         .load(conn)?;
     close(conn, auth, &matching, status, note, now)
@@ -510,7 +515,7 @@ pub fn close_rule_tasks(
         .filter(tasks::source_type.eq(source_type.as_ref()))
         .filter(tasks::source_id.eq_any(sources))
         .filter(tasks::kind.eq(kind.as_ref()))
-        .filter(tasks::status.eq_any(ACTIVE))
+        .filter(store::OneOf::<Active>::default())
         .select(tasks::id)
         .load(conn)?;
     close(conn, auth, &matching, status, note, now)
@@ -565,7 +570,7 @@ fn active_rule_task(
         .filter(tasks::source_type.eq(key.source_type.as_ref()))
         .filter(tasks::source_id.eq(key.source_id))
         .filter(tasks::kind.eq(key.kind.as_ref()))
-        .filter(tasks::status.eq_any(ACTIVE))
+        .filter(store::OneOf::<Active>::default())
         .select(tasks::id)
         .load(conn)?)
 }
@@ -623,7 +628,7 @@ pub fn least_loaded_supervisor(
     let open = tasks::table
         .filter(tasks::organization_id.eq(users::organization_id))
         .filter(tasks::assignee_id.eq(users::id.nullable()))
-        .filter(tasks::status.eq_any(ACTIVE))
+        .filter(store::OneOf::<Active>::default())
         .count()
         .single_value();
     Ok(of_org!(users, auth)
