@@ -57,6 +57,31 @@ mod tests {
         );
     }
 
+    /// A cursor's float (the directory's score) must come back to the
+    /// bit: one a unit in the last place higher puts the page's last
+    /// provider after the cursor again, and a walk in pages of one never
+    /// ends.
+    #[test]
+    fn every_float_comes_back_from_a_cursor_to_the_bit() {
+        // Scores run from 0 to 120; walk their bit patterns with a stride
+        // that touches every digit of the mantissa.
+        let low = 1.0e-3_f64.to_bits();
+        let high = 120.0_f64.to_bits();
+        let stride = ((high - low) / 400_000) | 1;
+        let mut bits = low;
+        while bits < high {
+            let score = f64::from_bits(bits);
+            let back: (f64, String) = decode(&encode(&(score, "x"))).unwrap();
+            assert_eq!(
+                back.0.to_bits(),
+                bits,
+                "{score:e} came back as {:e}",
+                back.0
+            );
+            bits += stride;
+        }
+    }
+
     #[test]
     fn a_tampered_cursor_is_a_422_on_cursor() {
         match decode::<(String, i32)>("not-a-cursor!") {

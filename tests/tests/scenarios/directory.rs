@@ -739,9 +739,11 @@ fn entry(mut item: Value) -> DirectoryEntry {
     }
 }
 
-/// The directory walked in pages of `limit`.
+/// The directory walked in pages of `limit`. A provider met twice fails
+/// the walk at once: a cursor that does not move on would otherwise walk
+/// until the token expires.
 fn walk(app: &TestApp, token: &str, query: &str, limit: usize) -> Vec<DirectoryEntry> {
-    let mut items = Vec::new();
+    let mut items: Vec<DirectoryEntry> = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let path = match &cursor {
@@ -750,7 +752,19 @@ fn walk(app: &TestApp, token: &str, query: &str, limit: usize) -> Vec<DirectoryE
         };
         let page: Page<Value> = app.get(&path).token(token).send().expect(200).json();
         assert!(page.items.len() <= limit, "a page holds at most its limit");
-        items.extend(page.items.into_iter().map(entry));
+        for e in page.items.into_iter().map(entry) {
+            assert!(
+                items.iter().all(|seen| seen.provider.id != e.provider.id),
+                "{} ({}) again on the page after cursor {cursor:?}; walked so far: {:?}",
+                e.provider.name,
+                e.provider.id,
+                items
+                    .iter()
+                    .map(|seen| (&seen.provider.name, seen.provider.id))
+                    .collect::<Vec<_>>()
+            );
+            items.push(e);
+        }
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => return items,
@@ -895,6 +909,47 @@ fn candidate(e: &DirectoryEntry) -> Candidate {
         distance_miles: e.distance_miles,
         quality: e.provider.quality.for_ranking(),
     }
+}
+
+/// A cursor carries its page's last score, and the next page starts after
+/// it. Scores for closeness have every digit of a float, and a score
+/// parsed back one unit in the last place higher put that provider after
+/// the cursor again: walked in pages of one, the directory served it
+/// forever. Twenty-four providers a few miles around the patient's ZIP code
+/// centre, each served once.
+#[test]
+fn providers_at_any_distance_walked_one_per_page_are_each_served_once() {
+    let app = TestApp::spawn();
+    diesel::sql_query(
+        "INSERT INTO postal_code_centroids VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind::<Text, _>(SALEM.0)
+    .bind::<Double, _>(SALEM.1)
+    .bind::<Double, _>(SALEM.2)
+    .execute(&mut app.conn())
+    .expect("Salem's centre");
+    let team = app.team("Walk Org");
+    let cm = app.token(&team.care_manager);
+    let admin = app.token(&team.admin);
+    for n in 1..=24_u32 {
+        let step = f64::from(n) * 0.007_3;
+        app.post("/api/v1/providers")
+            .token(&admin)
+            .json(&json!({"name": format!("Clinic {n:02}"), "kind": "organization",
+                          "location": {"latitude": SALEM.1 + step, "longitude": SALEM.2 - step / 2.0}}))
+            .send()
+            .expect(201);
+    }
+    let mut new = new_patient("Noor", "Haddad");
+    new.address = Some(Address {
+        postal_code: Some(SALEM.0.into()),
+        ..Address::default()
+    });
+    let patient = app.create_patient(&cm, &new).id;
+    let walked = walk(&app, &cm, &format!("&near_patient_id={patient}"), 1);
+    let names: Vec<String> = walked.into_iter().map(|e| e.provider.name).collect();
+    let want: Vec<String> = (1..=24).map(|n| format!("Clinic {n:02}")).collect();
+    assert_eq!(names, want, "nearest first, each once");
 }
 
 /// A search scores only the providers whose score without the search's own
