@@ -26,6 +26,7 @@ use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use shared::pagination::Page;
 use shared::problem::Problem;
 
 /// The JWT secret the test servers use (tests forge tokens with it).
@@ -386,6 +387,46 @@ impl TestApp {
     /// `GET path`.
     pub fn get(&self, path: &str) -> Req {
         self.request(reqwest::Method::GET, path)
+    }
+
+    /// Every item of the list at `path` (its query included, `limit` among
+    /// it), page after page by cursor. An item met twice (`id`) fails the
+    /// walk at once: a cursor that does not move on would otherwise walk
+    /// until the token expires.
+    pub fn walk<T, K>(&self, token: &str, path: &str, id: impl Fn(&T) -> K) -> Vec<T>
+    where
+        T: serde::de::DeserializeOwned,
+        K: PartialEq + std::fmt::Debug,
+    {
+        let limit: usize = url::Url::parse(&format!("{}{path}", self.base_url))
+            .expect("a list's path")
+            .query_pairs()
+            .find(|(name, _)| name == "limit")
+            .and_then(|(_, value)| value.parse().ok())
+            .expect("the walk's page size, limit, in its path");
+        let mut items: Vec<T> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let at = match &cursor {
+                Some(c) => format!("{path}&cursor={c}"),
+                None => path.to_owned(),
+            };
+            let page: Page<T> = self.get(&at).token(token).send().expect(200).json();
+            assert!(page.items.len() <= limit, "a page holds at most its limit");
+            for item in page.items {
+                let key = id(&item);
+                assert!(
+                    items.iter().all(|seen| id(seen) != key),
+                    "{key:?} again on the page after cursor {cursor:?}, {} items in",
+                    items.len()
+                );
+                items.push(item);
+            }
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => return items,
+            }
+        }
     }
 
     /// `POST path`.

@@ -739,37 +739,16 @@ fn entry(mut item: Value) -> DirectoryEntry {
     }
 }
 
-/// The directory walked in pages of `limit`. A provider met twice fails
-/// the walk at once: a cursor that does not move on would otherwise walk
-/// until the token expires.
+/// The directory walked in pages of `limit`.
 fn walk(app: &TestApp, token: &str, query: &str, limit: usize) -> Vec<DirectoryEntry> {
-    let mut items: Vec<DirectoryEntry> = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/providers?limit={limit}{query}&cursor={c}"),
-            None => format!("/api/v1/providers?limit={limit}{query}"),
-        };
-        let page: Page<Value> = app.get(&path).token(token).send().expect(200).json();
-        assert!(page.items.len() <= limit, "a page holds at most its limit");
-        for e in page.items.into_iter().map(entry) {
-            assert!(
-                items.iter().all(|seen| seen.provider.id != e.provider.id),
-                "{} ({}) again on the page after cursor {cursor:?}; walked so far: {:?}",
-                e.provider.name,
-                e.provider.id,
-                items
-                    .iter()
-                    .map(|seen| (&seen.provider.name, seen.provider.id))
-                    .collect::<Vec<_>>()
-            );
-            items.push(e);
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return items,
-        }
-    }
+    app.walk(
+        token,
+        &format!("/api/v1/providers?limit={limit}{query}"),
+        |e: &Value| e["id"].clone(),
+    )
+    .into_iter()
+    .map(entry)
+    .collect()
 }
 
 #[derive(QueryableByName)]

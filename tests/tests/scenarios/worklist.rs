@@ -10,7 +10,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::{Value, json};
 use shared::ids::{PatientId, TaskId, UserId};
-use shared::pagination::Page;
 use shared::risk::RiskLevel;
 use shared::tasks::{Task, TaskKind, TaskStatus};
 use shared::worklist::{Entry, WorklistItem, band_of, rank, risk_rank};
@@ -474,21 +473,11 @@ fn whole_hour() -> DateTime<Utc> {
 
 /// The worklist walked in pages of `limit`.
 fn walk(app: &TestApp, token: &str, limit: usize) -> Vec<WorklistItem> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/worklist?limit={limit}&cursor={c}"),
-            None => format!("/api/v1/worklist?limit={limit}"),
-        };
-        let page: Page<WorklistItem> = app.get(&path).token(token).send().expect(200).json();
-        assert!(page.items.len() <= limit, "a page holds at most its limit");
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return items,
-        }
-    }
+    app.walk(
+        token,
+        &format!("/api/v1/worklist?limit={limit}"),
+        |i: &WorklistItem| i.task.id,
+    )
 }
 
 #[test]
