@@ -324,6 +324,20 @@ pub fn test_config(database_url: String) -> api::config::Config {
     config
 }
 
+/// How a property test over the HTTP API runs: `cases` generated cases, no
+/// failure file (each case builds its own organization), and shrinking
+/// stopped after two minutes. Every case is many requests, and a failing
+/// one can be slow to fail, so unbounded shrinking can outlast CI's whole
+/// budget; the case it stops on still fails the test, only less shrunk.
+pub fn http_proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_time: 120_000,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.

@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, SmallInt, Text, Uuid as SqlUuid};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, TestRunner};
+use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use shared::directory::{Candidate, NetworkStatus, Quality, Wants, assess, miles_between, rank};
 use shared::pagination::Page;
 use shared::patients::{Address, Insurance};
 use shared::providers::{DirectoryEntry, GeoPoint, Provider};
 use strum::VariantArray;
-use tests::TestApp;
 use tests::fixtures::new_patient;
+use tests::{TestApp, http_proptest_config};
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -1019,11 +1019,7 @@ fn the_directory_walked_page_by_page_is_in_rank_order_for_any_providers_patient_
     .execute(&mut app.conn())
     .expect("ZIP code centres");
     let cases = std::sync::atomic::AtomicU32::new(0);
-    let mut runner = TestRunner::new(ProptestConfig {
-        cases: 24,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    });
+    let mut runner = TestRunner::new(http_proptest_config(24));
     runner
         .run(
             &(

@@ -7,15 +7,15 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::RunQueryDsl;
 use diesel::sql_types::{Text, Timestamptz, Uuid as SqlUuid};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, TestRunner};
+use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use shared::ids::{PatientId, TaskId, UserId};
 use shared::risk::RiskLevel;
 use shared::tasks::{Task, TaskKind, TaskStatus};
 use shared::worklist::{Entry, WorklistItem, band_of, rank, risk_rank};
 use strum::VariantArray;
-use tests::TestApp;
 use tests::fixtures::Team;
+use tests::{TestApp, http_proptest_config};
 use uuid::Uuid;
 
 use crate::care::{
@@ -484,11 +484,7 @@ fn walk(app: &TestApp, token: &str, limit: usize) -> Vec<WorklistItem> {
 fn the_worklist_walked_page_by_page_is_in_rank_order_for_any_tasks_page_size_and_time() {
     let app = TestApp::spawn();
     let cases = std::sync::atomic::AtomicU32::new(0);
-    let mut runner = TestRunner::new(ProptestConfig {
-        cases: 24,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    });
+    let mut runner = TestRunner::new(http_proptest_config(24));
     runner
         .run(
             &(
