@@ -171,23 +171,11 @@ pub fn manual_task(
 
 /// The caller's whole worklist (or `user`'s).
 pub fn worklist(app: &TestApp, token: &str, user: Option<UserId>) -> Vec<WorklistItem> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = "/api/v1/worklist?limit=2".to_string();
-        if let Some(u) = user {
-            let _ = write!(path, "&user_id={u}");
-        }
-        if let Some(c) = &cursor {
-            let _ = write!(path, "&cursor={c}");
-        }
-        let page: Page<WorklistItem> = app.get(&path).token(token).send().expect(200).json();
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return items,
-        }
+    let mut path = "/api/v1/worklist?limit=2".to_string();
+    if let Some(u) = user {
+        let _ = write!(path, "&user_id={u}");
     }
+    app.walk(token, &path, |i: &WorklistItem| i.task.id)
 }
 
 /// Alerts about a patient (any recipient).

@@ -23,23 +23,11 @@ fn record(app: &TestApp, token: &str, body: &Value) -> tests::Res {
 
 /// The whole agenda, read two items a page.
 fn agenda(app: &TestApp, token: &str, care_manager: Option<UserId>) -> Vec<AgendaItem> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = "/api/v1/huddles/agenda?limit=2".to_string();
-        if let Some(u) = care_manager {
-            let _ = write!(path, "&care_manager_id={u}");
-        }
-        if let Some(c) = &cursor {
-            let _ = write!(path, "&cursor={c}");
-        }
-        let page: Page<AgendaItem> = app.get(&path).token(token).send().expect(200).json();
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return items,
-        }
+    let mut path = "/api/v1/huddles/agenda?limit=2".to_string();
+    if let Some(u) = care_manager {
+        let _ = write!(path, "&care_manager_id={u}");
     }
+    app.walk(token, &path, |i: &AgendaItem| i.patient.id)
 }
 
 fn names(items: &[AgendaItem]) -> Vec<String> {
