@@ -633,6 +633,21 @@ fn centre(zip: &str) -> Option<GeoPoint> {
         .map(|z| point(*z))
 }
 
+/// Records the centres of `zips` (reference data the seed would load).
+fn add_centres(app: &TestApp, zips: &[(&str, f64, f64)]) {
+    let mut conn = app.conn();
+    for (zip, latitude, longitude) in zips {
+        diesel::sql_query(
+            "INSERT INTO postal_code_centroids VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind::<Text, _>(*zip)
+        .bind::<Double, _>(*latitude)
+        .bind::<Double, _>(*longitude)
+        .execute(&mut conn)
+        .expect("a ZIP code centre");
+    }
+}
+
 /// Stores a referral of `patient` to `provider` straight in the database,
 /// as sent, then moves it to `outcome` with a second statement, so both
 /// the insert and the update triggers run.
@@ -899,14 +914,7 @@ fn candidate(e: &DirectoryEntry) -> Candidate {
 #[test]
 fn providers_at_any_distance_walked_one_per_page_are_each_served_once() {
     let app = TestApp::spawn();
-    diesel::sql_query(
-        "INSERT INTO postal_code_centroids VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind::<Text, _>(SALEM.0)
-    .bind::<Double, _>(SALEM.1)
-    .bind::<Double, _>(SALEM.2)
-    .execute(&mut app.conn())
-    .expect("Salem's centre");
+    add_centres(&app, &[SALEM]);
     let team = app.team("Walk Org");
     let cm = app.token(&team.care_manager);
     let admin = app.token(&team.admin);
@@ -1007,17 +1015,7 @@ fn a_provider_low_on_network_and_capacity_that_meets_every_need_still_ranks_near
 #[test]
 fn the_directory_walked_page_by_page_is_in_rank_order_for_any_providers_patient_and_page_size() {
     let app = TestApp::spawn();
-    diesel::sql_query(
-        "INSERT INTO postal_code_centroids VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT DO NOTHING",
-    )
-    .bind::<Text, _>(SALEM.0)
-    .bind::<Double, _>(SALEM.1)
-    .bind::<Double, _>(SALEM.2)
-    .bind::<Text, _>(PORTLAND.0)
-    .bind::<Double, _>(PORTLAND.1)
-    .bind::<Double, _>(PORTLAND.2)
-    .execute(&mut app.conn())
-    .expect("ZIP code centres");
+    add_centres(&app, &[SALEM, PORTLAND]);
     let cases = std::sync::atomic::AtomicU32::new(0);
     let mut runner = TestRunner::new(http_proptest_config(24));
     runner
