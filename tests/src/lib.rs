@@ -409,7 +409,7 @@ impl TestApp {
     /// until the token expires.
     pub fn walk<T, K>(&self, token: &str, path: &str, id: impl Fn(&T) -> K) -> Vec<T>
     where
-        T: serde::de::DeserializeOwned,
+        T: DeserializeOwned,
         K: PartialEq + std::fmt::Debug,
     {
         let limit: usize = url::Url::parse(&format!("{}{path}", self.base_url))
