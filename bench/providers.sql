@@ -1,10 +1,10 @@
 -- The provider directory at a large county's size, for `make bench`: 5,000
 -- providers in the demo organization, each with one to three services,
--- languages, payers, a network status and a ZIP code the seed knows the
--- centre of. scripts/bench.sh then times the directory's searches through
--- the API (step 7); each scores in SQL the providers its filters match
--- that can still reach its page, and reads one page
--- (api/src/providers/store/directory.rs).
+-- one or two specialties, languages, payers, a network status and a ZIP
+-- code the seed knows the centre of. scripts/bench.sh then times the
+-- directory's searches through the API (step 7); each scores in SQL the
+-- providers its filters match that can still reach its page, and reads
+-- one page (api/src/providers/store/directory.rs).
 \set ON_ERROR_STOP on
 SELECT o.id AS org FROM organizations o JOIN users u ON u.organization_id = o.id
  WHERE u.email = 'cm1@riverside.example' \gset
@@ -27,7 +27,13 @@ SELECT gen_random_uuid(), :'org',
                (ARRAY['outpatient_therapy','psychiatry','substance_use_treatment','peer_support'])[1 + n % 4],
                (ARRAY['outpatient_therapy','primary_care','housing_support','intensive_outpatient'])[1 + (n / 4) % 4]
              ]) AS s),
-       ARRAY['adults'],
+       -- Specialties as a county's directory lists them: most see adults, a
+       -- few of the rest each, so a specialty search matches a few hundred.
+       ARRAY(SELECT DISTINCT s FROM unnest(ARRAY[
+               (ARRAY['adults','adults','adults','children','adolescents','older adults'])[1 + n % 6],
+               (ARRAY['trauma','co-occurring disorders','serious mental illness','eating disorders','perinatal',
+                      'veterans','LGBTQ+ affirming','autism','grief','adults','adults'])[1 + (n * 5) % 11]
+             ]) AS s),
        CASE WHEN n % 3 = 0 THEN ARRAY['en', 'es'] WHEN n % 11 = 0 THEN ARRAY['en', 'vi'] ELSE ARRAY['en'] END,
        CASE WHEN n % 2 = 0 THEN ARRAY['Aetna', 'BlueCross'] ELSE ARRAY['Providence'] END,
        random() < 0.6, random() < 0.7,

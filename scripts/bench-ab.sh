@@ -12,7 +12,7 @@
 #   DB_SERVER_URL   postgres://user@host:port (default: the local server)
 #   ROUNDS=3 D=10   turns per binary, seconds per load
 #   FRESH=1         rebuild the bench database first (0 reuses it)
-#   DIR=0 MIXED=1   also the directory's six searches / the mixed workload
+#   DIR=0 MIXED=1   also the directory's nine searches / the mixed workload
 #   READS=1         the patient read and the worklist pages (0 skips them)
 #   LIMITS="50"     the worklist's page sizes, each its own load
 set -uo pipefail
@@ -62,6 +62,7 @@ for r in $(seq 1 "$ROUNDS"); do
     fi
     if [ "${DIR:-0}" = 1 ]; then
       for q in "providers" "providers?service=outpatient_therapy" "providers?q=harbor%20counseling" \
+               "providers?q=h" "providers?specialty=trauma" "providers?specialty=adults" \
                "providers?language=es&payer=medicaid&accepting=true" "providers?service=psychiatry&near_patient_id=$patient" \
                "providers?service=outpatient_therapy&near_patient_id=$patient&within_miles=25"; do
         printf '%s round %s %-60s ' "$which" "$r" "${q/$patient/…}"

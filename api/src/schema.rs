@@ -558,6 +558,7 @@ diesel::table! {
         quality_completion_rate -> Nullable<Float8>,
         quality_satisfaction -> Nullable<Float8>,
         base_score -> Float8,
+        specialty_text -> Text,
     }
 }
 

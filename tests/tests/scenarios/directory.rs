@@ -330,6 +330,64 @@ fn a_providers_search_keys_follow_its_languages_and_payers_when_they_change() {
     assert_eq!(found(&app, &cm, "?payer=aetna"), ["Centro Latino"]);
 }
 
+/// A specialty search finds the providers one of whose specialties holds
+/// the words, in any case, and the stored text it compares
+/// (`specialty_text`, migration `provider_specialty_search`) follows a
+/// change of specialties. A `%` in the words is a percent sign, not "any".
+#[test]
+fn a_specialty_search_finds_any_specialty_holding_the_words_and_follows_a_change() {
+    let app = TestApp::spawn();
+    let team = app.team("Specialty Org");
+    let admin = app.token(&team.admin);
+    let cm = app.token(&team.care_manager);
+    let mut etags = HashMap::new();
+    for (name, specialties) in [
+        ("Cascade Recovery", json!(["Trauma-focused CBT", "adults"])),
+        ("Harbor Counseling", json!(["children"])),
+        ("Unity Clinic", json!(["refugee TRAUMA", "100% telehealth"])),
+    ] {
+        let made = app
+            .post("/api/v1/providers")
+            .token(&admin)
+            .json(&json!({"name": name, "kind": "organization", "specialties": specialties}))
+            .send()
+            .expect(201);
+        let id: Uuid = made.json::<Provider>().id;
+        etags.insert(name, (id, made.header("etag").expect("an ETag")));
+    }
+    let sorted = |query: &str| {
+        let mut names = found(&app, &cm, query);
+        names.sort();
+        names
+    };
+    assert_eq!(
+        sorted("?specialty=trauma"),
+        ["Cascade Recovery", "Unity Clinic"]
+    );
+    assert_eq!(sorted("?specialty=CHILD"), ["Harbor Counseling"]);
+    assert_eq!(sorted("?specialty=100%25"), ["Unity Clinic"]);
+    assert!(
+        sorted("?specialty=trauma%25cbt").is_empty(),
+        "% is no wildcard"
+    );
+    assert_eq!(
+        sorted("?specialty=r&q=u"),
+        ["Harbor Counseling", "Unity Clinic"]
+    );
+
+    let (id, etag) = &etags["Harbor Counseling"];
+    app.patch(&format!("/api/v1/providers/{id}"))
+        .token(&admin)
+        .header("If-Match", etag)
+        .json(&json!({"specialties": ["complex trauma", "children"]}))
+        .send()
+        .expect(200);
+    assert_eq!(
+        sorted("?specialty=trauma"),
+        ["Cascade Recovery", "Harbor Counseling", "Unity Clinic"]
+    );
+}
+
 #[derive(QueryableByName)]
 struct RankingInputs {
     #[diesel(sql_type = Nullable<Double>)]
@@ -545,44 +603,42 @@ struct GeneratedProvider {
     languages: Vec<&'static str>,
     medicaid: bool,
     payers: Vec<&'static str>,
+    specialties: Vec<&'static str>,
     place: Place,
     referrals: Vec<Outcome>,
 }
 
-fn generated_provider() -> impl Strategy<Value = GeneratedProvider> {
-    (
-        proptest::sample::select(vec![
+prop_compose! {
+    fn generated_provider()(
+        name in proptest::sample::select(vec![
             "Alder Clinic",
             "alder clinic",
             "Birch House",
             "Cedar Care",
         ]),
-        proptest::sample::select(NetworkStatus::VARIANTS),
-        any::<bool>(),
-        proptest::sample::subsequence(vec!["en", "es-MX", "es", "vi"], 0..=2),
-        any::<bool>(),
-        proptest::sample::subsequence(vec!["Aetna", "Moda Health", "Providence"], 0..=2),
-        place(),
-        proptest::collection::vec(outcome(), 0..4),
-    )
-        .prop_map(
-            |(name, status, accepting, languages, medicaid, payers, place, referrals)| {
-                GeneratedProvider {
-                    name,
-                    status,
-                    accepting,
-                    languages,
-                    medicaid,
-                    payers,
-                    place,
-                    referrals,
-                }
-            },
-        )
+        status in proptest::sample::select(NetworkStatus::VARIANTS),
+        accepting in any::<bool>(),
+        languages in proptest::sample::subsequence(vec!["en", "es-MX", "es", "vi"], 0..=2),
+        medicaid in any::<bool>(),
+        payers in
+            proptest::sample::subsequence(vec!["Aetna", "Moda Health", "Providence"], 0..=2),
+        specialties in proptest::sample::subsequence(
+            vec!["Trauma-focused CBT", "children", "older adults"],
+            0..=2,
+        ),
+        place in place(),
+        referrals in proptest::collection::vec(outcome(), 0..4),
+    ) -> GeneratedProvider {
+        GeneratedProvider {
+            name, status, accepting, languages, medicaid, payers, specialties, place, referrals,
+        }
+    }
 }
 
 /// The patient a search is for (or not): their language, coverage and
-/// ZIP code, and a distance limit.
+/// ZIP code, and a distance limit; and the name and specialty it looks
+/// for, short or long, in any case (each a statement planned with its
+/// pattern).
 #[derive(Debug, Clone)]
 struct GeneratedSearch {
     near_patient: bool,
@@ -590,6 +646,8 @@ struct GeneratedSearch {
     insurance: Option<(Option<&'static str>, bool)>,
     zip: Option<&'static str>,
     within_miles: Option<f64>,
+    name: Option<&'static str>,
+    specialty: Option<&'static str>,
 }
 
 fn generated_search() -> impl Strategy<Value = GeneratedSearch> {
@@ -606,15 +664,21 @@ fn generated_search() -> impl Strategy<Value = GeneratedSearch> {
             UNKNOWN_ZIP,
         ])),
         proptest::option::of(Just(25.0)),
+        proptest::option::of(proptest::sample::select(vec!["alder", "E", "house"])),
+        proptest::option::of(proptest::sample::select(vec!["trauma", "ADULT", "r"])),
     )
         .prop_map(
-            |(near_patient, language, insurance, zip, within_miles)| GeneratedSearch {
-                near_patient,
-                language,
-                insurance,
-                zip,
-                // A limit needs the patient.
-                within_miles: within_miles.filter(|_| near_patient),
+            |(near_patient, language, insurance, zip, within_miles, name, specialty)| {
+                GeneratedSearch {
+                    near_patient,
+                    language,
+                    insurance,
+                    zip,
+                    // A limit needs the patient.
+                    within_miles: within_miles.filter(|_| near_patient),
+                    name,
+                    specialty,
+                }
             },
         )
 }
@@ -823,6 +887,7 @@ fn store_case<'a>(
                 "name": p.name, "kind": "organization",
                 "languages": p.languages, "payers": p.payers,
                 "medicaid": p.medicaid, "accepting_new_clients": p.accepting,
+                "specialties": p.specialties,
                 "network_status": p.status, "address": address, "location": location,
             }))
             .send()
@@ -845,11 +910,17 @@ fn store_case<'a>(
 impl GeneratedSearch {
     /// The directory's query string for this search of `patient`.
     fn query(&self, patient: Uuid) -> String {
-        match (self.near_patient, self.within_miles) {
+        let mut query = match (self.near_patient, self.within_miles) {
             (false, _) => String::new(),
             (true, None) => format!("&near_patient_id={patient}"),
             (true, Some(m)) => format!("&near_patient_id={patient}&within_miles={m}"),
+        };
+        for (key, value) in [("q", self.name), ("specialty", self.specialty)] {
+            if let Some(value) = value {
+                query.extend(["&", key, "=", value]);
+            }
         }
+        query
     }
 
     /// Where distances are measured from: the centre of the patient's ZIP
@@ -885,10 +956,16 @@ impl GeneratedSearch {
         self.origin().zip(at).map(|(a, b)| miles_between(a, b))
     }
 
-    /// Whether `p` is within the search's reach.
+    /// Whether `p` is within the search's reach, and its name and one of
+    /// its specialties hold what the search looks for, whatever the case.
     fn reaches(&self, p: &GeneratedProvider) -> bool {
+        let holds = |text: &str, part: &str| text.to_lowercase().contains(&part.to_lowercase());
         self.within_miles
             .is_none_or(|limit| self.miles_to(p).is_some_and(|m| m <= limit))
+            && self.name.is_none_or(|name| holds(p.name, name))
+            && self
+                .specialty
+                .is_none_or(|s| p.specialties.iter().any(|have| holds(have, s)))
     }
 }
 
