@@ -95,6 +95,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .as_deref()
         .unwrap_or(&config.database_url);
     let db = web::Data::new(Db::connect(serving, config.pool_size));
+    let patient_reader = web::Data::new(patients::service::start_reader(db.pool().clone())?);
     if let Some(every) = config.scheduler_interval {
         actix_web::rt::spawn(scheduler_loop(db.clone(), every));
     }
@@ -135,6 +136,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         apply_rules(&mut doc);
         let app = app
             .app_data(db.clone())
+            .app_data(patient_reader.clone())
             .app_data(keys.clone())
             .app_data(policy.clone())
             .app_data(idempotency.clone())

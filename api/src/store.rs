@@ -66,6 +66,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::ETagged;
 use crate::http::concurrency::Expected;
 
+/// The SQL diesel writes for `fragment` (a selection of columns), for a
+/// statement written partly by hand that must select exactly the columns,
+/// in order, that a diesel row type decodes.
+pub fn render_sql(
+    fragment: &impl diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+) -> diesel::QueryResult<String> {
+    use diesel::query_builder::QueryBuilder;
+    let mut sql = diesel::pg::PgQueryBuilder::new();
+    fragment.to_sql(&mut sql, &diesel::pg::Pg)?;
+    Ok(sql.finish())
+}
+
 /// The record a query found, as its wire type, or a 404 naming `noun`
 /// (another organization's record is as absent as one that never existed).
 pub fn one<R, T>(row: Option<R>, noun: &str) -> ApiResult<T>

@@ -12,4 +12,6 @@ pub mod sessions;
 pub mod store;
 pub mod tokens;
 
-pub use principal::{Access, Authorized, Caller, Confirm, Principal, Reading, RequestMeta};
+pub use principal::{
+    Access, Authorized, Caller, Confirm, Principal, Reading, RequestMeta, SessionKey,
+};

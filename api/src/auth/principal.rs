@@ -321,18 +321,52 @@ impl Reading {
         Pg: QueryMetadata<Q::SqlType>,
         U: FromSqlRow<Q::SqlType, Pg> + 'static,
     {
-        let Reading { access, held } = self;
-        let Credential::Session { claims, policy } = &access.caller.credential else {
+        let Some(session) = self.session() else {
+            let Reading { access, held } = self;
             let auth = access.confirm(conn)?;
             let rows = store::read_alone(conn, read(auth.org))?;
             return Ok((auth.holding(held), rows));
         };
-        let org = claims.org.into();
-        let rows = store::with_session_user(conn, org, claims.sub.into(), claims.sid, read(org))?;
+        let rows = store::with_session_user(
+            conn,
+            session.org,
+            session.user,
+            session.sid,
+            read(session.org),
+        )?;
+        self.confirm_beside(conn, rows)
+    }
+
+    /// The sign-in an access token names, which a statement reading for
+    /// many callers at once checks beside each one's rows; `None` for a
+    /// key, which is looked up on its own.
+    pub fn session(&self) -> Option<SessionKey> {
+        match &self.access.caller.credential {
+            Credential::Session { claims, .. } => Some(SessionKey {
+                org: claims.org.into(),
+                user: claims.sub.into(),
+                sid: claims.sid,
+            }),
+            Credential::ApiKey(_) => None,
+        }
+    }
+
+    /// The caller, confirmed from the sign-in check found beside each of
+    /// `rows` (what [`Reading::load`] reads, or a statement that read for
+    /// many callers at once), and the rows, dropped unless the check
+    /// passes. Without rows the sign-in or the record is missing, and the
+    /// check alone tells a 401 from a read that found nothing; a key,
+    /// never checked beside rows, is confirmed alone and gets none.
+    pub fn confirm_beside<U>(
+        self,
+        conn: &mut PgConnection,
+        rows: Vec<(store::SessionUser, U)>,
+    ) -> ApiResult<(Authorized, Vec<U>)> {
+        let Reading { access, held } = self;
         let mut rows = rows.into_iter();
-        let Some((found, first)) = rows.next() else {
-            // The sign-in or the rows are missing: the check alone tells a
-            // 401 from a read that found nothing.
+        let (Credential::Session { claims, policy }, Some((found, first))) =
+            (&access.caller.credential, rows.next())
+        else {
             return Ok((access.confirm(conn)?.holding(held), Vec::new()));
         };
         let (org, tz, principal) = session_principal(conn, Some(found), claims, policy)?;
@@ -342,6 +376,17 @@ impl Reading {
             .collect();
         Ok((auth.holding(held), rows))
     }
+}
+
+/// The sign-in an access token names: its organization, user and id.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionKey {
+    /// The organization the token was issued in.
+    pub org: OrganizationId,
+    /// The signed-in user.
+    pub user: UserId,
+    /// The sign-in.
+    pub sid: Uuid,
 }
 
 /// The user `found` for an access token's `claims`, as the principal the

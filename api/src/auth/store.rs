@@ -136,7 +136,24 @@ where
     read.load(conn)
 }
 
-type SessionUserSql = SqlTypeOf<SessionUserColumns>;
+/// The SQL types of the sign-in check's columns.
+pub type SessionUserSql = SqlTypeOf<SessionUserColumns>;
+
+/// How many columns the sign-in check selects.
+pub const SESSION_USER_COLUMNS: usize = columns::<UserAuth>() + 1 + columns::<SignInRow>();
+
+/// The sign-in check's columns as they come back: [`found`] makes them a
+/// [`SessionUser`].
+pub type SessionUserRow = (UserAuth, String, SignInRow);
+
+/// The sign-in check's columns as SQL, for a statement that joins
+/// `sign_ins`, `users` and `organizations` on its own terms (a batch of
+/// reads, `patients::store::read_many`). Rendered by diesel from the same
+/// selection [`find_session_user`] loads, so the columns and their order
+/// are the ones a [`SessionUserRow`] decodes.
+pub fn session_user_select_sql() -> QueryResult<String> {
+    crate::store::render_sql(&session_user_columns())
+}
 
 /// A row of [`BesideCaller`]: the sign-in check's columns, then the read's.
 /// Decoded by hand because diesel's own tuples ask of the read's row type a
@@ -158,7 +175,7 @@ where
 {
     fn build_from_row<'a>(row: &impl Row<'a, Pg>) -> deserialize::Result<Self> {
         type Caller = (UserAuth, String, SignInRow);
-        let split = columns::<UserAuth>() + 1 + columns::<SignInRow>();
+        let split = SESSION_USER_COLUMNS;
         // `partial_row` is what diesel's own tuples decode their parts with.
         let caller =
             <Caller as FromSqlRow<SessionUserSql, Pg>>::build_from_row(&row.partial_row(0..split))?;
@@ -199,7 +216,8 @@ fn session_user_columns() -> SessionUserColumns {
     )
 }
 
-fn found((user, tz, sign_in): (UserAuth, String, SignInRow)) -> SessionUser {
+/// The signed-in user a row of the sign-in check describes.
+pub fn found((user, tz, sign_in): SessionUserRow) -> SessionUser {
     (user, tz, sign_in.into())
 }
 
@@ -236,9 +254,10 @@ impl<C: QueryFragment<Pg>, Q: QueryFragment<Pg>> QueryFragment<Pg> for BesideCal
 
 impl<C, Q> RunQueryDsl<PgConnection> for BesideCaller<C, Q> {}
 
+/// What the sign-in check reads of a sign-in.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = sign_ins)]
-struct SignInRow {
+pub struct SignInRow {
     last_active_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     end_reason: Option<String>,

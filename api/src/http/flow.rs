@@ -21,6 +21,7 @@ use crate::audit::writer::Held;
 use crate::auth::{Access, Authorized, Confirm, Reading};
 use crate::db::Db;
 use crate::error::ApiResult;
+use crate::http::batch::Batcher;
 use crate::http::concurrency::Expected;
 use crate::http::{ETagged, IfMatch, Json, Paging};
 use crate::idempotency::Subject;
@@ -139,12 +140,15 @@ where
 
 /// Answers `GET /things/{id}` for a read that confirms its caller in its
 /// own statement ([`Reading::load`]): one round trip where a checked
-/// caller and a read cost two. Audited like [`read`].
-pub async fn read_confirming<Id, R>(
+/// caller and a read cost two. A signed-in user's read goes through
+/// `batcher`, in one statement with the other reads waiting
+/// ([`Batcher`]); a key's goes `alone`. Audited like [`read`].
+pub async fn read_batched<Id, R>(
     db: &Db,
+    batcher: &Batcher<Id, R>,
     access: Access,
     id: Id,
-    use_case: ReadOneConfirming<Id, R>,
+    alone: ReadOneConfirming<Id, R>,
 ) -> ApiResult<HttpResponse>
 where
     Id: Send + 'static,
@@ -152,7 +156,11 @@ where
 {
     let held = Held::default();
     let reading = Reading::new(access, held.clone());
-    let outcome = db.run(move |conn| Ok(use_case(conn, reading, id))).await?;
+    let outcome = if reading.session().is_some() {
+        batcher.read(reading, id).await
+    } else {
+        db.run(move |conn| Ok(alone(conn, reading, id))).await?
+    };
     let record = answer_audited(db, &held, outcome).await?;
     Ok(record.respond(HttpResponse::Ok()))
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every domain module: middleware, extractors that
 //! turn bad input into precise problems, versioning and pagination helpers.
 
+pub mod batch;
 pub mod concurrency;
 pub mod cursor;
 pub mod fallback;

@@ -103,11 +103,12 @@ fn location(p: &Patient) -> String {
 #[get("/patients/{id}")]
 pub async fn get_patient(
     db: web::Data<Db>,
+    reader: web::Data<service::Reader>,
     caller: Caller,
     id: web::Path<PatientId>,
 ) -> ApiResult<HttpResponse> {
     let access = caller.authorize(Permission::PatientsRead);
-    flow::read_confirming(&db, access, id.into_inner(), service::get).await
+    flow::read_batched(&db, &reader, access, id.into_inner(), service::get).await
 }
 
 /// Change a patient (JSON merge patch).

@@ -16,8 +16,10 @@ use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::auth::{Authorized, Reading};
+use crate::db::PgPool;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
+use crate::http::batch::Batcher;
 use crate::http::concurrency::Expected;
 use crate::patients::search;
 use crate::patients::store::{self, Filter, ListKey, StatusChange};
@@ -113,6 +115,44 @@ pub fn get(conn: &mut PgConnection, caller: Reading, id: PatientId) -> ApiResult
     let (auth, patient) = store::read(conn, caller, id)?;
     audit::on_record(conn, &auth, AuditAction::PatientRead, id, id)?;
     Ok(patient)
+}
+
+/// [`get`] for many callers at once, as the patient [`Reader`] gathers
+/// them: one statement for every read, an answer for each in order.
+pub fn get_many(
+    conn: &mut PgConnection,
+    reads: Vec<(Reading, PatientId)>,
+) -> Vec<ApiResult<Patient>> {
+    let count = reads.len();
+    match store::read_many(conn, reads) {
+        Ok(read) => read
+            .into_iter()
+            .map(|read| {
+                let (auth, patient) = read?;
+                audit::on_record(
+                    conn,
+                    &auth,
+                    AuditAction::PatientRead,
+                    patient.id,
+                    patient.id,
+                )?;
+                Ok(patient)
+            })
+            .collect(),
+        Err(e) => {
+            let e = ApiError::from(e);
+            (0..count).map(|_| Err(e.clone())).collect()
+        }
+    }
+}
+
+/// Reads patients by id for many signed-in users at once
+/// (`GET /patients/{id}`).
+pub type Reader = Batcher<PatientId, Patient>;
+
+/// Starts the patient [`Reader`] on connections from `pool`.
+pub fn start_reader(pool: PgPool) -> std::io::Result<Reader> {
+    Batcher::start("patient-reader", pool, get_many)
 }
 
 /// Applies a merge patch to the version the caller read. Changing the care

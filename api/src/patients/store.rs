@@ -6,23 +6,30 @@
 )]
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
+use diesel::deserialize::{self, FromSqlRow};
 use diesel::dsl::{AsSelect, SqlTypeOf, not};
 use diesel::expression::{ValidGrouping, is_aggregate};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
-use diesel::sql_types::{Bool, Nullable, Text, Uuid as SqlUuid};
+use diesel::row::Row;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Uuid as SqlUuid};
 use shared::case_status::CaseStatus;
 use shared::ids::{OrganizationId, PatientId, UserId};
 use shared::patients::{Address, Identifier, Insurance, Patient};
 use shared::risk::RiskLevel;
 use uuid::Uuid;
 
-use crate::auth::{Authorized, Reading};
+use crate::auth::store::{
+    SESSION_USER_COLUMNS, SessionUser, SessionUserRow, SessionUserSql, found,
+    session_user_select_sql,
+};
+use crate::auth::{Authorized, Reading, SessionKey};
 use crate::error::{ApiError, ApiResult};
 use crate::http::Paging;
 use crate::http::concurrency::Expected;
@@ -219,6 +226,164 @@ pub fn read(
     let (auth, rows) = caller.load(conn, |org| one_with_identifiers(org, id))?;
     Ok((auth, with_identifiers(rows)?))
 }
+
+/// [`read`] for many callers at once, each reading one patient as a
+/// signed-in user: every sign-in check and patient in one statement
+/// ([`ReadMany`]), then each caller confirmed from their own rows, as
+/// [`Reading::load`] would. The answers come in the order of `reads`; a
+/// caller refused, or a patient not found, fails only its own read. A key's
+/// read goes alone, as in [`read`].
+pub fn read_many(
+    conn: &mut PgConnection,
+    reads: Vec<(Reading, PatientId)>,
+) -> QueryResult<Vec<ApiResult<(Authorized, Patient)>>> {
+    let mut statement = ReadMany::default();
+    for (reading, id) in &reads {
+        if let Some(session) = reading.session() {
+            statement.push(session, *id);
+        }
+    }
+    let mut found = statement.load_grouped(conn)?.into_iter();
+    Ok(reads
+        .into_iter()
+        .map(|(reading, id)| {
+            if reading.session().is_none() {
+                return read(conn, reading, id);
+            }
+            let rows = found.next().unwrap_or_default();
+            let (auth, rows) = reading.confirm_beside(conn, rows)?;
+            Ok((auth, with_identifiers(rows)?))
+        })
+        .collect())
+}
+
+/// The sign-in checks and patients of many reads as one statement: a row
+/// of `unnest` per read (organization, user, sign-in, patient, in the
+/// order pushed), joined to its sign-in and to its patient with each
+/// identifier. A read whose sign-in or patient is missing has no row. Its
+/// text never changes, so diesel prepares it once per connection; it
+/// selects the columns of the sign-in check and of
+/// [`one_with_identifiers`] as diesel renders them, so the rows decode as
+/// those statements' rows do (`a_batch_of_reads_answers_each_as_if_alone`).
+#[derive(Debug, Default)]
+struct ReadMany {
+    orgs: Vec<Uuid>,
+    users: Vec<Uuid>,
+    sign_ins: Vec<Uuid>,
+    patients: Vec<Uuid>,
+}
+
+/// A row of [`ReadMany`]: the read's place (from 1), the sign-in check's
+/// columns, and the patient beside one identifier. Decoded by hand, part
+/// by part, as `auth::store` decodes a check beside a read: diesel's own
+/// tuples do not nest a selection inside another.
+struct ReadManyRow(i64, SessionUserRow, WithIdentifier);
+
+impl FromSqlRow<(BigInt, SessionUserSql, WithIdentifierSql), Pg> for ReadManyRow {
+    fn build_from_row<'a>(row: &impl Row<'a, Pg>) -> deserialize::Result<Self> {
+        let caller = 1 + SESSION_USER_COLUMNS;
+        let place = <i64 as FromSqlRow<BigInt, Pg>>::build_from_row(&row.partial_row(0..1))?;
+        let check = <SessionUserRow as FromSqlRow<SessionUserSql, Pg>>::build_from_row(
+            &row.partial_row(1..caller),
+        )?;
+        let read = <WithIdentifier as FromSqlRow<WithIdentifierSql, Pg>>::build_from_row(
+            &row.partial_row(caller..row.field_count()),
+        )?;
+        Ok(ReadManyRow(place, check, read))
+    }
+}
+
+impl ReadMany {
+    fn push(&mut self, session: SessionKey, patient: PatientId) {
+        self.orgs.push(session.org.get());
+        self.users.push(session.user.get());
+        self.sign_ins.push(session.sid);
+        self.patients.push(patient.get());
+    }
+
+    /// Each read's rows, in the order pushed (none for a read whose
+    /// sign-in or patient is missing).
+    fn load_grouped(self, conn: &mut PgConnection) -> QueryResult<Vec<Vec<Beside>>> {
+        let mut grouped: Vec<Vec<Beside>> = Vec::new();
+        grouped.resize_with(self.orgs.len(), Vec::new);
+        if self.orgs.is_empty() {
+            return Ok(grouped);
+        }
+        let rows: Vec<ReadManyRow> = self.load(conn)?;
+        for ReadManyRow(place, caller, row) in rows {
+            let read = usize::try_from(place - 1)
+                .ok()
+                .and_then(|i| grouped.get_mut(i))
+                .ok_or_else(|| {
+                    diesel::result::Error::DeserializationError(
+                        format!("a batch of reads answered for read {place}").into(),
+                    )
+                })?;
+            read.push((found(caller), row));
+        }
+        Ok(grouped)
+    }
+
+    /// The statement's text before its first placeholder: the columns,
+    /// rendered once.
+    fn head() -> QueryResult<&'static str> {
+        static HEAD: LazyLock<Result<String, String>> = LazyLock::new(|| {
+            let caller = session_user_select_sql().map_err(|e| e.to_string())?;
+            let patient = store::render_sql(&(
+                PatientRow::as_select(),
+                (patient_identifiers::system, patient_identifiers::value).nullable(),
+            ))
+            .map_err(|e| e.to_string())?;
+            Ok(format!("SELECT q.n, {caller}, {patient} FROM unnest("))
+        });
+        HEAD.as_deref()
+            .map_err(|e| diesel::result::Error::QueryBuilderError(e.clone().into()))
+    }
+}
+
+/// A read's sign-in check beside one of its rows.
+type Beside = (SessionUser, WithIdentifier);
+
+impl Query for ReadMany {
+    type SqlType = (BigInt, SessionUserSql, WithIdentifierSql);
+}
+
+impl QueryId for ReadMany {
+    type QueryId = ReadMany;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for ReadMany {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(Self::head()?);
+        out.push_bind_param::<Array<SqlUuid>, _>(&self.orgs)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<SqlUuid>, _>(&self.users)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<SqlUuid>, _>(&self.sign_ins)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<SqlUuid>, _>(&self.patients)?;
+        // The joins are the sign-in check's (`auth::store`) and
+        // `one_with_identifiers`'s. The patient meets the sign-in on the
+        // organization too, so every table joins organization to
+        // organization (`tests/src/org_scope.rs`).
+        out.push_sql(
+            ") WITH ORDINALITY AS q(org, uid, sid, pid, n) \
+             JOIN sign_ins ON sign_ins.organization_id = q.org AND sign_ins.id = q.sid \
+             JOIN users ON users.id = sign_ins.user_id \
+                AND users.organization_id = sign_ins.organization_id AND users.id = q.uid \
+             JOIN organizations ON organizations.id = users.organization_id \
+             JOIN patients ON patients.organization_id = sign_ins.organization_id \
+                AND patients.organization_id = q.org AND patients.id = q.pid \
+             LEFT JOIN patient_identifiers ON patient_identifiers.patient_id = patients.id \
+                AND patient_identifiers.organization_id = patients.organization_id \
+             ORDER BY q.n, patient_identifiers.system, patient_identifiers.value",
+        );
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<PgConnection> for ReadMany {}
 
 /// A patient beside one of its identifiers (`system`, `value`), if any.
 type WithIdentifier = (PatientRow, Option<(String, String)>);

@@ -8,9 +8,10 @@ use std::time::Duration;
 use api::schema::sign_ins;
 use diesel::prelude::*;
 use serde_json::json;
-use shared::auth::TokenResponse;
+use shared::auth::{Scope, TokenResponse};
+use shared::ids::UserId;
 use shared::pagination::Page;
-use shared::patients::Patient;
+use shared::patients::{Identifier, Patient};
 use shared::problem::Problem;
 use tests::TestApp;
 use tests::fixtures::{Team, new_patient};
@@ -302,4 +303,179 @@ fn an_empty_own_worklist_is_an_audited_empty_page_on_a_live_sign_in_and_a_401_on
     log_out(&app, &tokens);
     ended(own_worklist(&app, &tokens.access_token));
     assert_eq!(app.audit_of("worklist.read").len(), 1);
+}
+
+// Signed-in users' patient reads are gathered into one statement when
+// they arrive together (`http::batch`): each caller must still get exactly
+// what a read alone would answer them, judged on their own sign-in.
+
+/// A reader of the batch test: who reads which patient, and the answer
+/// they must get.
+struct Reader<'a> {
+    name: &'static str,
+    token: &'a str,
+    patient: String,
+    status: u16,
+    actor: Option<UserId>,
+}
+
+#[test]
+fn reads_arriving_together_each_get_their_own_answer_and_only_answered_ones_are_audited() {
+    let app = TestApp::spawn_with(|c| c.session_idle = Duration::from_secs(60));
+    let (a, b) = (app.team("Batch Read A"), app.team("Batch Read B"));
+    let cm_a = app.token(&a.care_manager);
+    let viewer_a = app.token(&a.viewer);
+    let cm_b = app.token(&b.care_manager);
+    let key_a = app.api_key(&a.admin, &[Scope::PatientsRead]);
+    let signed_out = app.login(&a.supervisor);
+    log_out(&app, &signed_out);
+    let idle = app.token(&b.supervisor);
+    diesel::update(sign_ins::table.filter(sign_ins::user_id.eq(b.supervisor.id.get())))
+        .set(sign_ins::last_active_at.eq(chrono::Utc::now() - chrono::TimeDelta::minutes(2)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let mut with_ids = new_patient("Nia", "Twoids");
+    with_ids.identifiers = vec![
+        Identifier {
+            system: "urn:test:z".into(),
+            value: "Z-1".into(),
+        },
+        Identifier {
+            system: "urn:test:a".into(),
+            value: "A-1".into(),
+        },
+    ];
+    let pa = app.create_patient(&cm_a, &with_ids);
+    let pb = app.create_patient(&cm_b, &new_patient("Omar", "Otherorg"));
+    let nobody = uuid::Uuid::now_v7().to_string();
+    let readers = [
+        Reader {
+            name: "a care manager",
+            token: &cm_a,
+            patient: pa.id.to_string(),
+            status: 200,
+            actor: Some(a.care_manager.id),
+        },
+        Reader {
+            name: "a viewer",
+            token: &viewer_a,
+            patient: pa.id.to_string(),
+            status: 200,
+            actor: Some(a.viewer.id),
+        },
+        Reader {
+            name: "another organization's care manager",
+            token: &cm_b,
+            patient: pb.id.to_string(),
+            status: 200,
+            actor: Some(b.care_manager.id),
+        },
+        Reader {
+            name: "a key",
+            token: &key_a,
+            patient: pa.id.to_string(),
+            status: 200,
+            actor: None,
+        },
+        Reader {
+            name: "a reader of another organization's patient",
+            token: &cm_b,
+            patient: pa.id.to_string(),
+            status: 404,
+            actor: None,
+        },
+        Reader {
+            name: "a reader of no patient",
+            token: &cm_a,
+            patient: nobody,
+            status: 404,
+            actor: None,
+        },
+        Reader {
+            name: "a signed-out user",
+            token: &signed_out.access_token,
+            patient: pa.id.to_string(),
+            status: 401,
+            actor: None,
+        },
+        Reader {
+            name: "a user found idle",
+            token: &idle,
+            patient: pb.id.to_string(),
+            status: 401,
+            actor: None,
+        },
+    ];
+    let rounds = 6;
+    std::thread::scope(|s| {
+        for round in 0..rounds {
+            for (n, reader) in readers.iter().enumerate() {
+                let (app, pa, pb) = (&app, &pa, &pb);
+                s.spawn(move || {
+                    let res = app
+                        .get(&format!("/api/v1/patients/{}", reader.patient))
+                        .token(reader.token)
+                        .header("x-request-id", &format!("batch-{round}-{n}"))
+                        .send()
+                        .expect(reader.status);
+                    if reader.status == 200 {
+                        let read: Patient = res.json();
+                        let wanted = if read.id == pa.id { pa } else { pb };
+                        assert_eq!(&read, wanted, "{} reads the patient as stored", reader.name);
+                    } else {
+                        let body = res.text();
+                        assert!(
+                            !body.contains("Twoids") && !body.contains("Otherorg"),
+                            "{} sees nothing: {body}",
+                            reader.name
+                        );
+                    }
+                });
+            }
+        }
+    });
+    let reads = app.audit_of("patient.read");
+    for round in 0..rounds {
+        for (n, reader) in readers.iter().enumerate() {
+            let request = format!("batch-{round}-{n}");
+            let events: Vec<_> = reads
+                .iter()
+                .filter(|e| e.request_id.as_deref() == Some(&request))
+                .collect();
+            if reader.status == 200 {
+                assert_eq!(events.len(), 1, "{}'s read is audited once", reader.name);
+                assert_eq!(
+                    events[0].resource_id.as_deref(),
+                    Some(reader.patient.as_str())
+                );
+                if let Some(actor) = reader.actor {
+                    assert_eq!(
+                        events[0].actor_id,
+                        Some(actor.get()),
+                        "{}'s read names them",
+                        reader.name
+                    );
+                } else {
+                    assert_eq!(events[0].actor_type, "api_key");
+                }
+            } else {
+                assert!(
+                    events.is_empty(),
+                    "{}'s refused read leaves no event: {events:?}",
+                    reader.name
+                );
+            }
+        }
+    }
+    assert_eq!(reads.len(), rounds * 4);
+    let reasons: Vec<Option<String>> = sign_ins::table
+        .filter(sign_ins::user_id.eq(b.supervisor.id.get()))
+        .select(sign_ins::end_reason)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        reasons,
+        [Some("idle".to_string())],
+        "the sign-in found idle is ended"
+    );
 }
