@@ -7,7 +7,8 @@
 #   3. wrk against the release server: /api/health (no database),
 #      GET /patients/{id} (one indexed read + audit write), and the worklist;
 #      then pgbench running exactly the statements GET /patients/{id} sends
-#      (bench/patient_read.sql), the ceiling of that request's own SQL;
+#      (bench/patient_read.sql, a read alone; bench/patient_read_batch8.sql,
+#      eight the batcher found together), the ceiling of its own SQL;
 #   4. the patient list's name search on 1,000,000 patients (bench/search.sql);
 #   5. the worklist's page query with those patients, 1,000 care managers and
 #      5,000,000 tasks in one organization (bench/worklist_scale.sql);
@@ -99,6 +100,10 @@ sid=$(psql -Atc "select id from sign_ins where user_id = '$user' order by starte
 pgbench -n -M prepared -c "$conns" -j "$threads" -T "$duration" -f bench/patient_read.sql \
   -D sid="$sid" -D user="$user" -D org="$org" -D patient="$patient" "$db" \
   | tee "$out/pgbench-patient-read.txt" | grep -E "^(tps|latency average)"
+echo "   the same for eight reads the batcher found waiting together (bench/patient_read_batch8.sql; reads/s = tps x 8)"
+pgbench -n -M prepared -c "$conns" -j "$threads" -T "$duration" -f bench/patient_read_batch8.sql \
+  -D sid="$sid" -D user="$user" -D org="$org" -D patient="$patient" "$db" \
+  | tee "$out/pgbench-patient-read-batch8.txt" | grep -E "^(tps|latency average)"
 
 echo "== 4. name search on 1,000,000 patients (EXPLAIN ANALYZE)"
 psql -q "$db" -f bench/search.sql > "$out/search.txt"

@@ -14,6 +14,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
+use diesel::PgConnection;
 use tokio::sync::oneshot;
 
 use super::store::{self, Actor, Entry};
@@ -144,6 +145,47 @@ fn commit_each<T>(
     }
 }
 
+/// Commits the events each of `helds` collected on `conn`, all in one
+/// statement when it can (as the writer thread does): the result for each,
+/// in order. For a thread that read the records itself and holds a
+/// connection already (`http::batch`).
+pub fn commit_held(conn: &mut PgConnection, helds: &[Held]) -> Vec<ApiResult<()>> {
+    let taken: Vec<Option<(Actor, Vec<Entry>)>> = helds.iter().map(Held::take).collect();
+    commit_present(&taken, |reads| {
+        store::record_all(
+            conn,
+            reads
+                .iter()
+                .flat_map(|(actor, entries)| entries.iter().map(move |e| (actor, e))),
+        )?;
+        Ok(())
+    })
+}
+
+/// [`commit_each`] over the reads that have events (`Some`); a read
+/// without any (refused, or found nothing) succeeds and sends nothing.
+fn commit_present<T>(
+    reads: &[Option<T>],
+    mut write: impl FnMut(&[&T]) -> ApiResult<()>,
+) -> Vec<ApiResult<()>> {
+    let present: Vec<&T> = reads.iter().flatten().collect();
+    if present.is_empty() {
+        return vec![Ok(()); reads.len()];
+    }
+    let mut written = commit_each(&present, |rows: &[&&T]| {
+        let rows: Vec<&T> = rows.iter().map(|r| **r).collect();
+        write(&rows)
+    })
+    .into_iter();
+    reads
+        .iter()
+        .map(|read| match read {
+            Some(_) => written.next().unwrap_or(Ok(())),
+            None => Ok(()),
+        })
+        .collect()
+}
+
 fn write_reads(pool: &PgPool, reads: &[&Pending]) -> ApiResult<()> {
     let mut conn = pool.get()?;
     store::record_all(
@@ -202,6 +244,26 @@ mod tests {
                 .all(|r| matches!(r, Err(ApiError::Unavailable(_))))
         );
         assert_eq!(statements, 1);
+    }
+
+    #[test]
+    fn reads_without_events_succeed_and_send_nothing_while_a_refused_event_fails_only_its_read() {
+        let mut statements = 0;
+        let results = commit_present(
+            &[Some(1), None, Some(-2), None, Some(3)],
+            database(false, &mut statements),
+        );
+        let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
+        assert_eq!(ok, vec![true, true, false, true, true]);
+        assert_eq!(statements, 4, "the batch, then each read with events alone");
+    }
+
+    #[test]
+    fn a_batch_of_reads_without_events_sends_no_statement() {
+        let mut statements = 0;
+        let results = commit_present(&[None::<i32>, None], database(false, &mut statements));
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(statements, 0);
     }
 
     #[test]

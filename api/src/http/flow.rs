@@ -156,12 +156,12 @@ where
 {
     let held = Held::default();
     let reading = Reading::new(access, held.clone());
-    let outcome = if reading.session().is_some() {
-        batcher.read(reading, id).await
+    let record = if reading.session().is_some() {
+        batcher.read(reading, held, id).await?
     } else {
-        db.run(move |conn| Ok(alone(conn, reading, id))).await?
+        let outcome = db.run(move |conn| Ok(alone(conn, reading, id))).await?;
+        answer_audited(db, &held, outcome).await?
     };
-    let record = answer_audited(db, &held, outcome).await?;
     Ok(record.respond(HttpResponse::Ok()))
 }
 

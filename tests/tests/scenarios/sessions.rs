@@ -310,13 +310,99 @@ fn an_empty_own_worklist_is_an_audited_empty_page_on_a_live_sign_in_and_a_401_on
 // what a read alone would answer them, judged on their own sign-in.
 
 /// A reader of the batch test: who reads which patient, and the answer
-/// they must get.
+/// they must get (a 200 names its actor: a user, or `None` for a key).
 struct Reader<'a> {
     name: &'static str,
     token: &'a str,
     patient: String,
     status: u16,
     actor: Option<UserId>,
+}
+
+fn reader<'a>(
+    name: &'static str,
+    token: &'a str,
+    patient: impl std::fmt::Display,
+    status: u16,
+    actor: Option<UserId>,
+) -> Reader<'a> {
+    Reader {
+        name,
+        token,
+        patient: patient.to_string(),
+        status,
+        actor,
+    }
+}
+
+/// Every reader reads `rounds` times, all at once; each answer is checked
+/// against the patients as stored. Request ids are `batch-{round}-{n}`.
+fn read_all_at_once(app: &TestApp, readers: &[Reader], rounds: usize, stored: &[&Patient]) {
+    std::thread::scope(|s| {
+        for round in 0..rounds {
+            for (n, reader) in readers.iter().enumerate() {
+                s.spawn(move || {
+                    let res = app
+                        .get(&format!("/api/v1/patients/{}", reader.patient))
+                        .token(reader.token)
+                        .header("x-request-id", &format!("batch-{round}-{n}"))
+                        .send()
+                        .expect(reader.status);
+                    let body = res.text();
+                    if reader.status == 200 {
+                        let read: Patient = serde_json::from_str(&body).unwrap();
+                        let wanted = stored.iter().find(|p| p.id == read.id).unwrap();
+                        assert_eq!(
+                            &&read, wanted,
+                            "{} reads the patient as stored",
+                            reader.name
+                        );
+                    } else {
+                        for p in stored {
+                            assert!(
+                                !body.contains(&p.family_name),
+                                "{} sees nothing: {body}",
+                                reader.name
+                            );
+                        }
+                    }
+                });
+            }
+        }
+    });
+}
+
+/// Each answered read left one event naming its reader; no other did.
+fn assert_only_answered_reads_audited(app: &TestApp, readers: &[Reader], rounds: usize) {
+    let reads = app.audit_of("patient.read");
+    for round in 0..rounds {
+        for (n, reader) in readers.iter().enumerate() {
+            let request = format!("batch-{round}-{n}");
+            let events: Vec<_> = reads
+                .iter()
+                .filter(|e| e.request_id.as_deref() == Some(&request))
+                .collect();
+            if reader.status != 200 {
+                assert!(
+                    events.is_empty(),
+                    "{}'s refused read leaves no event: {events:?}",
+                    reader.name
+                );
+                continue;
+            }
+            assert_eq!(events.len(), 1, "{}'s read is audited once", reader.name);
+            assert_eq!(
+                events[0].resource_id.as_deref(),
+                Some(reader.patient.as_str())
+            );
+            match reader.actor {
+                Some(actor) => assert_eq!(events[0].actor_id, Some(actor.get()), "{}", reader.name),
+                None => assert_eq!(events[0].actor_type, "api_key"),
+            }
+        }
+    }
+    let answered = readers.iter().filter(|r| r.status == 200).count();
+    assert_eq!(reads.len(), rounds * answered);
 }
 
 #[test]
@@ -335,139 +421,51 @@ fn reads_arriving_together_each_get_their_own_answer_and_only_answered_ones_are_
         .execute(&mut app.conn())
         .unwrap();
     let mut with_ids = new_patient("Nia", "Twoids");
-    with_ids.identifiers = vec![
-        Identifier {
-            system: "urn:test:z".into(),
-            value: "Z-1".into(),
-        },
-        Identifier {
-            system: "urn:test:a".into(),
-            value: "A-1".into(),
-        },
-    ];
+    with_ids.identifiers = ["urn:test:z", "urn:test:a"]
+        .into_iter()
+        .map(|system| Identifier {
+            system: system.into(),
+            value: format!("{system}-1"),
+        })
+        .collect();
     let pa = app.create_patient(&cm_a, &with_ids);
     let pb = app.create_patient(&cm_b, &new_patient("Omar", "Otherorg"));
-    let nobody = uuid::Uuid::now_v7().to_string();
     let readers = [
-        Reader {
-            name: "a care manager",
-            token: &cm_a,
-            patient: pa.id.to_string(),
-            status: 200,
-            actor: Some(a.care_manager.id),
-        },
-        Reader {
-            name: "a viewer",
-            token: &viewer_a,
-            patient: pa.id.to_string(),
-            status: 200,
-            actor: Some(a.viewer.id),
-        },
-        Reader {
-            name: "another organization's care manager",
-            token: &cm_b,
-            patient: pb.id.to_string(),
-            status: 200,
-            actor: Some(b.care_manager.id),
-        },
-        Reader {
-            name: "a key",
-            token: &key_a,
-            patient: pa.id.to_string(),
-            status: 200,
-            actor: None,
-        },
-        Reader {
-            name: "a reader of another organization's patient",
-            token: &cm_b,
-            patient: pa.id.to_string(),
-            status: 404,
-            actor: None,
-        },
-        Reader {
-            name: "a reader of no patient",
-            token: &cm_a,
-            patient: nobody,
-            status: 404,
-            actor: None,
-        },
-        Reader {
-            name: "a signed-out user",
-            token: &signed_out.access_token,
-            patient: pa.id.to_string(),
-            status: 401,
-            actor: None,
-        },
-        Reader {
-            name: "a user found idle",
-            token: &idle,
-            patient: pb.id.to_string(),
-            status: 401,
-            actor: None,
-        },
+        reader("a care manager", &cm_a, pa.id, 200, Some(a.care_manager.id)),
+        reader("a viewer", &viewer_a, pa.id, 200, Some(a.viewer.id)),
+        reader(
+            "another organization's user",
+            &cm_b,
+            pb.id,
+            200,
+            Some(b.care_manager.id),
+        ),
+        reader("a key", &key_a, pa.id, 200, None),
+        reader(
+            "a reader of another organization's patient",
+            &cm_b,
+            pa.id,
+            404,
+            None,
+        ),
+        reader(
+            "a reader of no patient",
+            &cm_a,
+            uuid::Uuid::now_v7(),
+            404,
+            None,
+        ),
+        reader(
+            "a signed-out user",
+            &signed_out.access_token,
+            pa.id,
+            401,
+            None,
+        ),
+        reader("a user found idle", &idle, pb.id, 401, None),
     ];
-    let rounds = 6;
-    std::thread::scope(|s| {
-        for round in 0..rounds {
-            for (n, reader) in readers.iter().enumerate() {
-                let (app, pa, pb) = (&app, &pa, &pb);
-                s.spawn(move || {
-                    let res = app
-                        .get(&format!("/api/v1/patients/{}", reader.patient))
-                        .token(reader.token)
-                        .header("x-request-id", &format!("batch-{round}-{n}"))
-                        .send()
-                        .expect(reader.status);
-                    if reader.status == 200 {
-                        let read: Patient = res.json();
-                        let wanted = if read.id == pa.id { pa } else { pb };
-                        assert_eq!(&read, wanted, "{} reads the patient as stored", reader.name);
-                    } else {
-                        let body = res.text();
-                        assert!(
-                            !body.contains("Twoids") && !body.contains("Otherorg"),
-                            "{} sees nothing: {body}",
-                            reader.name
-                        );
-                    }
-                });
-            }
-        }
-    });
-    let reads = app.audit_of("patient.read");
-    for round in 0..rounds {
-        for (n, reader) in readers.iter().enumerate() {
-            let request = format!("batch-{round}-{n}");
-            let events: Vec<_> = reads
-                .iter()
-                .filter(|e| e.request_id.as_deref() == Some(&request))
-                .collect();
-            if reader.status == 200 {
-                assert_eq!(events.len(), 1, "{}'s read is audited once", reader.name);
-                assert_eq!(
-                    events[0].resource_id.as_deref(),
-                    Some(reader.patient.as_str())
-                );
-                if let Some(actor) = reader.actor {
-                    assert_eq!(
-                        events[0].actor_id,
-                        Some(actor.get()),
-                        "{}'s read names them",
-                        reader.name
-                    );
-                } else {
-                    assert_eq!(events[0].actor_type, "api_key");
-                }
-            } else {
-                assert!(
-                    events.is_empty(),
-                    "{}'s refused read leaves no event: {events:?}",
-                    reader.name
-                );
-            }
-        }
-    }
-    assert_eq!(reads.len(), rounds * 4);
+    read_all_at_once(&app, &readers, 6, &[&pa, &pb]);
+    assert_only_answered_reads_audited(&app, &readers, 6);
     let reasons: Vec<Option<String>> = sign_ins::table
         .filter(sign_ins::user_id.eq(b.supervisor.id.get()))
         .select(sign_ins::end_reason)
