@@ -36,11 +36,13 @@ ANALYZE patients;
 SELECT id AS cm FROM scale_cms WHERE n = 7 \gset
 SELECT count(*) AS open_tasks_of_cm FROM tasks
  WHERE organization_id = :'org' AND assignee_id = :'cm' AND status IN ('open', 'in_progress');
--- The page query as `worklist_page` sends it: the band and the patient's
--- risk rank are columns of the task (migration worklist_order); the patient,
--- the outreach outcomes and the missed appointments come in the same
--- statement.
-\set page 'SELECT tasks.*, ARRAY(SELECT o.outcome FROM outreach_attempts o WHERE o.organization_id = tasks.organization_id AND o.task_id = tasks.id) AS outreach, patients.given_name, patients.family_name, patients.preferred_name, patients.risk_level, patients.risk_factors, ARRAY(SELECT a.scheduled_at FROM appointments a WHERE a.organization_id = patients.organization_id AND a.patient_id = patients.id AND a.status = ''missed'' AND a.scheduled_at >= now() - interval ''30 days'') AS missed FROM tasks JOIN patients ON patients.id = tasks.patient_id AND patients.organization_id = tasks.organization_id WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
+-- The page query as `worklist_page` sends it (`WorklistPage`): the band and
+-- the patient's risk rank are columns of the task (migration
+-- worklist_order), and so are its outreach outcomes (migration
+-- task_outreach_outcomes); the patient's facts and missed appointments are a
+-- lateral subquery Postgres caches per patient; a referral follow-up's open
+-- barriers come in the same statement.
+\set page 'SELECT tasks.*, pf.given_name, pf.family_name, pf.preferred_name, pf.risk_level, pf.risk_factors, pf.missed, CASE WHEN tasks.kind IN (''referral_followup'') THEN ARRAY(SELECT b.kind FROM referral_barriers b WHERE b.organization_id = tasks.organization_id AND b.referral_id = uuid(tasks.context ->> ''referral_id'') AND b.resolved_at IS NULL ORDER BY b.created_at, b.id) ELSE ''{}'' END AS barriers FROM tasks CROSS JOIN LATERAL (SELECT patients.given_name, patients.family_name, patients.preferred_name, patients.risk_level, patients.risk_factors, ARRAY(SELECT a.scheduled_at FROM appointments a WHERE a.organization_id = patients.organization_id AND a.patient_id = patients.id AND a.status IN (''missed'') AND a.scheduled_at >= now() - interval ''30 days'') AS missed FROM patients WHERE patients.organization_id = tasks.organization_id AND patients.id = tasks.patient_id OFFSET 0) AS pf WHERE tasks.organization_id = ' :'org' ' AND tasks.assignee_id = ' :'cm' ' AND tasks.status IN (''open'', ''in_progress'')'
 \echo '== worklist first page (50 + 1) of one care manager, 5,000,000 tasks in the organization'
 EXPLAIN (ANALYZE, BUFFERS, SUMMARY)
 :page

@@ -14,6 +14,13 @@ use shared::auth::Role;
 use shared::users::NewUser;
 use shared::validation::{Context, Valid};
 
+/// mimalloc, not the system allocator: a page of 50 worklist items allocates
+/// and frees thousands of small strings and a few 50 kB buffers on threads
+/// that hand them to each other, where glibc's malloc spent about 14 % of
+/// the server's CPU consolidating and unlinking chunks (bench/RESULTS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "caremgr",

@@ -497,6 +497,7 @@ diesel::table! {
         patient_risk_rank -> Int2,
         band -> Int2,
         risk_rank -> Int2,
+        outreach_outcomes -> Array<Text>,
     }
 }
 

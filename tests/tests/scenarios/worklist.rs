@@ -261,6 +261,47 @@ fn three_failed_outreach_attempts_on_a_task_show_on_the_task_and_its_worklist_re
 }
 
 #[test]
+fn outreach_attempts_written_straight_to_the_database_count_on_their_task_and_cannot_be_changed() {
+    let Scene {
+        app,
+        token,
+        patient: p,
+        ..
+    } = scene("Outreach Copy Org", "Imported", RiskLevel::High);
+    let e = discharge(&app, &token, p.id, now() - Duration::hours(3));
+    let task_id = e.followup_task_id.unwrap();
+    // An import or a bulk load, not the API: the database keeps the task's
+    // copy of its attempts' outcomes itself.
+    let mut conn = app.conn();
+    diesel::sql_query(
+        "INSERT INTO outreach_attempts
+                (id, organization_id, patient_id, task_id, method, outcome, occurred_at)
+         SELECT gen_random_uuid(), t.organization_id, t.patient_id, t.id, 'phone', o.outcome, now()
+           FROM tasks t, unnest(ARRAY['reached', 'no_answer', 'left_message']) AS o(outcome)
+          WHERE t.id = $1",
+    )
+    .bind::<SqlUuid, _>(task_id.get())
+    .execute(&mut conn)
+    .unwrap();
+    let t = task(&app, &token, task_id);
+    assert_eq!((t.outreach_attempts, t.failed_outreach_attempts), (3, 2));
+    assert_eq!(
+        worklist(&app, &token, None)[0].task.outreach_attempts,
+        3,
+        "the worklist reads the same copy"
+    );
+    for change in [
+        "UPDATE outreach_attempts SET outcome = 'reached'",
+        "DELETE FROM outreach_attempts",
+    ] {
+        let err = diesel::sql_query(change).execute(&mut conn).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{change}: {err}");
+    }
+    let t = task(&app, &token, task_id);
+    assert_eq!((t.outreach_attempts, t.failed_outreach_attempts), (3, 2));
+}
+
+#[test]
 fn sharing_information_with_a_contact_needs_their_consent_for_that_scope() {
     let Scene {
         app,
