@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use diesel::dsl::{AsSelect, SqlTypeOf};
+use diesel::dsl::{AsExprOf, AsSelect, SqlTypeOf};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -307,11 +307,19 @@ pub fn worklist_page(
         missed: appointments::missed_by_patient_since(missed_since),
         barriers: referrals::open_barriers_of_task(),
         after: after.map(|RankKey(band, risk, _, due, id)| {
-            (i16::from(band), i16::from(risk), due, id.get())
+            store::after(
+                (tasks::band, tasks::risk_rank, tasks::due_at, tasks::id),
+                (
+                    i16::from(band).into_sql::<SmallInt>(),
+                    i16::from(risk).into_sql::<SmallInt>(),
+                    due.into_sql::<Timestamptz>(),
+                    id.get().into_sql::<SqlUuid>(),
+                ),
+            )
         }),
-        limit: u32::try_from(limit).map_err(ApiError::internal)?,
     };
-    page.load::<(StoredTask, PatientFacts, Vec<String>)>(conn)?
+    store::limited(page, u32::try_from(limit).map_err(ApiError::internal)?)
+        .load::<(StoredTask, PatientFacts, Vec<String>)>(conn)?
         .into_iter()
         .map(|(task, patient, barriers)| Ok((Task::try_from(task)?, patient, barriers)))
         .collect()
@@ -326,19 +334,29 @@ pub fn worklist_page(
 /// (`Memoize`) and reads a patient's missed appointments once per page, not
 /// once per task. Joined as the DSL joins, the subquery ran for every row
 /// (a page of 50 holds about 19 patients in the bench), and the page's SQL
-/// alone ran 5–10 % slower (bench/RESULTS.md). The page size is written
-/// into the text, so diesel keeps one prepared statement per page size and
-/// per first or later page.
+/// alone ran 5–10 % slower (bench/RESULTS.md). `store::limited` writes the
+/// page size after it, so diesel keeps one prepared statement per page size
+/// and per first or later page.
 struct WorklistPage {
     org: Uuid,
     user: Uuid,
     active: store::OneOf<Active>,
     missed: appointments::MissedByPatientSince,
     barriers: referrals::open_barriers_of_task,
-    /// Band, risk rank, due and id of the last task of the page before.
-    after: Option<(i16, i16, DateTime<Utc>, Uuid)>,
-    limit: u32,
+    /// After the last task of the page before: its band, risk rank, due and id.
+    after: Option<PageAfter>,
 }
+
+/// `(band, risk_rank, due_at, id) > ($1, $2, $3, $4)`.
+type PageAfter = store::After<
+    (tasks::band, tasks::risk_rank, tasks::due_at, tasks::id),
+    (
+        AsExprOf<i16, SmallInt>,
+        AsExprOf<i16, SmallInt>,
+        AsExprOf<DateTime<Utc>, Timestamptz>,
+        AsExprOf<Uuid, SqlUuid>,
+    ),
+>;
 
 impl WorklistPage {
     /// `SELECT` and the task's columns, rendered once.
@@ -369,7 +387,7 @@ impl Query for WorklistPage {
 
 impl QueryId for WorklistPage {
     type QueryId = ();
-    // Keyed by its text, which holds the page size (see `store::Limited`).
+    // Keyed by its text, as `store::Limited` around it is.
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
@@ -398,24 +416,14 @@ impl QueryFragment<Pg> for WorklistPage {
         out.push_bind_param::<SqlUuid, _>(&self.user)?;
         out.push_sql(" AND ");
         self.active.walk_ast(out.reborrow())?;
-        if let Some((band, risk, due, id)) = &self.after {
-            out.push_sql(" AND (tasks.band, tasks.risk_rank, tasks.due_at, tasks.id) > (");
-            out.push_bind_param::<SmallInt, _>(band)?;
-            out.push_sql(", ");
-            out.push_bind_param::<SmallInt, _>(risk)?;
-            out.push_sql(", ");
-            out.push_bind_param::<Timestamptz, _>(due)?;
-            out.push_sql(", ");
-            out.push_bind_param::<SqlUuid, _>(id)?;
-            out.push_sql(")");
+        if let Some(after) = &self.after {
+            out.push_sql(" AND ");
+            after.walk_ast(out.reborrow())?;
         }
-        out.push_sql(" ORDER BY tasks.band, tasks.risk_rank, tasks.due_at, tasks.id LIMIT ");
-        out.push_sql(&self.limit.to_string());
+        out.push_sql(" ORDER BY tasks.band, tasks.risk_rank, tasks.due_at, tasks.id");
         Ok(())
     }
 }
-
-impl RunQueryDsl<PgConnection> for WorklistPage {}
 
 /// A row of the worklist page: the task, what the worklist shows of its
 /// patient, and the kinds of the open barriers of the referral a referral
